@@ -1,0 +1,87 @@
+"""The command line: one argparse tree over the services; every error is one line, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Callable
+
+from briefing import __version__
+from briefing.domain.errors import BriefingError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing",
+        description="Briefing: keep a report's findings, export audience briefings and slide-ready charts. "
+        "Run with no arguments to open the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"briefing {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="database file or SQLAlchemy URL (default: $BRIEFING_DB, else the user data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from briefing.cli import db as db_cmd, findings, sources
+
+    findings.add_parser(sub)
+    sources.add_parser(sub)
+    db_cmd.add_parser(sub)
+    for module in ("briefing.cli.charts", "briefing.cli.export"):
+        try:
+            mod = __import__(module, fromlist=["add_parser"])
+        except ImportError:
+            continue
+        mod.add_parser(sub)
+    gui = sub.add_parser("gui", help="open the desktop app")
+    gui.set_defaults(func=None)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    if args.command == "gui":
+        from briefing.gui.app import run_gui
+
+        return run_gui(args.db)
+    func: Callable[..., int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.parse_args([args.command, "--help"])
+        return 2
+    service = None
+    try:
+        if getattr(args, "needs_service", True):
+            from briefing.services import open_service
+
+            service = open_service(args.db)
+        return func(args, service)
+    except BriefingError as exc:
+        print(f"briefing: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("briefing: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback
+        if os.environ.get("BRIEFING_DEBUG"):
+            raise
+        print(f"briefing: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if service is not None:
+            service.close()
+
+
+def confirm(question: str, assume_yes: bool) -> bool:
+    if assume_yes:
+        return True
+    if not sys.stdin or not sys.stdin.isatty():
+        print(f"briefing: {question} Refusing without --yes (no terminal to ask).", file=sys.stderr)
+        return False
+    answer = input(f"{question} [y/N] ").strip().lower()
+    return answer in ("y", "yes")

@@ -1,0 +1,52 @@
+"""`briefing db path|reset|backup`: where the database is, restoring the seed, and safe backups."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from briefing.services import BriefingService
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("db", help="database location, reset and backup")
+    dsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    path = dsub.add_parser("path", help="print the database location")
+    path.set_defaults(func=cmd_path, needs_service=False)
+    reset = dsub.add_parser("reset", help="delete every record; with --seed restore the report's content")
+    reset.add_argument("--seed", action="store_true", help="re-seed from the bundled report data")
+    reset.add_argument("--yes", action="store_true", help="do not ask")
+    reset.set_defaults(func=cmd_reset)
+    backup = dsub.add_parser("backup", help="write a consistent copy with SQLite's backup API")
+    backup.add_argument("file", type=Path)
+    backup.set_defaults(func=cmd_backup)
+
+
+def cmd_path(args: argparse.Namespace, svc: BriefingService | None) -> int:
+    from briefing.store.engine import resolve_url
+
+    url = resolve_url(args.db)
+    print(url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True))
+    return 0
+
+
+def cmd_reset(args: argparse.Namespace, svc: BriefingService) -> int:
+    from briefing.cli import confirm
+
+    what = "restore the seed report" if args.seed else "leave it empty"
+    if not confirm(f"Delete every finding, source, audience and chart in this database and {what}?", args.yes):
+        return 1
+    svc.reset(seed=args.seed)
+    print(f"Database reset; {svc.count_findings()} finding(s) now.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, svc: BriefingService) -> int:
+    target: Path = args.file
+    if not target.parent.is_dir():
+        from briefing.domain.errors import FieldError, ValidationError
+
+        raise ValidationError(FieldError("file", f"folder {target.parent} does not exist"))
+    svc.backup(target)
+    print(f"Backed up to {target}.")
+    return 0

@@ -1,0 +1,34 @@
+"""The domain: frozen records, validation, text sanitising and number handling. Stdlib only."""
+
+from briefing.domain.errors import ConflictError, NotFoundError, ValidationError, FieldError
+from briefing.domain.model import (
+    Audience,
+    ClaimKind,
+    Finding,
+    FindingDraft,
+    Metric,
+    MetricDraft,
+    Scale,
+    Section,
+    SECTIONS,
+    Source,
+    SourceDraft,
+)
+
+__all__ = [
+    "Audience",
+    "ClaimKind",
+    "ConflictError",
+    "FieldError",
+    "Finding",
+    "FindingDraft",
+    "Metric",
+    "MetricDraft",
+    "NotFoundError",
+    "Scale",
+    "Section",
+    "SECTIONS",
+    "Source",
+    "SourceDraft",
+    "ValidationError",
+]

@@ -1,0 +1,233 @@
+"""The records the whole app passes around: frozen, typed, free of any storage or GUI type."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Mapping
+
+
+class ClaimKind(enum.StrEnum):
+    MEASURED = "measured"
+    REPORTED = "reported"
+    ESTIMATE = "estimate"
+    PROJECTION = "projection"
+    TARGET = "target"
+    OPINION = "opinion"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Scale(enum.StrEnum):
+    THOUSAND = "thousand"
+    MILLION = "million"
+    BILLION = "billion"
+    TRILLION = "trillion"
+
+    @property
+    def factor(self) -> Decimal:
+        return _SCALE_FACTORS[self]
+
+    @property
+    def suffix(self) -> str:
+        return _SCALE_SUFFIX[self]
+
+
+_SCALE_FACTORS = {
+    Scale.THOUSAND: Decimal(10) ** 3,
+    Scale.MILLION: Decimal(10) ** 6,
+    Scale.BILLION: Decimal(10) ** 9,
+    Scale.TRILLION: Decimal(10) ** 12,
+}
+_SCALE_SUFFIX = {Scale.THOUSAND: "K", Scale.MILLION: "M", Scale.BILLION: "B", Scale.TRILLION: "T"}
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    short: str
+
+
+# The report's own sections, in reading order. "overview" is its untitled opening.
+SECTIONS: tuple[Section, ...] = (
+    Section("overview", "Overview: China's AI by the numbers", "Overview"),
+    Section("model-landscape", "The Model Landscape: It's Not Just DeepSeek", "Model landscape"),
+    Section("cost", "The Cost Advantage: Structural, Not Accidental", "Cost"),
+    Section("chips", "The Chip Question: Building a Parallel Stack", "Chips"),
+    Section("state-strategy", "The State Strategy: AI+ and the 15th Five-Year Plan", "State strategy"),
+    Section("deployment", "The Deployment Story: Applied AI at Scale", "Deployment"),
+    Section("open-source", "The Open-Source Strategy: Ecosystem as Geopolitics", "Open source"),
+    Section("whats-next", "What's Coming Next", "What's next"),
+    Section("for-asia", "What This Means for Asia", "For Asia"),
+    Section("for-the-west", "What This Means for the West", "For the West"),
+    Section("for-investors", "What This Means for Investors and Operators", "For investors"),
+)
+SECTION_KEYS: tuple[str, ...] = tuple(s.key for s in SECTIONS)
+
+
+def section(key: str) -> Section:
+    for s in SECTIONS:
+        if s.key == key:
+            return s
+    raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Source:
+    id: int
+    key: str
+    publisher: str
+    title: str
+    url: str | None = None
+    published: date | None = None
+    accessed: date | None = None
+    notes: str = ""
+
+    def citation(self) -> str:
+        """Short attribution for a chart's source line: "RAND, 2026"."""
+        year = f", {self.published.year}" if self.published else ""
+        return f"{self.publisher}{year}"
+
+
+@dataclass(frozen=True)
+class SourceDraft:
+    """What an editor submits for a source; the service validates it."""
+
+    publisher: str
+    title: str
+    url: str | None = None
+    published: date | str | None = None
+    accessed: date | str | None = None
+    notes: str = ""
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: int
+    label: str
+    value: Decimal
+    unit: str
+    scale: Scale | None = None
+    entity: str = ""
+    period: str = ""
+    as_of: date | None = None
+    series: str = ""
+    position: int = 0
+
+    @property
+    def absolute(self) -> Decimal:
+        """The value with its scale applied: 5.16 trillion -> 5160000000000."""
+        return self.value * self.scale.factor if self.scale else self.value
+
+    def display(self, compact: bool = True) -> str:
+        from briefing.domain.numbers import format_quantity
+
+        return format_quantity(self.value, self.unit, self.scale, compact=compact)
+
+
+@dataclass(frozen=True)
+class MetricDraft:
+    label: str
+    value: Decimal | str | int
+    unit: str = ""
+    scale: Scale | str | None = None
+    entity: str = ""
+    period: str = ""
+    as_of: date | str | None = None
+    series: str = ""
+
+
+@dataclass(frozen=True)
+class Audience:
+    key: str
+    name: str
+    description: str = ""
+    builtin: bool = False
+    template: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: int
+    slug: str
+    title: str
+    statement: str
+    section: str
+    kind: ClaimKind
+    tags: tuple[str, ...] = ()
+    as_of: date | None = None
+    sources: tuple[Source, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    wordings: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int = 1
+    position: int = 0
+
+    def wording_for(self, audience_key: str | None) -> str:
+        """The audience's own wording of this finding, else the report's statement."""
+        if audience_key:
+            text = self.wordings.get(audience_key)
+            if text:
+                return text
+        return self.statement
+
+    @property
+    def key_metric(self) -> Metric | None:
+        return self.metrics[0] if self.metrics else None
+
+    @property
+    def section_title(self) -> str:
+        try:
+            return section(self.section).title
+        except KeyError:
+            return self.section
+
+    def to_draft(self) -> FindingDraft:
+        return FindingDraft(
+            title=self.title,
+            statement=self.statement,
+            section=self.section,
+            kind=self.kind.value,
+            tags=self.tags,
+            as_of=self.as_of,
+            source_ids=tuple(s.id for s in self.sources),
+            metrics=tuple(
+                MetricDraft(
+                    label=m.label,
+                    value=m.value,
+                    unit=m.unit,
+                    scale=m.scale,
+                    entity=m.entity,
+                    period=m.period,
+                    as_of=m.as_of,
+                    series=m.series,
+                )
+                for m in self.metrics
+            ),
+            wordings=dict(self.wordings),
+            slug=self.slug,
+        )
+
+
+@dataclass(frozen=True)
+class FindingDraft:
+    """What an editor (form, CLI, import) submits; raw strings are welcome, the service parses."""
+
+    title: str
+    statement: str
+    section: str
+    kind: ClaimKind | str = ClaimKind.REPORTED
+    tags: tuple[str, ...] | str = ()
+    as_of: date | str | None = None
+    source_ids: tuple[int, ...] = ()
+    metrics: tuple[MetricDraft, ...] = ()
+    wordings: Mapping[str, str] = field(default_factory=dict)
+    slug: str | None = None

@@ -1,0 +1,214 @@
+"""Turn drafts into clean values, or raise one ValidationError listing every bad field."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Callable, TypeVar
+from urllib.parse import urlsplit
+
+from briefing.domain.errors import FieldError, ValidationError
+from briefing.domain.model import SECTION_KEYS, ClaimKind, FindingDraft, MetricDraft, Scale, SourceDraft
+from briefing.domain.numbers import parse_number, parse_scale
+from briefing.domain.text import MAX_STATEMENT, MAX_TITLE, MAX_URL, clean_tags, clean_text, slugify
+
+T = TypeVar("T")
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+MAX_METRICS = 200
+
+
+def parse_date(value: object, field: str) -> date | None:
+    """ISO dates; "2026-03" and "2026" are read as the first day of that month or year."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    m = _PARTIAL_DATE.match(text)
+    if not m:
+        raise ValidationError(FieldError(field, f"“{text[:40]}” is not a date; use YYYY-MM-DD"))
+    year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise ValidationError(FieldError(field, f"“{text}” is not a real date ({exc})")) from None
+
+
+def clean_url(value: object, field: str = "url") -> str | None:
+    text = clean_text(value, field, max_length=MAX_URL)
+    if not text:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValidationError(FieldError(field, "must be a web address starting with http:// or https://"))
+    return text
+
+
+def clean_key(value: object, field: str) -> str:
+    text = clean_text(value, field, max_length=63, required=True).lower()
+    if not _KEY.match(text):
+        raise ValidationError(
+            FieldError(field, "may hold only lower-case letters, digits, '-' and '_' (max 63)")
+        )
+    return text
+
+
+class _Collector:
+    """Runs each field's check and keeps every error, so a form can mark all bad fields at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def check(self, fn: Callable[[], T], default: T) -> T:
+        try:
+            return fn()
+        except ValidationError as exc:
+            self.errors.extend(exc.errors)
+            return default
+
+    def raise_if_any(self, subject: str | None = None) -> None:
+        if self.errors:
+            raise ValidationError(self.errors, subject)
+
+
+@dataclass(frozen=True)
+class CleanMetric:
+    label: str
+    value: Decimal
+    unit: str
+    scale: Scale | None
+    entity: str
+    period: str
+    as_of: date | None
+    series: str
+
+
+@dataclass(frozen=True)
+class CleanFinding:
+    slug: str
+    title: str
+    statement: str
+    section: str
+    kind: ClaimKind
+    tags: tuple[str, ...]
+    as_of: date | None
+    source_ids: tuple[int, ...]
+    metrics: tuple[CleanMetric, ...]
+    wordings: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CleanSource:
+    key: str
+    publisher: str
+    title: str
+    url: str | None
+    published: date | None
+    accessed: date | None
+    notes: str
+
+
+def clean_metric(draft: MetricDraft, prefix: str) -> CleanMetric:
+    c = _Collector()
+    label = c.check(lambda: clean_text(draft.label, f"{prefix}.label", max_length=MAX_SHORT_LABEL, required=True), "")
+    parsed = c.check(lambda: parse_number(draft.value, f"{prefix}.value"), None)
+    unit = c.check(lambda: clean_text(draft.unit, f"{prefix}.unit", max_length=40), "")
+    scale = c.check(lambda: parse_scale(draft.scale, f"{prefix}.scale"), None)
+    entity = c.check(lambda: clean_text(draft.entity, f"{prefix}.entity", max_length=120), "")
+    period = c.check(lambda: clean_text(draft.period, f"{prefix}.period", max_length=60), "")
+    as_of = c.check(lambda: parse_date(draft.as_of, f"{prefix}.as_of"), None)
+    series = c.check(lambda: clean_text(draft.series, f"{prefix}.series", max_length=80), "")
+    if parsed is not None:
+        # A value typed as "1.2 trillion" or "$0.028" carries its own scale and unit.
+        if parsed.scale is not None:
+            if scale is not None and scale != parsed.scale:
+                c.errors.append(FieldError(f"{prefix}.scale", f"says {scale.value} but the value says {parsed.scale.value}"))
+            scale = parsed.scale
+        if parsed.unit is not None:
+            if unit and unit != parsed.unit and not (parsed.unit == "×" and unit == "x"):
+                c.errors.append(FieldError(f"{prefix}.unit", f"says “{unit}” but the value says “{parsed.unit}”"))
+            unit = unit or parsed.unit
+    c.raise_if_any()
+    assert parsed is not None
+    return CleanMetric(label, parsed.value, unit, scale, entity, period, as_of, series)
+
+
+MAX_SHORT_LABEL = 200
+
+
+def clean_finding(
+    draft: FindingDraft,
+    *,
+    audience_keys: set[str] | None = None,
+    source_ids: set[int] | None = None,
+) -> CleanFinding:
+    c = _Collector()
+    title = c.check(lambda: clean_text(draft.title, "title", max_length=MAX_TITLE, required=True), "")
+    statement = c.check(
+        lambda: clean_text(draft.statement, "statement", max_length=MAX_STATEMENT, multiline=True, required=True), ""
+    )
+    sec = c.check(lambda: _clean_section(draft.section), "")
+    kind = c.check(lambda: _clean_kind(draft.kind), ClaimKind.REPORTED)
+    tags = c.check(lambda: clean_tags(draft.tags), ())
+    as_of = c.check(lambda: parse_date(draft.as_of, "as_of"), None)
+    slug_raw = draft.slug if draft.slug else slugify(title or "finding")
+    slug = c.check(lambda: clean_key(slug_raw, "slug"), "")
+    ids: list[int] = []
+    for i, sid in enumerate(draft.source_ids):
+        if not isinstance(sid, int) or (source_ids is not None and sid not in source_ids):
+            c.errors.append(FieldError(f"sources.{i}", f"no source with id {sid!r}"))
+        elif sid not in ids:
+            ids.append(sid)
+    if len(draft.metrics) > MAX_METRICS:
+        c.errors.append(FieldError("metrics", f"has {len(draft.metrics)} rows; the limit is {MAX_METRICS}"))
+    metrics = tuple(
+        m for m in (c.check(lambda i=i, md=md: clean_metric(md, f"metrics.{i}"), None) for i, md in enumerate(draft.metrics))
+        if m is not None
+    )
+    wordings: dict[str, str] = {}
+    for key, text in (draft.wordings or {}).items():
+        if audience_keys is not None and key not in audience_keys:
+            c.errors.append(FieldError(f"wordings.{key}", f"no audience “{key}”"))
+            continue
+        cleaned = c.check(
+            lambda key=key, text=text: clean_text(text, f"wordings.{key}", max_length=MAX_STATEMENT, multiline=True), ""
+        )
+        if cleaned:
+            wordings[key] = cleaned
+    c.raise_if_any(f"finding “{title or draft.title}”" if (title or draft.title) else None)
+    return CleanFinding(slug, title, statement, sec, kind, tags, as_of, tuple(ids), metrics, wordings)
+
+
+def clean_source(draft: SourceDraft) -> CleanSource:
+    c = _Collector()
+    publisher = c.check(lambda: clean_text(draft.publisher, "publisher", max_length=200, required=True), "")
+    title = c.check(lambda: clean_text(draft.title, "title", max_length=MAX_TITLE, required=True), "")
+    url = c.check(lambda: clean_url(draft.url), None)
+    published = c.check(lambda: parse_date(draft.published, "published"), None)
+    accessed = c.check(lambda: parse_date(draft.accessed, "accessed"), None)
+    notes = c.check(lambda: clean_text(draft.notes, "notes", max_length=10_000, multiline=True), "")
+    key_raw = draft.key or slugify(f"{publisher} {title}", 60)
+    key = c.check(lambda: clean_key(key_raw, "key"), "")
+    c.raise_if_any(f"source “{publisher or draft.publisher}”")
+    return CleanSource(key, publisher, title, url, published, accessed, notes)
+
+
+def _clean_section(value: object) -> str:
+    text = clean_text(value, "section", required=True).lower()
+    if text not in SECTION_KEYS:
+        raise ValidationError(FieldError("section", f"“{text}” is not a section; choose one of {', '.join(SECTION_KEYS)}"))
+    return text
+
+
+def _clean_kind(value: object) -> ClaimKind:
+    if isinstance(value, ClaimKind):
+        return value
+    text = clean_text(value, "kind", required=True).lower()
+    try:
+        return ClaimKind(text)
+    except ValueError:
+        choices = ", ".join(k.value for k in ClaimKind)
+        raise ValidationError(FieldError("kind", f"“{text}” is not a claim kind; choose one of {choices}")) from None

@@ -1,0 +1,21 @@
+"""The services front ends call: open a database (migrated, seeded when empty) and work on it."""
+
+from __future__ import annotations
+
+import os
+
+from briefing.services.service import BriefingService, Change, ImportSummary
+
+
+def open_service(db: str | os.PathLike[str] | None = None, *, seed: bool = True) -> BriefingService:
+    """Opens (creating and migrating as needed) the database; the first open of an empty one seeds it."""
+    from briefing.store.engine import Database, resolve_url
+    from briefing.store.seed import is_empty, seed_database
+
+    database = Database(resolve_url(db))
+    if seed and is_empty(database):
+        seed_database(database)
+    return BriefingService(database)
+
+
+__all__ = ["BriefingService", "Change", "ImportSummary", "open_service"]

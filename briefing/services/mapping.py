@@ -1,0 +1,66 @@
+"""ORM rows to frozen domain records: the only place that knows both shapes."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Scale, Source
+from briefing.store.models import AudienceRow, FindingRow, MetricRow, SourceRow
+
+
+def source_record(row: SourceRow) -> Source:
+    return Source(
+        id=row.id,
+        key=row.key,
+        publisher=row.publisher,
+        title=row.title,
+        url=row.url,
+        published=row.published,
+        accessed=row.accessed,
+        notes=row.notes or "",
+    )
+
+
+def metric_record(row: MetricRow) -> Metric:
+    return Metric(
+        id=row.id,
+        label=row.label,
+        value=row.value,
+        unit=row.unit or "",
+        scale=Scale(row.scale) if row.scale else None,
+        entity=row.entity or "",
+        period=row.period or "",
+        as_of=row.as_of,
+        series=row.series or "",
+        position=row.position,
+    )
+
+
+def finding_record(row: FindingRow) -> Finding:
+    return Finding(
+        id=row.id,
+        slug=row.slug,
+        title=row.title,
+        statement=row.statement,
+        section=row.section,
+        kind=ClaimKind(row.kind),
+        tags=tuple(t.tag for t in row.tags),
+        as_of=row.as_of,
+        sources=tuple(source_record(s) for s in row.sources),
+        metrics=tuple(metric_record(m) for m in row.metrics),
+        wordings=MappingProxyType({w.audience_key: w.text for w in row.wordings}),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+        position=row.position,
+    )
+
+
+def audience_record(row: AudienceRow) -> Audience:
+    return Audience(
+        key=row.key,
+        name=row.name,
+        description=row.description or "",
+        builtin=bool(row.builtin),
+        template=MappingProxyType(dict(row.template or {})),
+    )

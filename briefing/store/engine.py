@@ -1,0 +1,165 @@
+"""The engine: where the database is, SQLite hygiene (WAL, foreign keys, IMMEDIATE writes), migrations."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+BUSY_TIMEOUT_MS = 10_000
+DB_FILENAME = "briefing.sqlite3"
+
+
+def default_db_path() -> Path:
+    from briefing.paths import user_data_dir
+
+    return user_data_dir() / DB_FILENAME
+
+
+def resolve_url(db: str | os.PathLike[str] | None = None) -> URL:
+    """`--db` beats BRIEFING_DB beats the user data folder; a value is a path or any SQLAlchemy URL."""
+    value = os.fspath(db) if db is not None else os.environ.get("BRIEFING_DB") or None
+    if value is None:
+        return make_url(f"sqlite:///{default_db_path()}")
+    if "://" in value:
+        return make_url(value)
+    path = Path(value).expanduser().resolve()
+    return make_url(f"sqlite:///{path}")
+
+
+def _is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def _install_sqlite_hygiene(engine: Engine, in_memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy's "begin" event decide how each transaction starts (see below).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if not in_memory:
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        # Writers take the write lock up front: two processes that both read then write
+        # would otherwise deadlock on lock upgrade and one would fail with SQLITE_BUSY.
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """One database: an engine, read and write session factories, and its migrations."""
+
+    def __init__(self, url: URL | str, *, migrate: bool = True) -> None:
+        self.url = make_url(url) if isinstance(url, str) else url
+        self.is_sqlite = _is_sqlite(self.url)
+        kwargs: dict = {}
+        in_memory = False
+        if self.is_sqlite:
+            db = self.url.database or ""
+            in_memory = db in ("", ":memory:")
+            if not in_memory:
+                Path(db).parent.mkdir(parents=True, exist_ok=True)
+            else:
+                from sqlalchemy.pool import StaticPool
+
+                kwargs["poolclass"] = StaticPool
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        self.engine = create_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            _install_sqlite_hygiene(self.engine, in_memory)
+            self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        else:
+            self._write_engine = self.engine
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(self._write_engine, expire_on_commit=False)
+        if migrate:
+            self.upgrade()
+
+    # ---- Sessions
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self._read() as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """One write transaction: committed whole on success, rolled back whole on any error."""
+        with self._write() as session, session.begin():
+            yield session
+
+    # ---- Migrations
+    def alembic_config(self):  # type: ignore[no-untyped-def]
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        cfg.set_main_option("sqlalchemy.url", self.url.render_as_string(hide_password=False))
+        return cfg
+
+    def upgrade(self, revision: str = "head") -> None:
+        from alembic import command
+
+        cfg = self.alembic_config()
+        with self.engine.connect() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            conn.commit()
+
+    def downgrade(self, revision: str) -> None:
+        from alembic import command
+
+        cfg = self.alembic_config()
+        with self.engine.connect() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, revision)
+            conn.commit()
+
+    def current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def has_fts(self) -> bool:
+        if not self.is_sqlite:
+            return False
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='findings_fts'")
+            ).first()
+            return row is not None
+
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy through SQLite's online backup API (safe while others write)."""
+        import sqlite3
+
+        if not self.is_sqlite:
+            raise ValueError("backup is available for SQLite databases only")
+        target = Path(target)
+        tmp = target.with_name(f".{target.name}.partial")
+        raw = self.engine.raw_connection()
+        try:
+            dest = sqlite3.connect(tmp)
+            try:
+                raw.driver_connection.backup(dest)  # type: ignore[union-attr]
+            finally:
+                dest.close()
+            os.replace(tmp, target)
+        finally:
+            raw.close()
+            if tmp.exists():
+                tmp.unlink()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

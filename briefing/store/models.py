@@ -1,0 +1,190 @@
+"""The ORM schema. Only the store and its migrations see these classes; services map them to domain records."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class DecimalText(TypeDecorator[Decimal]):
+    """Decimals stored as their exact text: SQLite has no decimal type and floats would round."""
+
+    impl = String(64)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: object) -> str | None:
+        if value is None:
+            return None
+        return format(Decimal(value), "f")
+
+    def process_result_value(self, value: str | None, dialect: object) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+finding_sources = Table(
+    "finding_sources",
+    Base.metadata,
+    Column("finding_id", ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True),
+    Column("source_id", ForeignKey("sources.id", ondelete="RESTRICT"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+
+class SourceRow(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(63), unique=True)
+    publisher: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    published: Mapped[date | None] = mapped_column(Date)
+    accessed: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    statement: Mapped[str] = mapped_column(Text)
+    section: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    as_of: Mapped[date | None] = mapped_column(Date)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    metrics: Mapped[list[MetricRow]] = relationship(
+        back_populates="finding", cascade="all, delete-orphan", order_by="MetricRow.position",
+        passive_deletes=True,
+    )
+    tags: Mapped[list[TagRow]] = relationship(
+        cascade="all, delete-orphan", order_by="TagRow.position", passive_deletes=True
+    )
+    wordings: Mapped[list[WordingRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    sources: Mapped[list[SourceRow]] = relationship(secondary=finding_sources, order_by=finding_sources.c.position)
+
+
+class MetricRow(Base):
+    __tablename__ = "metrics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str] = mapped_column(String(200))
+    value: Mapped[Decimal] = mapped_column(DecimalText)
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    scale: Mapped[str | None] = mapped_column(String(20))
+    entity: Mapped[str] = mapped_column(String(120), default="")
+    period: Mapped[str] = mapped_column(String(60), default="")
+    as_of: Mapped[date | None] = mapped_column(Date)
+    series: Mapped[str] = mapped_column(String(80), default="", index=True)
+
+    finding: Mapped[FindingRow] = relationship(back_populates="metrics")
+
+
+class TagRow(Base):
+    __tablename__ = "finding_tags"
+
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(60), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_finding_tags_tag", "tag"),)
+
+
+class AudienceRow(Base):
+    __tablename__ = "audiences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    builtin: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    template: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class WordingRow(Base):
+    __tablename__ = "wordings"
+
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True)
+    audience_key: Mapped[str] = mapped_column(
+        ForeignKey("audiences.key", ondelete="CASCADE", onupdate="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+
+
+class ChartRow(Base):
+    __tablename__ = "charts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(63), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    spec: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class MetaRow(Base):
+    """Small key/value facts about the database itself (seed version, report metadata)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(63), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON)
+
+
+__all__ = [
+    "AudienceRow",
+    "Base",
+    "ChartRow",
+    "DecimalText",
+    "FindingRow",
+    "MetaRow",
+    "MetricRow",
+    "SourceRow",
+    "TagRow",
+    "UniqueConstraint",
+    "WordingRow",
+    "finding_sources",
+]

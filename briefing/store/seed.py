@@ -1,0 +1,147 @@
+"""Seeds a database from data/ (the report's findings) and templates/audiences (built-in audiences)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from briefing.paths import SEED_DATA, TEMPLATES
+from briefing.store.engine import Database
+from briefing.store.models import (
+    AudienceRow,
+    ChartRow,
+    FindingRow,
+    MetaRow,
+    SourceRow,
+    WordingRow,
+    finding_sources,
+)
+
+SEED_VERSION = 1
+
+
+def _load_yaml(path: Path) -> Any:
+    import yaml
+
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _plain(value: Any) -> Any:
+    """YAML dates and numbers to the strings the domain parses (keeps decimals exact)."""
+    from datetime import date
+
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def load_seed(root: Path = SEED_DATA) -> dict[str, Any]:
+    findings: list[dict[str, Any]] = []
+    for path in sorted((root / "findings").glob("*.yaml")):
+        items = _load_yaml(path) or []
+        for item in items:
+            item = _plain(item)
+            for m in item.get("metrics") or []:
+                if isinstance(m.get("value"), (int, float)):
+                    m["value"] = str(m["value"])
+                if m.get("period") is not None:
+                    m["period"] = str(m["period"])
+            findings.append(item)
+    charts_path = root / "charts.yaml"
+    return {
+        "report": _plain(_load_yaml(root / "report.yaml")) if (root / "report.yaml").exists() else {},
+        "audiences": _plain(_load_yaml(root / "audiences.yaml")) or [],
+        "sources": _plain(_load_yaml(root / "sources.yaml")) or [],
+        "findings": findings,
+        "charts": _plain(_load_yaml(charts_path)) if charts_path.exists() else [],
+    }
+
+
+def audience_template(key: str, templates: Path = TEMPLATES) -> dict[str, Any]:
+    path = templates / "audiences" / f"{key}.yaml"
+    if not path.exists():
+        return {}
+    return _plain(_load_yaml(path)) or {}
+
+
+def is_empty(db: Database) -> bool:
+    with db.reading() as s:
+        return not s.scalar(select(func.count()).select_from(FindingRow)) and not s.scalar(
+            select(func.count()).select_from(AudienceRow)
+        )
+
+
+def seed_database(db: Database, root: Path = SEED_DATA) -> None:
+    """Adds every seed record that is missing (by key/slug). Never duplicates; never overwrites edits."""
+    from briefing.services.service import BriefingService
+    from briefing.store.transfer import _source_draft, finding_draft
+
+    data = load_seed(root)
+    with db.writing() as s:
+        if data["report"]:
+            row = s.get(MetaRow, "report")
+            if row is None:
+                s.add(MetaRow(key="report", value=data["report"]))
+        existing = set(s.scalars(select(AudienceRow.key)))
+        for i, a in enumerate(data["audiences"]):
+            if a["key"] in existing:
+                continue
+            s.add(
+                AudienceRow(
+                    key=a["key"],
+                    name=a["name"],
+                    description=a.get("description", ""),
+                    builtin=True,
+                    position=i,
+                    template=audience_template(a["key"]),
+                )
+            )
+        meta = s.get(MetaRow, "seed")
+        if meta is None:
+            s.add(MetaRow(key="seed", value={"version": SEED_VERSION}))
+    service = BriefingService(db)
+    service.import_records(
+        [_source_draft(src) for src in data["sources"]],
+        [d for d in (finding_draft(f) for f in data["findings"]) if not _exists(db, d[0].slug)],
+    )
+    if data["charts"]:
+        from briefing.domain.charts import validate_chart_spec
+
+        with db.writing() as s:
+            existing = set(s.scalars(select(ChartRow.key)))
+            for i, raw in enumerate(data["charts"]):
+                spec = validate_chart_spec(raw)
+                if spec.key in existing:
+                    continue
+                s.add(ChartRow(key=spec.key, kind=spec.kind.value, title=spec.title, position=spec.position or i + 1,
+                               spec=spec.to_dict(), version=1))
+
+
+def _exists(db: Database, slug: str | None) -> bool:
+    if not slug:
+        return False
+    with db.reading() as s:
+        return s.scalar(select(FindingRow.id).where(FindingRow.slug == slug)) is not None
+
+
+def wipe(db: Database) -> None:
+    """Deletes every record (the schema stays), in one transaction."""
+    from sqlalchemy import text
+
+    with db.writing() as s:
+        s.execute(delete(WordingRow))
+        s.execute(delete(finding_sources))
+        s.execute(delete(FindingRow))
+        s.execute(delete(SourceRow))
+        s.execute(delete(AudienceRow))
+        s.execute(delete(ChartRow))
+        s.execute(delete(MetaRow))
+        if db.has_fts():
+            s.execute(text("DELETE FROM findings_fts"))
