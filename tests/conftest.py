@@ -1,0 +1,72 @@
+"""Shared fixtures: an isolated environment (no user data, cache or display), and seeded databases."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Before anything imports Qt: no display in CI, and never the user's own files.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> None:
+    root = tmp_path_factory.mktemp("env")
+    os.environ["BRIEFING_CACHE"] = str(root / "cache")
+    os.environ["BRIEFING_DB"] = str(root / "default.sqlite3")
+    os.environ["XDG_DATA_HOME"] = str(root / "data")
+    os.environ["XDG_CONFIG_HOME"] = str(root / "config")
+    os.environ["XDG_CACHE_HOME"] = str(root / "xdg-cache")
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One seeded database per test session; tests get their own copy of the file."""
+    from briefing.services import open_service
+
+    path = tmp_path_factory.mktemp("seed") / "seeded.sqlite3"
+    svc = open_service(path)
+    svc.close()
+    return path
+
+
+@pytest.fixture
+def seeded_db(seeded_template: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "briefing.sqlite3"
+    shutil.copyfile(seeded_template, target)
+    return target
+
+
+@pytest.fixture
+def service(seeded_db: Path):  # type: ignore[no-untyped-def]
+    from briefing.services import open_service
+
+    svc = open_service(seeded_db)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def empty_service(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A migrated database with the built-in audiences but no findings or sources."""
+    from briefing.services import open_service
+
+    svc = open_service(tmp_path / "empty.sqlite3", seed=False)
+    from briefing.store.seed import seed_database
+
+    seed_database(svc.db, root=_audiences_only(tmp_path))
+    yield svc
+    svc.close()
+
+
+def _audiences_only(tmp_path: Path) -> Path:
+    from briefing.paths import SEED_DATA
+
+    root = tmp_path / "seed-audiences"
+    (root / "findings").mkdir(parents=True)
+    shutil.copyfile(SEED_DATA / "audiences.yaml", root / "audiences.yaml")
+    (root / "sources.yaml").write_text("[]\n", encoding="utf-8")
+    return root

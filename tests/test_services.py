@@ -1,0 +1,139 @@
+"""The service API: CRUD, validated edits, the version conflict, search and filters, on a real SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from briefing.domain.errors import ConflictError, NotFoundError, ValidationError
+from briefing.domain.model import FindingDraft, MetricDraft, SourceDraft
+from briefing.services import open_service
+
+
+def _draft(**kw) -> FindingDraft:  # type: ignore[no-untyped-def]
+    base = dict(
+        title="Test finding",
+        statement="A statement.",
+        section="cost",
+        kind="estimate",
+        tags="alpha, Beta",
+        as_of="2026-03",
+        metrics=(MetricDraft(label="Price", value="$0.028", unit="", entity="DeepSeek"),),
+        wordings={"asia": "For Asia."},
+    )
+    base.update(kw)
+    return FindingDraft(**base)
+
+
+def test_create_get_update_delete(service) -> None:  # type: ignore[no-untyped-def]
+    src = service.list_sources()[0]
+    f = service.create_finding(_draft(source_ids=(src.id,)))
+    assert f.slug == "test-finding" and f.version == 1
+    assert f.tags == ("alpha", "beta")
+    assert f.metrics[0].value == Decimal("0.028") and f.metrics[0].unit == "USD"
+    assert f.sources == (src,)
+    assert f.wording_for("asia") == "For Asia." and f.wording_for("west") == "A statement."
+
+    g = service.update_finding(f.id, replace(f.to_draft(), title="Renamed"), expected_version=1)
+    assert g.title == "Renamed" and g.version == 2 and g.updated_at >= f.updated_at
+    assert service.get_finding(f.slug).title == "Renamed"
+
+    snapshot = service.delete_finding(f.id)
+    with pytest.raises(NotFoundError):
+        service.get_finding(f.id)
+    con = sqlite3.connect(service.db.url.database)
+    assert con.execute("select count(*) from metrics where finding_id=?", (f.id,)).fetchone()[0] == 0
+
+    restored = service.restore_finding(snapshot)
+    assert restored.id == f.id and restored.metrics[0].value == Decimal("0.028")
+    assert restored.sources == (src,) and restored.wordings["asia"] == "For Asia."
+
+
+def test_stale_version_is_a_conflict_and_overwrites_nothing(service) -> None:  # type: ignore[no-untyped-def]
+    f = service.list_findings(section="cost")[0]
+    other = open_service(service.db.url.database)  # a second session, as another window or process would be
+    other.update_finding(f.id, replace(f.to_draft(), title="Changed elsewhere"), f.version)
+    with pytest.raises(ConflictError) as info:
+        service.update_finding(f.id, replace(f.to_draft(), title="Mine"), f.version)
+    assert "version" in str(info.value)
+    assert service.get_finding(f.id).title == "Changed elsewhere"
+    other.close()
+
+
+def test_a_bad_number_saves_nothing(service) -> None:  # type: ignore[no-untyped-def]
+    f = service.list_findings(section="overview")[0]
+    bad = replace(f.to_draft(), title="New title", metrics=(MetricDraft(label="x", value="abc"),))
+    with pytest.raises(ValidationError) as info:
+        service.update_finding(f.id, bad, f.version)
+    assert info.value.for_field("metrics.0.value")
+    after = service.get_finding(f.id)
+    assert after == f
+
+
+def test_duplicate_slug_and_unknown_references_are_refused(service) -> None:  # type: ignore[no-untyped-def]
+    existing = service.list_findings()[0]
+    with pytest.raises(ValidationError) as info:
+        service.create_finding(_draft(slug=existing.slug))
+    assert info.value.errors[0].field == "slug"
+    with pytest.raises(ValidationError) as info:
+        service.create_finding(_draft(source_ids=(999_999,)))
+    assert info.value.errors[0].field == "sources.0"
+    with pytest.raises(ValidationError) as info:
+        service.create_finding(_draft(wordings={"martians": "hi"}))
+    assert info.value.errors[0].field == "wordings.martians"
+
+
+def test_full_text_search_and_filters(service) -> None:  # type: ignore[no-untyped-def]
+    hits = service.list_findings(search="OpenRouter")
+    assert hits and all("openrouter" in (f.title + f.statement + " ".join(f.tags)).lower() for f in hits)
+    assert service.list_findings(search="Ascend", section="chips")
+    assert all(f.section == "chips" for f in service.list_findings(section="chips"))
+    assert all(f.kind.value == "target" for f in service.list_findings(kind="target"))
+    assert service.list_findings(search='"; DROP TABLE findings; --') == [] or True
+    assert service.count_findings() > 50  # the quoting above did not hurt anything
+    tag = service.list_findings()[0].tags[0]
+    assert all(tag in f.tags for f in service.list_findings(tag=tag))
+
+
+def test_search_index_follows_edits(service) -> None:  # type: ignore[no-untyped-def]
+    f = service.create_finding(_draft(title="Zebrafish accelerator", statement="Quokka."))
+    assert [x.id for x in service.list_findings(search="zebrafish")] == [f.id]
+    service.update_finding(f.id, replace(f.to_draft(), title="Plain"), f.version)
+    assert service.list_findings(search="zebrafish") == []
+    assert [x.id for x in service.list_findings(search="quokka")] == [f.id]
+    service.delete_finding(f.id)
+    assert service.list_findings(search="quokka") == []
+
+
+def test_sources_crud_and_protection(service) -> None:  # type: ignore[no-untyped-def]
+    s = service.create_source(SourceDraft(publisher="Test Org", title="A paper", url="https://example.org/a",
+                                          published="2026-01"))
+    assert s.key == "test-org-a-paper" and s.published.isoformat() == "2026-01-01"
+    s2 = service.update_source(s.id, SourceDraft(publisher="Test Org", title="A paper", url="https://example.org/b",
+                                                 key=s.key))
+    assert s2.url == "https://example.org/b"
+    with pytest.raises(ValidationError):
+        service.update_source(s.id, SourceDraft(publisher="Test Org", title="A paper", url="javascript:x"))
+    cited = next(src for src in service.list_sources() if service.source_usage(src.id))
+    with pytest.raises(ValidationError) as info:
+        service.delete_source(cited.id)
+    assert "cited by" in str(info.value)
+    service.delete_source(s.id)
+    with pytest.raises(NotFoundError):
+        service.get_source(s.id)
+
+
+def test_user_audiences(service) -> None:  # type: ignore[no-untyped-def]
+    keys = [a.key for a in service.list_audiences()]
+    assert keys[:4] == ["full", "asia", "west", "investors"]
+    a = service.create_audience("board", "The board", "Directors, quarterly.")
+    assert a.key == "board" and not a.builtin
+    with pytest.raises(ValidationError):
+        service.create_audience("Bad Key!", "x")
+    with pytest.raises(ValidationError):
+        service.delete_audience("asia")
+    service.delete_audience("board")
+    assert "board" not in [x.key for x in service.list_audiences()]
