@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import Float, Integer, delete, func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from briefing.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
@@ -73,21 +73,40 @@ class BriefingService:
         tag: str | None = None,
         search: str | None = None,
         limit: int | None = None,
+        order: str = "relevance",
     ) -> list[Finding]:
+        """Findings matching every given filter. With `search`, best match first unless
+        `order="report"` (a table filter: report order, and no ranking cost on broad queries)."""
         with self.db.reading() as s:
-            q = _finding_query().order_by(FindingRow.position, FindingRow.id)
-            q = self._filtered(s, q, section=section, kind=kind, tag=tag, search=search)
-            if q is None:
-                return []
-            if search and self.db.has_fts():
-                # Best match first when the user searched.
-                ids = self._search_ids(s, search, None)
-                rank = {fid: i for i, fid in enumerate(ids)}
-                rows = s.scalars(q).all()
-                rows = sorted(rows, key=lambda r: rank.get(r.id, len(rank)))
+            q = _finding_query()
+            q = self._filtered(s, q, section=section, kind=kind, tag=tag, search=None)
+            searching = bool(search and search.strip())
+            if searching and self.db.has_fts():
+                expr = fts.match_expression(search or "")
+                if expr is None:
+                    return []
+                # Join the FTS hits (best bm25 first) so filters, ranking and LIMIT run in SQLite.
+                hits = (
+                    text(
+                        "SELECT rowid AS fid, bm25(findings_fts, 5.0, 1.0, 3.0) AS rank "
+                        "FROM findings_fts WHERE findings_fts MATCH :q"
+                    )
+                    .bindparams(q=expr)
+                    .columns(fid=Integer, rank=Float)
+                    .subquery("hits")
+                )
+                q = q.join(hits, hits.c.fid == FindingRow.id)
+                if order == "report":
+                    q = q.order_by(FindingRow.position, FindingRow.id)
+                else:
+                    q = q.order_by(hits.c.rank, FindingRow.id)
             else:
-                rows = s.scalars(q).all()
-            findings = [finding_record(r) for r in rows]
+                if searching:
+                    q = self._filtered(s, q, section=None, kind=None, tag=None, search=search)
+                q = q.order_by(FindingRow.position, FindingRow.id)
+            if limit and not audience:
+                q = q.limit(limit)
+            findings = [finding_record(r) for r in s.scalars(q)]
         if audience:
             findings = self._for_audience(audience, findings)
         return findings[:limit] if limit else findings

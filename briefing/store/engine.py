@@ -83,6 +83,7 @@ class Database:
             self._write_engine = self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self._write_engine, expire_on_commit=False)
+        self._has_fts: bool | None = None
         if migrate:
             self.upgrade()
 
@@ -115,6 +116,7 @@ class Database:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
             conn.commit()
+        self._has_fts = None
 
     def downgrade(self, revision: str) -> None:
         from alembic import command
@@ -124,6 +126,7 @@ class Database:
             cfg.attributes["connection"] = conn
             command.downgrade(cfg, revision)
             conn.commit()
+        self._has_fts = None
 
     def current_revision(self) -> str | None:
         from alembic.runtime.migration import MigrationContext
@@ -132,6 +135,12 @@ class Database:
             return MigrationContext.configure(conn).get_current_revision()
 
     def has_fts(self) -> bool:
+        # Asked on every search; the answer changes only when migrations run.
+        if self._has_fts is None:
+            self._has_fts = self._probe_fts()
+        return self._has_fts
+
+    def _probe_fts(self) -> bool:
         if not self.is_sqlite:
             return False
         with self.engine.connect() as conn:

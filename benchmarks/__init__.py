@@ -1,0 +1,1 @@
+"""Briefing's benchmark suite: `python -m benchmarks` measures, compares with peers, writes docs/performance.md."""

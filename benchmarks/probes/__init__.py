@@ -1,0 +1,1 @@
+"""Small programs the benchmark runs in fresh processes, each printing one JSON line."""

@@ -1,0 +1,26 @@
+"""The layer contracts in pyproject.toml hold: no Qt or writers in the data layers, no SQL in the GUI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_import_contracts_hold() -> None:
+    exe = Path(sys.executable).with_name("lint-imports")
+    r = subprocess.run([str(exe), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
+    assert "broken" not in r.stdout.lower().split("contracts:")[-1] or "0 broken" in r.stdout
+
+
+def test_data_layers_import_without_qt() -> None:
+    code = (
+        "import sys; import briefing.services, briefing.store, briefing.domain, briefing.cli; "
+        "bad = [m for m in ('PySide6', 'reportlab', 'docx', 'matplotlib') if m in sys.modules]; "
+        "print(','.join(bad)); sys.exit(1 if bad else 0)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, f"heavy modules imported by the data layers: {r.stdout} {r.stderr}"
