@@ -15,7 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing",
         description="Briefing: keep a report's findings, export audience briefings and slide-ready charts. "
-        "Run with no arguments to open the desktop app.",
+        "Run with no arguments (or with only --db PATH) to open the desktop app.",
     )
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
     parser.add_argument(
@@ -35,8 +35,6 @@ def build_parser() -> argparse.ArgumentParser:
         except ImportError:
             continue
         mod.add_parser(sub)
-    gui = sub.add_parser("gui", help="open the desktop app")
-    gui.set_defaults(func=None)
     return parser
 
 
@@ -65,10 +63,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    if args.command == "gui":
-        from briefing.gui.app import run_gui
-
-        return run_gui(args.db)
     func: Callable[..., int] | None = getattr(args, "func", None)
     if func is None:
         parser.parse_args([args.command, "--help"])
