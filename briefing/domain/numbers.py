@@ -140,6 +140,9 @@ def format_quantity(value: Decimal, unit: str, scale: Scale | None, compact: boo
         return number
     if unit == "%":
         return f"{number}%"
+    if unit == "1/x":
+        # Fractions the report states as "one-sixth" are stored by their denominator.
+        return f"1/{number}"
     if unit in ("×", "x"):
         return f"{number}×"
     symbol = _CURRENCY_SYMBOL.get(unit)

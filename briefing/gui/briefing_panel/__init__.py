@@ -1,0 +1,1 @@
+"""The Briefing screen: audience picker, per-audience selection and order, live PDF preview, export."""

@@ -1,0 +1,568 @@
+"""ChartsPanel: the chart list, a live preview that follows edits, and export of the selected charts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from briefing.domain.charts import SIZE_PRESETS, ChartKind, ChartSpec
+from briefing.domain.errors import ValidationError
+from briefing.domain.model import Finding
+from briefing.gui import dialogs
+from briefing.gui.charts.aspect import AspectBox
+from briefing.gui.context import AppContext
+from briefing.gui.icons import icon
+from briefing.gui.undo import SaveChartCommand
+from briefing.gui.widgets import ErrorLabel, Heading, MutedLabel
+from briefing.gui.workers import Failure, Operation, Token
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+PREVIEW_DELAY_MS = 250
+_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
+    ("png", "PNG images"),
+    ("svg", "SVG images"),
+    ("pdf", "PDF files"),
+    ("pptx", "PowerPoint deck"),
+)
+
+
+class ChartsPanel(QWidget):
+    """Edits of title, kind, series and size redraw the preview in the background; Save keeps them."""
+
+    title = "Charts"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._specs: dict[str, ChartSpec] = {}
+        self._findings: dict[int, Finding] = {}
+        self._spec: ChartSpec | None = None
+        self._loading = False
+        self._render_generation = 0
+        self._render_op: Operation | None = None
+        self._figure: Figure | None = None
+        self._render_pending = False
+        self._build()
+        ctx.events.sig_finding_saved.connect(self._finding_saved)
+        ctx.events.sig_finding_deleted.connect(self._finding_deleted)
+        ctx.events.sig_chart_saved.connect(self._chart_saved)
+
+    # ---- Public API
+    def start(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        service = self.ctx.service
+
+        def work(_t: Token) -> tuple[list[ChartSpec], list[Finding]]:
+            return service.list_charts(), service.list_findings()
+
+        self.ctx.ops.run(
+            work,
+            label="Load charts",
+            success=self._loaded,
+            failure=self.ctx.events.fail("Could not load the charts"),
+        )
+
+    def current_spec(self) -> ChartSpec | None:
+        """The chart as edited in the form (unsaved edits included)."""
+        if self._spec is None:
+            return None
+        return replace(
+            self._spec,
+            title=self.title_edit.text(),
+            kind=ChartKind(self.kind.currentData()),
+            series=self._checked_series(),
+            size=str(self.size.currentData()),
+        )
+
+    def is_dirty(self) -> bool:
+        spec = self.current_spec()
+        return spec is not None and self._spec is not None and spec != self._spec
+
+    def select_key(self, key: str) -> None:
+        for i in range(self.list.count()):
+            if self.list.item(i).data(_KEY_ROLE) == key:
+                self.list.setCurrentRow(i)
+                return
+
+    def save(self) -> None:
+        before = self._spec
+        after = self.current_spec()
+        if before is None or after is None or after == before:
+            return
+        service = self.ctx.service
+
+        def saved(result: ChartSpec) -> None:
+            self.ctx.undo.push(SaveChartCommand(self.ctx, before, result))
+            self.ctx.events.sig_chart_saved.emit(result)
+            self.ctx.events.sig_message.emit(f"Saved chart “{result.title}”")
+
+        def failed(failure: Failure) -> None:
+            if isinstance(failure.error, ValidationError):
+                self.error.show_messages([str(e) for e in failure.error.errors])
+                self.ctx.events.sig_message.emit("Chart not saved: see the message under the form")
+            else:
+                self.ctx.events.sig_error.emit("Could not save the chart", failure)
+
+        self.ctx.ops.write(
+            lambda _t: service.save_chart(after), label="Save chart", success=saved, failure=failed
+        )
+
+    def revert(self) -> None:
+        if self._spec is not None:
+            self._show_spec(self._spec)
+
+    def export_selected(self) -> None:
+        specs = self._selected_specs()
+        if not specs:
+            self.ctx.events.sig_message.emit("Select one or more charts to export")
+            return
+        fmt = str(self.export_format.currentData())
+        self.ctx.settings.chart_export_format = fmt
+        start = self.ctx.settings.export_folder
+        if fmt == "pptx":
+            path = dialogs.save_file(
+                self,
+                "Export charts as slides",
+                str(Path(start) / "charts.pptx"),
+                "PowerPoint deck (*.pptx)",
+            )
+            if not path:
+                return
+            if not path.lower().endswith(".pptx"):
+                path += ".pptx"
+            target = Path(path)
+        else:
+            folder = dialogs.choose_folder(
+                self, f"Export {len(specs)} chart(s) as {fmt.upper()} to…", start
+            )
+            if not folder:
+                return
+            target = Path(folder)
+        self._run_export(specs, fmt, target)
+
+    def shutdown(self) -> None:
+        self._preview_timer.stop()
+        if self._render_op is not None:
+            self._render_op.cancel()
+
+    def save_state(self) -> None:
+        self.ctx.settings.set_geometry("charts_splitter", self.splitter.saveState())
+
+    def restore_state(self) -> None:
+        state = self.ctx.settings.geometry("charts_splitter")
+        if state is not None:
+            self.splitter.restoreState(state)
+        at = self.export_format.findData(self.ctx.settings.chart_export_format)
+        self.export_format.setCurrentIndex(max(0, at))
+
+    def figure(self) -> Figure | None:
+        """The figure now in the preview (tests check that it follows edits)."""
+        return self._figure
+
+    # ---- Qt overrides
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._render_pending:
+            self._render()
+
+    # ---- Widgets
+    def _build(self) -> None:
+        self.list = QListWidget(self)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.setIconSize(QSize(18, 18))
+        self.list.setSpacing(1)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setUniformItemSizes(True)
+        self.list.currentItemChanged.connect(self._current_changed)
+        self.export_format = QComboBox(self)
+        for key, label in EXPORT_FORMATS:
+            self.export_format.addItem(label, key)
+        self.export_button = QPushButton(icon("export"), "Export Selected…", self)
+        self.export_button.clicked.connect(self.export_selected)
+        self.count = MutedLabel("Loading charts…", self)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(10, 10, 6, 10)
+        left_layout.setSpacing(8)
+        left_layout.addWidget(Heading("Charts", self))
+        left_layout.addWidget(self.list, 1)
+        left_layout.addWidget(self.count)
+        left_layout.addWidget(self.export_format)
+        left_layout.addWidget(self.export_button)
+
+        self.title_edit = QLineEdit(self)
+        self.kind = QComboBox(self)
+        for k in ChartKind:
+            self.kind.addItem(k.label.capitalize(), k.value)
+        self.size = QComboBox(self)
+        for preset in SIZE_PRESETS:
+            self.size.addItem(
+                {"16:9": "Slide 16:9", "4:3": "Slide 4:3", "column": "Document column"}.get(
+                    preset, preset
+                ),
+                preset,
+            )
+        self.series = QListWidget(self)
+        self.series.setMaximumHeight(130)
+        self.refs = MutedLabel("", self)
+        self.error = ErrorLabel(self)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("&Title", self.title_edit)
+        row = QHBoxLayout()
+        row.addWidget(self.kind, 1)
+        row.addSpacing(12)
+        row.addWidget(MutedLabel("Size", self))
+        row.addWidget(self.size, 1)
+        form.addRow("Kind", row)
+        form.addRow("&Series", self.series)
+        form.addRow("", self.refs)
+        self.revert_button = QPushButton(icon("revert"), "Revert", self)
+        self.revert_button.clicked.connect(self.revert)
+        self.save_button = QPushButton(icon("save"), "Save", self)
+        self.save_button.clicked.connect(self.save)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.error, 1)
+        buttons.addStretch(1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+
+        self.preview = AspectBox(self)
+        self.preview_status = MutedLabel("", self)
+        self.preview_status.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+        editor = QWidget(self)
+        editor_layout = QVBoxLayout(editor)
+        editor_layout.setContentsMargins(16, 12, 16, 12)
+        editor_layout.setSpacing(8)
+        editor_layout.addWidget(self.preview, 1)
+        editor_layout.addWidget(self.preview_status)
+        editor_layout.addLayout(form)
+        editor_layout.addLayout(buttons)
+        self.editor = editor
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(editor)
+        self.splitter.setSizes([360, 940])
+        self.splitter.setStretchFactor(1, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self._render)
+        self.title_edit.textChanged.connect(self._edited)
+        self.kind.currentIndexChanged.connect(self._edited)
+        self.size.currentIndexChanged.connect(self._edited)
+        self.series.itemChanged.connect(self._edited)
+        self._set_enabled(False)
+
+    # ---- Internals: loading
+    def _loaded(self, result: tuple[list[ChartSpec], list[Finding]]) -> None:
+        specs, findings = result
+        self._findings = {f.id: f for f in findings}
+        keep = self._spec.key if self._spec else None
+        self._specs = {s.key: s for s in specs}
+        self.list.blockSignals(True)
+        self.list.clear()
+        for s in specs:
+            item = QListWidgetItem(icon("charts"), s.title)
+            item.setToolTip(f"{s.kind.label.capitalize()} · {s.key}")
+            item.setData(_KEY_ROLE, s.key)
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        self.count.setText(
+            f"{len(specs)} charts · select several with Ctrl or Shift to export them together"
+        )
+        self._series_choices = _series_keys(findings)
+        if keep and keep in self._specs:
+            self.select_key(keep)
+        elif specs:
+            self.list.setCurrentRow(0)
+
+    def _current_changed(
+        self, item: QListWidgetItem | None, _previous: QListWidgetItem | None
+    ) -> None:
+        if item is None:
+            self._spec = None
+            self._set_enabled(False)
+            return
+        spec = self._specs.get(str(item.data(_KEY_ROLE)))
+        if spec is not None:
+            self._show_spec(spec)
+
+    def _show_spec(self, spec: ChartSpec) -> None:
+        self._loading = True
+        self._spec = spec
+        self.error.clear_error()
+        self.title_edit.setText(spec.title)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(spec.kind.value)))
+        at = self.size.findData(spec.size)
+        if at < 0:
+            self.size.addItem(spec.size, spec.size)
+            at = self.size.count() - 1
+        self.size.setCurrentIndex(at)
+        self.series.clear()
+        choices = list(spec.series) + [
+            k for k in getattr(self, "_series_choices", []) if k not in spec.series
+        ]
+        for key in choices:
+            item = QListWidgetItem(key)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                Qt.CheckState.Checked if key in spec.series else Qt.CheckState.Unchecked
+            )
+            self.series.addItem(item)
+        self.refs.setText(
+            f"Also plots {len(spec.metrics)} individual metric{'s' if len(spec.metrics) != 1 else ''}: "
+            + ", ".join(str(m) for m in spec.metrics[:4])
+            + (" …" if len(spec.metrics) > 4 else "")
+            if spec.metrics
+            else ""
+        )
+        self.refs.setVisible(bool(spec.metrics))
+        self._loading = False
+        self._set_enabled(True)
+        self._update_buttons()
+        self._render()
+
+    def _checked_series(self) -> tuple[str, ...]:
+        out = []
+        for i in range(self.series.count()):
+            item = self.series.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(item.text())
+        return tuple(out)
+
+    def _edited(self, *_args: Any) -> None:
+        if self._loading:
+            return
+        self._update_buttons()
+        self._preview_timer.start()
+
+    def _update_buttons(self) -> None:
+        dirty = self.is_dirty()
+        self.save_button.setEnabled(dirty)
+        self.revert_button.setEnabled(dirty)
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for w in (
+            self.title_edit,
+            self.kind,
+            self.size,
+            self.series,
+            self.save_button,
+            self.revert_button,
+        ):
+            w.setEnabled(enabled)
+
+    # ---- Internals: preview
+    def _render(self) -> None:
+        spec = self.current_spec()
+        if spec is None:
+            return
+        if not self.isVisible():
+            # Drawing needs matplotlib (a second to import) and a core; wait until someone looks.
+            self._render_pending = True
+            return
+        self._render_pending = False
+        self._render_generation += 1
+        generation = self._render_generation
+        findings = list(self._findings.values())
+        if self._render_op is not None and not self._render_op.done:
+            self._render_op.cancel()
+        self.preview_status.setText("Drawing…")
+
+        def work(token: Token) -> tuple[Figure, tuple[str, ...]]:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            from briefing.charts import build_chart, resolve_chart_data
+
+            data = resolve_chart_data(spec, findings)
+            token.check()
+            built = build_chart(spec, data)
+            # Draw once here so text layout is cached and the GUI thread's first paint is cheap.
+            FigureCanvasAgg(built.figure).draw()
+            return built.figure, tuple(built.warnings)
+
+        self._render_op = self.ctx.ops.run(
+            work,
+            label="Draw chart",
+            success=lambda result: self._rendered(generation, spec, *result),
+            failure=self._render_failed,
+        )
+
+    def _rendered(
+        self, generation: int, spec: ChartSpec, figure: Figure, warnings: tuple[str, ...]
+    ) -> None:
+        if generation != self._render_generation:
+            return
+        from briefing.gui.charts.canvas import ChartCanvas
+
+        canvas = ChartCanvas(figure)
+        self._figure = figure
+        self.preview.set_child(canvas, canvas.aspect())
+        self.preview_status.setText(
+            "  ·  ".join(warnings) if warnings else f"{spec.kind.label.capitalize()} · {spec.size}"
+        )
+        self.preview_status.setToolTip("\n".join(warnings))
+
+    def _render_failed(self, failure: Failure) -> None:
+        self.preview_status.setText(f"Could not draw this chart: {failure.summary}")
+        if not isinstance(failure.error, ValidationError):
+            self.ctx.events.sig_error.emit("Could not draw the chart", failure)
+
+    def _finding_saved(self, finding: Finding) -> None:
+        self._findings[finding.id] = finding
+        if self._spec is not None and self._uses(self._spec, finding):
+            self._preview_timer.start()
+
+    def _finding_deleted(self, finding_id: int) -> None:
+        gone = self._findings.pop(finding_id, None)
+        if gone is not None and self._spec is not None and self._uses(self._spec, gone):
+            self._preview_timer.start()
+
+    def _chart_saved(self, spec: ChartSpec) -> None:
+        self._specs[spec.key] = spec
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if item.data(_KEY_ROLE) == spec.key:
+                item.setText(spec.title)
+        if self._spec is not None and self._spec.key == spec.key:
+            self._show_spec(spec)
+
+    @staticmethod
+    def _uses(spec: ChartSpec, finding: Finding) -> bool:
+        series = set(spec.series)
+        return any(m.finding == finding.slug for m in spec.metrics) or any(
+            m.series in series for m in finding.metrics
+        )
+
+    # ---- Internals: export
+    def _selected_specs(self) -> list[ChartSpec]:
+        keys = [str(item.data(_KEY_ROLE)) for item in self.list.selectedItems()]
+        order = [str(self.list.item(i).data(_KEY_ROLE)) for i in range(self.list.count())]
+        specs = [self._specs[k] for k in order if k in keys and k in self._specs]
+        current = self.current_spec()
+        # The chart on screen is exported as edited, even before it is saved.
+        return [current if current is not None and s.key == current.key else s for s in specs]
+
+    def _run_export(self, specs: list[ChartSpec], fmt: str, target: Path) -> None:
+        findings = list(self._findings.values())
+        dialog = QProgressDialog(f"Exporting {len(specs)} chart(s)…", "Cancel", 0, 1000, self)
+        dialog.setWindowTitle("Export charts")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setValue(0)
+
+        def work(token: Token) -> Path:
+            return _export_charts(specs, findings, fmt, target, token)
+
+        def progress(fraction: float, message: str) -> None:
+            dialog.setValue(int(fraction * 1000))
+            if message:
+                dialog.setLabelText(message)
+
+        def finished(path: Path) -> None:
+            dialog.close()
+            dialog.deleteLater()
+            self.ctx.settings.export_folder = str(path if path.is_dir() else path.parent)
+            summary = (
+                f"Exported {len(specs)} chart{'s' if len(specs) != 1 else ''} as {fmt.upper()}"
+            )
+            self.ctx.events.sig_message.emit(f"{summary} to {path}")
+            _after_export(self, path, summary)
+
+        def failed(failure: Failure) -> None:
+            dialog.close()
+            dialog.deleteLater()
+            self.ctx.events.sig_error.emit("Could not export the charts", failure)
+
+        def cancelled() -> None:
+            dialog.close()
+            dialog.deleteLater()
+            self.ctx.events.sig_message.emit("Chart export cancelled")
+
+        op = self.ctx.ops.run(
+            work,
+            label="Export charts",
+            success=finished,
+            failure=failed,
+            progress=progress,
+            cancelled=cancelled,
+        )
+        dialog.canceled.connect(op.cancel)
+
+
+def _export_charts(
+    specs: list[ChartSpec], findings: list[Finding], fmt: str, target: Path, token: Token
+) -> Path:
+    """Worker side: render each chart (cached by content) and write files or one deck."""
+    from briefing.charts import render_chart, resolve_chart_data
+
+    if fmt == "pptx":
+        from briefing.charts import write_deck
+
+        items = [(spec, resolve_chart_data(spec, findings)) for spec in specs]
+        token.progress(0.1, "Building the slide deck…")
+        write_deck(items, target)
+        token.progress(1.0, "Done")
+        return target
+    from briefing.writers.safe import replace_atomically
+
+    for i, spec in enumerate(specs):
+        token.progress(i / len(specs), f"Rendering “{spec.title}”…")
+        data = resolve_chart_data(spec, findings)
+        # render_chart, not render_bytes: it returns warnings instead of raising them through the
+        # warnings module, whose filters are process-wide and not safe to touch from a worker.
+        payload = render_chart(spec, data, fmt=fmt).data
+        replace_atomically(target / f"{spec.key}.{fmt}", payload)
+    token.progress(1.0, "Done")
+    return target
+
+
+def _after_export(parent: QWidget, path: Path, summary: str) -> None:
+    choice = dialogs.ask_export_done(parent, str(path), summary)
+    if choice == "open":
+        dialogs.open_path(str(path))
+    elif choice == "folder":
+        dialogs.open_path(str(path)) if path.is_dir() else dialogs.show_in_folder(str(path))
+
+
+def _series_keys(findings: list[Finding]) -> list[str]:
+    seen: dict[str, None] = {}
+    for f in findings:
+        for m in f.metrics:
+            if m.series:
+                seen.setdefault(m.series, None)
+    return sorted(seen)

@@ -1,0 +1,1 @@
+"""The Findings screen: a searchable, filterable table of findings beside the finding editor."""

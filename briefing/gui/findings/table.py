@@ -1,0 +1,260 @@
+"""FindingsBrowser: instant full-text search, section/audience/kind filters and the sortable table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from briefing.domain.model import SECTIONS, Audience, ClaimKind, Finding
+from briefing.gui.context import AppContext
+from briefing.gui.findings.model import (
+    COLUMNS,
+    FINDING_ROLE,
+    KEY_NUMBER,
+    SORT_ROLE,
+    TITLE,
+    FindingsModel,
+)
+from briefing.gui.icons import icon
+from briefing.gui.widgets import MutedLabel
+from briefing.gui.workers import Failure
+
+SEARCH_DELAY_MS = 150
+
+
+class FindingsBrowser(QWidget):
+    """Queries run in the background; only the newest query's answer reaches the table."""
+
+    # ---- Signals
+    sig_current_changed = Signal(object, object)
+    """The selected finding changed: (new Finding | None, previous Finding | None)."""
+    sig_loaded = Signal(int)
+    """A query's rows reached the table; carries the row count."""
+    sig_number_edited = Signal(object, str)
+    """A key number was retyped in the table: (Finding, text)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._generation = 0
+        self._total = 0
+        self._current: Finding | None = None
+        self._select_after_load: int | None = None
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search findings (title, statement, tags)…")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.section = QComboBox(self)
+        self.section.addItem("All sections", "")
+        for s in SECTIONS:
+            self.section.addItem(s.short, s.key)
+        self.audience = QComboBox(self)
+        self.audience.addItem("All audiences", "")
+        self.kind = QComboBox(self)
+        self.kind.addItem("All kinds", "")
+        for k in ClaimKind:
+            self.kind.addItem(k.label, k.value)
+        for combo in (self.section, self.audience, self.kind):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(self.refresh)
+
+        self.model = FindingsModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.view = QTableView(self)
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        # Unsorted until the user clicks a header: report order, or relevance when searching.
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 12)
+        self.view.setShowGrid(False)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        for col, width in zip(range(1, len(COLUMNS)), (118, 88, 92, 80, 64, 96)):
+            self.view.setColumnWidth(col, width)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+        self.count = MutedLabel("Loading findings…", self)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(6)
+        filters.addWidget(self.section)
+        filters.addWidget(self.audience)
+        filters.addWidget(self.kind)
+        filters.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 6, 6)
+        layout.setSpacing(8)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.count)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self.refresh)
+        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.model.sig_number_edited.connect(self.sig_number_edited)
+        self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)
+        self.model.rowsRemoved.connect(self._update_count)
+
+    # ---- Public API
+    def set_audiences(self, audiences: Sequence[Audience]) -> None:
+        current = self.audience.currentData()
+        self.audience.blockSignals(True)
+        self.audience.clear()
+        self.audience.addItem("All audiences", "")
+        for a in audiences:
+            self.audience.addItem(a.name, a.key)
+            self.audience.setItemData(
+                self.audience.count() - 1, a.description, Qt.ItemDataRole.ToolTipRole
+            )
+        at = self.audience.findData(current)
+        self.audience.setCurrentIndex(max(0, at))
+        self.audience.blockSignals(False)
+
+    def refresh(self) -> None:
+        """Re-run the query with the current search and filters (in the background)."""
+        self._debounce.stop()
+        self._generation += 1
+        generation = self._generation
+        service = self.ctx.service
+        query: dict[str, str | None] = {
+            "section": self.section.currentData() or None,
+            "audience": self.audience.currentData() or None,
+            "kind": self.kind.currentData() or None,
+            "search": self.search.text().strip() or None,
+        }
+        filtered = any(query.values())
+
+        def work(_token: object) -> tuple[list[Finding], int]:
+            findings = service.list_findings(**query)
+            total = service.count_findings() if filtered else len(findings)
+            return findings, total
+
+        self.ctx.ops.run(
+            work,
+            label="Search findings",
+            success=lambda result: self._loaded(generation, *result),
+            failure=self._failed,
+        )
+
+    def current(self) -> Finding | None:
+        return self._current
+
+    def select_id(self, finding_id: int | None) -> None:
+        """Select the row of this finding, or clear the selection (None)."""
+        if finding_id is None:
+            self.view.selectionModel().clearSelection()
+            self.view.setCurrentIndex(QModelIndex())
+            return
+        row = self.model.row_of(finding_id)
+        if row < 0:
+            self._select_after_load = finding_id
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, TITLE))
+        self.view.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.view.scrollTo(index)
+
+    def restore_selection(self, finding: Finding | None) -> None:
+        """Put the selection back on `finding` without announcing a change (a refused navigation)."""
+        sel = self.view.selectionModel()
+        sel.blockSignals(True)
+        self.select_id(finding.id if finding is not None else None)
+        sel.blockSignals(False)
+        self._current = finding
+
+    def upsert(self, finding: Finding) -> None:
+        self.model.upsert(finding)
+        if self._current is not None and self._current.id == finding.id:
+            self._current = finding
+
+    def remove(self, finding_id: int) -> None:
+        self.model.remove(finding_id)
+
+    def edit_key_number(self) -> None:
+        index = self.view.currentIndex()
+        if index.isValid():
+            self.view.edit(index.siblingAtColumn(KEY_NUMBER))
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # ---- Internals
+    def _loaded(self, generation: int, findings: list[Finding], total: int) -> None:
+        if generation != self._generation:
+            return  # a newer query is on its way; this answer is stale
+        keep = self._select_after_load or (self._current.id if self._current else None)
+        self._select_after_load = None
+        self._total = total
+        self.view.selectionModel().blockSignals(True)
+        self.model.set_findings(findings)
+        self.view.selectionModel().blockSignals(False)
+        if keep is not None and self.model.row_of(keep) >= 0:
+            self.view.selectionModel().blockSignals(True)
+            self.select_id(keep)
+            self.view.selectionModel().blockSignals(False)
+        self._update_count()
+        self.sig_loaded.emit(len(findings))
+
+    def _failed(self, failure: Failure) -> None:
+        self.count.setText(f"Search failed: {failure.summary}")
+        self.ctx.events.sig_error.emit("Could not load the findings", failure)
+
+    def _update_count(self, *_args: object) -> None:
+        shown = self.model.rowCount()
+        total = max(self._total, shown)
+        if shown == total:
+            self.count.setText(f"{shown} finding{'s' if shown != 1 else ''}")
+        else:
+            self.count.setText(f"{shown} of {total} findings match")
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        finding = current.data(FINDING_ROLE) if current.isValid() else None
+        previous = self._current
+        if finding is not None and previous is not None and finding.id == previous.id:
+            self._current = finding
+            return
+        self._current = finding
+        self.sig_current_changed.emit(finding, previous)

@@ -1,0 +1,328 @@
+"""MainWindow: the composition root. It builds the panels, the menus and toolbar, and routes actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from briefing.gui import dialogs
+from briefing.gui.actions import build_actions, populate, refresh_icons
+from briefing.gui.context import AppContext, DataEvents
+from briefing.gui.icons import app_icon, icon
+from briefing.gui.settings import Settings
+from briefing.gui.widgets import EmptyState
+from briefing.gui.workers import Failure, Operations
+
+if TYPE_CHECKING:
+    from briefing.gui.briefing_panel.panel import BriefingPanel
+    from briefing.gui.charts.panel import ChartsPanel
+    from briefing.gui.findings.panel import FindingsPanel
+    from briefing.gui.sources.panel import SourcesPanel
+    from briefing.services import BriefingService
+
+
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("findings", "Findings", "findings"),
+    ("sources", "Sources", "sources"),
+    ("charts", "Charts", "charts"),
+    ("briefing", "Briefing", "briefing"),
+)
+
+
+class MainWindow(QMainWindow):
+    """Shows at once with a loading page; attach_service() builds the panels once the database is open."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.ctx: AppContext | None = None
+        self.ops = Operations(self)
+        self.undo_stack = QUndoStack(self)
+        self.events = DataEvents(self)
+        self.findings: FindingsPanel | None = None
+        self.sources: SourcesPanel | None = None
+        self.charts: ChartsPanel | None = None
+        self.briefing: BriefingPanel | None = None
+
+        self.setWindowTitle("Briefing")
+        self.setWindowIcon(app_icon())
+        self.setUnifiedTitleAndToolBarOnMac(True)
+        self.resize(1440, 900)
+
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFixedWidth(168)
+        self.nav.setFrameShape(QListWidget.Shape.NoFrame)
+        self.nav.setSpacing(2)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for key, text, icon_name in PAGES:
+            item = QListWidgetItem(icon(icon_name), text)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(QSize(150, 40))
+            self.nav.addItem(item)
+        self.nav.setEnabled(False)
+        self.stack = QStackedWidget(self)
+        self.loading = EmptyState(
+            "Opening the briefing database…", "The first start seeds it from the report."
+        )
+        self.stack.addWidget(self.loading)
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._style_navigation()
+
+        self.actions_by_key = build_actions(self, self._handlers())
+        self.toolbar = QToolBar("Main", self)
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setIconSize(QSize(20, 20))
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(self.toolbar)
+        populate(self.menuBar(), self.toolbar, self.actions_by_key)
+
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumSize(120, 14)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.db_label = QLabel("", self)
+        self.statusBar().addPermanentWidget(self.busy)
+        self.statusBar().addPermanentWidget(self.db_label)
+        self.statusBar().showMessage("Starting…")
+
+        self.ops.sig_busy_changed.connect(self.busy.setVisible)
+        self.ops.sig_failed.connect(lambda label, f: self.show_failure(f"{label} failed", f))
+        self.events.sig_message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.events.sig_error.connect(self.show_failure)
+        self.undo_stack.canUndoChanged.connect(self.actions_by_key["undo"].setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.actions_by_key["redo"].setEnabled)
+        self.undo_stack.undoTextChanged.connect(lambda t: self._undo_text("undo", "Undo", t))
+        self.undo_stack.redoTextChanged.connect(lambda t: self._undo_text("redo", "Redo", t))
+        self.nav.currentRowChanged.connect(self.stack_to_row)
+        self._set_service_actions(False)
+        geometry = settings.geometry("main")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = settings.geometry("main_state")
+        if state is not None:
+            self.restoreState(state)
+
+    # ---- Public API
+    def attach_service(self, service: BriefingService, *, label: str = "") -> None:
+        """Build the panels over an open service (the window is already on screen)."""
+        from briefing.gui.briefing_panel.panel import BriefingPanel
+        from briefing.gui.charts.panel import ChartsPanel
+        from briefing.gui.findings.panel import FindingsPanel
+        from briefing.gui.sources.panel import SourcesPanel
+
+        ctx = AppContext(service, self.settings, self.ops, self.undo_stack, self.events)
+        self.ctx = ctx
+        self.findings = FindingsPanel(ctx, self)
+        self.sources = SourcesPanel(ctx, self)
+        self.charts = ChartsPanel(ctx, self)
+        self.briefing = BriefingPanel(ctx, self)
+        for panel in self._panels():
+            self.stack.addWidget(panel)
+            panel.restore_state()
+            panel.start()
+        self.findings.editor.sig_dirty_changed.connect(self.setWindowModified)
+        self.setWindowTitle(f"{label or 'Briefing'}[*] — Briefing" if label else "Briefing[*]")
+        self.db_label.setText(label)
+        self.nav.setEnabled(True)
+        self._set_service_actions(True)
+        self.stack.removeWidget(self.loading)
+        self.loading.deleteLater()
+        page = self.settings.text("window/page", "findings")
+        self.go(page if page in {k for k, _, _ in PAGES} else "findings")
+        self.statusBar().showMessage("Ready", 5_000)
+
+    def service_failed(self, failure: Failure) -> None:
+        self.loading.set_text("Could not open the database", failure.summary)
+        self.statusBar().showMessage("The database could not be opened")
+        self.show_failure("Could not open the database", failure)
+
+    def go(self, key: str) -> None:
+        for row, (page, _, _) in enumerate(PAGES):
+            if page == key:
+                self.nav.setCurrentRow(row)
+                return
+
+    def current_page(self) -> str:
+        row = self.nav.currentRow()
+        return PAGES[row][0] if 0 <= row < len(PAGES) else ""
+
+    def stack_to_row(self, row: int) -> None:
+        panels = self._panels()
+        if 0 <= row < len(panels):
+            self.stack.setCurrentWidget(panels[row])
+            self.settings.set_text("window/page", PAGES[row][0])
+            save_enabled = PAGES[row][0] in ("findings", "sources", "charts")
+            self.actions_by_key["save"].setEnabled(save_enabled)
+            self.actions_by_key["revert"].setEnabled(save_enabled)
+            self.actions_by_key["delete"].setEnabled(PAGES[row][0] in ("findings", "sources"))
+
+    def show_failure(self, title: str, failure: Failure) -> None:
+        self.statusBar().showMessage(f"{title}: {failure.summary}", 15_000)
+        dialogs.show_error(self, title, failure.summary, failure.details)
+
+    # ---- Qt overrides
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for panel in (self.findings, self.sources):
+            if panel is not None and not panel.confirm_leave(then=self.close):
+                event.ignore()
+                return
+        self.settings.set_geometry("main", self.saveGeometry())
+        self.settings.set_geometry("main_state", self.saveState())
+        for panel in self._panels():
+            panel.save_state()
+        self.settings.sync()
+        if self.briefing is not None:
+            self.briefing.shutdown()
+        if self.charts is not None:
+            self.charts.shutdown()
+        self.ops.shutdown()
+        event.accept()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            # The system switched light/dark: re-tint the line icons and the navigation.
+            refresh_icons(self.actions_by_key)
+            for row, (_, _, icon_name) in enumerate(PAGES):
+                self.nav.item(row).setIcon(icon(icon_name))
+            self._style_navigation()
+        super().changeEvent(event)
+
+    # ---- Internals
+    def _panels(self) -> list[QWidget]:
+        return [
+            p for p in (self.findings, self.sources, self.charts, self.briefing) if p is not None
+        ]
+
+    def _handlers(self) -> dict[str, Callable[[], object]]:
+        return {
+            "new_finding": self._new_finding,
+            "save": lambda: self._on_current("save"),
+            "revert": lambda: self._on_current("revert"),
+            "export_pdf": lambda: self._export("pdf"),
+            "export_word": lambda: self._export("docx"),
+            "export_charts": self._export_charts,
+            "preferences": self._preferences,
+            "quit": self.close,
+            "undo": self.undo_stack.undo,
+            "redo": self.undo_stack.redo,
+            "find": self._find,
+            "delete": lambda: self._on_current("delete_selected"),
+            "go_findings": lambda: self.go("findings"),
+            "go_sources": lambda: self.go("sources"),
+            "go_charts": lambda: self.go("charts"),
+            "go_briefing": lambda: self.go("briefing"),
+            "refresh": self._refresh,
+            "about": self._about,
+        }
+
+    def _set_service_actions(self, enabled: bool) -> None:
+        for key in (
+            "new_finding",
+            "save",
+            "revert",
+            "export_pdf",
+            "export_word",
+            "export_charts",
+            "find",
+            "delete",
+            "go_findings",
+            "go_sources",
+            "go_charts",
+            "go_briefing",
+            "refresh",
+        ):
+            self.actions_by_key[key].setEnabled(enabled)
+        self.actions_by_key["undo"].setEnabled(self.undo_stack.canUndo())
+        self.actions_by_key["redo"].setEnabled(self.undo_stack.canRedo())
+
+    def _undo_text(self, key: str, verb: str, text: str) -> None:
+        action = self.actions_by_key[key]
+        action.setText(f"&{verb} {text}" if text else f"&{verb}")
+        action.setStatusTip(f"{verb} {text}" if text else "")
+
+    def _on_current(self, method: str) -> None:
+        widget = self.stack.currentWidget()
+        fn = getattr(widget, method, None)
+        if callable(fn):
+            fn()
+
+    def _new_finding(self) -> None:
+        if self.findings is None:
+            return
+        self.go("findings")
+        self.findings.new_finding()
+
+    def _find(self) -> None:
+        if self.findings is None:
+            return
+        self.go("findings")
+        self.findings.focus_search()
+
+    def _export(self, fmt: str) -> None:
+        if self.briefing is None:
+            return
+        self.go("briefing")
+        self.briefing.export(fmt)
+
+    def _export_charts(self) -> None:
+        if self.charts is None:
+            return
+        self.go("charts")
+        self.charts.export_selected()
+
+    def _refresh(self) -> None:
+        widget = self.stack.currentWidget()
+        if widget is self.findings and self.findings is not None:
+            self.findings.browser.refresh()
+        elif hasattr(widget, "refresh"):
+            widget.refresh()
+        self.statusBar().showMessage("Reloaded from the database", 4_000)
+
+    def _preferences(self) -> None:
+        from briefing.gui.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self.settings, self)
+        if dialog.exec():
+            self.statusBar().showMessage("Preferences saved", 4_000)
+
+    def _about(self) -> None:
+        from briefing.gui.about import AboutDialog
+
+        AboutDialog(self).exec()
+
+    def _style_navigation(self) -> None:
+        palette = self.palette()
+        base = palette.color(palette.ColorRole.Window).darker(
+            104 if palette.color(palette.ColorRole.Window).lightness() > 128 else 90
+        )
+        highlight = palette.color(palette.ColorRole.Highlight)
+        text = palette.color(palette.ColorRole.HighlightedText)
+        self.nav.setStyleSheet(
+            f"QListWidget#navigation {{ background: {base.name()}; padding: 8px 6px; }}"
+            "QListWidget#navigation::item { border-radius: 6px; padding: 4px 8px; }"
+            f"QListWidget#navigation::item:selected {{ background: {highlight.name()}; color: {text.name()}; }}"
+        )

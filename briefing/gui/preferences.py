@@ -1,0 +1,72 @@
+"""PreferencesDialog: author name for covers, default export folder, preview timing."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from briefing.gui import dialogs
+from briefing.gui.settings import Settings
+from briefing.gui.widgets import MutedLabel
+
+
+class PreferencesDialog(QDialog):
+    """Edits Settings in place when accepted; Cancel leaves them untouched."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle("Preferences")
+        self.setMinimumWidth(520)
+        self.author = QLineEdit(settings.author, self)
+        self.author.setPlaceholderText("Shown on the cover of exported briefings")
+        self.folder = QLineEdit(settings.export_folder, self)
+        browse = QPushButton("Choose…", self)
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        self.delay = QSpinBox(self)
+        self.delay.setRange(100, 5000)
+        self.delay.setSingleStep(100)
+        self.delay.setSuffix(" ms")
+        self.delay.setValue(settings.preview_delay_ms)
+        form = QFormLayout()
+        form.addRow("&Author name", self.author)
+        form.addRow("Default &export folder", folder_row)
+        form.addRow("Preview &delay", self.delay)
+        hint = MutedLabel("The briefing preview is rebuilt this long after your last change.", self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+
+    # ---- Qt overrides
+    def accept(self) -> None:
+        self.settings.author = self.author.text()
+        if self.folder.text().strip():
+            self.settings.export_folder = self.folder.text().strip()
+        self.settings.preview_delay_ms = self.delay.value()
+        self.settings.sync()
+        super().accept()
+
+    # ---- Internals
+    def _browse(self) -> None:
+        folder = dialogs.choose_folder(self, "Default export folder", self.folder.text())
+        if folder:
+            self.folder.setText(folder)

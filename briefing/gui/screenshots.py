@@ -1,0 +1,177 @@
+"""`python -m briefing.gui.screenshots`: render each screen offscreen at 1440×900 into docs/screenshots/.
+
+Runs on a throwaway seeded database, settings file and cache, so the user's own are never touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+SIZE = (1440, 900)
+SCREENS = ("findings", "finding-editor", "sources", "charts", "briefing")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    )
+    parser.add_argument("--dark", action="store_true", help="render with a dark palette")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory(prefix="briefing-shots-") as tmp:
+        os.environ["BRIEFING_CACHE"] = str(Path(tmp) / "cache")
+        return _run(Path(tmp), args.out, dark=args.dark)
+
+
+def _run(tmp: Path, out: Path, *, dark: bool) -> int:
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from briefing.gui import dialogs
+    from briefing.gui.app import create_application
+    from briefing.gui.main_window import MainWindow
+    from briefing.gui.settings import Settings
+    from briefing.services import open_service
+
+    app = create_application(["briefing-screenshots"])
+    if dark:
+        _apply_dark(app)
+    QCoreApplication.setOrganizationName("BriefingScreenshots")
+    settings = Settings(QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat))
+    settings.author = "Research desk"
+    # Nothing may block: a dialog in a screenshot run is a bug, so say so and go on.
+    dialogs.show_error = lambda _p, title, summary, details="": print(
+        f"error: {title}: {summary}\n{details}", file=sys.stderr
+    )
+    service = open_service(tmp / "briefing.sqlite3")
+    window = MainWindow(settings)
+    window.resize(*SIZE)
+    window.show()
+    window.attach_service(service, label="briefing.sqlite3")
+    window.resize(*SIZE)
+    assert window.findings and window.sources and window.charts and window.briefing
+    out.mkdir(parents=True, exist_ok=True)
+
+    def shoot(name: str) -> None:
+        _settle(app, window)
+        path = out / f"{name}.png"
+        window.grab().save(str(path))
+        window.statusBar().clearMessage()  # the next screen should not show this one's news
+        print(f"wrote {path}")
+
+    # Findings: the table with a finding selected and its form beside it.
+    window.go("findings")
+    _wait(app, lambda: window.findings.browser.model.rowCount() > 0)
+    window.findings.browser.select_id(window.findings.browser.model.finding(2).id)  # type: ignore[union-attr]
+    shoot("findings")
+
+    # The editor: a narrower table, the form wide, a bad number typed and refused by the service.
+    window.findings.splitter.setSizes([520, 920])
+    editor = window.findings.editor
+    metrics = editor._metrics
+    metrics.setData(metrics.index(0, 1), "1.2 trilion")
+    editor.save()
+    _wait(app, lambda: bool(editor.field_error("metrics")))
+    editor._metrics_view.clearSelection()
+    shoot("finding-editor")
+    editor.load(editor.finding())
+    window.findings.splitter.setSizes([800, 640])
+
+    window.go("sources")
+    _wait(app, lambda: window.sources.model.rowCount() > 0)
+    window.sources.view.selectRow(1)
+    shoot("sources")
+
+    window.go("charts")
+    _wait(app, lambda: window.charts.list.count() > 0)
+    window.charts.list.setCurrentRow(0)
+    _wait(app, lambda: window.charts.figure() is not None, timeout=30)
+    shoot("charts")
+
+    window.go("briefing")
+    _wait(app, lambda: window.briefing.audience() is not None)
+    window.briefing.set_audience("asia")
+    _wait(
+        app,
+        lambda: (
+            window.briefing.pdf_document().pageCount() > 0
+            and window.briefing.preview_status.text() == "Up to date"
+        ),
+        timeout=60,
+    )
+    _pump(1.5)  # QPdfView renders pages on its own thread; give it time to paint them
+    shoot("briefing")
+
+    window.ops.shutdown()
+    window.close()
+    service.close()
+    QApplication.processEvents()
+    return 0
+
+
+def _settle(app: object, window: object) -> None:
+    """Let queued results, deferred layouts and paints land before grabbing."""
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        if not window.ops.active():  # type: ignore[attr-defined]
+            break
+        time.sleep(0.02)
+    for _ in range(5):
+        QApplication.processEvents()
+
+
+def _pump(seconds: float) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.02)
+
+
+def _wait(app: object, done: Callable[[], bool], timeout: float = 15) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            raise TimeoutError("a screen did not finish loading in time")
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def _apply_dark(app: object) -> None:
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    p = QPalette()
+    for role, color in (
+        (QPalette.ColorRole.Window, "#202124"),
+        (QPalette.ColorRole.WindowText, "#e8eaed"),
+        (QPalette.ColorRole.Base, "#17181a"),
+        (QPalette.ColorRole.AlternateBase, "#1f2023"),
+        (QPalette.ColorRole.Text, "#e8eaed"),
+        (QPalette.ColorRole.Button, "#2a2b2e"),
+        (QPalette.ColorRole.ButtonText, "#e8eaed"),
+        (QPalette.ColorRole.Highlight, "#3b78e7"),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QPalette.ColorRole.PlaceholderText, "#9aa0a6"),
+        (QPalette.ColorRole.ToolTipBase, "#2a2b2e"),
+        (QPalette.ColorRole.ToolTipText, "#e8eaed"),
+    ):
+        p.setColor(role, QColor(color))
+    QApplication.setPalette(p)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
