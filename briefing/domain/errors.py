@@ -29,6 +29,10 @@ class ValidationError(BriefingError):
         prefix = f"{subject}: " if subject else ""
         super().__init__(prefix + "; ".join(str(e) for e in self.errors))
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # Rebuilt from its fields, so it crosses process boundaries (exports run in a child) intact.
+        return (type(self), (self.errors, self.subject))
+
     def for_field(self, field: str) -> list[str]:
         return [e.message for e in self.errors if e.field == field or e.field.startswith(field + ".")]
 
@@ -38,6 +42,9 @@ class NotFoundError(BriefingError):
         self.kind = kind
         self.key = key
         super().__init__(f"No {kind} {key!r}")
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.kind, self.key))
 
 
 class ConflictError(BriefingError):
@@ -52,3 +59,6 @@ class ConflictError(BriefingError):
             f"{kind} {key!r} was changed elsewhere (you edited version {expected}, "
             f"it is now version {actual}); reload it before saving"
         )
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.kind, self.key, self.expected, self.actual))

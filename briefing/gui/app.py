@@ -73,6 +73,9 @@ def run_gui(db: str | None = None) -> int:
         service, label = result
         services.append(service)
         window.attach_service(service, label=label)  # type: ignore[arg-type]
+        # Start the export process now, in the background, so the first export or preview
+        # does not wait for it to spawn and import reportlab and matplotlib.
+        window.ops.run(lambda _t: window.ctx.exporter.warm(), label="Prepare exports")
         if os.environ.get("BRIEFING_STARTUP_TRACE"):
             print(
                 f"briefing: panels ready after {time.perf_counter() - started:.3f} s",

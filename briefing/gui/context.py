@@ -16,6 +16,7 @@ from briefing.gui.settings import Settings
 from briefing.gui.workers import Failure, Operations
 
 if TYPE_CHECKING:
+    from briefing.exporting import ExportProcess
     from briefing.services import BriefingService
 
 
@@ -60,3 +61,4 @@ class AppContext:
     ops: Operations
     undo: QUndoStack
     events: DataEvents
+    exporter: ExportProcess

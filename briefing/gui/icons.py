@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from briefing.paths import ASSETS
 
 ICON_DIR = ASSETS / "icons"
 APP_ICON = ICON_DIR / "briefing.svg"
-_SIZES = (16, 20, 24, 32, 48)
 
 
 def icon(name: str, color: QColor | None = None) -> QIcon:
@@ -34,21 +33,58 @@ def _tinted(name: str, normal: str, disabled: str) -> QIcon:
     path = ICON_DIR / f"{name}.svg"
     if not path.is_file():
         return QIcon()
-    svg = path.read_text(encoding="utf-8")
-    out = QIcon()
-    for mode, tint in ((QIcon.Mode.Normal, normal), (QIcon.Mode.Disabled, disabled)):
-        # Qt's SVG renderer ignores currentColor, so the colour is written into the markup.
-        renderer = QSvgRenderer(QByteArray(svg.replace("currentColor", "#" + tint[3:]).encode()))
-        alpha = int(tint[1:3], 16) / 255
-        for size in _SIZES:
-            for ratio in (1, 2):
-                px = QPixmap(size * ratio, size * ratio)
-                px.setDevicePixelRatio(ratio)
-                px.fill(Qt.GlobalColor.transparent)
-                painter = QPainter(px)
-                painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-                painter.setOpacity(alpha)
-                renderer.render(painter, QRectF(0, 0, size, size))
-                painter.end()
-                out.addPixmap(px, mode)
-    return out
+    return QIcon(_TintedSvgEngine(path.read_text(encoding="utf-8"), normal, disabled))
+
+
+class _TintedSvgEngine(QIconEngine):
+    """Draws the SVG at whatever size and mode Qt asks for, when it asks: nothing is pre-rendered,
+    so building the window's icons costs no start-up time."""
+
+    def __init__(self, svg: str, normal: str, disabled: str) -> None:
+        super().__init__()
+        self._svg = svg
+        self._tints = {QIcon.Mode.Normal: normal, QIcon.Mode.Disabled: disabled}
+        self._renderers: dict[str, QSvgRenderer] = {}
+        self._pixmaps: dict[tuple[int, int, QIcon.Mode], QPixmap] = {}
+
+    # ---- Qt overrides
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        tint = self._tint(mode)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setOpacity(int(tint[1:3], 16) / 255)
+        self._renderer(tint).render(painter, QRectF(rect))
+        painter.restore()
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:  # noqa: N802
+        w, h = max(1, round(size.width() * scale)), max(1, round(size.height() * scale))
+        key = (w, h, mode)
+        px = self._pixmaps.get(key)
+        if px is None:
+            px = QPixmap(w, h)
+            px.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(px)
+            self.paint(painter, QRect(0, 0, w, h), mode, state)
+            painter.end()
+            self._pixmaps[key] = px
+        out = QPixmap(px)
+        out.setDevicePixelRatio(scale)
+        return out
+
+    def clone(self) -> QIconEngine:
+        return _TintedSvgEngine(self._svg, self._tints[QIcon.Mode.Normal], self._tints[QIcon.Mode.Disabled])
+
+    # ---- Private
+    def _tint(self, mode: QIcon.Mode) -> str:
+        return self._tints.get(mode, self._tints[QIcon.Mode.Normal])
+
+    def _renderer(self, tint: str) -> QSvgRenderer:
+        renderer = self._renderers.get(tint)
+        if renderer is None:
+            # Qt's SVG renderer ignores currentColor, so the colour is written into the markup.
+            renderer = QSvgRenderer(QByteArray(self._svg.replace("currentColor", "#" + tint[3:]).encode()))
+            self._renderers[tint] = renderer
+        return renderer

@@ -134,7 +134,10 @@ class MainWindow(QMainWindow):
         from briefing.gui.findings.panel import FindingsPanel
         from briefing.gui.sources.panel import SourcesPanel
 
-        ctx = AppContext(service, self.settings, self.ops, self.undo_stack, self.events)
+        from briefing.exporting import ExportProcess
+
+        # Briefing exports and previews run in a child process: see briefing/exporting.py.
+        ctx = AppContext(service, self.settings, self.ops, self.undo_stack, self.events, ExportProcess())
         self.ctx = ctx
         self.findings = FindingsPanel(ctx, self)
         self.sources = SourcesPanel(ctx, self)
@@ -199,6 +202,8 @@ class MainWindow(QMainWindow):
             self.briefing.shutdown()
         if self.charts is not None:
             self.charts.shutdown()
+        if self.ctx is not None:
+            self.ctx.exporter.shutdown()
         self.ops.shutdown()
         event.accept()
 

@@ -57,6 +57,11 @@ class BriefingService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    @property
+    def database_url(self) -> str:
+        """The database as a URL another process can open (exports run in a child process)."""
+        return self.db.url.render_as_string(hide_password=False)
+
     # ---- Report
     def report(self) -> dict[str, Any]:
         with self.db.reading() as s:

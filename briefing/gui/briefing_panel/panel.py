@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from briefing.domain.model import Audience, Finding
+from briefing.exporting import ExportJob
 from briefing.gui import dialogs
 from briefing.gui.briefing_panel.tree import BriefingTree
 from briefing.gui.context import AppContext
@@ -381,13 +382,11 @@ class BriefingPanel(QWidget):
         target = _preview_dir() / f"preview-{audience.key}-{next(_preview_counter)}.pdf"
         self.preview_status.setText("Updating preview…")
 
-        def work(token: Token) -> Path:
-            from briefing.compose import compose
-            from briefing.writers import WriteOptions, export
+        job = ExportJob(service.database_url, audience.key, "pdf", str(target), author)
+        exporter = self.ctx.exporter
 
-            doc = compose(service, audience.key, author=author)
-            token.check()
-            export(doc, "pdf", target, WriteOptions(cancelled=lambda: token.cancelled))
+        def work(token: Token) -> Path:
+            exporter.run(job, cancelled=lambda: token.cancelled)
             return target
 
         def cancelled() -> None:
@@ -453,20 +452,12 @@ class BriefingPanel(QWidget):
         service = self.ctx.service
         author = self.ctx.settings.author
 
-        def work(token: Token) -> Any:
-            from briefing.compose import compose
-            from briefing.writers import WriteOptions, export
+        job = ExportJob(service.database_url, audience.key, fmt, str(path), author)
+        exporter = self.ctx.exporter
 
-            token.progress(0.02, "Gathering findings…")
-            doc = compose(service, audience.key, author=author)
-            token.check()
-            return export(
-                doc,
-                fmt,
-                path,
-                WriteOptions(cancelled=lambda: token.cancelled),
-                progress=lambda f, m: token.progress(0.05 + 0.95 * f, m),
-            )
+        def work(token: Token) -> Any:
+            # In the export process: the GUI thread never waits on reportlab for the GIL.
+            return exporter.run(job, progress=token.progress, cancelled=lambda: token.cancelled)
 
         def progress(fraction: float, message: str) -> None:
             if not dialog.wasCanceled():

@@ -1,0 +1,197 @@
+"""The house style for matplotlib: bundled fonts (registered once), sizes, colours and output presets."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from matplotlib import font_manager
+from matplotlib.font_manager import FontProperties
+
+from briefing.domain.charts import SIZE_PRESETS, parse_pixel_size
+from briefing.theme import Theme
+
+# The theme's type sizes are points at the 16:9 slide (19.2 x 10.8 in).
+SLIDE_WIDTH_IN = 19.2
+SLIDE_HEIGHT_IN = 10.8
+
+
+@dataclass(frozen=True)
+class ChartSize:
+    """An output size: inches (same for raster and vector), raster dpi, and how much to scale type."""
+
+    name: str
+    width_in: float
+    height_in: float
+    dpi: float
+    font_scale: float
+
+    @property
+    def pixels(self) -> tuple[int, int]:
+        return round(self.width_in * self.dpi), round(self.height_in * self.dpi)
+
+    def with_dpi(self, dpi: float | None) -> ChartSize:
+        return self if not dpi else dataclasses.replace(self, dpi=float(dpi))
+
+    def key(self) -> str:
+        return f"{self.width_in:.4f}x{self.height_in:.4f}@{self.dpi:g}/{self.font_scale:.4f}"
+
+
+PRESETS: dict[str, ChartSize] = {
+    "16:9": ChartSize("16:9", 19.2, 10.8, 100, 1.0),
+    "4:3": ChartSize("4:3", 14.4, 10.8, 100, 1.0),
+    # A document column: type close to the page's body text once placed at 100%.
+    "column": ChartSize("column", 6.3, 3.6, 200, 0.45),
+}
+assert tuple(PRESETS) == SIZE_PRESETS
+
+
+def chart_size(size: str | ChartSize | None, default: str = "16:9") -> ChartSize:
+    """A preset name, "WIDTHxHEIGHT" pixels (at 100 dpi) or a ChartSize; unknown text raises ValueError."""
+    if isinstance(size, ChartSize):
+        return size
+    text = (size or default).strip()
+    if text in PRESETS:
+        return PRESETS[text]
+    px = parse_pixel_size(text)
+    if px is None:
+        raise ValueError(f"“{text}” is not a chart size; use 16:9, 4:3, column or WIDTHxHEIGHT")
+    w, h = px
+    return custom_size(w / 100, h / 100, dpi=100, name=f"{w}x{h}")
+
+
+def custom_size(width_in: float, height_in: float, *, dpi: float = 100, name: str = "custom") -> ChartSize:
+    scale = min(width_in / SLIDE_WIDTH_IN, height_in / SLIDE_HEIGHT_IN)
+    return ChartSize(name, width_in, height_in, dpi, max(0.3, min(scale, 2.0)))
+
+
+# ---- Fonts
+
+_lock = threading.Lock()
+_registered: set[Path] = set()
+
+
+def register_fonts(theme: Theme) -> None:
+    """Make the theme's bundled fonts known to matplotlib, once per process; rcParams stay untouched."""
+    paths = [theme.fonts.regular, theme.fonts.bold, theme.fonts.italic, theme.fonts.bold_italic, theme.fonts.cjk]
+    with _lock:
+        for path in paths:
+            if path in _registered or not path.exists():
+                continue
+            if path == theme.fonts.cjk:
+                _add_bold_alias(path, theme.fonts.cjk_subfont)
+            font_manager.fontManager.addfont(str(path))  # also clears matplotlib's font lookup cache
+            _registered.add(path)
+
+
+def _add_bold_alias(path: Path, index: int) -> None:
+    """The CJK face has no bold: list its regular face as bold too, so bold text falls back to it
+    without matplotlib logging "Failed to find font weight" (the glyphs draw at regular weight)."""
+    from matplotlib.ft2font import FT2Font
+
+    regular = font_manager.ttfFontProperty(FT2Font(str(path), face_index=index))
+    font_manager.fontManager.ttflist.append(dataclasses.replace(regular, weight=700))
+
+
+@lru_cache(maxsize=8)
+def _family_name(path: Path, index: int = 0) -> str:
+    from matplotlib.ft2font import FT2Font
+
+    return FT2Font(str(path), face_index=index).family_name
+
+
+def families(theme: Theme) -> list[str]:
+    """Latin first, CJK second: matplotlib falls back glyph by glyph along this list."""
+    return [_family_name(theme.fonts.regular), _family_name(theme.fonts.cjk, theme.fonts.cjk_subfont)]
+
+
+def font(theme: Theme, size_pt: float, *, bold: bool = False) -> FontProperties:
+    return FontProperties(family=families(theme), size=size_pt, weight="bold" if bold else "normal")
+
+
+@lru_cache(maxsize=8)
+def _charmap(path: Path, index: int) -> frozenset[int]:
+    from matplotlib.ft2font import FT2Font
+
+    return frozenset(FT2Font(str(path), face_index=index).get_charmap())
+
+
+def drawable(theme: Theme, text: str, *, bold: bool = False) -> tuple[str, str]:
+    """(text the fonts can draw, characters left out): emoji and other uncovered glyphs would print as
+    boxes and trigger missing-glyph warnings, so they are dropped here and reported instead."""
+    latin = _charmap(theme.fonts.bold if bold else theme.fonts.regular, 0)
+    cjk = _charmap(theme.fonts.cjk, theme.fonts.cjk_subfont)
+    kept: list[str] = []
+    dropped: list[str] = []
+    for ch in text:
+        cp = ord(ch)
+        if ch in "\n " or cp in latin or cp in cjk:
+            kept.append(ch)
+        elif ch == "\t":
+            kept.append(" ")
+        elif cp in (0x200D, 0xFE0E, 0xFE0F) or 0x1F3FB <= cp <= 0x1F3FF:
+            continue  # joiners, variation selectors and skin tones only ever modify an emoji
+        else:
+            dropped.append(ch)
+    return "".join(kept), "".join(dropped)
+
+
+# ---- Colours
+
+
+def _luminance(hex_color: str) -> float:
+    h = hex_color.lstrip("#")
+    rgb = [int(h[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_on(theme: Theme, fill: str) -> str:
+    """White or ink, whichever reads better on the fill."""
+    white = "#FFFFFF"
+    return white if contrast(white, fill) >= contrast(theme.ink, fill) else theme.ink
+
+
+@dataclass(frozen=True)
+class Colours:
+    """The colours one chart uses: the audience accent for the subject, quiet greys for the rest."""
+
+    accent: str
+    ink: str
+    muted: str
+    faint: str
+    grid: str
+    rule: str
+    panel: str
+    background: str
+    other: str
+    series: tuple[str, ...]
+    warning: str
+
+    @classmethod
+    def for_chart(cls, theme: Theme, accent_key: str | None) -> Colours:
+        accent = theme.accent(accent_key)
+        rest = tuple(c for c in theme.palette if c.lower() != accent.lower() and c.lower() != "#f0e442")
+        # Okabe-Ito vermillion when the accent is not vermillion, else orange: warnings stay warm.
+        warning = "#D55E00" if accent.lower() != "#d55e00" else "#E69F00"
+        return cls(
+            accent=accent,
+            ink=theme.ink,
+            muted=theme.muted,
+            faint=theme.faint,
+            grid=theme.grid,
+            rule=theme.rule,
+            panel=theme.panel,
+            background=theme.background,
+            other="#A9B2BB",
+            series=(accent, *rest),
+            warning=warning,
+        )

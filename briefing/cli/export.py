@@ -1,0 +1,98 @@
+"""`briefing export` and `briefing audiences list`: audience briefings as PDF, Word or Markdown files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol, Sequence
+
+from briefing.domain.charts import ChartSpec
+from briefing.domain.errors import NotFoundError
+from briefing.domain.model import Audience, Finding
+
+
+class ExportService(Protocol):
+    """What these commands need from the services (compose reads the same methods)."""
+
+    def get_audience(self, key: str) -> Audience: ...
+    def list_audiences(self) -> list[Audience]: ...
+    def list_findings(self) -> list[Finding]: ...
+    def list_charts(self, audience: str | None = None) -> list[ChartSpec]: ...
+    def report(self) -> dict[str, Any]: ...
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from briefing.writers import FORMATS
+
+    p = subparsers.add_parser("export", help="write an audience's briefing as PDF, Word or Markdown")
+    p.add_argument("--audience", metavar="KEY", required=True, help="the audience (see `briefing audiences list`)")
+    # Formats are checked by the command, not by argparse `choices`, so a wrong one gets the same
+    # one-line error (and exit code 2) as a wrong audience.
+    p.add_argument("--format", metavar="FORMAT", default="pdf", dest="fmt",
+                   help=f"{' | '.join(FORMATS)} (default pdf)")
+    p.add_argument("--output", "-o", metavar="PATH", type=Path,
+                   help="file to write (default: briefing-<audience>-<YYYY-MM-DD>.<ext> here)")
+    p.add_argument("--author", default="", help="author on the cover and in the file's properties "
+                                                "(default: the report's author)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only the path written")
+    p.set_defaults(func=cmd_export)
+
+    a = subparsers.add_parser("audiences", help="the audiences briefings can be written for")
+    sub = a.add_subparsers(dest="audiences_action", metavar="ACTION", required=True)
+    ls = sub.add_parser("list", help="list audience keys and names")
+    ls.set_defaults(func=cmd_audiences_list)
+
+
+def default_output(audience: str, fmt: str, today: date | None = None) -> Path:
+    from briefing.writers import writer_info
+
+    day = (today or date.today()).isoformat()
+    return Path(f"briefing-{audience}-{day}.{writer_info(fmt).extension}")
+
+
+def cmd_export(args: argparse.Namespace, service: ExportService) -> int:
+    from briefing.writers import FORMATS
+
+    keys = [a.key for a in service.list_audiences()]
+    if args.audience not in keys:
+        return _fail(f"no audience “{args.audience}”; choose one of {', '.join(keys) or '(none defined)'}")
+    if args.fmt not in FORMATS:
+        return _fail(f"no format “{args.fmt}”; choose one of {', '.join(FORMATS)}")
+
+    from briefing.compose import compose
+    from briefing.writers import ExportCancelled, WriteOptions, export
+    from briefing.writers.safe import check_target
+
+    path = args.output or default_output(args.audience, args.fmt)
+    check_target(path)  # a bad folder fails now, before any composing or drawing
+    try:
+        doc = compose(service, args.audience, author=args.author)
+    except NotFoundError:
+        return _fail(f"no audience “{args.audience}”; choose one of {', '.join(keys)}")
+    try:
+        result = export(doc, args.fmt, path, WriteOptions(), None)
+    except ExportCancelled:
+        return _fail("export cancelled; nothing was written")
+    print(result.path)
+    if not args.quiet:
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def cmd_audiences_list(args: argparse.Namespace, service: ExportService) -> int:
+    audiences = service.list_audiences()
+    width = max((len(a.key) for a in audiences), default=0)
+    for a in audiences:
+        print(f"{a.key:<{width}}  {a.name}")
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"briefing export: {message}", file=sys.stderr)
+    return 2
+
+
+__all__: Sequence[str] = ("add_parser", "cmd_audiences_list", "cmd_export", "default_output")

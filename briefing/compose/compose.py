@@ -1,0 +1,464 @@
+"""compose(): an audience's template plus the report's findings and charts -> one Document."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING, Any, Mapping, Protocol, Sequence
+
+from briefing.compose.inline import finding_paragraphs, split_paragraphs
+from briefing.compose.select import select
+from briefing.compose.template import MetricRef, SectionSpec, Template, validate_template
+from briefing.document import (
+    Block,
+    BulletList,
+    Callout,
+    Cell,
+    Column,
+    Document,
+    Emphasis,
+    Figure,
+    Inline,
+    KeyFigure,
+    KeyFigures,
+    Metadata,
+    NumberRef,
+    Paragraph,
+    Reference,
+    References,
+    Section,
+    Strong,
+    Summary,
+    Table,
+    Text,
+    ref_marker,
+)
+from briefing.domain.model import SECTION_KEYS, Audience, ClaimKind, Finding, Metric, Source, section
+from briefing.domain.numbers import group, plain
+
+if TYPE_CHECKING:
+    from briefing.domain.charts import ChartSpec
+
+
+class ComposeService(Protocol):
+    """The slice of BriefingService that compose reads."""
+
+    def get_audience(self, key: str) -> Audience: ...
+    def list_findings(self) -> list[Finding]: ...
+    def list_charts(self, audience: str | None = None) -> list[ChartSpec]: ...
+    def report(self) -> Mapping[str, Any]: ...
+
+
+class ChartTools(Protocol):
+    """What compose needs from briefing.charts; the module itself satisfies it."""
+
+    def resolve_chart_data(self, spec: ChartSpec, findings: Sequence[Finding]) -> object: ...
+    def alt_text(self, spec: ChartSpec, data: object) -> str: ...
+
+
+# Claims a reader must not mistake for measurements get their kind printed beside the title.
+_LABELLED_KINDS = (ClaimKind.ESTIMATE, ClaimKind.PROJECTION, ClaimKind.TARGET)
+_CURRENCIES = ("USD", "CNY", "EUR", "GBP")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def compose(
+    service: ComposeService,
+    audience_key: str,
+    *,
+    author: str = "",
+    today: date | None = None,
+    charts: ChartTools | None = None,
+) -> Document:
+    """Build the audience's briefing. Raises NotFoundError for an unknown audience and
+    ValidationError for a malformed template; stale slugs and chart keys become doc.warnings."""
+    audience = service.get_audience(audience_key)
+    template = validate_template(audience.template)
+    report = dict(service.report() or {})
+    findings = service.list_findings()
+    specs = list(service.list_charts(audience.key))
+    all_specs = {s.key: s for s in service.list_charts(None)}
+    return _Composer(audience, template, report, findings, specs, all_specs, charts or _ChartsModule()).build(
+        author=author, today=today or date.today()
+    )
+
+
+class _ChartsModule:
+    """briefing.charts, imported on first use: it brings matplotlib (~0.6 s), which a briefing
+    without charts never needs."""
+
+    def resolve_chart_data(self, spec: ChartSpec, findings: Sequence[Finding]) -> object:
+        from briefing.charts import resolve_chart_data
+
+        return resolve_chart_data(spec, findings)
+
+    def alt_text(self, spec: ChartSpec, data: object) -> str:
+        from briefing.charts import alt_text
+
+        return alt_text(spec, data)  # type: ignore[arg-type]
+
+
+def compose_from(
+    audience: Audience,
+    findings: Sequence[Finding],
+    charts_available: Sequence[ChartSpec],
+    *,
+    report: Mapping[str, Any] | None = None,
+    charts: ChartTools,
+    author: str = "",
+    today: date | None = None,
+) -> Document:
+    """compose() over records already in hand (previews, tests, imports without a database)."""
+    template = validate_template(audience.template)
+    specs = {s.key: s for s in charts_available}
+    return _Composer(audience, template, dict(report or {}), list(findings), list(charts_available), specs,
+                     charts).build(author=author, today=today or date.today())
+
+
+class _Composer:
+    def __init__(
+        self,
+        audience: Audience,
+        template: Template,
+        report: dict[str, Any],
+        findings: list[Finding],
+        specs: list[ChartSpec],
+        all_specs: Mapping[str, ChartSpec],
+        charts: ChartTools,
+    ) -> None:
+        self.audience = audience
+        self.template = template
+        self.report = report
+        self.findings = findings
+        self.by_slug = {f.slug: f for f in findings}
+        self.specs = {s.key: s for s in specs}
+        self.all_specs = all_specs
+        self.charts = charts
+        self.warnings: list[str] = []
+        self.sources: dict[int, Source] = {}
+        self.ref_numbers: dict[int, int] = {}
+        self.figure_count = 0
+        self.table_count = 0
+        self.excluded = set(template.excluded)
+
+    # ---- References: numbered in order of first citation, so [1] is the first one a reader meets.
+
+    def cite(self, finding: Finding) -> tuple[int, ...]:
+        return self.cite_sources(finding.sources)
+
+    def cite_sources(self, sources: Sequence[Source]) -> tuple[int, ...]:
+        numbers = []
+        for source in sources:
+            if source.id not in self.ref_numbers:
+                self.ref_numbers[source.id] = len(self.ref_numbers) + 1
+                self.sources[source.id] = source
+            numbers.append(self.ref_numbers[source.id])
+        return tuple(sorted(set(numbers)))
+
+    # ---- Whole document
+
+    def build(self, *, author: str, today: date) -> Document:
+        t = self.template
+        summary = self.summary()
+        selection = select(t, self.findings)
+        self.warnings.extend(selection.warnings)
+        sections: list[Section] = []
+        for spec, found in selection.sections:
+            built = self.section(spec, found)
+            if built is None:
+                self.warnings.append(f"Section “{self.section_title(spec)}” has no content for this audience "
+                                     "and was left out")
+                continue
+            sections.append(built)
+        references = References(
+            entries=tuple(self.reference(self.sources[sid], n) for sid, n in self.ref_numbers.items()),
+            title=t.references_title,
+        )
+        meta = Metadata(
+            title=t.title,
+            subtitle=t.subtitle,
+            audience_key=self.audience.key,
+            audience_name=self.audience.name,
+            author=author or str(self.report.get("author") or ""),
+            publisher=str(self.report.get("publisher") or ""),
+            date=today,
+            keywords=t.keywords or self.keywords(selection.findings),
+            subject=t.subtitle or self.audience.description or str(self.report.get("title") or ""),
+        )
+        return Document(
+            meta=meta,
+            summary=summary,
+            sections=tuple(sections),
+            references=references,
+            warnings=tuple(dict.fromkeys(self.warnings)),
+            contents_title=t.contents_title,
+        )
+
+    def summary(self) -> Summary:
+        t = self.template
+        text = t.introduction or str(self.report.get("summary") or "")
+        paragraphs = tuple(_plain_paragraph(p) for p in split_paragraphs(text))
+        tiles = self.key_figures(t.key_figures)
+        return Summary(
+            title=t.summary_title,
+            paragraphs=paragraphs,
+            key_figures=KeyFigures(tiles, t.key_figures_title) if tiles else None,
+        )
+
+    def key_figures(self, refs: Sequence[MetricRef]) -> tuple[KeyFigure, ...]:
+        tiles: list[KeyFigure] = []
+        for ref in refs:
+            finding = self.by_slug.get(ref.slug)
+            if finding is None:
+                self.warnings.append(f"Key figure “{ref}”: no finding “{ref.slug}”; it was left out")
+                continue
+            if finding.slug in self.excluded:
+                continue
+            index = ref.index if ref.index is not None else 0
+            if not finding.metrics:
+                self.warnings.append(f"Key figure “{ref}”: the finding has no numbers; it was left out")
+                continue
+            if index >= len(finding.metrics):
+                self.warnings.append(
+                    f"Key figure “{ref}”: the finding has {len(finding.metrics)} number(s); it was left out")
+                continue
+            metric = finding.metrics[index]
+            tiles.append(
+                KeyFigure(
+                    value=tile_value(metric),
+                    label=ref.label or finding.title,
+                    context=ref.context or metric_context(metric),
+                    finding=finding.slug,
+                    metric_index=index,
+                    source_ids=tuple(s.id for s in finding.sources),
+                    refs=self.cite(finding),
+                )
+            )
+        return tuple(tiles)
+
+    # ---- Sections
+
+    def section_title(self, spec: SectionSpec) -> str:
+        if spec.title:
+            return spec.title
+        if spec.key in SECTION_KEYS:
+            return section(spec.key).title
+        return spec.key
+
+    def section(self, spec: SectionSpec, found: Sequence[Finding]) -> Section | None:
+        blocks: list[Block] = []
+        if spec.intro:
+            blocks.extend(_plain_paragraph(p, "lead") for p in split_paragraphs(spec.intro))
+        if spec.text:
+            blocks.extend(_plain_paragraph(p) for p in split_paragraphs(spec.text))
+        if spec.bullets:
+            blocks.append(BulletList(tuple(_plain_paragraph(b) for b in spec.bullets)))
+        # Each chart follows the first finding that feeds it; one fed by none closes the section.
+        pending = self.section_charts(spec)
+        for finding in found:
+            blocks.extend(self.finding_blocks(finding))
+            for item in [c for c in pending if finding.slug in c[2]]:
+                blocks.append(self.figure(item[0], item[1]))
+                pending.remove(item)
+        for chart, data, _ in pending:
+            blocks.append(self.figure(chart, data))
+        if spec.table:
+            table = self.metrics_table(self.section_title(spec), found)
+            if table is not None:
+                blocks.append(table)
+        if spec.callout is not None:
+            blocks.append(Callout(spec.callout.title,
+                                  tuple(_plain_paragraph(p) for p in split_paragraphs(spec.callout.text)),
+                                  kind="implication"))
+        if not blocks:
+            return None
+        return Section(key=spec.key, title=self.section_title(spec), blocks=tuple(blocks), anchor=f"sec-{spec.key}")
+
+    def finding_blocks(self, finding: Finding) -> list[Block]:
+        title = finding.title.strip()
+        text = finding.wording_for(self.audience.key)
+        lead: list[Inline] = []
+        if title and not _squash(text).startswith(_squash(title)):  # no "X. X." when the text opens with it
+            lead.append(Strong(title if title[-1] in ".?!:…" else title + "."))
+            lead.append(Text(" "))
+        if finding.kind in _LABELLED_KINDS:
+            lead.append(Emphasis(f"{finding.kind.label}."))
+            lead.append(Text(" "))
+        return list(finding_paragraphs(text, finding, self.cite, lead=lead))
+
+    # ---- Charts
+
+    def section_charts(self, spec: SectionSpec) -> list[tuple[ChartSpec, object, set[str]]]:
+        """The section's charts with their data resolved (once) and the slugs of the findings they draw."""
+        out: list[tuple[ChartSpec, object, set[str]]] = []
+        for key in spec.charts:
+            chart = self.specs.get(key) or self.all_specs.get(key)  # named by the template: shown
+            if chart is None:
+                self.warnings.append(f"Section “{self.section_title(spec)}”: no chart “{key}”; it was left out")
+                continue
+            if not chart.accent:
+                chart = replace(chart, accent=self.audience.key)  # drawn in the audience's colour
+            try:
+                data = self.charts.resolve_chart_data(chart, self.findings)
+            except Exception as exc:  # a broken chart must not sink the briefing
+                self.warnings.append(f"Chart “{key}” could not be drawn ({exc}); it was left out")
+                continue
+            for w in getattr(data, "warnings", ()) or ():
+                self.warnings.append(f"Chart “{key}”: {w}")
+            points = getattr(data, "points", None)
+            if points is not None and not points:
+                self.warnings.append(f"Chart “{key}” has no data; it was left out")
+                continue
+            slugs = {p.finding for p in points} if points else self.feeding_slugs(chart)
+            out.append((chart, data, slugs))
+        return out
+
+    def feeding_slugs(self, spec: ChartSpec) -> set[str]:
+        """Findings a chart draws, from its spec alone (by series key or "slug#index" reference)."""
+        series = set(spec.series)
+        slugs = {m.finding for m in spec.metrics}
+        if series:
+            for f in self.findings:
+                if any(m.series and m.series in series for m in f.metrics):
+                    slugs.add(f.slug)
+        return slugs
+
+    def figure(self, spec: ChartSpec, data: object) -> Figure:
+        alt = spec.alt_text.strip()
+        if not alt:
+            try:
+                alt = self.charts.alt_text(spec, data)
+            except Exception as exc:
+                self.warnings.append(f"Chart “{spec.key}”: no alt text ({exc})")
+                alt = spec.title or spec.key
+        points = getattr(data, "points", None)
+        slugs = list(dict.fromkeys(p.finding for p in points)) if points else sorted(
+            self.feeding_slugs(spec), key=self._report_rank)
+        sources: list[Source] = []
+        for slug in slugs:
+            finding = self.by_slug.get(slug)
+            for s in finding.sources if finding else ():
+                if s not in sources:
+                    sources.append(s)
+        refs = self.cite_sources(sources)
+        source_line = spec.source.strip() or str(getattr(data, "source", "") or "").strip()
+        if not source_line and sources:
+            source_line = "Source: " + "; ".join(dict.fromkeys(s.citation() for s in sources))
+        if refs:
+            source_line = (source_line + " " + ref_marker(refs)).strip()
+        if spec.note.strip():
+            source_line = f"{source_line} Note: {spec.note.strip()}".strip()
+        self.figure_count += 1
+        return Figure(spec=spec, data=data, number=self.figure_count, caption=(spec.title or spec.key).strip(),
+                      alt_text=alt, source=source_line, anchor=f"fig-{self.figure_count}",
+                      subtitle=spec.subtitle.strip())
+
+    def _report_rank(self, slug: str) -> int:
+        for i, f in enumerate(self.findings):
+            if f.slug == slug:
+                return i
+        return len(self.findings)
+
+    # ---- Tables
+
+    def metrics_table(self, title: str, found: Sequence[Finding]) -> Table | None:
+        rows: list[tuple[Cell, ...]] = []
+        for finding in found:
+            refs = self.cite(finding)
+            for i, metric in enumerate(finding.metrics):
+                value = NumberRef(
+                    text=metric_text(metric),
+                    finding=finding.slug,
+                    metric_index=i,
+                    source_ids=tuple(s.id for s in finding.sources),
+                    refs=refs,
+                )
+                rows.append((
+                    Cell((Text(metric.label),)),
+                    Cell((Text(metric.entity),)),
+                    Cell((Text(metric.period),)),
+                    Cell((value,)),
+                ))
+        if not rows:
+            return None
+        self.table_count += 1
+        return Table(
+            number=self.table_count,
+            caption=f"Key numbers: {title}",
+            columns=(Column("Measure", width=3.0), Column("Who", width=1.6), Column("Period", width=1.4),
+                     Column("Value", align="right", width=1.8)),
+            rows=tuple(rows),
+            anchor=f"tab-{self.table_count}",
+        )
+
+    # ---- Small pieces
+
+    def reference(self, source: Source, number: int) -> Reference:
+        return Reference(
+            number=number,
+            source_id=source.id,
+            publisher=source.publisher,
+            title=source.title,
+            url=source.url or None,
+            published=_partial_date(source.published),
+            accessed=_partial_date(source.accessed),
+            anchor=f"ref-{number}",
+        )
+
+    def keywords(self, findings: Sequence[Finding]) -> tuple[str, ...]:
+        counts: dict[str, int] = {}
+        for f in findings:
+            for tag in f.tags:
+                counts[tag] = counts.get(tag, 0) + 1
+        top = sorted(counts, key=lambda t: (-counts[t], t))[:8]
+        return (self.audience.name, *top)
+
+
+def tile_value(metric: Metric) -> str:
+    """A key figure's big number: "61%", "6.7×", "$0.028", "$650B", "1/6", "140 trillion", "600,000"."""
+    unit = metric.unit or ""
+    if unit in ("%", "×", "x", "1/x", "year") or unit in _CURRENCIES:
+        return metric_text(metric, compact=True)
+    if metric.scale is not None:
+        return f"{group(metric.value)} {metric.scale.value}"
+    return group(metric.value)
+
+
+def metric_text(metric: Metric, compact: bool = False) -> str:
+    """A metric as a table prints it: "140 trillion tokens", "$650 billion", "61%", "1/6", "2027"."""
+    unit = metric.unit or ""
+    if unit == "1/x":
+        return f"1/{plain(metric.value)}"  # "one-sixth of the cost" is stored as 6 with unit 1/x
+    if unit == "year":
+        return plain(metric.value)  # never "2,026"
+    if unit in ("%", "×", "x"):
+        return metric.display(compact=True)
+    return metric.display(compact=compact)
+
+
+def metric_context(metric: Metric) -> str:
+    parts = [metric.label]
+    if metric.entity and metric.entity.lower() not in metric.label.lower():
+        parts.append(metric.entity)
+    return " · ".join(p for p in parts if p)
+
+
+def _partial_date(value: date | None) -> str:
+    """Sources store "2026-03" as 2026-03-01 and "2026" as 2026-01-01; print them as given."""
+    if value is None:
+        return ""
+    if value.month == 1 and value.day == 1:
+        return str(value.year)
+    if value.day == 1:
+        return f"{_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def _squash(text: str) -> str:
+    """Letters and digits only, case-folded: for "does the text open with the title?"."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _plain_paragraph(text: str, style: str = "body") -> Paragraph:
+    return Paragraph((Text(text),), style=style)  # type: ignore[arg-type]

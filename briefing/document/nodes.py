@@ -1,0 +1,282 @@
+"""The closed, renderer-neutral node set a briefing is made of: frozen dataclasses, stdlib only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Literal, TypeAlias, assert_never
+
+if TYPE_CHECKING:
+    from briefing.domain.charts import ChartSpec
+
+# ---- Inline runs: the pieces a paragraph is made of. Every run's text is plain data, never markup.
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    text: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    text: str
+
+
+@dataclass(frozen=True)
+class NumberRef:
+    """A number printed in the text that comes from a finding's metric.
+
+    `refs` are the numbers of the reference-list entries for `source_ids` (assigned by compose);
+    `marker` says whether this occurrence prints its "[n]" (compose shows it once per paragraph
+    for a run of numbers citing the same sources, so a sentence is not littered with markers).
+    """
+
+    text: str
+    finding: str
+    metric_index: int
+    source_ids: tuple[int, ...] = ()
+    refs: tuple[int, ...] = ()
+    marker: bool = True
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A citation of a finding's sources with no number to hang it on: prints "[n]"."""
+
+    finding: str
+    source_ids: tuple[int, ...]
+    refs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink. Writers make it clickable only for http(s) URLs; anything else prints as text."""
+
+    text: str
+    url: str
+
+
+Inline: TypeAlias = Text | Emphasis | Strong | NumberRef | Cite | Link
+
+# ---- Blocks: what a section holds, in reading order.
+
+ParagraphStyle: TypeAlias = Literal["body", "lead", "quote", "note"]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    runs: tuple[Inline, ...]
+    style: ParagraphStyle = "body"
+
+    @property
+    def plain(self) -> str:
+        return "".join(run_text(r) for r in self.runs)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading inside a section (a section's own title is its level-1 heading)."""
+
+    text: str
+    level: int = 2
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart: the spec and its resolved data (a `briefing.charts.ChartData`, opaque here)."""
+
+    spec: ChartSpec
+    data: object
+    number: int
+    caption: str
+    alt_text: str
+    source: str = ""
+    anchor: str = ""
+    subtitle: str = ""
+
+
+ColumnAlign: TypeAlias = Literal["left", "right", "center"]
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    align: ColumnAlign = "left"
+    width: float = 1.0  # relative share of the table width
+
+
+@dataclass(frozen=True)
+class Cell:
+    runs: tuple[Inline, ...]
+
+    @property
+    def plain(self) -> str:
+        return "".join(run_text(r) for r in self.runs)
+
+
+@dataclass(frozen=True)
+class Table:
+    number: int
+    caption: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    note: str = ""
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One tile: a big value, what it measures, and where it comes from."""
+
+    value: str
+    label: str
+    context: str = ""
+    finding: str = ""
+    metric_index: int = 0
+    source_ids: tuple[int, ...] = ()
+    refs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    items: tuple[KeyFigure, ...]
+    title: str = ""
+
+
+CalloutKind: TypeAlias = Literal["note", "implication", "warning"]
+
+
+@dataclass(frozen=True)
+class Callout:
+    title: str
+    body: tuple[Paragraph, ...]
+    kind: CalloutKind = "note"
+
+
+Block: TypeAlias = Paragraph | Heading | BulletList | Figure | Table | KeyFigures | Callout
+
+# ---- Structure
+
+
+@dataclass(frozen=True)
+class Section:
+    """A level-1 division: one contents entry, one PDF bookmark, one Heading 1 in Word."""
+
+    key: str
+    title: str
+    blocks: tuple[Block, ...]
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class Reference:
+    number: int
+    source_id: int
+    publisher: str
+    title: str
+    url: str | None = None
+    published: str = ""
+    accessed: str = ""
+    note: str = ""
+    anchor: str = ""
+
+    @property
+    def label(self) -> str:
+        """The entry as one line of plain text, without its URL."""
+        parts = [self.publisher, self.title]
+        if self.published:
+            parts.append(self.published)
+        text = ". ".join(p.rstrip(".") for p in parts if p)
+        if self.accessed:
+            text += f". Accessed {self.accessed}"
+        return text + "."
+
+
+@dataclass(frozen=True)
+class References:
+    entries: tuple[Reference, ...]
+    title: str = "References"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The page after the cover: an introduction and the key figures."""
+
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    key_figures: KeyFigures | None = None
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    subtitle: str = ""
+    audience_key: str = ""
+    audience_name: str = ""
+    author: str = ""
+    publisher: str = ""
+    date: date | None = None
+    keywords: tuple[str, ...] = ()
+    subject: str = ""
+    language: str = "en"
+
+    @property
+    def date_text(self) -> str:
+        """"14 April 2026": a long date with no platform-dependent strftime flags."""
+        if self.date is None:
+            return ""
+        return f"{self.date.day} {_MONTHS[self.date.month - 1]} {self.date.year}"
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class Document:
+    meta: Metadata
+    summary: Summary | None
+    sections: tuple[Section, ...]
+    references: References
+    warnings: tuple[str, ...] = field(default=())
+    contents_title: str = "Contents"
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        return tuple(b for s in self.sections for b in s.blocks if isinstance(b, Figure))
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        return tuple(b for s in self.sections for b in s.blocks if isinstance(b, Table))
+
+
+Node: TypeAlias = Document | Section | Summary | References | Reference | Block | Inline | KeyFigure
+
+
+def run_text(run: Inline) -> str:
+    """The characters a run prints, markers included ("61%[3]")."""
+    match run:
+        case Text() | Emphasis() | Strong() | Link():
+            return run.text
+        case NumberRef():
+            return run.text + (ref_marker(run.refs) if run.marker else "")
+        case Cite():
+            return ref_marker(run.refs)
+        case _:
+            assert_never(run)
+
+
+def ref_marker(refs: tuple[int, ...]) -> str:
+    """"[1]", "[1, 4]"; empty when there is nothing to cite."""
+    return f"[{', '.join(str(n) for n in refs)}]" if refs else ""

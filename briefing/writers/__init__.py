@@ -1,0 +1,199 @@
+"""The writer registry: one module per format, loaded on first use, plus the safe export to a file.
+
+Importing this package is cheap on purpose (no reportlab, no python-docx): the GUI lists formats at
+start-up and only pays for a writer when the user exports with it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Callable, Protocol
+
+from briefing.domain.errors import BriefingError
+
+if TYPE_CHECKING:
+    from briefing.document import Document
+    from briefing.domain.charts import ChartSpec
+    from briefing.theme import Theme
+
+Progress = Callable[[float, str], None]
+
+
+class ChartRenderer(Protocol):
+    """briefing.charts.render_bytes's shape; tests inject a stand-in."""
+
+    def __call__(self, spec: ChartSpec, data: object, *, fmt: str = "png", size: str = "16:9",
+                 theme: Theme | None = None, transparent: bool = False, dpi: int | None = None) -> bytes: ...
+
+
+def document_chart(spec: ChartSpec, data: object, *, fmt: str = "png", size: str = "16:9",
+                   theme: Theme | None = None, transparent: bool = False, dpi: int | None = None) -> bytes:
+    """A chart as a document shows it: the plot alone, cached like render_bytes.
+
+    The document sets the figure's number, title, subtitle and cited source line as real text
+    around it (searchable, in the page's own type, with [n] references), so the chart's own
+    title and source "chrome" would only repeat them. Data warnings are raised as ChartWarning,
+    as render_bytes does; the writers collect them.
+    """
+    import warnings
+
+    from briefing.charts import ChartWarning, render_chart
+
+    result = render_chart(spec, data, fmt=fmt, size=size, theme=theme,  # type: ignore[arg-type]
+                          transparent=transparent, dpi=dpi, chrome=False)
+    for message in result.warnings:
+        warnings.warn(f"chart {spec.key}: {message}", ChartWarning, stacklevel=2)
+    return result.data
+
+
+class ExportCancelled(Exception):
+    """The user cancelled; nothing was written and any previous file is untouched."""
+
+
+class ExportError(BriefingError):
+    """The export could not be written; the message names the path and what to do."""
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (str(self), self.path))
+
+
+def _never() -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """How to write. Every field has a sensible default, so WriteOptions() is a complete request."""
+
+    cancelled: Callable[[], bool] = _never
+    theme: Theme | None = None
+    render_chart: ChartRenderer | None = None  # None: briefing.charts.render_bytes
+    page_size: str = "A4"  # A4 | Letter
+    chart_dpi: int = 200  # Word charts are PNG; 200 dpi prints sharply at column width
+    reference_docx: Path | None = None  # None: templates/reference.docx
+
+    def check(self) -> None:
+        """Raise ExportCancelled if the user asked to stop; writers call it between nodes."""
+        if self.cancelled():
+            raise ExportCancelled("export cancelled")
+
+    def renderer(self) -> ChartRenderer:
+        return self.render_chart if self.render_chart is not None else document_chart
+
+    def resolved_theme(self) -> Theme:
+        if self.theme is not None:
+            return self.theme
+        from briefing.theme import default_theme
+
+        return default_theme()
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    data: bytes
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    format: str
+    size: int
+    warnings: list[str]
+    seconds: float
+
+
+class Writer(Protocol):
+    def __call__(self, doc: Document, options: WriteOptions, progress: Progress | None = None) -> WriteResult: ...
+
+
+@dataclass(frozen=True)
+class WriterInfo:
+    key: str
+    label: str
+    extension: str
+    media_type: str
+    module: str
+
+
+WRITERS: dict[str, WriterInfo] = {
+    "pdf": WriterInfo("pdf", "PDF document", "pdf", "application/pdf", "briefing.writers.pdf"),
+    "docx": WriterInfo("docx", "Word document", "docx",
+                       "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                       "briefing.writers.docx"),
+    "md": WriterInfo("md", "Markdown", "md", "text/markdown", "briefing.writers.md"),
+}
+FORMATS: tuple[str, ...] = tuple(WRITERS)
+
+
+def writer_info(fmt: str) -> WriterInfo:
+    try:
+        return WRITERS[fmt]
+    except KeyError:
+        raise ExportError(f"Unknown format “{fmt}”; choose one of {', '.join(FORMATS)}") from None
+
+
+def get_writer(fmt: str) -> Writer:
+    """The format's write function; its module (and reportlab/python-docx) is imported now."""
+    module: ModuleType = importlib.import_module(writer_info(fmt).module)
+    return module.write  # type: ignore[no-any-return]
+
+
+def write(doc: Document, fmt: str, options: WriteOptions | None = None,
+          progress: Progress | None = None) -> WriteResult:
+    """Render `doc` to bytes in memory (previews, tests, the clipboard)."""
+    return get_writer(fmt)(doc, options or WriteOptions(), progress)
+
+
+def export(
+    doc: Document,
+    fmt: str,
+    path: str | Path,
+    options: WriteOptions | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Write `doc` to `path` safely: check the folder first, render, then replace atomically.
+
+    A failure or a cancel at any point leaves a previous file at `path` exactly as it was.
+    """
+    from briefing.writers.safe import check_target, replace_atomically
+
+    started = time.perf_counter()
+    info = writer_info(fmt)
+    target = check_target(Path(path))
+    options = options or WriteOptions()
+    options.check()
+    result = get_writer(info.key)(doc, options, progress)
+    options.check()
+    size = replace_atomically(target, result.data)
+    if progress is not None:
+        progress(1.0, f"Saved {target.name}")
+    return ExportResult(target, info.key, size, list(result.warnings), time.perf_counter() - started)
+
+
+__all__ = [
+    "ChartRenderer",
+    "ExportCancelled",
+    "ExportError",
+    "ExportResult",
+    "FORMATS",
+    "Progress",
+    "WRITERS",
+    "WriteOptions",
+    "WriteResult",
+    "Writer",
+    "WriterInfo",
+    "document_chart",
+    "export",
+    "get_writer",
+    "write",
+    "writer_info",
+]
