@@ -24,3 +24,11 @@ def test_data_layers_import_without_qt() -> None:
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, f"heavy modules imported by the data layers: {r.stdout} {r.stderr}"
+
+
+def test_no_unused_imports_or_undefined_names() -> None:
+    """pyflakes-level checks (ruff F, E9): dead imports and undefined names fail the suite."""
+    exe = Path(sys.executable).with_name("ruff")
+    r = subprocess.run([str(exe), "check", "--select", "F,E9", "--output-format", "concise",
+                        "briefing", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]

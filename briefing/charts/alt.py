@@ -58,12 +58,12 @@ def alt_text(spec: ChartSpec, data: ChartData) -> str:
                              f"to {spoken(last)} ({period_text(last.period) or last.label})")
         body = _join(parts)
     elif spec.kind is ChartKind.TIMELINE:
-        from briefing.charts.kinds.timeline import items
+        from briefing.charts.shapes import items
 
         placed, _ = items(spec, points)
         body = _join([f"{it.name}{': ' + it.detail if it.detail else ''} ({it.when})" for it in placed])
     elif spec.kind is ChartKind.RANGE:
-        from briefing.charts.kinds.range import bands
+        from briefing.charts.shapes import bands
 
         parts = []
         whole = str(spec.option("reference_label", "") or "the reference")
@@ -77,7 +77,7 @@ def alt_text(spec: ChartSpec, data: ChartData) -> str:
                 parts.append(f"{b.name}: {spoken(lo)} to {spoken(hi)}" if lo is not hi else f"{b.name}: {spoken(lo)}")
         body = _join(parts)
     elif spec.kind is ChartKind.SHARE:
-        from briefing.charts.kinds.share import segments
+        from briefing.charts.shapes import segments
 
         segs, _ = segments(spec, points)
         body = _join([f"{s.name}: {s.text}" for s in segs])

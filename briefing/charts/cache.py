@@ -6,18 +6,17 @@ import hashlib
 import json
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
-import matplotlib
-
 from briefing.charts.data import ChartData
-from briefing.charts.style import ChartSize
+from briefing.charts.sizes import ChartSize
 from briefing.domain.charts import ChartSpec
 from briefing.paths import user_cache_dir
 from briefing.theme import Theme
 
 # Bump when a change to the drawing code changes output for the same inputs.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 MAX_CACHE_BYTES = 256 * 1024 * 1024
 _PRUNE_EVERY = 64
 
@@ -39,7 +38,7 @@ def cache_key(
     spec_part.pop("size", None)  # the resolved size below is what counts
     payload = {
         "v": RENDERER_VERSION,
-        "mpl": matplotlib.__version__,
+        "mpl": _matplotlib_version(),
         "spec": spec_part,
         "data": data_dict(data),
         "theme": theme.fingerprint(),
@@ -50,6 +49,14 @@ def cache_key(
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _matplotlib_version() -> str:
+    # From the installed metadata: importing matplotlib costs ~0.5 s, a cache hit must not pay it.
+    from importlib.metadata import version
+
+    return version("matplotlib")
 
 
 def data_dict(data: ChartData) -> dict[str, object]:
@@ -93,10 +100,22 @@ class ChartCache:
             pass
         return data
 
-    def put(self, key: str, fmt: str, data: bytes) -> Path | None:
+    def get_warnings(self, key: str, fmt: str) -> tuple[str, ...]:
+        """The warnings the render that produced these bytes reported (kept beside them)."""
+        try:
+            raw = json.loads((self.root / f"{key}.{fmt}.warnings.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return ()
+        return tuple(str(w) for w in raw) if isinstance(raw, list) else ()
+
+    def put(self, key: str, fmt: str, data: bytes, warnings: tuple[str, ...] = ()) -> Path | None:
         """Store bytes; returns None when the cache folder is not writable (rendering still succeeds)."""
         try:
             target = self.path(key, fmt)
+            side = self.root / f"{key}.{fmt}.warnings.json"
+            if warnings:
+                # Written first: whoever sees the bytes also sees their warnings.
+                atomic_write(side, json.dumps(list(warnings), ensure_ascii=False).encode("utf-8"))
             atomic_write(target, data)
         except OSError:
             return None

@@ -283,7 +283,7 @@ def _native_chart(
         frame = _line_chart(slide, spec, points, factor, fmt, (x, y, cx, cy), colours, theme)
         chart = frame.chart
     else:  # ChartKind.SHARE
-        from briefing.charts.kinds.share import _rows, segments
+        from briefing.charts.shapes import _rows, segments
 
         rows = _rows(spec, points)
         seg_rows = [segments(spec, pts)[0] for _, pts in rows]

@@ -7,12 +7,10 @@ import logging
 import os
 import struct
 import threading
-import warnings
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterator, Mapping, Sequence
 
@@ -21,6 +19,15 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from briefing.charts.alt import alt_text
+from briefing.charts.api import (
+    FORMATS,
+    ChartWarning,
+    RenderJob,
+    RenderResult,
+    default_cache,
+    render_bytes,
+    render_chart,
+)
 from briefing.charts.cache import ChartCache, cache_key
 from briefing.charts.data import ChartData
 from briefing.charts.kinds import KINDS
@@ -29,7 +36,6 @@ from briefing.charts.style import ChartSize, chart_size, drawable
 from briefing.domain.charts import ChartSpec
 from briefing.theme import Theme, default_theme
 
-FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 _log = logging.getLogger(__name__)
 
 # Scoped rcParams for building and saving: the user's matplotlibrc must not change a chart (a global
@@ -76,37 +82,10 @@ _PDF_META = {"Creator": "Briefing", "Producer": "Briefing", "CreationDate": None
 _SVG_META = {"Date": None, "Creator": "Briefing"}
 
 
-class ChartWarning(UserWarning):
-    """A chart was drawn, but something in its data needs a person's attention."""
-
-
 @dataclass(frozen=True)
 class BuiltChart:
     figure: Figure
     warnings: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class RenderResult:
-    """Bytes of one chart plus what went wrong with its data (also shown in the chart itself)."""
-
-    key: str
-    fmt: str
-    data: bytes
-    warnings: tuple[str, ...] = ()
-    cached: bool = False
-    path: Path | None = None
-
-
-@dataclass(frozen=True)
-class RenderJob:
-    spec: ChartSpec
-    data: ChartData
-    fmt: str = "png"
-    size: str | ChartSize | None = None
-    transparent: bool = False
-    dpi: float | None = None
-    chrome: bool = True
 
 
 # ---- Building figures
@@ -232,59 +211,6 @@ def encode(fig: Figure, fmt: str, *, dpi: float, transparent: bool = False) -> b
         return buf.getvalue()
 
 
-# ---- Rendering with the cache
-
-_default_cache = ChartCache()
-
-
-def render_chart(
-    spec: ChartSpec,
-    data: ChartData,
-    *,
-    fmt: str = "png",
-    size: str | ChartSize | None = None,
-    theme: Theme | None = None,
-    transparent: bool = False,
-    dpi: float | None = None,
-    chrome: bool = True,
-    cache: ChartCache | None = None,
-    use_cache: bool = True,
-) -> RenderResult:
-    """Bytes and warnings; an unchanged chart comes straight from the cache file."""
-    theme = theme or default_theme()
-    if fmt not in FORMATS:
-        raise ValueError(f"“{fmt}” is not a chart format; use png, svg or pdf")
-    sz = chart_size(size or spec.size).with_dpi(dpi)
-    store = cache or _default_cache
-    key = cache_key(spec, data, theme, fmt, sz, transparent=transparent, chrome=chrome)
-    if use_cache:
-        hit = store.get(key, fmt)
-        if hit is not None:
-            return RenderResult(key, fmt, hit, chart_warnings(spec, data, theme), cached=True,
-                                path=store.path(key, fmt))
-    built = build_chart(spec, data, theme, sz, chrome=chrome)
-    payload = encode(built.figure, fmt, dpi=sz.dpi, transparent=transparent)
-    path = store.put(key, fmt, payload) if use_cache else None
-    return RenderResult(key, fmt, payload, built.warnings, cached=False, path=path)
-
-
-def render_bytes(
-    spec: ChartSpec,
-    data: ChartData,
-    *,
-    fmt: str = "png",
-    size: str | ChartSize | None = None,
-    theme: Theme | None = None,
-    transparent: bool = False,
-    dpi: float | None = None,
-) -> bytes:
-    """The chart's bytes (cached). Data problems are drawn in the chart and raised as ChartWarning."""
-    result = render_chart(spec, data, fmt=fmt, size=size, theme=theme, transparent=transparent, dpi=dpi)
-    for message in result.warnings:
-        warnings.warn(f"chart {spec.key}: {message}", ChartWarning, stacklevel=2)
-    return result.data
-
-
 # ---- Packs: many charts, both cores
 
 
@@ -336,7 +262,7 @@ def render_many(
     the list while this process draws from the front, and any job no worker has started yet is taken
     back, so nothing waits on a worker that is still starting."""
     theme = theme or default_theme()
-    store = cache or _default_cache
+    store = cache or default_cache()
     results: list[RenderResult | None] = [None] * len(jobs)
     todo: list[tuple[int, RenderJob, str, ChartSize]] = []
     for i, job in enumerate(jobs):
@@ -344,7 +270,7 @@ def render_many(
         key = cache_key(job.spec, job.data, theme, job.fmt, sz, transparent=job.transparent, chrome=job.chrome)
         hit = store.get(key, job.fmt)
         if hit is not None:
-            results[i] = RenderResult(key, job.fmt, hit, chart_warnings(job.spec, job.data, theme), True,
+            results[i] = RenderResult(key, job.fmt, hit, store.get_warnings(key, job.fmt), True,
                                       store.path(key, job.fmt))
         else:
             todo.append((i, job, key, sz))
@@ -352,7 +278,8 @@ def render_many(
     def local(i: int, job: RenderJob, key: str, sz: ChartSize) -> None:
         built = build_chart(job.spec, job.data, theme, sz, chrome=job.chrome)
         payload = encode(built.figure, job.fmt, dpi=sz.dpi, transparent=job.transparent)
-        results[i] = RenderResult(key, job.fmt, payload, built.warnings, False, store.put(key, job.fmt, payload))
+        results[i] = RenderResult(key, job.fmt, payload, built.warnings, False,
+                                  store.put(key, job.fmt, payload, built.warnings))
 
     n_procs = min(workers, os.cpu_count() or 1) - 1
     if min_parallel is not None:
@@ -386,7 +313,7 @@ def render_many(
                 # A worker that cannot start (no __main__ guard, killed, out of memory): draw it here.
                 local(i, job, key, sz)
                 continue
-            results[i] = RenderResult(key, job.fmt, payload, found, False, store.put(key, job.fmt, payload))
+            results[i] = RenderResult(key, job.fmt, payload, found, False, store.put(key, job.fmt, payload, found))
     return [r for r in results if r is not None]
 
 

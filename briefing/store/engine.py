@@ -12,6 +12,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 10_000
+# The newest migration. Opening a database already at this revision skips importing Alembic
+# (~0.15 s of every CLI command); tests/test_store.py checks it matches the migration scripts.
+SCHEMA_HEAD = "0002"
 DB_FILENAME = "briefing.sqlite3"
 
 
@@ -84,7 +87,7 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self._write_engine, expire_on_commit=False)
         self._has_fts: bool | None = None
-        if migrate:
+        if migrate and self._stored_revision() != SCHEMA_HEAD:
             self.upgrade()
 
     # ---- Sessions
@@ -127,6 +130,13 @@ class Database:
             command.downgrade(cfg, revision)
             conn.commit()
         self._has_fts = None
+
+    def _stored_revision(self) -> str | None:
+        try:
+            with self.engine.connect() as conn:
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except Exception:  # noqa: BLE001 - no table yet (a new database): migrate
+            return None
 
     def current_revision(self) -> str | None:
         from alembic.runtime.migration import MigrationContext

@@ -17,6 +17,7 @@ from matplotlib.patches import Circle, Rectangle
 from matplotlib.text import Text
 
 from briefing.charts.data import ChartData, Point
+from briefing.charts.shapes import labels_option  # noqa: F401 - the kinds import it from here
 from briefing.charts.style import ChartSize, Colours, drawable, families, font, register_fonts
 from briefing.domain.charts import ChartSpec
 from briefing.theme import Theme
@@ -385,11 +386,6 @@ def highlight_match(spec: ChartSpec, p: Point, name: str) -> bool:
     if not want:
         return False
     return want in (name.lower(), p.entity.lower(), p.label.lower(), p.series.lower(), str(p.ref).lower())
-
-
-def labels_option(spec: ChartSpec) -> dict[str, str]:
-    raw = spec.option("labels") or {}
-    return {str(k): str(v) for k, v in dict(raw).items()}  # type: ignore[call-overload]
 
 
 def check_common(spec: ChartSpec, data: ChartData) -> Check | None:

@@ -2,61 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from matplotlib.ticker import MaxNLocator
 
-from briefing.charts.data import ChartData, Point
-from briefing.charts.fmt import common_unit, compact, tick, value_text, value_texts
-from briefing.charts.kinds.common import Check, Frame, check_common, highlight_match, labels_option
+from briefing.charts.data import ChartData
+from briefing.charts.fmt import common_unit, compact, tick, value_text
+from briefing.charts.kinds.common import Check, Frame, check_common, highlight_match
+from briefing.charts.shapes import Band, _reciprocal, bands
 from briefing.charts.style import text_on
 from briefing.domain.charts import ChartSpec
-
-
-@dataclass(frozen=True)
-class Band:
-    name: str
-    low: float
-    high: float
-    low_text: str
-    high_text: str
-    points: tuple[Point, ...]
-
-
-def _reciprocal(spec: ChartSpec) -> bool:
-    return bool(spec.option("reciprocal", False))
-
-
-def bands(spec: ChartSpec, points: list[Point]) -> list[Band]:
-    """Rows grouped by entity (else label); each row spans its lowest to highest value."""
-    recip = _reciprocal(spec)
-    key_of = (lambda p: p.entity) if all(p.entity for p in points) else (lambda p: p.label)
-    grouped: dict[str, list[Point]] = {}
-    for p in points:
-        grouped.setdefault(key_of(p), []).append(p)
-    labels = labels_option(spec)
-    texts = dict(zip((p.ref for p in points), value_texts(points, spec.number_format, spec.unit)))
-    out: list[Band] = []
-    for name, pts in grouped.items():
-
-        def pos(p: Point) -> float:
-            # Reciprocal values ("6" in unit 1/x means one-sixth) sit on a percent-of-reference axis.
-            return 100.0 / float(p.absolute) if recip else float(p.absolute)
-
-        ordered = sorted(pts, key=pos)
-        lo, hi = ordered[0], ordered[-1]
-        out.append(
-            Band(
-                name=labels.get(name, name),
-                low=pos(lo),
-                high=pos(hi),
-                low_text=texts[lo.ref],
-                high_text=texts[hi.ref],
-                points=tuple(ordered),
-            )
-        )
-    return out
 
 
 def check(spec: ChartSpec, data: ChartData) -> Check:
@@ -175,7 +130,6 @@ def _end_labels(f: Frame, b: Band, x_lo: float, x_hi: float, band_top: float, ba
     """Value labels over each end; merged into one "low–high" label when they would collide."""
     c = f.colours
     y = band_top + f.u(0.08)
-    sub_pt = f.tick_pt
     if b.high == b.low:
         f.text(x_lo, y, b.low_text, size=size, bold=True, ha="center", va="bottom", clean=False)
         return

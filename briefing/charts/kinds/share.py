@@ -2,55 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
-from briefing.charts.data import ChartData, Point
-from briefing.charts.fmt import category_names, period_text, value_text, with_unit
-from briefing.charts.kinds.common import Check, Frame, check_common, labels_option
+from briefing.charts.data import ChartData
+from briefing.charts.fmt import value_text
+from briefing.charts.kinds.common import Check, Frame, check_common
+from briefing.charts.shapes import _HUNDRED, _TOLERANCE, _rows, segments
 from briefing.charts.style import text_on
 from briefing.domain.charts import ChartSpec
 from briefing.domain.numbers import plain
-
-_HUNDRED = Decimal(100)
-_TOLERANCE = Decimal("0.5")
-
-
-@dataclass(frozen=True)
-class Segment:
-    name: str
-    value: Decimal
-    text: str
-    remainder: bool = False
-
-
-def _rows(spec: ChartSpec, points: list[Point]) -> list[tuple[str, list[Point]]]:
-    out: dict[str, list[Point]] = {}
-    for p in points:
-        out.setdefault(p.series or p.period or "", []).append(p)
-    labels = labels_option(spec)
-    rows = []
-    for key, pts in out.items():
-        periods = {p.period for p in pts}
-        name = labels.get(key) or (period_text(periods.pop()) if len(periods) == 1 else "")
-        rows.append((name, pts))
-    return rows
-
-
-def segments(spec: ChartSpec, points: list[Point]) -> tuple[list[Segment], Decimal]:
-    """The segments of one bar and the total they are shares of (100 for percentages)."""
-    names = category_names(points, str(spec.option("category", "entity")), labels_option(spec))
-    percent = all(p.unit == "%" for p in points)
-    segs = [Segment(n, p.absolute, value_text(p, spec.number_format, spec.unit)) for p, n in zip(points, names)]
-    total = sum((s.value for s in segs), Decimal(0))
-    remainder = spec.option("remainder", "Other")
-    if percent and remainder is not False and total < _HUNDRED - Decimal("0.05"):
-        rest = _HUNDRED - total
-        label = remainder if isinstance(remainder, str) and remainder else "Other"
-        segs.append(Segment(label, rest, with_unit(plain(rest), "%"), remainder=True))
-        total = _HUNDRED
-    return segs, (max(total, _HUNDRED) if percent else total)
-
 
 def check(spec: ChartSpec, data: ChartData) -> Check:
     common = check_common(spec, data)

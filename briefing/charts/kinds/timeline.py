@@ -7,68 +7,11 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-from briefing.charts.data import ChartData, Point
-from briefing.charts.fmt import category_names, period_span, period_text, year_fraction
-from briefing.charts.kinds.common import Check, Frame, check_common, labels_option
+from briefing.charts.data import ChartData
+from briefing.charts.kinds.common import Check, Frame, check_common
+from briefing.charts.shapes import Item, items
 from briefing.charts.style import text_on
 from briefing.domain.charts import ChartSpec
-from briefing.domain.numbers import plain
-
-
-@dataclass(frozen=True)
-class Item:
-    name: str
-    detail: str
-    when: str
-    start: float
-    end: float | None  # None: still running ("2025–")
-    span: bool
-    point: Point
-
-    @property
-    def mid(self) -> float:
-        return self.start if self.end is None else (self.start + self.end) / 2
-
-
-def _is_year_span(period: str) -> bool:
-    """ "2017-2020" or "2025-" typed with a hyphen (a month such as "2026-03" is not a span)."""
-    head, sep, tail = period.strip().partition("-")
-    return bool(sep) and head.isdigit() and len(head) == 4 and (tail == "" or (tail.isdigit() and len(tail) == 4))
-
-
-def _place(p: Point) -> tuple[float, float | None, bool] | None:
-    """(start, end, is_span) in fractional years, from the period, else a year value, else as_of."""
-    if p.period:
-        got = period_span(p.period)
-        if got is not None:
-            start, end = got
-            span = end is None or any(sep in p.period for sep in ("–", "—", "/")) or _is_year_span(p.period)
-            return start, end, span
-    if p.unit == "year":
-        y = float(p.absolute)
-        return y, y + 1, False
-    if p.as_of:
-        x = year_fraction(p.as_of)
-        return x, x, False
-    return None
-
-
-def items(spec: ChartSpec, points: list[Point]) -> tuple[list[Item], list[Point]]:
-    mode = str(spec.option("category", "label"))
-    names = category_names(points, mode, labels_option(spec))
-    out: list[Item] = []
-    skipped: list[Point] = []
-    for p, name in zip(points, names):
-        placed = _place(p)
-        if placed is None:
-            skipped.append(p)
-            continue
-        start, end, span = placed
-        when = period_text(p.period) if p.period else (plain(p.value) if p.unit == "year" else "")
-        # Named by entity ("MiniMax"), a milestone still needs to say what happened.
-        detail = p.label if mode in ("entity", "period") and p.label and p.label != name else ""
-        out.append(Item(name, detail, when, start, end, span, p))
-    return out, skipped
 
 
 def check(spec: ChartSpec, data: ChartData) -> Check:
