@@ -19,20 +19,18 @@ class Row:
     fill: str
 
 
-def check(spec: ChartSpec, data: ChartData) -> Check:
-    return check_common(spec, data) or Check()
-
-
-def draw(f: Frame) -> None:
+def ranked_rows(f: Frame, *, category: str, sort: str) -> list[Row]:
+    """One bar per point, named by the spec's category option, sorted by value if asked, with the
+    highlighted entities (or all, when none is named) in the accent colour."""
     spec = f.spec
     points = list(f.data.points)
-    names = category_names(points, str(spec.option("category", "auto")), labels_option(spec))
+    names = category_names(points, str(spec.option("category", category)), labels_option(spec))
     pairs = list(zip(points, names))
-    if spec.option("sort", "value") == "value":
+    if spec.option("sort", sort) == "value":
         pairs.sort(key=lambda pn: pn[0].absolute, reverse=True)
     any_highlight = any(highlight_match(spec, p, n) for p, n in pairs)
     texts = value_texts([p for p, _ in pairs], spec.number_format, spec.unit)
-    rows = [
+    return [
         Row(
             name=n,
             value=float(p.absolute),
@@ -41,6 +39,16 @@ def draw(f: Frame) -> None:
         )
         for (p, n), text in zip(pairs, texts)
     ]
+
+
+def check(spec: ChartSpec, data: ChartData) -> Check:
+    return check_common(spec, data) or Check()
+
+
+def draw(f: Frame) -> None:
+    spec = f.spec
+    points = list(f.data.points)
+    rows = ranked_rows(f, category="auto", sort="value")
     unit = common_unit(points, spec.unit)
     values = [r.value for r in rows]
     # Percentages of a whole get a faint track to 100%, so 70% reads as most of the way there.

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from briefing.charts.data import ChartData
-from briefing.charts.fmt import category_names, value_text, value_texts
-from briefing.charts.kinds.bar import Row, hbars
-from briefing.charts.kinds.common import Check, Frame, check_common, highlight_match, labels_option
+from briefing.charts.fmt import value_text
+from briefing.charts.kinds.bar import hbars, ranked_rows
+from briefing.charts.kinds.common import Check, Frame, check_common
 from briefing.domain.charts import ChartSpec
 
 
@@ -33,21 +33,6 @@ def reference_label(spec: ChartSpec, data: ChartData) -> str:
 
 def draw(f: Frame) -> None:
     spec = f.spec
-    points = list(f.data.points)
-    names = category_names(points, str(spec.option("category", "label")), labels_option(spec))
-    pairs = list(zip(points, names))
-    if spec.option("sort", "none") == "value":
-        pairs.sort(key=lambda pn: pn[0].absolute, reverse=True)
-    any_highlight = any(highlight_match(spec, p, n) for p, n in pairs)
-    texts = value_texts([p for p, _ in pairs], spec.number_format, spec.unit)
-    rows = [
-        Row(
-            name=n,
-            value=float(p.absolute),
-            text=text,
-            fill=f.colours.accent if (not any_highlight or highlight_match(spec, p, n)) else f.colours.other,
-        )
-        for (p, n), text in zip(pairs, texts)
-    ]
+    rows = ranked_rows(f, category="label", sort="none")
     ref = float(spec.option("reference", 1) or 1)
     hbars(f, rows, value_pt=f.value_pt * 1.45, reference=(ref, reference_label(spec, f.data)))
