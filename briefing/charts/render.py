@@ -238,6 +238,21 @@ def _render_job(job: RenderJob, theme_state: dict[str, Any] | None) -> tuple[byt
 POOL_BREAK_EVEN_S = 3.0
 
 
+# A forked worker starts in milliseconds with matplotlib and the fonts already loaded.
+FORK_BREAK_EVEN_S = 0.3
+
+
+def _pool_context() -> tuple[Any, float]:
+    """fork where it is safe (Linux, and no other thread alive whose locks a child could inherit
+    held: the CLI), else spawn; with the estimated work a pool needs to pay for its start."""
+    import multiprocessing
+    import sys
+
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork"), FORK_BREAK_EVEN_S
+    return multiprocessing.get_context("spawn"), POOL_BREAK_EVEN_S
+
+
 def estimated_seconds(job: RenderJob, size: ChartSize) -> float:
     """Rough drawing time of one chart on this class of machine (see MEASURED.md and render timings)."""
     if job.fmt == "png":
@@ -282,21 +297,21 @@ def render_many(
                                   store.put(key, job.fmt, payload, built.warnings))
 
     n_procs = min(workers, os.cpu_count() or 1) - 1
+    mp_context, break_even = _pool_context()
     if min_parallel is not None:
         worth_it = len(todo) >= min_parallel
     else:
-        worth_it = sum(estimated_seconds(job, sz) for _, job, _, sz in todo) >= POOL_BREAK_EVEN_S
+        worth_it = sum(estimated_seconds(job, sz) for _, job, _, sz in todo) >= break_even
     if not worth_it or n_procs < 1:
         for item in todo:
             local(*item)
         return [r for r in results if r is not None]
 
-    import multiprocessing
     from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
     state = None if theme == default_theme() else _theme_state(theme)
-    with ProcessPoolExecutor(max_workers=n_procs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=n_procs, mp_context=mp_context) as pool:
         futures: dict[int, Future[tuple[bytes, tuple[str, ...]]]] = {}
         for i, job, _key, _sz in reversed(todo):
             futures[i] = pool.submit(_render_job, job, state)
