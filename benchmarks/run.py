@@ -291,18 +291,21 @@ def bench_memory(ctx: Context) -> dict[str, Any]:
 def bench_gui(ctx: Context) -> dict[str, Any]:
     env = {"QT_QPA_PLATFORM": "offscreen", "BRIEFING_DB": str(seeded_db(ctx))}
     out: dict[str, Any] = {}
-    for name, module in (("bare_window_s", "benchmarks.probes.bare_window"),
-                         ("app_first_paint_s", "benchmarks.probes.gui_first_paint")):
-        runs = []
-        for _ in range(ctx.reps):
+    probes = (("bare_window_s", "benchmarks.probes.bare_window"),
+              ("app_first_paint_s", "benchmarks.probes.gui_first_paint"))
+    runs: dict[str, list[float]] = {name: [] for name, _ in probes}
+    # Interleaved, so a change in the machine's load touches both sides of the ratio alike.
+    for _ in range(ctx.reps):
+        for name, module in probes:
             r = py("-m", module, env={**env, "BENCH_T0": repr(time.time())})
             if r.returncode != 0:
                 raise RuntimeError(f"{module}: {r.stderr.strip()[-500:]}")
             info = json.loads(r.stdout.strip().splitlines()[-1])
-            runs.append(info["first_paint_s"])
+            runs[name].append(info["first_paint_s"])
             if "heavy_modules" in info:
                 out["heavy_modules_at_first_paint"] = info["heavy_modules"]
-        out[name] = round(median(runs), 3)
+    for name, values in runs.items():
+        out[name] = round(median(values), 3)
     out["ratio"] = round(out["app_first_paint_s"] / out["bare_window_s"], 2)
     r = py("-m", "benchmarks.probes.gui_stall", env={**env, "BRIEFING_CACHE": str(ctx.tmp("stall"))})
     if r.returncode != 0:

@@ -204,6 +204,8 @@ def _num(p: Point, factor: Decimal) -> float:
 def _style_text(chart: Chart, theme: Theme, size: float) -> None:
     from pptx.util import Pt
 
+    # The slide carries the title; without this PowerPoint shows the series name as a chart title.
+    chart.has_title = False
     chart.font.size = Pt(size)
     chart.font.name = families(theme)[0]
     chart.font.color.rgb = _rgb(theme.ink)
@@ -330,6 +332,31 @@ def _native_chart(
     return frame
 
 
+def _yearly_date_axis(axis: object) -> None:
+    """One labelled tick a year ("2024", "2025"): by default the axis labels every month between
+    the first and last point, which crowds a two-year span into an unreadable row."""
+    from pptx.oxml.ns import qn
+
+    ax = axis  # a c:dateAx element
+    num_fmt = ax.find(qn("c:numFmt"))  # type: ignore[attr-defined]
+    if num_fmt is not None:
+        num_fmt.set("formatCode", "yyyy")
+        num_fmt.set("sourceLinked", "0")
+    for tag in ("c:baseTimeUnit", "c:majorUnit", "c:majorTimeUnit"):
+        for old in ax.findall(qn(tag)):  # type: ignore[attr-defined]
+            ax.remove(old)  # type: ignore[attr-defined]
+    # Schema order after lblOffset: baseTimeUnit, majorUnit, majorTimeUnit, (minor...), extLst.
+    anchor = ax.find(qn("c:lblOffset"))  # type: ignore[attr-defined]
+    new = [ax.makeelement(qn("c:baseTimeUnit"), {"val": "months"}),  # type: ignore[attr-defined]
+           ax.makeelement(qn("c:majorUnit"), {"val": "12"}),  # type: ignore[attr-defined]
+           ax.makeelement(qn("c:majorTimeUnit"), {"val": "months"})]  # type: ignore[attr-defined]
+    for el in reversed(new):
+        if anchor is not None:
+            anchor.addnext(el)
+        else:
+            ax.append(el)  # type: ignore[attr-defined]
+
+
 def _separator(data_labels: DataLabels, text: str) -> None:
     """python-pptx has no setting for the label separator; "\n" puts the value under the name."""
     from pptx.oxml.ns import qn
@@ -436,6 +463,8 @@ def _line_chart(
     cat.tick_labels.font.size = Pt(13)
     cat.tick_labels.font.color.rgb = _rgb(theme.muted)
     cat.format.line.color.rgb = _rgb(theme.rule)
+    if dated:
+        _yearly_date_axis(cat._element)  # noqa: SLF001 - no python-pptx API for date-axis units
     chart.has_legend = len(lines) > 1
     if chart.has_legend:
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM

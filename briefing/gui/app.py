@@ -95,8 +95,10 @@ def run_gui(db: str | None = None) -> int:
 
 
 def _close_on_interrupt(window: QWidget) -> None:
-    """Ctrl+C in the terminal closes the window the normal way (asking about unsaved edits)."""
+    """Ctrl+C in the terminal, or a polite kill (SIGTERM, as at log-out), closes the window the normal
+    way: settings saved, background work and the export process shut down."""
     signal.signal(signal.SIGINT, lambda *_: window.close())
+    signal.signal(signal.SIGTERM, lambda *_: window.close())
     # Python only runs signal handlers between bytecodes; a idle Qt loop needs a periodic nudge.
     nudge = QTimer(window)
     nudge.timeout.connect(lambda: None)
