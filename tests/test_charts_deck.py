@@ -101,3 +101,21 @@ def test_bad_chart_goes_in_as_a_picture_and_the_write_is_atomic(tmp_path: Path) 
     with pytest.raises(OSError):
         write_deck([(good, resolve_chart_data(good, [f]))], tmp_path / "no-such-dir" / "deck.pptx")
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["deck.pptx"]
+
+
+def test_native_charts_leave_the_title_to_the_slide_and_date_axes_tick_yearly(
+    deck: tuple[Path, list[ChartSpec]],
+) -> None:
+    from pptx.oxml.ns import qn
+
+    path, specs = deck
+    prs = Presentation(str(path))
+    charts = [shape.chart for slide in prs.slides for shape in slide.shapes if shape.has_chart]
+    assert charts
+    assert all(not chart.has_title for chart in charts)
+    date_axes = [ax for chart in charts for ax in chart._chartSpace.iter(qn("c:dateAx"))]
+    assert date_axes, "the line chart over dated points should have a date axis"
+    for ax in date_axes:
+        assert ax.find(qn("c:majorUnit")).get("val") == "12"
+        assert ax.find(qn("c:majorTimeUnit")).get("val") == "months"
+        assert ax.find(qn("c:numFmt")).get("formatCode") == "yyyy"
