@@ -25,6 +25,7 @@ _WHERE = {
     "RenderResult": "briefing.charts.api",
     "render_bytes": "briefing.charts.api",
     "render_chart": "briefing.charts.api",
+    "uncached": "briefing.charts.api",
     "BuiltChart": "briefing.charts.render",
     "build_chart": "briefing.charts.render",
     "build_figure": "briefing.charts.render",
@@ -52,7 +53,15 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from briefing.charts.alt import alt_text
-    from briefing.charts.api import FORMATS, ChartWarning, RenderJob, RenderResult, render_bytes, render_chart
+    from briefing.charts.api import (
+        FORMATS,
+        ChartWarning,
+        RenderJob,
+        RenderResult,
+        render_bytes,
+        render_chart,
+        uncached,
+    )
     from briefing.charts.cache import ChartCache, cache_key
     from briefing.charts.data import ChartData, Point, resolve_chart_data, source_line
     from briefing.charts.deck import write_deck

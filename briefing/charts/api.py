@@ -49,6 +49,19 @@ def default_cache() -> ChartCache:
     return _default_cache
 
 
+def uncached(jobs: list[RenderJob], theme: Theme | None = None, cache: ChartCache | None = None) -> list[RenderJob]:
+    """The jobs whose bytes are not in the cache yet (a few file checks; no drawing code loaded)."""
+    theme = theme or default_theme()
+    store = cache or _default_cache
+    out = []
+    for job in jobs:
+        sz = chart_size(job.size or job.spec.size).with_dpi(job.dpi)
+        key = cache_key(job.spec, job.data, theme, job.fmt, sz, transparent=job.transparent, chrome=job.chrome)
+        if not store.path(key, job.fmt).exists():
+            out.append(job)
+    return out
+
+
 def render_chart(
     spec: ChartSpec,
     data: ChartData,

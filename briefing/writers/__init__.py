@@ -50,6 +50,36 @@ def document_chart(spec: ChartSpec, data: object, *, fmt: str = "png", size: str
     return result.data
 
 
+def warm_charts(doc: Document, options: WriteOptions, theme: Theme, *, fmt: str, dpi: int | None = None) -> None:
+    """Draw the document's uncached charts up front, on both cores where that pays (briefing.charts
+    decides), so the writer's own per-figure calls that follow are cache reads. Only for the default
+    renderer: an injected one (tests, previews) is left alone."""
+    if options.render_chart is not None:
+        return
+    from briefing.charts import RenderJob, uncached
+
+    jobs = []
+    seen = set()
+    for fig in doc.figures:
+        try:
+            key = (fig.spec, fig.data)
+            if key in seen:
+                continue
+            seen.add(key)
+        except TypeError:
+            pass
+        jobs.append(RenderJob(spec=fig.spec, data=fig.data, fmt=fmt, size="column", dpi=dpi, chrome=False))  # type: ignore[arg-type]
+    missing = uncached(jobs, theme)
+    if len(missing) < 2:
+        return  # nothing, or one chart, to draw: the writer's own call is as fast
+    from briefing.charts import render_many  # loads matplotlib: only when there is drawing to do
+
+    try:
+        render_many(missing, theme=theme)
+    except Exception:  # noqa: BLE001 - the writer draws each chart again and reports what fails
+        return
+
+
 class ExportCancelled(Exception):
     """The user cancelled; nothing was written and any previous file is untouched."""
 

@@ -45,7 +45,7 @@ from briefing.document import (
     Text,
 )
 from briefing.theme import Theme
-from briefing.writers import ExportCancelled, Progress, WriteOptions, WriteResult
+from briefing.writers import ExportCancelled, Progress, WriteOptions, WriteResult, warm_charts
 from briefing.writers.make_reference import (
     REFERENCE_DOCX,
     TABLE_STYLE,
@@ -193,6 +193,7 @@ class _WordWriter:
         out: dict[int, bytes | None] = {}
         seen: dict[Any, bytes | None] = {}
         dpi = max(int(self.options.chart_dpi), 200)
+        warm_charts(self.doc, self.options, self.theme, fmt="png", dpi=dpi)
         for i, fig in enumerate(figures):
             self.report(0.05 + 0.45 * i / max(len(figures), 1), f"Drawing chart {i + 1} of {len(figures)}")
             try:

@@ -59,7 +59,7 @@ from briefing.document import (
     Text,
 )
 from briefing.theme import Theme
-from briefing.writers import ExportCancelled, Progress, WriteOptions, WriteResult
+from briefing.writers import ExportCancelled, Progress, WriteOptions, WriteResult, warm_charts
 from briefing.writers.fonts import REPLACEMENT, FontSet, register_fonts
 from briefing.writers.pdf_forms import ImportedPage, add_form, load_page_cached
 from briefing.writers.text import Notes, has_rtl, is_web_url, visual_order, xml_safe
@@ -109,6 +109,8 @@ def _render_charts(
     """One PDF page per figure, rendered once per export however many build passes follow."""
     render = options.renderer()
     figures = doc.figures
+    report(0.05, "Drawing charts")
+    warm_charts(doc, options, theme, fmt="pdf")
     out: dict[int, ImportedPage | None] = {}
     seen: dict[Any, ImportedPage | None] = {}
     for i, fig in enumerate(figures):
