@@ -137,3 +137,17 @@ def test_user_audiences(service) -> None:  # type: ignore[no-untyped-def]
         service.delete_audience("asia")
     service.delete_audience("board")
     assert "board" not in [x.key for x in service.list_audiences()]
+
+
+def test_audience_filter_follows_the_template_and_its_exclusions(service) -> None:  # type: ignore[no-untyped-def]
+    everything = service.list_findings()
+    asia = service.list_findings(audience="asia")
+    assert 0 < len(asia) < len(everything)
+    assert {f.slug for f in asia} != {f.slug for f in service.list_findings(audience="west")}
+    dropped = asia[0]
+    template = dict(service.get_audience("asia").template)
+    template["excluded"] = [*template.get("excluded", []), dropped.slug]
+    service.update_audience("asia", template=template)
+    assert dropped.slug not in {f.slug for f in service.list_findings(audience="asia")}
+    with pytest.raises(ValidationError):
+        service.update_audience("asia", template={"title": "x", "no_such_field": 1})
