@@ -346,7 +346,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[bench] {name} done in {time.perf_counter() - started:.1f}s: "
               f"{json.dumps(ctx.results[name])[:400]}", file=sys.stderr, flush=True)
     merged = {**previous.get("results", {}), **ctx.results}
-    doc = {"machine": _machine(), "quick": args.quick, "reps": ctx.reps, "results": merged}
+    doc = {"machine": _machine(), "quick": args.quick, "reps": ctx.reps, "ran": list(ctx.results),
+           "results": merged}
     if not args.no_write:
         (ROOT / "docs" / "performance.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
         from benchmarks.report import write_markdown
