@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol, TypeVar
 
 from briefing.domain.errors import BriefingError
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from briefing.theme import Theme
 
 Progress = Callable[[float, str], None]
+T = TypeVar("T")
 
 
 class ChartRenderer(Protocol):
@@ -78,6 +79,50 @@ def warm_charts(doc: Document, options: WriteOptions, theme: Theme, *, fmt: str,
         render_many(missing, theme=theme)
     except Exception:  # noqa: BLE001 - the writer draws each chart again and reports what fails
         return
+
+
+def render_figures(
+    doc: Document,
+    options: WriteOptions,
+    theme: Theme,
+    *,
+    fmt: str,
+    dpi: int | None,
+    convert: Callable[[bytes], T],
+    note: Callable[[str], None],
+    report: Progress,
+) -> dict[int, T | None]:
+    """Each figure's chart, drawn once per export (a figure repeated in the document is drawn once),
+    passed through `convert`. Chart warnings and failures become notes; a failed chart maps to None
+    and the writer puts a placeholder box in its place."""
+    import warnings
+
+    warm_charts(doc, options, theme, fmt=fmt, dpi=dpi)
+    render = options.renderer()
+    figures = doc.figures
+    out: dict[int, T | None] = {}
+    seen: dict[Any, T | None] = {}
+    for i, fig in enumerate(figures):
+        report(0.05 + 0.45 * i / max(len(figures), 1), f"Drawing chart {i + 1} of {len(figures)}")
+        try:
+            key: Any = (fig.spec, fig.data)
+            hash(key)
+        except TypeError:
+            key = id(fig)
+        if key not in seen:
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    seen[key] = convert(render(fig.spec, fig.data, fmt=fmt, size="column", theme=theme, dpi=dpi))
+                for c in caught:
+                    note(f"Figure {fig.number}: {c.message}")
+            except ExportCancelled:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a chart that fails to draw becomes a placeholder
+                note(f"Figure {fig.number} (“{fig.caption}”) could not be drawn: {exc}")
+                seen[key] = None
+        out[fig.number] = seen[key]
+    return out
 
 
 class ExportCancelled(Exception):

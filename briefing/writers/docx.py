@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import warnings
 from datetime import datetime, time, timezone
 from pathlib import Path
 from typing import Any, Sequence, assert_never
@@ -45,7 +44,7 @@ from briefing.document import (
     Text,
 )
 from briefing.theme import Theme
-from briefing.writers import ExportCancelled, Progress, WriteOptions, WriteResult, warm_charts
+from briefing.writers import Progress, WriteOptions, WriteResult, render_figures
 from briefing.writers.make_reference import (
     REFERENCE_DOCX,
     TABLE_STYLE,
@@ -188,33 +187,9 @@ class _WordWriter:
         p._p.style = self.style(style)
 
     def render_charts(self) -> dict[int, bytes | None]:
-        render = self.options.renderer()
-        figures = self.doc.figures
-        out: dict[int, bytes | None] = {}
-        seen: dict[Any, bytes | None] = {}
         dpi = max(int(self.options.chart_dpi), 200)
-        warm_charts(self.doc, self.options, self.theme, fmt="png", dpi=dpi)
-        for i, fig in enumerate(figures):
-            self.report(0.05 + 0.45 * i / max(len(figures), 1), f"Drawing chart {i + 1} of {len(figures)}")
-            try:
-                key: Any = (fig.spec, fig.data)
-                hash(key)
-            except TypeError:
-                key = id(fig)
-            if key not in seen:
-                try:
-                    with warnings.catch_warnings(record=True) as caught:
-                        warnings.simplefilter("always")
-                        seen[key] = render(fig.spec, fig.data, fmt="png", size="column", theme=self.theme, dpi=dpi)
-                    for c in caught:
-                        self.notes.add(f"Figure {fig.number}: {c.message}")
-                except ExportCancelled:
-                    raise
-                except Exception as exc:
-                    self.notes.add(f"Figure {fig.number} (“{fig.caption}”) could not be drawn: {exc}")
-                    seen[key] = None
-            out[fig.number] = seen[key]
-        return out
+        return render_figures(self.doc, self.options, self.theme, fmt="png", dpi=dpi, convert=bytes,
+                              note=self.notes.add, report=self.report)
 
     # ---- page furniture
 

@@ -7,7 +7,6 @@ CJK face; charts arrive as matplotlib PDF pages and are placed as vector form XO
 from __future__ import annotations
 
 import io
-import warnings
 from dataclasses import dataclass
 from typing import Any, Sequence, assert_never
 from xml.sax.saxutils import escape
@@ -59,7 +58,7 @@ from briefing.document import (
     Text,
 )
 from briefing.theme import Theme
-from briefing.writers import ExportCancelled, Progress, WriteOptions, WriteResult, warm_charts
+from briefing.writers import Progress, WriteOptions, WriteResult, render_figures
 from briefing.writers.fonts import REPLACEMENT, FontSet, register_fonts
 from briefing.writers.pdf_forms import ImportedPage, add_form, load_page_cached
 from briefing.writers.text import Notes, has_rtl, is_web_url, visual_order, xml_safe
@@ -107,33 +106,9 @@ def _render_charts(
     doc: Document, options: WriteOptions, theme: Theme, notes: Notes, report: _Reporter
 ) -> dict[int, ImportedPage | None]:
     """One PDF page per figure, rendered once per export however many build passes follow."""
-    render = options.renderer()
-    figures = doc.figures
     report(0.05, "Drawing charts")
-    warm_charts(doc, options, theme, fmt="pdf")
-    out: dict[int, ImportedPage | None] = {}
-    seen: dict[Any, ImportedPage | None] = {}
-    for i, fig in enumerate(figures):
-        report(0.05 + 0.45 * i / max(len(figures), 1), f"Drawing chart {i + 1} of {len(figures)}")
-        try:
-            key: Any = (fig.spec, fig.data)
-            hash(key)
-        except TypeError:
-            key = id(fig)
-        if key not in seen:
-            try:
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
-                    seen[key] = load_page_cached(render(fig.spec, fig.data, fmt="pdf", size="column", theme=theme))
-                for c in caught:
-                    notes.add(f"Figure {fig.number}: {c.message}")
-            except ExportCancelled:
-                raise
-            except Exception as exc:  # a chart that fails to draw becomes a placeholder box
-                notes.add(f"Figure {fig.number} (“{fig.caption}”) could not be drawn: {exc}")
-                seen[key] = None
-        out[fig.number] = seen[key]
-    return out
+    return render_figures(doc, options, theme, fmt="pdf", dpi=None, convert=load_page_cached, note=notes.add,
+                          report=report)
 
 
 # ---- Styles
