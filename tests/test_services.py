@@ -151,3 +151,16 @@ def test_audience_filter_follows_the_template_and_its_exclusions(service) -> Non
     assert dropped.slug not in {f.slug for f in service.list_findings(audience="asia")}
     with pytest.raises(ValidationError):
         service.update_audience("asia", template={"title": "x", "no_such_field": 1})
+
+
+def test_search_in_report_order_matches_the_ranked_search(service) -> None:  # type: ignore[no-untyped-def]
+    ranked = service.list_findings(search="Chinese models")
+    in_order = service.list_findings(search="Chinese models", order="report")
+    assert ranked and {f.id for f in ranked} == {f.id for f in in_order}
+    assert [f.position for f in in_order] == sorted(f.position for f in in_order)
+    page = service.list_findings(search="Chinese models", order="report", limit=3)
+    assert [f.id for f in page] == [f.id for f in in_order[:3]]
+    chips = service.list_findings(search="Ascend", order="report", section="chips")
+    assert chips and all(f.section == "chips" for f in chips)
+    assert service.list_findings(search="Ascend", order="report", kind="opinion") == [
+        f for f in service.list_findings(search="Ascend", order="report") if f.kind.value == "opinion"]

@@ -91,6 +91,10 @@ class FindingRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    # (id, position) covers the search's "report order" sort: SQLite finds each hit's position in
+    # this narrow index instead of reading the wide row (statement text) of every match.
+    __table_args__ = (Index("ix_findings_id_position", "id", "position"),)
+
     metrics: Mapped[list[MetricRow]] = relationship(
         back_populates="finding", cascade="all, delete-orphan", order_by="MetricRow.position",
         passive_deletes=True,
