@@ -78,6 +78,11 @@ def _service(db_url: str) -> Any:
 def _child_init(progress_q: Any, cancel_ev: Any) -> None:
     global _progress_q, _cancel_ev
     _progress_q, _cancel_ev = progress_q, cancel_ev
+    # Ctrl+C in the terminal reaches the whole process group; the app decides how to stop (it
+    # cancels and shuts this process down), so the child must not die mid-write with a traceback.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _child_warm() -> bool:
