@@ -131,6 +131,8 @@ class ExportProcess:
         with self._lock:
             executor = self._ensure()
             self._cancel_ev.clear()
+            if cancelled():  # cancelled before it started: the child stops at its first check
+                self._cancel_ev.set()
             future: Future[ExportOutcome] = executor.submit(_child_run, job)
             while True:
                 try:
