@@ -52,3 +52,26 @@ def test_missing_folder(db: Path, capsys: pytest.CaptureFixture[str], tmp_path: 
 
 def test_default_output_name() -> None:
     assert default_output("asia", "docx", date(2026, 4, 20)) == Path("briefing-asia-2026-04-20.docx")
+
+
+def test_a_batch_writes_every_audience_in_every_format(db: Path, capsys: pytest.CaptureFixture[str],
+                                                       tmp_path: Path) -> None:
+    out = tmp_path / "pack"
+    out.mkdir()
+    assert main(["--db", str(db), "export", "--audience", "all", "--format", "md,pdf", "--output", str(out), "-q"]) == 0
+    written = sorted(p.name for p in out.iterdir())
+    today = date.today().isoformat()
+    assert written == sorted(f"briefing-{a}-{today}.{ext}" for a in ("full", "asia", "west", "investors")
+                             for ext in ("md", "pdf"))
+    assert capsys.readouterr().out.count("\n") == 8
+    asia = (out / f"briefing-asia-{today}.md").read_text(encoding="utf-8")
+    assert "Asia" in asia
+
+
+def test_a_batch_needs_a_folder_and_valid_names(db: Path, capsys: pytest.CaptureFixture[str],
+                                                tmp_path: Path) -> None:
+    assert main(["--db", str(db), "export", "--audience", "asia,west", "--format", "md", "--output", str(tmp_path / "x.md")]) == 2
+    assert "must be an existing folder" in capsys.readouterr().err
+    assert main(["--db", str(db), "export", "--audience", "asia,mars", "--format", "md", "--output", str(tmp_path)]) == 2
+    assert "mars" in capsys.readouterr().err
+    assert not any(tmp_path.glob("briefing-*"))

@@ -27,13 +27,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     from briefing.writers import FORMATS
 
     p = subparsers.add_parser("export", help="write an audience's briefing as PDF, Word or Markdown")
-    p.add_argument("--audience", metavar="KEY", required=True, help="the audience (see `briefing audiences list`)")
+    p.add_argument("--audience", metavar="KEY", required=True,
+                   help="the audience (see `briefing audiences list`); several as a,b or `all`")
     # Formats are checked by the command, not by argparse `choices`, so a wrong one gets the same
     # one-line error (and exit code 2) as a wrong audience.
     p.add_argument("--format", metavar="FORMAT", default="pdf", dest="fmt",
-                   help=f"{' | '.join(FORMATS)} (default pdf)")
+                   help=f"{' | '.join(FORMATS)} (default pdf); several as pdf,docx")
     p.add_argument("--output", "-o", metavar="PATH", type=Path,
-                   help="file to write (default: briefing-<audience>-<YYYY-MM-DD>.<ext> here)")
+                   help="file to write (default: briefing-<audience>-<YYYY-MM-DD>.<ext> here); "
+                        "with several audiences or formats, an existing folder to write them into")
     p.add_argument("--author", default="", help="author on the cover and in the file's properties "
                                                 "(default: the report's author)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the path written")
@@ -53,33 +55,56 @@ def default_output(audience: str, fmt: str, today: date | None = None) -> Path:
 
 
 def cmd_export(args: argparse.Namespace, service: ExportService) -> int:
+    """One briefing, or a batch: each audience is composed once and written in every format asked."""
     from briefing.writers import FORMATS
 
     keys = [a.key for a in service.list_audiences()]
-    if args.audience not in keys:
-        return _fail(f"no audience “{args.audience}”; choose one of {', '.join(keys) or '(none defined)'}")
-    if args.fmt not in FORMATS:
-        return _fail(f"no format “{args.fmt}”; choose one of {', '.join(FORMATS)}")
+    audiences = keys if args.audience == "all" else _split(args.audience)
+    fmts = _split(args.fmt)
+    for key in audiences:
+        if key not in keys:
+            return _fail(f"no audience “{key}”; choose one of {', '.join(keys) or '(none defined)'}")
+    for fmt in fmts:
+        if fmt not in FORMATS:
+            return _fail(f"no format “{fmt}”; choose one of {', '.join(FORMATS)}")
+    if not audiences or not fmts:
+        return _fail("name at least one audience and one format")
 
     from briefing.compose import compose
     from briefing.writers import ExportCancelled, WriteOptions, export
     from briefing.writers.safe import check_target
 
-    path = args.output or default_output(args.audience, args.fmt)
-    check_target(path)  # a bad folder fails now, before any composing or drawing
-    try:
-        doc = compose(service, args.audience, author=args.author)
-    except NotFoundError:
-        return _fail(f"no audience “{args.audience}”; choose one of {', '.join(keys)}")
-    try:
-        result = export(doc, args.fmt, path, WriteOptions(), None)
-    except ExportCancelled:
-        return _fail("export cancelled; nothing was written")
-    print(result.path)
-    if not args.quiet:
-        for warning in result.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+    batch = len(audiences) * len(fmts) > 1
+    if batch and args.output is not None and not args.output.is_dir():
+        return _fail(f"with several audiences or formats, --output must be an existing folder; "
+                     f"{args.output} is not one")
+    jobs = []
+    for key in audiences:
+        for fmt in fmts:
+            if batch:
+                path = (args.output or Path(".")) / default_output(key, fmt).name
+            else:
+                path = args.output or default_output(key, fmt)
+            jobs.append((key, fmt, check_target(path)))  # a bad folder fails now, before any drawing
+    composed: dict[str, Any] = {}
+    for key, fmt, path in jobs:
+        try:
+            doc = composed.get(key) or composed.setdefault(key, compose(service, key, author=args.author))
+        except NotFoundError:
+            return _fail(f"no audience “{key}”; choose one of {', '.join(keys)}")
+        try:
+            result = export(doc, fmt, path, WriteOptions(), None)
+        except ExportCancelled:
+            return _fail("export cancelled; nothing was written")
+        print(result.path)
+        if not args.quiet:
+            for warning in result.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def cmd_audiences_list(args: argparse.Namespace, service: ExportService) -> int:
