@@ -7,6 +7,7 @@ code under test runs without a modal loop that nobody would answer.
 from __future__ import annotations
 
 import enum
+from typing import Callable
 
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox, QWidget
 
@@ -141,3 +142,18 @@ def show_in_folder(path: str) -> bool:
     from pathlib import Path
 
     return open_path(str(Path(path).parent))
+
+
+def confirm_leave(form: QWidget, *, dirty: bool, what: str, discard: Callable[[], None],
+                  save: Callable[[], None]) -> bool:
+    """The editors' "unsaved changes" rule: True if `form` may be left now. Otherwise asks; Discard
+    reverts and allows leaving, Save starts a save (the caller leaves once it lands), Cancel stays."""
+    if not dirty:
+        return True
+    choice = ask_unsaved(form.window(), what)
+    if choice is Choice.DISCARD:
+        discard()
+        return True
+    if choice is Choice.SAVE:
+        save()
+    return False

@@ -212,16 +212,9 @@ class FindingEditor(QWidget):
 
     def confirm_leave(self, then: Callable[[], None]) -> bool:
         """True if the form may be left now. Otherwise asks; on "Save", `then` runs once saved."""
-        if not self._dirty:
-            return True
         what = f"“{self._finding.title}”" if self._finding else "the new finding"
-        choice = dialogs.ask_unsaved(self.window(), what)
-        if choice is dialogs.Choice.DISCARD:
-            self.load(self._finding)
-            return True
-        if choice is dialogs.Choice.SAVE:
-            self.save(then=then)
-        return False
+        return dialogs.confirm_leave(self, dirty=self._dirty, what=what,
+                                     discard=lambda: self.load(self._finding), save=lambda: self.save(then=then))
 
     def remove_selected_metrics(self, focus: QWidget | None = None) -> None:
         """Remove the metric rows selected in the sub-table (when it, or `focus`, is the table)."""

@@ -378,16 +378,9 @@ class SourcesPanel(QWidget):
             )
 
     def confirm_leave(self, then: Callable[[], None]) -> bool:
-        if not self._dirty:
-            return True
         what = f"the source “{self._source.publisher}”" if self._source else "the new source"
-        choice = dialogs.ask_unsaved(self.window(), what)
-        if choice is dialogs.Choice.DISCARD:
-            self.load(self._source)
-            return True
-        if choice is dialogs.Choice.SAVE:
-            self.save(then=then)
-        return False
+        return dialogs.confirm_leave(self, dirty=self._dirty, what=what,
+                                     discard=lambda: self.load(self._source), save=lambda: self.save(then=then))
 
     def save_state(self) -> None:
         self.ctx.settings.set_geometry("sources_splitter", self.splitter.saveState())
