@@ -86,7 +86,9 @@ def cmd_list(args: argparse.Namespace, svc: BriefingService) -> int:
         print("No findings match.", file=sys.stderr)
         return 0
     for f in findings:
-        numbers = ", ".join(_metric_text(m) for m in f.metrics[:3])
+        # Name each number by its entity, unless several share one ("Atlas 950 vs NVL144"): then by label.
+        by_label = len({m.entity for m in f.metrics}) < len(f.metrics)
+        numbers = ", ".join(_metric_text(m, by_label) for m in f.metrics[:3])
         if len(f.metrics) > 3:
             numbers += f", +{len(f.metrics) - 3} more"
         print(f"{f.id:>5}  {f.slug}  [{f.section} · {f.kind.value}]")
@@ -97,8 +99,9 @@ def cmd_list(args: argparse.Namespace, svc: BriefingService) -> int:
     return 0
 
 
-def _metric_text(m) -> str:  # type: ignore[no-untyped-def]
-    who = f"{m.entity}: " if m.entity else ""
+def _metric_text(m, by_label: bool = False) -> str:  # type: ignore[no-untyped-def]
+    name = m.label if by_label else m.entity
+    who = f"{name}: " if name else ""
     return f"{who}{m.display(compact=False)}"
 
 
