@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from briefing.services.service import BriefingService, Change, ImportSummary
+from briefing.services.service import BriefingService, ImportSummary
 
 
 def open_service(db: str | os.PathLike[str] | None = None, *, seed: bool = True) -> BriefingService:
@@ -18,4 +18,4 @@ def open_service(db: str | os.PathLike[str] | None = None, *, seed: bool = True)
     return BriefingService(database)
 
 
-__all__ = ["BriefingService", "Change", "ImportSummary", "open_service"]
+__all__ = ["BriefingService", "ImportSummary", "open_service"]

@@ -33,15 +33,6 @@ if TYPE_CHECKING:
     from briefing.domain.charts import ChartSpec
 
 
-@dataclass(frozen=True)
-class Change:
-    """What an edit touched, so each screen can decide whether to refresh."""
-
-    kind: str  # "finding", "source", "audience", "chart"
-    action: str  # "created", "updated", "deleted"
-    key: int | str
-
-
 def _finding_query():  # type: ignore[no-untyped-def]
     return select(FindingRow).options(
         selectinload(FindingRow.metrics),

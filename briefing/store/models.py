@@ -18,7 +18,6 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -188,7 +187,6 @@ __all__ = [
     "MetricRow",
     "SourceRow",
     "TagRow",
-    "UniqueConstraint",
     "WordingRow",
     "finding_sources",
 ]

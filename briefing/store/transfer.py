@@ -9,7 +9,6 @@ import os
 import tempfile
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -226,7 +225,3 @@ def _read_csv(path: Path) -> Payload:
         draft, _ = finding_draft(d)
         findings.append((draft, keys))
     return Payload(sources=list(sources.values()), findings=findings)
-
-
-def decimal_text(value: Decimal) -> str:
-    return format(value, "f")
