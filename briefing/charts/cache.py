@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 from briefing.charts.data import ChartData
 from briefing.charts.sizes import ChartSize
 from briefing.domain.charts import ChartSpec
+from briefing.fileio import atomic_write
 from briefing.paths import user_cache_dir
 from briefing.theme import Theme
 
@@ -115,8 +115,8 @@ class ChartCache:
             side = self.root / f"{key}.{fmt}.warnings.json"
             if warnings:
                 # Written first: whoever sees the bytes also sees their warnings.
-                atomic_write(side, json.dumps(list(warnings), ensure_ascii=False).encode("utf-8"))
-            atomic_write(target, data)
+                atomic_write(side, json.dumps(list(warnings), ensure_ascii=False).encode("utf-8"), durable=False)
+            atomic_write(target, data, durable=False)
         except OSError:
             return None
         self._writes += 1
@@ -147,16 +147,3 @@ class ChartCache:
         for p in self.root.iterdir():
             if p.is_file():
                 p.unlink(missing_ok=True)
-
-
-def atomic_write(target: Path, data: bytes) -> None:
-    """Write beside the target, then os.replace: readers see the old file or the new one, never half."""
-    target = Path(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from briefing.charts.alt import alt_text
-from briefing.charts.cache import atomic_write
+from briefing.fileio import atomic_write
 from briefing.charts.data import ChartData, Point
 from briefing.charts.fmt import CURRENCY_SYMBOL, category_names, common_unit, period_text
 from briefing.charts.kinds.common import Measure

@@ -86,7 +86,7 @@ def cmd_list(args: argparse.Namespace, service: ChartService) -> int:
 
 def cmd_render(args: argparse.Namespace, service: ChartService) -> int:
     from briefing.charts import RenderJob, chart_size, render_many, resolve_chart_data
-    from briefing.charts.cache import atomic_write
+    from briefing.fileio import atomic_write
 
     try:
         if args.size:

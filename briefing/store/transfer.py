@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,6 +12,7 @@ from typing import Any, Sequence
 
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import Finding, FindingDraft, MetricDraft, Source, SourceDraft
+from briefing.fileio import atomic_write
 
 FORMAT = "briefing-findings"
 FORMAT_VERSION = 1
@@ -71,17 +70,12 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    path = Path(path)
     if not path.parent.is_dir():
         raise ValidationError(FieldError("file", f"folder {path.parent} does not exist"))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        atomic_write(path, data)
+    except OSError as exc:
+        raise ValidationError(FieldError("file", f"cannot write {path}: {exc.strerror or exc}")) from None
 
 
 def write_findings(path: Path, findings: Sequence[Finding]) -> None:
