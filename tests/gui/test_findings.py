@@ -235,3 +235,17 @@ def test_new_finding_is_created_and_undo_removes_it(window, qtbot, service) -> N
     _idle(window, qtbot)
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: service.count_findings() == before)
+
+
+def test_a_broad_query_fills_the_table_only_up_to_its_row_limit(window, qtbot, service, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from briefing.gui.findings.table import FindingsBrowser
+
+    browser = window.findings.browser
+    monkeypatch.setattr(FindingsBrowser, "ROW_LIMIT", 40)
+    browser.refresh()
+    qtbot.waitUntil(lambda: browser.model.rowCount() == 40)
+    assert [f.id for f in browser.model.findings()] == [f.id for f in service.list_findings()[:40]]
+    assert "first 40" in browser.count.text() and "narrow" in browser.count.text()
+    browser.section.setCurrentIndex(browser.section.findData("cost"))  # fewer than the limit
+    qtbot.waitUntil(lambda: 0 < browser.model.rowCount() < 40)
+    assert "narrow" not in browser.count.text()

@@ -43,6 +43,10 @@ SEARCH_DELAY_MS = 150
 class FindingsBrowser(QWidget):
     """Queries run in the background; only the newest query's answer reaches the table."""
 
+    # The table holds at most this many rows: a broad search over a very large database would
+    # otherwise load tens of thousands of records (seconds) that nobody scrolls through.
+    ROW_LIMIT = 2_000
+
     # ---- Signals
     sig_current_changed = Signal(object, object)
     """The selected finding changed: (new Finding | None, previous Finding | None)."""
@@ -56,6 +60,7 @@ class FindingsBrowser(QWidget):
         self.ctx = ctx
         self._generation = 0
         self._total = 0
+        self._more = False
         self._current: Finding | None = None
         self._select_after_load: int | None = None
 
@@ -163,10 +168,14 @@ class FindingsBrowser(QWidget):
         }
         filtered = any(query.values())
 
-        def work(_token: object) -> tuple[list[Finding], int]:
-            findings = service.list_findings(**query)
-            total = service.count_findings() if filtered else len(findings)
-            return findings, total
+        limit = self.ROW_LIMIT
+
+        def work(_token: object) -> tuple[list[Finding], int, bool]:
+            findings = service.list_findings(**query, limit=limit + 1)  # type: ignore[arg-type]
+            more = len(findings) > limit
+            findings = findings[:limit]
+            total = service.count_findings() if filtered or more else len(findings)
+            return findings, total, more
 
         self.ctx.ops.run(
             work,
@@ -222,9 +231,10 @@ class FindingsBrowser(QWidget):
         self.search.selectAll()
 
     # ---- Internals
-    def _loaded(self, generation: int, findings: list[Finding], total: int) -> None:
+    def _loaded(self, generation: int, findings: list[Finding], total: int, more: bool = False) -> None:
         if generation != self._generation:
             return  # a newer query is on its way; this answer is stale
+        self._more = more
         keep = self._select_after_load or (self._current.id if self._current else None)
         self._select_after_load = None
         self._total = total
@@ -245,7 +255,10 @@ class FindingsBrowser(QWidget):
     def _update_count(self, *_args: object) -> None:
         shown = self.model.rowCount()
         total = max(self._total, shown)
-        if shown == total:
+        if self._more:
+            self.count.setText(f"Showing the first {shown:,} of {total:,} findings: more than that match; "
+                               "narrow the search or the filters to see the rest")
+        elif shown == total:
             self.count.setText(f"{shown} finding{'s' if shown != 1 else ''}")
         else:
             self.count.setText(f"{shown} of {total} findings match")
