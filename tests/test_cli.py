@@ -107,9 +107,18 @@ def test_export_import_and_backup(seeded_db: Path, tmp_path: Path) -> None:
 
 
 def test_reset_seed_restores_after_asking(seeded_db: Path) -> None:
-    run(seeded_db, "findings", "delete", "1", "--yes")
+    con = sqlite3.connect(seeded_db)
+    n = con.execute("select count(*) from findings").fetchone()[0]
+    slug = con.execute("select slug from findings where id=1").fetchone()[0]
+    con.close()
+    assert run(seeded_db, "findings", "delete", "1", "--yes").returncode == 0
     assert run(seeded_db, "db", "reset", "--seed").returncode != 0  # refuses without a terminal
+    con = sqlite3.connect(seeded_db)
+    assert con.execute("select count(*) from findings").fetchone()[0] == n - 1  # the refusal changed nothing
+    con.close()
     r = run(seeded_db, "db", "reset", "--seed", "--yes")
     assert r.returncode == 0, r.stderr
-    assert sqlite3.connect(seeded_db).execute("select count(*) from findings where id=1").fetchone() == (0,) or True
-    assert "finding(s) now" in r.stdout
+    con = sqlite3.connect(seeded_db)
+    assert con.execute("select count(*) from findings").fetchone()[0] == n
+    assert con.execute("select count(*) from findings where slug=?", (slug,)).fetchone() == (1,)
+    assert f"{n} finding(s) now" in r.stdout
