@@ -6,93 +6,62 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from briefing.charts import ChartSpec
 from briefing.domain.charts import validate_chart_spec
-from briefing.domain.model import ClaimKind, Finding, FindingDraft, Metric, MetricDraft, Scale, Source, SourceDraft
+from briefing.domain.model import (
+    ClaimKind,
+    Finding,
+    Metric,
+    Scale,
+    Source,
+)
 from briefing.domain.validate import clean_finding, clean_source
 from briefing.paths import SEED_DATA
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _load(path: Path) -> Any:
-    return _plain(yaml.safe_load(path.read_text(encoding="utf-8")))
+from briefing.store.seed import load_seed
+from briefing.store.transfer import finding_draft, source_draft
 
 
 @lru_cache(maxsize=1)
 def seed_findings(root: Path = SEED_DATA) -> tuple[Finding, ...]:
-    """Every seed finding as the services would return it, validated by the domain's own cleaners."""
+    """Every seed finding as the services would return it: the seeder's own reading of data/ and the
+    domain's own cleaners, with ids given in file order (no database)."""
+    data = load_seed(root)
     sources: dict[str, Source] = {}
-    for i, raw in enumerate(_load(root / "sources.yaml") or [], start=1):
-        c = clean_source(SourceDraft(raw["publisher"], raw["title"], raw.get("url"), raw.get("published"),
-                                     raw.get("accessed"), raw.get("notes") or "", raw.get("key")))
+    for i, raw in enumerate(data["sources"], start=1):
+        c = clean_source(source_draft(raw))
         sources[c.key] = Source(i, c.key, c.publisher, c.title, c.url, c.published, c.accessed, c.notes)
     findings: list[Finding] = []
     metric_id = 0
-    for path in sorted((root / "findings").glob("*.yaml")):
-        for raw in _load(path) or []:
-            draft = FindingDraft(
-                title=raw["title"],
-                statement=raw["statement"],
-                section=raw["section"],
-                kind=raw.get("kind") or "reported",
-                tags=tuple(raw.get("tags") or ()),
-                as_of=raw.get("as_of"),
-                metrics=tuple(
-                    MetricDraft(
-                        label=m.get("label") or "",
-                        value=str(m["value"]),
-                        unit=m.get("unit") or "",
-                        scale=m.get("scale"),
-                        entity=m.get("entity") or "",
-                        period=str(m.get("period") or ""),
-                        as_of=m.get("as_of"),
-                        series=m.get("series") or "",
-                    )
-                    for m in raw.get("metrics") or ()
-                ),
-                wordings=dict(raw.get("wordings") or {}),
-                slug=raw.get("slug"),
+    for raw in data["findings"]:
+        draft, source_keys = finding_draft(raw)
+        c = clean_finding(draft)
+        metrics = []
+        for pos, m in enumerate(c.metrics):
+            metric_id += 1
+            metrics.append(Metric(metric_id, m.label, m.value, m.unit, m.scale, m.entity, m.period, m.as_of,
+                                  m.series, pos))
+        findings.append(
+            Finding(
+                id=len(findings) + 1,
+                slug=c.slug,
+                title=c.title,
+                statement=c.statement,
+                section=c.section,
+                kind=c.kind,
+                tags=c.tags,
+                as_of=c.as_of,
+                sources=tuple(sources[k] for k in source_keys if k in sources),
+                metrics=tuple(metrics),
+                wordings=c.wordings,
             )
-            c = clean_finding(draft)
-            metrics = []
-            for pos, m in enumerate(c.metrics):
-                metric_id += 1
-                metrics.append(Metric(metric_id, m.label, m.value, m.unit, m.scale, m.entity, m.period, m.as_of,
-                                      m.series, pos))
-            findings.append(
-                Finding(
-                    id=len(findings) + 1,
-                    slug=c.slug,
-                    title=c.title,
-                    statement=c.statement,
-                    section=c.section,
-                    kind=c.kind,
-                    tags=c.tags,
-                    as_of=c.as_of,
-                    sources=tuple(sources[k] for k in raw.get("sources") or () if k in sources),
-                    metrics=tuple(metrics),
-                    wordings=c.wordings,
-                )
-            )
+        )
     return tuple(findings)
 
 
 @lru_cache(maxsize=1)
 def seed_charts(root: Path = SEED_DATA) -> tuple[ChartSpec, ...]:
-    return tuple(validate_chart_spec(raw) for raw in _load(root / "charts.yaml") or [])
+    return tuple(validate_chart_spec(raw) for raw in load_seed(root)["charts"])
 
 
 def finding(slug: str, *metrics: tuple[str, str, str, str | None, str, str, str | None], source: str = "RAND",

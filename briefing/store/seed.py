@@ -81,7 +81,7 @@ def is_empty(db: Database) -> bool:
 def seed_database(db: Database, root: Path = SEED_DATA) -> None:
     """Adds every seed record that is missing (by key/slug). Never duplicates; never overwrites edits."""
     from briefing.services.service import BriefingService
-    from briefing.store.transfer import _source_draft, finding_draft
+    from briefing.store.transfer import source_draft, finding_draft
 
     data = load_seed(root)
     with db.writing() as s:
@@ -108,7 +108,7 @@ def seed_database(db: Database, root: Path = SEED_DATA) -> None:
             s.add(MetaRow(key="seed", value={"version": SEED_VERSION}))
     service = BriefingService(db)
     service.import_records(
-        [_source_draft(src) for src in data["sources"]],
+        [source_draft(src) for src in data["sources"]],
         [d for d in (finding_draft(f) for f in data["findings"]) if not _exists(db, d[0].slug)],
     )
     if data["charts"]:

@@ -123,7 +123,7 @@ def read_findings(path: Path) -> Payload:
     raise ValidationError(FieldError("file", f"“{path.name}” must end in .json or .csv"))
 
 
-def _source_draft(d: dict[str, Any]) -> SourceDraft:
+def source_draft(d: dict[str, Any]) -> SourceDraft:
     return SourceDraft(
         publisher=d.get("publisher") or "",
         title=d.get("title") or "",
@@ -173,7 +173,7 @@ def _read_json(path: Path) -> Payload:
     if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
         raise ValidationError(FieldError("file", f"{path.name} has no “findings” list"))
     return Payload(
-        sources=[_source_draft(s) for s in doc.get("sources") or []],
+        sources=[source_draft(s) for s in doc.get("sources") or []],
         findings=[finding_draft(f) for f in doc["findings"]],
     )
 
@@ -202,7 +202,7 @@ def _read_csv(path: Path) -> Payload:
             if isinstance(s, str):
                 keys.append(s)
             else:
-                draft = _source_draft(s)
+                draft = source_draft(s)
                 sources.setdefault(str(draft.key), draft)
                 keys.append(str(draft.key))
         d = {
