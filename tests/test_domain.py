@@ -103,3 +103,15 @@ def test_source_draft_validation_names_fields() -> None:
     with pytest.raises(ValidationError) as info:
         clean_source(SourceDraft(publisher="", title="T", url="javascript:x"))
     assert {e.field for e in info.value.errors} == {"publisher", "url"}
+
+
+def test_the_key_number_is_a_quantity_not_a_year() -> None:
+    from briefing.domain.model import ClaimKind, Finding, Metric
+
+    year = Metric(1, "Launched", Decimal("2026"), "year")
+    share = Metric(2, "Share", Decimal("61"), "%")
+    f = Finding(1, "f", "T", "S", "overview", ClaimKind.REPORTED, metrics=(year, share))
+    assert f.key_metric == share and f.key_metric_index == 1
+    only_year = Finding(2, "g", "T", "S", "overview", ClaimKind.REPORTED, metrics=(year,))
+    assert only_year.key_metric == year
+    assert Finding(3, "h", "T", "S", "overview", ClaimKind.REPORTED).key_metric is None

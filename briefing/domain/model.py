@@ -180,8 +180,18 @@ class Finding:
         return self.statement
 
     @property
+    def key_metric_index(self) -> int | None:
+        """The metric a table headlines: the first that is a quantity. A year ("launched in 2026")
+        dates the claim rather than measuring it, so it is the key number only when nothing else is."""
+        for i, m in enumerate(self.metrics):
+            if m.unit not in ("year", "years"):
+                return i
+        return 0 if self.metrics else None
+
+    @property
     def key_metric(self) -> Metric | None:
-        return self.metrics[0] if self.metrics else None
+        i = self.key_metric_index
+        return None if i is None else self.metrics[i]
 
     @property
     def section_title(self) -> str:

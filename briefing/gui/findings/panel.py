@@ -106,7 +106,8 @@ class FindingsPanel(QWidget):
     def fix_number(self, finding: Finding, text: str) -> None:
         """The table's quick correction of a key number: validated by the service, undoable."""
         draft = finding.to_draft()
-        metric = draft.metrics[0]
+        index = finding.key_metric_index or 0
+        metric = draft.metrics[index]
         try:
             typed_scale = parse_number(text).scale
         except ValidationError:
@@ -115,23 +116,18 @@ class FindingsPanel(QWidget):
         metric = replace(
             metric, value=text, scale=None if typed_scale is not None else metric.scale
         )
-        draft = replace(draft, metrics=(metric,) + tuple(draft.metrics[1:]))
+        draft = replace(draft, metrics=draft.metrics[:index] + (metric,) + draft.metrics[index + 1 :])
         service = self.ctx.service
 
         def saved(result: Finding) -> None:
-            label = result.metrics[0].label if result.metrics else "key number"
+            key = result.key_metric
+            label = key.label if key else "key number"
+            shown = key.display() if key else text
             self.ctx.undo.push(
-                EditFindingCommand(
-                    self.ctx,
-                    finding,
-                    result,
-                    text=f"Change “{label}” to {result.metrics[0].display()}",
-                )
+                EditFindingCommand(self.ctx, finding, result, text=f"Change “{label}” to {shown}")
             )
             self.ctx.events.sig_finding_saved.emit(result)
-            self.ctx.events.sig_message.emit(
-                f"Changed {label} of “{result.title}” to {result.metrics[0].display()}"
-            )
+            self.ctx.events.sig_message.emit(f"Changed {label} of “{result.title}” to {shown}")
 
         self.ctx.ops.write(
             lambda _t: service.update_finding(finding.id, draft, finding.version),
