@@ -386,8 +386,8 @@ class _Composer:
         return Table(
             number=self.table_count,
             caption=f"Key numbers: {title}",
-            columns=(Column("Measure", width=3.0), Column("Who", width=1.6), Column("Period", width=1.4),
-                     Column("Value", align="right", width=1.8)),
+            columns=(Column("Measure", width=2.8), Column("Who", width=1.6), Column("Period", width=1.0),
+                     Column("Value", align="right", width=2.4)),
             rows=tuple(rows),
             anchor=f"tab-{self.table_count}",
         )
