@@ -125,32 +125,23 @@ def bench_charts(ctx: Context) -> dict[str, Any]:
         per_kind[kind] = row
     png = [r["png_cold_ms"] for r in per_kind.values()]
     out: dict[str, Any] = {"per_kind": per_kind, "png_1920x1080_median_ms": round(median(png), 1)}
-    if hasattr(charts, "render_many"):
-        pack = [(s, charts.resolve_chart_data(s, findings)) for s in specs]
-        serial, parallel = [], []
-        for _ in range(max(1, ctx.reps // 2)):
-            os.environ["BRIEFING_CACHE"] = str(ctx.tmp("pack"))
-            serial.append(timed(lambda: [charts.render_bytes(s, d, fmt="png", size="16:9") for s, d in pack]))
-            os.environ["BRIEFING_CACHE"] = str(ctx.tmp("pack"))
-            parallel.append(timed(lambda: charts.render_many(_jobs(pack))))
-        out["pack"] = {"charts": len(pack), "serial_s": round(median(serial), 3),
-                       "parallel_s": round(median(parallel), 3),
-                       "ratio": round(median(parallel) / median(serial), 2)}
+    pack = [(s, charts.resolve_chart_data(s, findings)) for s in specs]
+    serial, parallel = [], []
+    for _ in range(max(1, ctx.reps // 2)):
+        os.environ["BRIEFING_CACHE"] = str(ctx.tmp("pack"))
+        serial.append(timed(lambda: [charts.render_bytes(s, d, fmt="png", size="16:9") for s, d in pack]))
+        os.environ["BRIEFING_CACHE"] = str(ctx.tmp("pack"))
+        parallel.append(timed(lambda: charts.render_many(_jobs(pack))))
+    out["pack"] = {"charts": len(pack), "serial_s": round(median(serial), 3),
+                   "parallel_s": round(median(parallel), 3),
+                   "ratio": round(median(parallel) / median(serial), 2)}
     return out
 
 
 def _jobs(pack):  # type: ignore[no-untyped-def]
-    import inspect
-
     from briefing import charts
 
-    params = inspect.signature(charts.render_many).parameters
-    first = next(iter(params))
-    # render_many takes (spec, data, fmt, size) jobs or RenderJob records depending on its shape.
-    job_type = getattr(charts, "RenderJob", None)
-    if job_type is not None:
-        return [job_type(spec=s, data=d, fmt="png", size="16:9") for s, d in pack]
-    return [(s, d, "png", "16:9") for s, d in pack] if first else pack
+    return [charts.RenderJob(spec=s, data=d, fmt="png", size="16:9") for s, d in pack]
 
 
 def _export_cli(db: Path, audience: str, fmt: str, out: Path, cache: Path) -> tuple[float, int]:
