@@ -103,3 +103,14 @@ def hline(parent: QWidget | None = None) -> QFrame:
     line.setFrameShape(QFrame.Shape.HLine)
     line.setFrameShadow(QFrame.Shadow.Sunken)
     return line
+
+
+def with_error(field: QWidget, error: ErrorLabel) -> QWidget:
+    """A form field with its validation message directly beneath it."""
+    box = QWidget(field.parentWidget())
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(field)
+    layout.addWidget(error)
+    return box

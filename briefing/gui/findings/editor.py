@@ -35,7 +35,7 @@ from briefing.gui.findings.metrics import MetricRow, MetricsModel, ScaleDelegate
 from briefing.gui.findings.sources_picker import SourcesPicker
 from briefing.gui.icons import icon
 from briefing.gui.undo import CreateFindingCommand, EditFindingCommand
-from briefing.gui.widgets import ErrorLabel, Heading, MutedLabel
+from briefing.gui.widgets import ErrorLabel, Heading, MutedLabel, with_error
 from briefing.gui.workers import Failure
 
 # Which error label shows a service error, by the first part of its dotted field path.
@@ -369,8 +369,8 @@ class FindingEditor(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         form.setVerticalSpacing(6)
-        form.addRow("&Title", _with_error(self._title, self._errors["title"]))
-        form.addRow("S&tatement", _with_error(self._statement, self._errors["statement"]))
+        form.addRow("&Title", with_error(self._title, self._errors["title"]))
+        form.addRow("S&tatement", with_error(self._statement, self._errors["statement"]))
         row = QHBoxLayout()
         row.addWidget(self._section, 2)
         kind_label = QLabel("Claim &kind", self)
@@ -390,9 +390,9 @@ class FindingEditor(QWidget):
         section_widget = QWidget(self)
         section_widget.setLayout(section_box)
         form.addRow("Se&ction", section_widget)
-        form.addRow("Ta&gs", _with_error(self._tags, self._errors["tags"]))
-        form.addRow("&As of", _with_error(self._as_of, self._errors["as_of"]))
-        form.addRow("Sou&rces", _with_error(self._sources, self._errors["sources"]))
+        form.addRow("Ta&gs", with_error(self._tags, self._errors["tags"]))
+        form.addRow("&As of", with_error(self._as_of, self._errors["as_of"]))
+        form.addRow("Sou&rces", with_error(self._sources, self._errors["sources"]))
 
         metrics_head = QHBoxLayout()
         metrics_head.addWidget(Heading("Metrics", self))
@@ -584,13 +584,3 @@ class FindingEditor(QWidget):
     def _select(combo: QComboBox, value: str) -> None:
         at = combo.findData(value)
         combo.setCurrentIndex(max(at, 0))
-
-
-def _with_error(field: QWidget, error: ErrorLabel) -> QWidget:
-    box = QWidget(field.parentWidget())
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    layout.addWidget(field)
-    layout.addWidget(error)
-    return box

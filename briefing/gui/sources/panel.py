@@ -36,7 +36,7 @@ from briefing.gui import dialogs
 from briefing.gui.context import AppContext
 from briefing.gui.icons import icon
 from briefing.gui.undo import CreateSourceCommand, DeleteSourceCommand, EditSourceCommand
-from briefing.gui.widgets import ErrorLabel, Heading, MutedLabel
+from briefing.gui.widgets import ErrorLabel, Heading, MutedLabel, with_error
 from briefing.gui.workers import Failure
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -189,15 +189,15 @@ class SourcesPanel(QWidget):
                 row.addWidget(self.open_link)
                 holder = QWidget(self)
                 holder.setLayout(row)
-                form.addRow(label, _stack(holder, self.errors[name]))
+                form.addRow(label, with_error(holder, self.errors[name]))
             else:
-                form.addRow(label, _stack(edit, self.errors[name]))
+                form.addRow(label, with_error(edit, self.errors[name]))
         self.notes = QPlainTextEdit(self)
         self.notes.setPlaceholderText("What the source says, caveats, page numbers")
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(120)
         self.notes.textChanged.connect(self._changed)
-        form.addRow("&Notes", _stack(self.notes, self.errors["notes"]))
+        form.addRow("&Notes", with_error(self.notes, self.errors["notes"]))
         self.usage = QListWidget(self)
         self.usage.setMaximumHeight(140)
         form.addRow("Cited by", self.usage)
@@ -471,13 +471,3 @@ class SourcesPanel(QWidget):
             self.ctx.events.sig_message.emit("Not saved: see the highlighted fields")
             return
         self.ctx.events.sig_error.emit("Could not save the source", failure)
-
-
-def _stack(field: QWidget, error: ErrorLabel) -> QWidget:
-    box = QWidget(field.parentWidget())
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    layout.addWidget(field)
-    layout.addWidget(error)
-    return box
