@@ -24,11 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="database file or SQLAlchemy URL (default: $BRIEFING_DB, else the user data folder)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from briefing.cli import db as db_cmd, findings, sources
+    from briefing.cli import db as db_cmd, findings, server, sources
 
     findings.add_parser(sub)
     sources.add_parser(sub)
     db_cmd.add_parser(sub)
+    server.add_parser(sub)
     for module in ("briefing.cli.charts", "briefing.cli.export"):
         try:
             mod = __import__(module, fromlist=["add_parser"])

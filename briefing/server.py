@@ -1,0 +1,544 @@
+"""The command-line server: one warm process that `briefing …` commands fork from.
+
+A fresh `briefing export` spends most of its time before it does any work: importing SQLAlchemy,
+reportlab and matplotlib and parsing the bundled TrueType fonts (about 1 s on a 2-core machine; see
+docs/performance.md). `briefing server start` pays that once. It starts a background process that
+imports everything, registers the fonts and then waits on a Unix socket. Each later `briefing`
+command (in a fresh process, from a shell or a script) hands the server its arguments, working
+folder, environment, umask and its own stdin/stdout/stderr (passed as file descriptors). The server
+forks, and the child runs exactly the command-line code an in-process run would, writing straight to
+the caller's terminal or pipes. The caller waits for the exit status and forwards Ctrl+C and
+SIGTERM to the child, so a cancelled export cleans up as it would in-process.
+
+Why fork per command rather than run jobs in the server: nothing a command does (open databases,
+caches, changed environment, a crash) can leak into the next one, and two commands can run at once.
+
+Safety:
+- Linux only (fork after these imports is safe there; macOS is not).
+- The socket lives in a folder only this user can enter ($XDG_RUNTIME_DIR/briefing, else
+  /tmp/briefing-UID, mode 0700, checked before use); the server also checks the caller's uid with
+  SO_PEERCRED.
+- The socket name is derived from the Python executable and the package location, so a server
+  started from another install or venv is never used.
+- Before each command the server compares the mtimes and sizes of its code and shipped resources
+  (briefing/, assets/, templates/, data/, and any folders in BRIEFING_SERVER_WATCH) with what it
+  loaded. If anything changed it declines, the caller runs the command in-process, and the server
+  exits.
+- `BRIEFING_SERVER=off` makes every command run in-process.
+
+This module is imported by every `briefing` command before anything else, so its top level uses
+only cheap standard-library modules; the server side imports the rest inside functions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+import time
+from typing import Any
+
+PROTOCOL = 1
+MAGIC = b"BRF1"
+_LEN = struct.Struct("!I")
+_MAX_MESSAGE = 4 << 20
+DEFAULT_IDLE_MINUTES = 60.0
+# Commands that must not be handed over: the server's own verbs (the caller manages the server).
+_LOCAL_COMMANDS = frozenset({"server"})
+
+
+def supported() -> bool:
+    return sys.platform.startswith("linux") and hasattr(socket, "send_fds")
+
+
+def disabled_by_env() -> bool:
+    return os.environ.get("BRIEFING_SERVER", "").strip().lower() in {"off", "0", "no", "false"}
+
+
+# ---- Where the socket lives
+class UnsafeFolder(Exception):
+    """The socket folder exists but another user could reach it."""
+
+
+def runtime_dir(create: bool) -> str | None:
+    """The private folder for the socket, or None when it does not exist (and `create` is false).
+
+    Raises UnsafeFolder when the folder is not a directory owned by this user with mode 0700.
+    """
+    base = os.environ.get("XDG_RUNTIME_DIR", "")
+    # A Unix socket path holds at most 107 bytes: the socket name adds about 30 to the folder.
+    if base and os.path.isdir(base) and len(base) < 70:
+        folder = os.path.join(base, "briefing")
+    else:
+        folder = os.path.join("/tmp", f"briefing-{os.getuid()}")
+    if create:
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            pass
+    try:
+        st = os.lstat(folder)
+    except FileNotFoundError:
+        return None
+    import stat
+
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+        raise UnsafeFolder(f"{folder} must be a folder owned by you with mode 0700")
+    return folder
+
+
+def install_key() -> str:
+    """Identifies this installation: the interpreter, the package location and the protocol."""
+    import hashlib
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    from briefing import __version__
+
+    text = "\0".join((sys.executable, here, __version__, str(PROTOCOL)))
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def socket_path(create: bool = False) -> str | None:
+    folder = runtime_dir(create)
+    return None if folder is None else os.path.join(folder, f"cli-{install_key()}.sock")
+
+
+# ---- Messages: 4-byte magic (carrying any file descriptors), then length-prefixed JSON
+def send_message(sock: socket.socket, payload: dict[str, Any], fds: list[int] | None = None) -> None:
+    body = json.dumps(payload).encode("ascii")
+    if fds:
+        socket.send_fds(sock, [MAGIC], fds)
+    else:
+        sock.sendall(MAGIC)
+    sock.sendall(_LEN.pack(len(body)) + body)
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes | None:
+    chunks = bytearray()
+    while len(chunks) < n:
+        part = sock.recv(n - len(chunks))
+        if not part:
+            return None
+        chunks += part
+    return bytes(chunks)
+
+
+def recv_message(sock: socket.socket, max_fds: int = 0) -> tuple[dict[str, Any], list[int]] | None:
+    """One message, or None when the other side closed the connection first."""
+    fds: list[int] = []
+    if max_fds:
+        head, fds, _flags, _addr = socket.recv_fds(sock, len(MAGIC), max_fds)
+    else:
+        head = sock.recv(len(MAGIC))
+    if not head:
+        return None
+    if len(head) < len(MAGIC):
+        rest = _recv_exact(sock, len(MAGIC) - len(head))
+        head += rest or b""
+    try:
+        if head != MAGIC:
+            raise ValueError("not a Briefing server message")
+        size = _recv_exact(sock, _LEN.size)
+        if size is None:
+            return None
+        (length,) = _LEN.unpack(size)
+        if length > _MAX_MESSAGE:
+            raise ValueError("message too large")
+        body = _recv_exact(sock, length)
+        if body is None:
+            return None
+        return json.loads(body.decode("ascii")), fds
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
+
+
+# ---- The caller's side
+def _connect(path: str, timeout: float | None = None) -> socket.socket | None:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(timeout)
+    try:
+        sock.connect(path)
+    except OSError:
+        sock.close()
+        return None
+    return sock
+
+
+def request(op: str, timeout: float = 5.0) -> dict[str, Any] | None:
+    """Send a control request (`ping`, `stop`) to this installation's server; None if none answers."""
+    try:
+        path = socket_path()
+    except UnsafeFolder:
+        return None
+    if path is None:
+        return None
+    sock = _connect(path, timeout)
+    if sock is None:
+        return None
+    with sock:
+        try:
+            send_message(sock, {"op": op, "protocol": PROTOCOL})
+            reply = recv_message(sock)
+        except (OSError, ValueError):
+            return None
+    return None if reply is None else reply[0]
+
+
+def _stdio_fds() -> list[int] | None:
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            return None
+    return [0, 1, 2]
+
+
+def _stream_settings() -> list[list[str]]:
+    out = []
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        out.append([getattr(stream, "encoding", None) or "utf-8", getattr(stream, "errors", None) or "strict"])
+    return out
+
+
+def delegate(argv: list[str]) -> int | None:
+    """Run the command `argv` in this installation's server; its exit status, or None to run it here.
+
+    None means nothing was run: no server, a server of other code, or this platform/environment
+    opts out. Once the server has accepted the command, its status is final (never run twice).
+    """
+    if not argv or argv[0] in _LOCAL_COMMANDS or disabled_by_env() or not supported():
+        return None
+    fds = _stdio_fds()
+    if fds is None:
+        return None
+    try:
+        path = socket_path()
+    except UnsafeFolder:
+        return None
+    if path is None:
+        return None
+    sock = _connect(path, timeout=10.0)
+    if sock is None:
+        return None
+    with sock:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        job = {"op": "run", "protocol": PROTOCOL, "argv": list(argv), "cwd": os.getcwd(),
+               "env": dict(os.environ), "umask": umask, "stdio": _stream_settings()}
+        try:
+            send_message(sock, job, fds)
+            reply = recv_message(sock)
+        except (OSError, ValueError):
+            return None
+        except KeyboardInterrupt:  # Ctrl+C in the few milliseconds before the command's pid is known
+            print("briefing: interrupted", file=sys.stderr)
+            return 130
+        if reply is None or "pid" not in reply[0]:
+            return None  # declined (stale code, other protocol): run here
+        pid = int(reply[0]["pid"])
+        sock.settimeout(None)
+        return _wait_for_exit(sock, pid)
+
+
+def _wait_for_exit(sock: socket.socket, pid: int) -> int:
+    def forward(signum: int, _frame: object) -> None:
+        try:
+            os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        try:
+            done = recv_message(sock)
+        except (OSError, ValueError):
+            done = None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if done is None or "exit" not in done[0]:
+        print("briefing: the command's process ended without an exit status "
+              "(it was killed, or the Briefing server stopped)", file=sys.stderr)
+        return 1
+    return int(done[0]["exit"])
+
+
+# ---- The server's side
+class CodeSnapshot:
+    """Modification times and sizes of every file under some folders, to notice code changing."""
+
+    def __init__(self, roots: list[str]) -> None:
+        self.roots = roots
+        self.state = self._scan()
+
+    def _scan(self) -> dict[str, tuple[int, int]]:
+        state: dict[str, tuple[int, int]] = {}
+        for root in self.roots:
+            for folder, dirs, files in os.walk(root):
+                dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
+                for name in files:
+                    if name.endswith((".pyc", ".pyo")):
+                        continue
+                    path = os.path.join(folder, name)
+                    try:
+                        st = os.stat(path)
+                    except OSError:
+                        continue
+                    state[path] = (st.st_mtime_ns, st.st_size)
+        return state
+
+    def changed(self) -> bool:
+        return self._scan() != self.state
+
+
+def watched_roots() -> list[str]:
+    from briefing import paths
+
+    package = os.path.dirname(os.path.abspath(__file__))
+    extra = [p for p in os.environ.get("BRIEFING_SERVER_WATCH", "").split(os.pathsep) if p]
+    shipped = [str(p) for p in (paths.ASSETS, paths.TEMPLATES, paths.SEED_DATA) if p.is_dir()]
+    return [package, *shipped, *extra]
+
+
+def preload() -> None:
+    """Do the once-per-process work every command would otherwise repeat: imports and fonts.
+
+    Nothing that depends on the caller's environment (database, cache folder) is touched here.
+    """
+    from briefing.cli import build_parser
+
+    build_parser()  # imports every command module
+    import sqlalchemy.dialects.sqlite.pysqlite  # noqa: F401  (loaded on the first engine otherwise)
+
+    import briefing.compose  # noqa: F401
+    import briefing.services  # noqa: F401
+    import briefing.store.engine  # noqa: F401
+    from briefing.theme import default_theme
+    from briefing.writers import get_writer
+    from briefing.writers.fonts import register_fonts
+
+    for fmt in ("pdf", "docx", "md"):
+        get_writer(fmt)
+    register_fonts(default_theme())
+    import briefing.charts.render  # noqa: F401  (matplotlib, the chart kinds and styles)
+
+
+class Server:
+    def __init__(self, path: str, idle_seconds: float, roots: list[str] | None = None) -> None:
+        self.path = path
+        self.idle_seconds = idle_seconds
+        self.started = time.time()
+        self.served = 0
+        self.children: set[int] = set()
+        self.stopping = False
+        self.snapshot = CodeSnapshot(roots if roots is not None else watched_roots())
+        self.listener: socket.socket | None = None
+
+    def serve_forever(self) -> int:
+        self.listener = self._bind()
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        last = time.monotonic()
+        self._log(f"serving on {self.path} (pid {os.getpid()})")
+        try:
+            while not self.stopping:
+                self._reap()
+                if self.idle_seconds > 0 and not self.children and time.monotonic() - last > self.idle_seconds:
+                    self._log("idle timeout")
+                    break
+                try:
+                    conn, _ = self.listener.accept()
+                except socket.timeout:
+                    continue
+                except InterruptedError:
+                    continue
+                with conn:
+                    if self._handle(conn):
+                        last = time.monotonic()
+        finally:
+            self._close()
+        return 0
+
+    def _bind(self) -> socket.socket:
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old = os.umask(0o077)
+        try:
+            try:
+                os.unlink(self.path)  # a socket left by a server that was killed
+            except FileNotFoundError:
+                pass
+            listener.bind(self.path)
+        finally:
+            os.umask(old)
+        listener.listen(16)
+        listener.settimeout(1.0)
+        self._inode = os.stat(self.path).st_ino
+        return listener
+
+    def _close(self) -> None:
+        if self.listener is not None:
+            self.listener.close()
+        try:
+            if os.stat(self.path).st_ino == self._inode:  # never remove a newer server's socket
+                os.unlink(self.path)
+        except OSError:
+            pass
+        self._log("stopped")
+
+    def _stop(self, _signum: int, _frame: object) -> None:
+        self.stopping = True
+
+    def _reap(self) -> None:
+        while self.children:
+            try:
+                pid, _status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                self.children.clear()
+                return
+            if pid == 0:
+                return
+            self.children.discard(pid)
+
+    @staticmethod
+    def _log(message: str) -> None:
+        print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}", file=sys.stderr, flush=True)
+
+    def _handle(self, conn: socket.socket) -> bool:
+        """Answer one connection; True if it ran a command (pings and status do not keep it alive)."""
+        conn.settimeout(10.0)
+        try:
+            creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+            _pid, uid, _gid = struct.unpack("3i", creds)
+            if uid != os.getuid():
+                return False
+            got = recv_message(conn, max_fds=3)
+        except (OSError, ValueError) as exc:
+            self._log(f"bad request: {exc}")
+            return False
+        if got is None:
+            return False
+        job, fds = got
+        try:
+            if job.get("protocol") != PROTOCOL:
+                send_message(conn, {"declined": "protocol"})
+            elif job.get("op") == "ping":
+                send_message(conn, {"pid": os.getpid(), "started": self.started, "served": self.served,
+                                    "path": self.path, "idle_seconds": self.idle_seconds,
+                                    "running": len(self.children)})
+            elif job.get("op") == "stop":
+                self.stopping = True
+                send_message(conn, {"stopping": os.getpid()})
+            elif job.get("op") == "run" and len(fds) == 3:
+                if self.snapshot.changed():
+                    self._log("code changed on disk; declining and stopping")
+                    send_message(conn, {"declined": "stale"})
+                    self.stopping = True
+                    return False
+                self._fork(conn, job, fds)
+                return True
+            else:
+                send_message(conn, {"declined": "bad request"})
+        except OSError as exc:
+            self._log(f"request failed: {exc}")
+        finally:
+            for fd in fds:
+                os.close(fd)
+        return False
+
+    def _fork(self, conn: socket.socket, job: dict[str, Any], fds: list[int]) -> None:
+        pid = os.fork()
+        if pid:
+            self.children.add(pid)
+            self.served += 1
+            return
+        code = 1
+        try:
+            assert self.listener is not None
+            self.listener.close()
+            code = _run_child(conn, job, fds)
+        finally:
+            os._exit(code)
+
+
+def _run_child(conn: socket.socket, job: dict[str, Any], fds: list[int]) -> int:
+    """In the forked child: become the caller's process, run the command, report its status."""
+    import io
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    fds.clear()
+    os.chdir(job["cwd"])
+    os.umask(int(job["umask"]))
+    os.environ.clear()
+    os.environ.update(job["env"])
+    settings = job.get("stdio") or [["utf-8", "strict"]] * 3
+    sys.stdin = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, "r", closefd=False)),
+                                 encoding=settings[0][0], errors=settings[0][1])
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(io.FileIO(1, "w", closefd=False)),
+                                  encoding=settings[1][0], errors=settings[1][1], line_buffering=os.isatty(1))
+    sys.stderr = io.TextIOWrapper(io.BufferedWriter(io.FileIO(2, "w", closefd=False)),
+                                  encoding=settings[2][0], errors=settings[2][1], line_buffering=True)
+    argv = [str(a) for a in job["argv"]]
+    sys.argv = ["briefing", *argv]
+    send_message(conn, {"pid": os.getpid()})
+    code = 1
+    try:
+        from briefing.cli import main
+
+        code = main(argv)
+    except SystemExit as exc:  # argparse: --help, --version, usage errors
+        if exc.code is None:
+            code = 0
+        elif isinstance(exc.code, int):
+            code = exc.code
+        else:
+            print(exc.code, file=sys.stderr)
+            code = 1
+    except KeyboardInterrupt:
+        print("briefing: interrupted", file=sys.stderr)
+        code = 130
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    try:
+        send_message(conn, {"exit": int(code)})
+    except OSError:
+        pass
+    return int(code)
+
+
+def serve(idle_minutes: float = DEFAULT_IDLE_MINUTES) -> int:
+    """Run the server in this process until stopped or idle (what `briefing server run` does)."""
+    if not supported():
+        print("briefing: the command-line server needs Linux", file=sys.stderr)
+        return 2
+    path = socket_path(create=True)
+    assert path is not None
+    started = time.perf_counter()
+    preload()
+    server = Server(path, idle_minutes * 60.0)
+    server._log(f"preloaded in {time.perf_counter() - started:.2f} s")
+    return server.serve_forever()
+
+
+if __name__ == "__main__":  # `python -m briefing.server [IDLE_MINUTES]`, what `briefing server start` runs
+    from briefing.server import serve as _serve  # the package's module, not a second copy as __main__
+
+    sys.exit(_serve(float(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_IDLE_MINUTES))

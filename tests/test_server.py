@@ -1,0 +1,208 @@
+"""The command-line server: commands forked from it behave exactly as in-process ones.
+
+Every test runs real `python -m briefing` processes against a real server process, each test with
+its own socket folder, database and chart cache.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing import server
+
+pytestmark = pytest.mark.skipif(not server.supported(), reason="the command-line server is Linux-only")
+
+
+class Env:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        # Short on purpose: a Unix socket path holds at most 107 bytes.
+        self.run = Path(tempfile.mkdtemp(prefix="brs-", dir="/tmp"))
+        self.vars = {**os.environ, "XDG_RUNTIME_DIR": str(self.run), "BRIEFING_DB": str(root / "b.sqlite3"),
+                     "BRIEFING_CACHE": str(root / "cache"), "QT_QPA_PLATFORM": "offscreen"}
+        self.vars.pop("BRIEFING_SERVER", None)
+        self.vars.pop("BRIEFING_SERVER_WATCH", None)
+
+    def briefing(self, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+                 timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "briefing", *args], capture_output=True, text=True,
+                              env={**self.vars, **(env or {})}, cwd=cwd or self.root, timeout=timeout)
+
+    def served(self) -> int | None:
+        r = self.briefing("server", "status")
+        if r.returncode != 0:
+            return None
+        return int(r.stdout.split(" command(s) served")[0].rsplit(" ", 1)[1])
+
+    def start(self, *extra: str, env: dict[str, str] | None = None) -> None:
+        idle = () if "--idle" in extra else ("--idle", "10")  # an orphan of an aborted run stops soon
+        r = self.briefing("server", "start", *extra, *idle, env=env)
+        assert r.returncode == 0, r.stderr
+        assert "Briefing server running" in r.stdout
+
+    def stop(self) -> None:
+        self.briefing("server", "stop", timeout=30)
+
+
+@pytest.fixture
+def env(tmp_path: Path):
+    e = Env(tmp_path)
+    yield e
+    e.stop()
+    shutil.rmtree(e.run, ignore_errors=True)
+
+
+def test_export_through_the_server_is_the_in_process_export(env: Env) -> None:
+    env.start("--idle", "5")
+    assert env.served() == 0
+    # A relative output path lands in the caller's folder, not the server's.
+    work = env.root / "work"
+    work.mkdir()
+    r = env.briefing("export", "--audience", "asia", "--format", "pdf", "-o", "asia.pdf", cwd=work)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == str(work / "asia.pdf")
+    assert env.served() == 1
+    r = env.briefing("export", "--audience", "asia", "--format", "pdf", "-o", "asia-local.pdf", cwd=work,
+                     env={"BRIEFING_SERVER": "off"})
+    assert r.returncode == 0, r.stderr
+    assert env.served() == 1  # BRIEFING_SERVER=off ran it here
+    served, local = (work / "asia.pdf").read_bytes(), (work / "asia-local.pdf").read_bytes()
+    assert served.startswith(b"%PDF") and len(served) > 50_000
+    assert served == local  # the PDF writer is deterministic: same bytes either way
+
+
+def test_output_status_and_environment_are_the_callers(env: Env) -> None:
+    env.start()
+    other_db = env.root / "other.sqlite3"
+    via_server = env.briefing("--db", str(other_db), "findings", "list", "--section", "chips")
+    local = env.briefing("--db", str(other_db), "findings", "list", "--section", "chips",
+                         env={"BRIEFING_SERVER": "off"})
+    assert via_server.returncode == 0, via_server.stderr
+    assert via_server.stdout == local.stdout
+    assert "huawei-600000-ascend-910c-chips-2026" in via_server.stdout
+    # The caller's environment, not the server's: BRIEFING_DB set only for this command.
+    r = env.briefing("db", "path", env={"BRIEFING_DB": str(env.root / "elsewhere.sqlite3")})
+    assert r.stdout.strip() == str(env.root / "elsewhere.sqlite3")
+    # Errors: the same one line on stderr and the same exit status.
+    bad = env.briefing("export", "--audience", "nope", "-o", "x.pdf")
+    bad_local = env.briefing("export", "--audience", "nope", "-o", "x.pdf", env={"BRIEFING_SERVER": "off"})
+    assert bad.returncode == bad_local.returncode == 2
+    assert bad.stderr == bad_local.stderr and "no audience" in bad.stderr
+    usage = env.briefing("export", "--format", "rtf")
+    assert usage.returncode == 2 and "required: --audience" in usage.stderr  # argparse's own exit
+    assert env.served() == 4
+
+
+def test_ctrl_c_reaches_the_command_and_the_status_comes_back(env: Env) -> None:
+    env.start()
+    assert env.briefing("db", "path").returncode == 0
+    before = env.served()
+    # A terminal on stdin: `db reset` asks for confirmation and waits (the child sees the caller's tty).
+    primary, secondary = os.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "briefing", "db", "reset"], env=env.vars, cwd=env.root,
+                                stdin=secondary, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while env.served() == before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)  # the caller installs its forwarding once the command's pid arrives (milliseconds)
+        assert proc.poll() is None  # waiting for an answer
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        os.close(primary)
+        os.close(secondary)
+    assert "Delete every finding" in out
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    r = env.briefing("findings", "list", "--section", "chips")
+    assert "13 finding(s)" in r.stderr  # nothing was deleted
+
+
+def test_changed_code_is_never_served(env: Env, tmp_path: Path) -> None:
+    watch = tmp_path / "watched"
+    watch.mkdir()
+    (watch / "module.py").write_text("x = 1\n")
+    env.start(env={"BRIEFING_SERVER_WATCH": str(watch)})
+    assert env.briefing("db", "path").returncode == 0
+    assert env.served() == 1
+    (watch / "module.py").write_text("x = 22\n")
+    r = env.briefing("db", "path")
+    assert r.returncode == 0 and r.stdout.strip() == env.vars["BRIEFING_DB"]  # ran in-process
+    deadline = time.monotonic() + 10
+    while env.served() is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert env.served() is None  # the stale server stopped itself
+
+
+def test_a_killed_server_leaves_commands_working_and_can_start_again(env: Env) -> None:
+    env.start()
+    pid = int(env.briefing("server", "status").stdout.split("pid ")[1].split(",")[0])
+    os.kill(pid, signal.SIGKILL)
+    socket_file = next((env.run / "briefing").glob("cli-*.sock"))
+    assert socket_file.exists()  # left behind
+    r = env.briefing("findings", "list", "--section", "chips")
+    assert r.returncode == 0 and "13 finding(s)" in r.stderr
+    env.start()
+    assert env.served() == 0
+
+
+def test_the_server_stops_when_idle(env: Env) -> None:
+    env.start("--idle", "0.02")  # 1.2 s
+    deadline = time.monotonic() + 20
+    while env.served() is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert env.served() is None
+    assert not list((env.run / "briefing").glob("cli-*.sock"))
+
+
+def test_an_unsafe_socket_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run = Path(tempfile.mkdtemp(prefix="brs-", dir="/tmp"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
+
+    folder = run / "briefing"
+    folder.mkdir(mode=0o700)
+    assert server.runtime_dir(create=False) == str(folder)
+    folder.chmod(0o777)
+    try:
+        with pytest.raises(server.UnsafeFolder, match="mode 0700"):
+            server.runtime_dir(create=False)
+        assert server.delegate(["db", "path"]) is None  # never connects there
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o777  # and changes nothing
+    finally:
+        shutil.rmtree(run)
+
+
+def test_what_is_never_handed_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert server.delegate([]) is None  # the GUI
+    assert server.delegate(["server", "status"]) is None
+    monkeypatch.setenv("BRIEFING_SERVER", "off")
+    assert server.disabled_by_env()
+    assert server.delegate(["db", "path"]) is None
+
+
+def test_code_snapshot_notices_changed_added_and_removed_files(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("a")
+    (tmp_path / "__pycache__").mkdir()
+    snap = server.CodeSnapshot([str(tmp_path)])
+    assert not snap.changed()
+    (tmp_path / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"x")
+    assert not snap.changed()  # bytecode is not code
+    (tmp_path / "b.yaml").write_text("b")
+    assert snap.changed()
+    snap = server.CodeSnapshot([str(tmp_path)])
+    (tmp_path / "a.py").write_text("ab")
+    assert snap.changed()
+    snap = server.CodeSnapshot([str(tmp_path)])
+    (tmp_path / "b.yaml").unlink()
+    assert snap.changed()
