@@ -92,3 +92,17 @@ def test_backup_uses_the_backup_api_and_is_complete(service, tmp_path: Path) -> 
     service.backup(target)
     n = sqlite3.connect(target).execute("select count(*) from findings").fetchone()[0]
     assert n == service.count_findings() > 0
+
+
+def test_an_in_memory_database_opens_seeds_and_searches() -> None:
+    # One connection only: probing for the search index from inside the seed's write transaction
+    # used to fail with "cannot start a transaction within a transaction".
+    from briefing.services import open_service
+
+    svc = open_service("sqlite://")
+    try:
+        assert svc.count_findings() == 103
+        hits = svc.list_findings(search="Ascend")
+        assert hits and all("ascend" in (f.slug + f.title + f.statement).lower() for f in hits)
+    finally:
+        svc.close()

@@ -89,6 +89,9 @@ class Database:
         self._has_fts: bool | None = None
         if migrate and self._stored_revision() != SCHEMA_HEAD:
             self.upgrade()
+        # Probed now, outside any transaction: an in-memory database has a single connection, and a
+        # first probe from inside a write (the seed) would try to begin a second transaction on it.
+        self._has_fts = self._probe_fts()
 
     # ---- Sessions
     @contextmanager
@@ -119,7 +122,7 @@ class Database:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
             conn.commit()
-        self._has_fts = None
+        self._has_fts = self._probe_fts()
 
     def downgrade(self, revision: str) -> None:
         from alembic import command
@@ -129,7 +132,7 @@ class Database:
             cfg.attributes["connection"] = conn
             command.downgrade(cfg, revision)
             conn.commit()
-        self._has_fts = None
+        self._has_fts = self._probe_fts()
 
     def _stored_revision(self) -> str | None:
         try:
