@@ -24,14 +24,27 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
     export = results.get("export", {})
     if isinstance(peer, dict) and "absent" not in peer and "error" not in peer:
         for aud, lo in peer.items():
-            ours = export.get(f"{aud}/pdf")
+            ours = export.get(f"{aud}/pdf") if isinstance(export, dict) else None
             if not ours:
                 continue
             r_cold = ours["cold_s"] / lo["warm_s"]
             r_warm = ours["warm_s"] / lo["warm_s"]
-            rows.append((f"PDF export, fresh process, cold chart cache ({aud}) ≤ 0.5 × LibreOffice warm",
+            if "server_cold_s" in ours:
+                s_cold = ours["server_cold_s"] / lo["warm_s"]
+                s_warm = ours["server_warm_s"] / lo["warm_s"]
+                rows.append((f"PDF export, fresh `briefing export` process with `briefing server` running, cold chart "
+                             f"cache ({aud}) ≤ 0.5 × LibreOffice warm",
+                             f"{ours['server_cold_s']:.2f} s vs {lo['warm_s']:.2f} s = {s_cold:.2f}×",
+                             _verdict(s_cold <= 0.5)))
+                rows.append((f"PDF export, fresh `briefing export` process with `briefing server` running, warm chart "
+                             f"cache ({aud}) ≤ 0.15 × LibreOffice warm",
+                             f"{ours['server_warm_s']:.2f} s vs {lo['warm_s']:.2f} s = {s_warm:.2f}×",
+                             _verdict(s_warm <= 0.15)))
+            rows.append((f"PDF export, fresh process without the server, cold chart cache ({aud}) ≤ 0.5 × "
+                         f"LibreOffice warm",
                          f"{ours['cold_s']:.2f} s vs {lo['warm_s']:.2f} s = {r_cold:.2f}×", _verdict(r_cold <= 0.5)))
-            rows.append((f"PDF export, fresh process, warm chart cache ({aud}) ≤ 0.15 × LibreOffice warm",
+            rows.append((f"PDF export, fresh process without the server, warm chart cache ({aud}) ≤ 0.15 × "
+                         f"LibreOffice warm",
                          f"{ours['warm_s']:.2f} s vs {lo['warm_s']:.2f} s = {r_warm:.2f}×", _verdict(r_warm <= 0.15)))
         in_app = _get(results, "reexport", "in_app_warm_s") or {}
         for aud, lo in peer.items():

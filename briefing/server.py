@@ -327,6 +327,43 @@ def preload() -> None:
     register_fonts(default_theme())
     import briefing.charts.render  # noqa: F401  (matplotlib, the chart kinds and styles)
 
+    _warm_up()
+
+
+def _warm_up() -> None:
+    """One whole export in memory, so that first-use costs are paid here once, not in every command.
+
+    An in-memory database seeded from data/, its full briefing composed and written as PDF, Word and
+    Markdown bytes, its charts drawn into a throwaway cache folder. What stays warm in this process
+    (and in every command forked from it): SQLAlchemy's configured mappers, matplotlib's loaded fonts
+    and our text-measure caches, reportlab's and python-docx's first-use set-up.
+    """
+    import tempfile
+    import threading
+
+    from briefing.compose import compose
+    from briefing.services import open_service
+    from briefing.writers import write
+
+    saved = os.environ.get("BRIEFING_CACHE")
+    with tempfile.TemporaryDirectory(prefix="briefing-warm-up-") as folder:
+        os.environ["BRIEFING_CACHE"] = folder
+        try:
+            service = open_service("sqlite://")
+            try:
+                doc = compose(service, "full")
+                for fmt in ("pdf", "docx", "md"):
+                    write(doc, fmt)
+            finally:
+                service.close()
+        finally:
+            if saved is None:
+                os.environ.pop("BRIEFING_CACHE", None)
+            else:
+                os.environ["BRIEFING_CACHE"] = saved
+    if threading.active_count() != 1:  # forking with another thread alive could copy a held lock
+        raise RuntimeError(f"{threading.active_count() - 1} thread(s) left running after the warm-up")
+
 
 class Server:
     def __init__(self, path: str, idle_seconds: float, roots: list[str] | None = None) -> None:

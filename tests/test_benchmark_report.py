@@ -1,0 +1,27 @@
+"""The benchmark report's verdicts: the same run's ratios against LibreOffice, with and without the server."""
+
+from __future__ import annotations
+
+from benchmarks.report import targets
+
+
+def test_export_targets_are_judged_with_and_without_the_server() -> None:
+    results = {
+        "peer": {"full": {"cold_s": 4.0, "warm_s": 3.0}},
+        "export": {"full/pdf": {"cold_s": 3.3, "warm_s": 1.8, "server_cold_s": 1.2, "server_warm_s": 0.5}},
+    }
+    rows = {name: (measured, verdict) for name, measured, verdict in targets(results)}
+    with_server = [n for n in rows if "with `briefing server` running" in n]
+    without = [n for n in rows if "without the server" in n]
+    assert len(with_server) == 2 and len(without) == 2
+    cold_srv = next(n for n in with_server if "cold" in n)
+    warm_srv = next(n for n in with_server if "warm chart" in n)
+    assert rows[cold_srv] == ("1.20 s vs 3.00 s = 0.40×", "met")
+    assert rows[warm_srv] == ("0.50 s vs 3.00 s = 0.17×", "**missed**")
+    assert all(rows[n][1] == "**missed**" for n in without)
+
+
+def test_an_absent_peer_is_said_plainly() -> None:
+    rows = targets({"peer": {"absent": "LibreOffice (soffice) is not installed; no peer ratios in this run"}})
+    assert rows[0] == ("PDF export vs LibreOffice",
+                       "LibreOffice (soffice) is not installed; no peer ratios in this run", "—")
