@@ -186,7 +186,9 @@ def request(op: str, timeout: float = 5.0) -> dict[str, Any] | None:
             reply = recv_message(sock)
         except (OSError, ValueError):
             return None
-    return None if reply is None else reply[0]
+    if reply is None or "declined" in reply[0]:  # e.g. a server of code since changed, now stopping
+        return None
+    return reply[0]
 
 
 def _stdio_fds() -> list[int] | None:
@@ -226,9 +228,13 @@ def delegate(argv: list[str]) -> int | None:
     if sock is None:
         return None
     with sock:
+        try:
+            cwd = os.getcwd()
+        except OSError:  # the folder was deleted under the shell: let the in-process run say so
+            return None
         umask = os.umask(0o022)
         os.umask(umask)
-        job = {"op": "run", "protocol": PROTOCOL, "argv": list(argv), "cwd": os.getcwd(),
+        job = {"op": "run", "protocol": PROTOCOL, "argv": list(argv), "cwd": cwd,
                "env": dict(os.environ), "umask": umask, "stdio": _stream_settings()}
         try:
             send_message(sock, job, fds)
@@ -464,6 +470,10 @@ class Server:
         try:
             if job.get("protocol") != PROTOCOL:
                 send_message(conn, {"declined": "protocol"})
+            elif job.get("op") in ("ping", "run") and self.snapshot.changed():
+                self._log("code changed on disk; declining and stopping")
+                send_message(conn, {"declined": "stale"})
+                self.stopping = True
             elif job.get("op") == "ping":
                 send_message(conn, {"pid": os.getpid(), "started": self.started, "served": self.served,
                                     "path": self.path, "idle_seconds": self.idle_seconds,
@@ -472,11 +482,6 @@ class Server:
                 self.stopping = True
                 send_message(conn, {"stopping": os.getpid()})
             elif job.get("op") == "run" and len(fds) == 3:
-                if self.snapshot.changed():
-                    self._log("code changed on disk; declining and stopping")
-                    send_message(conn, {"declined": "stale"})
-                    self.stopping = True
-                    return False
                 self._fork(conn, job, fds)
                 return True
             else:
@@ -568,6 +573,7 @@ def serve(idle_minutes: float = DEFAULT_IDLE_MINUTES) -> int:
         return 2
     path = socket_path(create=True)
     assert path is not None
+    os.chdir("/")  # hold no folder busy; every command runs in its caller's folder
     started = time.perf_counter()
     preload()
     server = Server(path, idle_minutes * 60.0)

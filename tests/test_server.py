@@ -143,6 +143,9 @@ def test_changed_code_is_never_served(env: Env, tmp_path: Path) -> None:
     while env.served() is not None and time.monotonic() < deadline:
         time.sleep(0.1)
     assert env.served() is None  # the stale server stopped itself
+    env.start(env={"BRIEFING_SERVER_WATCH": str(watch)})  # and a new one starts on the new code
+    assert env.briefing("db", "path").returncode == 0
+    assert env.served() == 1
 
 
 def test_a_killed_server_leaves_commands_working_and_can_start_again(env: Env) -> None:
