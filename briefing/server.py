@@ -158,7 +158,14 @@ def recv_message(sock: socket.socket, max_fds: int = 0) -> tuple[dict[str, Any],
 
 
 # ---- The caller's side
-def _connect(path: str, timeout: float | None = None) -> socket.socket | None:
+def _connect(timeout: float) -> socket.socket | None:
+    """A connection to this installation's server, or None when none is listening (or it is unsafe)."""
+    try:
+        path = socket_path()
+    except UnsafeFolder:
+        return None
+    if path is None:
+        return None
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(timeout)
     try:
@@ -171,13 +178,7 @@ def _connect(path: str, timeout: float | None = None) -> socket.socket | None:
 
 def request(op: str, timeout: float = 5.0) -> dict[str, Any] | None:
     """Send a control request (`ping`, `stop`) to this installation's server; None if none answers."""
-    try:
-        path = socket_path()
-    except UnsafeFolder:
-        return None
-    if path is None:
-        return None
-    sock = _connect(path, timeout)
+    sock = _connect(timeout)
     if sock is None:
         return None
     with sock:
@@ -218,13 +219,7 @@ def delegate(argv: list[str]) -> int | None:
     fds = _stdio_fds()
     if fds is None:
         return None
-    try:
-        path = socket_path()
-    except UnsafeFolder:
-        return None
-    if path is None:
-        return None
-    sock = _connect(path, timeout=10.0)
+    sock = _connect(timeout=10.0)
     if sock is None:
         return None
     with sock:
