@@ -274,3 +274,27 @@ def test_a_layout_error_falls_back_to_plain_paragraphs(monkeypatch: pytest.Monke
     assert any("plain paragraphs" in w for w in result.warnings)
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(result.data)).pages)
     assert "Daily tokens" in text and "The bottom line".upper() in text
+
+
+def test_a_second_wrap_at_the_same_width_reuses_the_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables, KeepTogether and page breaks wrap a paragraph again at the same width; the writer
+    keeps the first line breaking, and the file is byte for byte what wrapping afresh gives."""
+    import briefing.writers.pdf as pdf
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    doc = kitchen_sink(long=True)
+    calls = {"n": 0}
+    real_break = RLParagraph.breakLines
+
+    def counting(self, width):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        return real_break(self, width)
+
+    monkeypatch.setattr(RLParagraph, "breakLines", counting)
+    kept = write(doc, "pdf", OPTIONS).data
+    kept_calls = calls["n"]
+    calls["n"] = 0
+    monkeypatch.setattr(pdf._Para, "wrap", RLParagraph.wrap)
+    fresh = write(doc, "pdf", OPTIONS).data
+    assert kept == fresh
+    assert kept_calls < calls["n"] * 0.8

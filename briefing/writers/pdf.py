@@ -337,7 +337,32 @@ class _Markup:
 # ---- Flowables
 
 
-class _Heading(RLParagraph):
+class _Para(RLParagraph):
+    """A Paragraph that keeps its line breaking for a second wrap at the same width.
+
+    Platypus measures most paragraphs more than once at one width: a table wraps its cells to
+    size the rows and again to draw them, KeepTogether wraps its group before the frame wraps each
+    member, and a flowable that misses the foot of a page is wrapped again at the top of the next.
+    The lines depend only on the width, the fragments and the style, so the first answer stands
+    while those are the same objects and reportlab has not dropped the lines (split does).
+    """
+
+    _wrapped: tuple[float, Any, Any, Any, float] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        memo = self._wrapped
+        if (memo is not None and memo[0] == availWidth and memo[1] is self.__dict__.get("blPara")
+                and memo[2] is self.style and memo[3] is self.frags):
+            self.width = availWidth
+            self.height = memo[4]
+            return availWidth, memo[4]
+        w, h = super().wrap(availWidth, availHeight)
+        lines = self.__dict__.get("blPara")
+        self._wrapped = (availWidth, lines, self.style, self.frags, h) if lines is not None else None
+        return w, h
+
+
+class _Heading(_Para):
     """A heading that becomes a bookmark and an outline entry, and tells the contents its page."""
 
     def __init__(self, markup: str, style: ParagraphStyle, *, outline: str, key: str, level: int,
@@ -380,7 +405,7 @@ class _Contents(Flowable):
         self.paras, self.heights = [], []
         for level, markup, _ in self.entries:
             style = self.styles[min(level, len(self.styles) - 1)]
-            para = RLParagraph(markup, style)
+            para = _Para(markup, style)
             _, h = para.wrap(aw - self.NUMBER_WIDTH - 8, 10_000)
             self.paras.append(para)
             self.heights.append(h + style.spaceBefore + style.spaceAfter)
@@ -794,18 +819,18 @@ class _StoryBuilder:
         title_style = ParagraphStyle("cover-title-fit", parent=st.cover_title, fontSize=title_size,
                                      leading=title_size * 1.14)
         kicker = "BRIEFING" + (f" · {meta.audience_name.upper()}" if meta.audience_name else "")
-        band: list[Flowable] = [RLParagraph(self.m.label(kicker, 200), st.cover_kicker),
-                                RLParagraph(self.m.label(meta.title, 400), title_style)]
+        band: list[Flowable] = [_Para(self.m.label(kicker, 200), st.cover_kicker),
+                                _Para(self.m.label(meta.title, 400), title_style)]
         if meta.subtitle:
-            band.append(RLParagraph(self.m.label(meta.subtitle, 600), st.cover_subtitle))
+            band.append(_Para(self.m.label(meta.subtitle, 600), st.cover_subtitle))
         out: list[Flowable] = [_Bottom(KeepInFrame(0, 0, band, mode="shrink")), FrameBreak()]
         rows = [("Prepared for", meta.audience_name), ("Date", meta.date_text), ("Author", meta.author),
                 ("Published by", meta.publisher)]
         body: list[Flowable] = []
         for label, value in rows:
             if value:
-                body.append(RLParagraph(self.m.text(label.upper()), st.cover_label))
-                body.append(RLParagraph(self.m.label(value, 300), st.cover_value))
+                body.append(_Para(self.m.text(label.upper()), st.cover_label))
+                body.append(_Para(self.m.label(value, 300), st.cover_value))
         out.append(KeepInFrame(0, 0, body, mode="shrink"))
         return out
 
@@ -854,7 +879,7 @@ class _StoryBuilder:
                 return [self.heading(block.text, level=level, key=block.anchor or f"h-{self.heading_count}",
                                      toc=level == 1)]
             case BulletList():
-                return [RLParagraph(self.m.runs(item.runs), self.st.bullet, bulletText="•") for item in block.items]
+                return [_Para(self.m.runs(item.runs), self.st.bullet, bulletText="•") for item in block.items]
             case Figure():
                 return self.figure(block)
             case Table():
@@ -870,7 +895,7 @@ class _StoryBuilder:
         name = style or p.style
         st = {"body": self.st.body, "lead": self.st.lead, "quote": self.st.quote, "note": self.st.note}.get(
             name, self.st.body)
-        return RLParagraph(self.m.runs(p.runs), st)
+        return _Para(self.m.runs(p.runs), st)
 
     def figure(self, fig: Figure) -> list[Flowable]:
         """An exhibit: number and title above the plot, subtitle under them, cited source below."""
@@ -880,34 +905,34 @@ class _StoryBuilder:
         parts: list[Flowable] = [Spacer(1, 6)]
         if fig.anchor:
             parts.append(_Anchor(fig.anchor))
-        parts.append(RLParagraph(
+        parts.append(_Para(
             f'<font color="{self.m.accent_hex}">Figure {fig.number}:</font>&nbsp;{self.m.label(fig.caption, 500)}',
             self.st.figure_title))
         if fig.subtitle:
-            parts.append(RLParagraph(self.m.label(fig.subtitle, 800), self.st.figure_subtitle))
+            parts.append(_Para(self.m.label(fig.subtitle, 800), self.st.figure_subtitle))
         parts += [Spacer(1, 4), chart]
         if fig.source:
-            parts.append(RLParagraph(self.m.label(fig.source, 1500), self.st.source))
+            parts.append(_Para(self.m.label(fig.source, 1500), self.st.source))
         else:
             parts.append(Spacer(1, 12))
         return parts if self.plain else [KeepTogether(parts)]
 
     def table(self, table: Table) -> list[Flowable]:
         if self.plain:
-            out: list[Flowable] = [RLParagraph(f"<b>Table {table.number}:</b>&nbsp;{self.m.label(table.caption, 500)}",
+            out: list[Flowable] = [_Para(f"<b>Table {table.number}:</b>&nbsp;{self.m.label(table.caption, 500)}",
                                                self.st.caption)]
             for r in table.rows:
                 parts = [f"{self.m.label(c.title, 200)}: {self.m.runs(cell.runs)}" for c, cell in zip(table.columns, r)]
-                out.append(RLParagraph("; ".join(parts), self.st.body))
+                out.append(_Para("; ".join(parts), self.st.body))
             if table.note:
-                out.append(RLParagraph(self.m.text(table.note), self.st.source))
+                out.append(_Para(self.m.text(table.note), self.st.source))
             return out
         if not table.columns:
             self.m.notes.add(f"Table {table.number} has no columns and was left out")
             return []
         total = sum(max(c.width, 0.1) for c in table.columns)
         widths = [self.frame_width * max(c.width, 0.1) / total for c in table.columns]
-        head = [RLParagraph(self.m.label(c.title.upper(), 200), ParagraphStyle(
+        head = [_Para(self.m.label(c.title.upper(), 200), ParagraphStyle(
             "th", parent=self.st.cell_head, alignment=TA_RIGHT if c.align == "right" else TA_LEFT))
             for c in table.columns]
         rows: list[list[Any]] = [head]
@@ -918,7 +943,7 @@ class _StoryBuilder:
             row = []
             for cell, col in zip(cells, table.columns):
                 style = self.st.cell_right if col.align == "right" else self.st.cell
-                row.append(RLParagraph(self.m.runs(cell.runs) if cell else "", style))
+                row.append(_Para(self.m.runs(cell.runs) if cell else "", style))
             rows.append(row)
         commands = [
             ("LINEBELOW", (0, 0), (-1, 0), 1.0, self.st.accent),
@@ -932,7 +957,7 @@ class _StoryBuilder:
         for i in range(2, len(rows), 2):
             commands.append(("BACKGROUND", (0, i), (-1, i), self.st.panel))
         grid = RLTable(rows, colWidths=widths, repeatRows=1, splitInRow=24, style=TableStyle(commands), hAlign="LEFT")
-        caption = RLParagraph(
+        caption = _Para(
             f'<font name="{self.st.fonts.bold}" color="{self.m.accent_hex}">Table {table.number}:</font>'
             f"&nbsp;{self.m.label(table.caption, 500)}", ParagraphStyle("tcap", parent=self.st.caption,
                                                                         keepWithNext=1, spaceAfter=4))
@@ -940,14 +965,14 @@ class _StoryBuilder:
         if table.anchor:
             out.append(_Anchor(table.anchor))
         out += [caption, grid]
-        out.append(RLParagraph(self.m.text(table.note), self.st.source) if table.note else Spacer(1, 12))
+        out.append(_Para(self.m.text(table.note), self.st.source) if table.note else Spacer(1, 12))
         return out
 
     def key_figures(self, kf: KeyFigures) -> list[Flowable]:
         st = self.st
         if self.plain:
-            head = [RLParagraph(self.m.label(kf.title.upper(), 200), st.kicker)] if kf.title else []
-            return head + [RLParagraph(f"<b>{self.m.label(i.value, 40)}</b> {self.m.text(i.label)} "
+            head = [_Para(self.m.label(kf.title.upper(), 200), st.kicker)] if kf.title else []
+            return head + [_Para(f"<b>{self.m.label(i.value, 40)}</b> {self.m.text(i.label)} "
                                        f"{self.m.text(i.context)}{self.m.marker(i.refs)}", st.bullet, bulletText="•")
                            for i in kf.items]
         per_row = 3 if len(kf.items) != 4 else 2
@@ -955,21 +980,21 @@ class _StoryBuilder:
         col_w = (self.frame_width - gap * (per_row - 1)) / per_row
         cells: list[list[Flowable]] = []
         for item in kf.items:
-            cell: list[Flowable] = [RLParagraph(self.m.label(item.value, 40), st.tile_value),
-                                    RLParagraph(self.m.label(item.label, 300), st.tile_label)]
+            cell: list[Flowable] = [_Para(self.m.label(item.value, 40), st.tile_value),
+                                    _Para(self.m.label(item.label, 300), st.tile_label)]
             # The reference rides on the small context line: a marker beside a 20 pt number shouts.
             context = self.m.label(item.context, 300) if item.context else ""
             if item.refs:
                 context = (context + "&nbsp;" if context else "") + self.m.marker(item.refs)
             if context:
-                cell.append(RLParagraph(context, st.tile_context))
+                cell.append(_Para(context, st.tile_context))
             cells.append(cell)
         widths: list[float] = []
         for j in range(per_row):
             widths += [col_w, gap] if j < per_row - 1 else [col_w]
         out: list[Flowable] = []
         if kf.title:
-            out.append(RLParagraph(self.m.label(kf.title.upper(), 200), st.kicker))
+            out.append(_Para(self.m.label(kf.title.upper(), 200), st.kicker))
         # One table per row of tiles, so a page break can fall between rows but never inside a tile;
         # the empty gap columns keep the tiles apart while each keeps its own panel and accent rule.
         for i in range(0, len(cells), per_row):
@@ -996,12 +1021,12 @@ class _StoryBuilder:
     def callout(self, callout: Callout) -> list[Flowable]:
         st = self.st
         if self.plain:
-            head = [RLParagraph(self.m.label(callout.title.upper(), 300), st.callout_title)] if callout.title else []
-            return head + [RLParagraph(self.m.runs(p.runs), st.quote) for p in callout.body]
+            head = [_Para(self.m.label(callout.title.upper(), 300), st.callout_title)] if callout.title else []
+            return head + [_Para(self.m.runs(p.runs), st.quote) for p in callout.body]
         inner: list[Flowable] = []
         if callout.title:
-            inner.append(RLParagraph(self.m.label(callout.title.upper(), 300), st.callout_title))
-        inner += [RLParagraph(self.m.runs(p.runs), ParagraphStyle("callout-body", parent=st.body, spaceAfter=4))
+            inner.append(_Para(self.m.label(callout.title.upper(), 300), st.callout_title))
+        inner += [_Para(self.m.runs(p.runs), ParagraphStyle("callout-body", parent=st.body, spaceAfter=4))
                   for p in callout.body]
         if not inner:
             return []
@@ -1022,7 +1047,7 @@ class _StoryBuilder:
         text = f'{anchor}<font color="{self.m.accent_hex}">[{ref.number}]</font>&nbsp;&nbsp;{self.m.text(ref.label)}'
         if ref.url:
             text += " " + self.m.runs((Link(ref.url, ref.url),))
-        return RLParagraph(text, self.st.reference)
+        return _Para(text, self.st.reference)
 
 
 __all__ = ["write"]
