@@ -298,3 +298,30 @@ def test_a_second_wrap_at_the_same_width_reuses_the_lines(monkeypatch: pytest.Mo
     fresh = write(doc, "pdf", OPTIONS).data
     assert kept == fresh
     assert kept_calls < calls["n"] * 0.8
+
+
+def test_parsed_markup_is_reused_only_for_the_same_style() -> None:
+    """Markup parsed in one export is reused by the next, keyed by every style value: a changed
+    theme (here the ink colour and body size) gives the file a fresh process would write."""
+    import briefing.writers.pdf as pdf
+    from briefing.theme import default_theme
+
+    theme = default_theme()
+    other = replace(theme, ink="#7a1f1f", sizes={**theme.sizes, "body": theme.size("body") + 1.5})
+    doc = kitchen_sink(hostile=False)
+    first = write(doc, "pdf", replace(OPTIONS, theme=theme)).data
+    assert pdf._PARSED.items, "the first export keeps its parsed markup"
+    warm = write(doc, "pdf", replace(OPTIONS, theme=other)).data
+    pdf._PARSED.items.clear()
+    cold = write(doc, "pdf", replace(OPTIONS, theme=other)).data
+    assert warm == cold
+    again = write(doc, "pdf", replace(OPTIONS, theme=theme)).data
+    assert again == first != cold
+
+    style_a = pdf.ParagraphStyle("a", fontName="Helvetica", fontSize=9)
+    style_b = pdf.ParagraphStyle("b", fontName="Helvetica", fontSize=12)
+    first = pdf._Para("<b>Same</b> markup", style_a)
+    second = pdf._Para("<b>Same</b> markup", style_b)
+    assert [f.fontSize for f in first.frags] == [9, 9]
+    assert [f.fontSize for f in second.frags] == [12, 12]
+    assert pdf._Para("<b>Same</b> markup", style_a).frags[0] is not first.frags[0]

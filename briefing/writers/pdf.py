@@ -7,6 +7,8 @@ CJK face; charts arrive as matplotlib PDF pages and are placed as vector form XO
 from __future__ import annotations
 
 import io
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Sequence, assert_never
 from xml.sax.saxutils import escape
@@ -337,6 +339,50 @@ class _Markup:
 # ---- Flowables
 
 
+def _style_key(style: ParagraphStyle) -> tuple[tuple[str, Any], ...]:
+    """Every attribute a ParagraphStyle holds (parents' values are copied in), as a dict key."""
+    return tuple(sorted((k, v) for k, v in style.__dict__.items() if k != "name" and k != "parent"))
+
+
+class _ParseCache:
+    """Parsed Paragraph fragments by markup and style, kept between exports in one process.
+
+    Parsing the markup (html.parser under reportlab's ParaParser) was an eighth of a warm export,
+    and a re-export after an edit parses the same strings again. The key holds the whole markup
+    and every style value, and font names are unique per registered face (see fonts.py), so a
+    changed theme or finding simply misses.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.items: OrderedDict[Any, tuple[str, list[Any], Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Any) -> tuple[str, list[Any], Any] | None:
+        try:
+            hash(key)
+        except TypeError:  # a style value reportlab allows but Python cannot hash: parse as usual
+            return None
+        with self.lock:
+            hit = self.items.get(key)
+            if hit is not None:
+                self.items.move_to_end(key)
+            return hit
+
+    def put(self, key: Any, value: tuple[str, list[Any], Any]) -> None:
+        try:
+            hash(key)
+        except TypeError:
+            return
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.limit:
+                self.items.popitem(last=False)
+
+
+_PARSED = _ParseCache(4096)
+
+
 class _Para(RLParagraph):
     """A Paragraph that keeps its line breaking for a second wrap at the same width.
 
@@ -348,6 +394,24 @@ class _Para(RLParagraph):
     """
 
     _wrapped: tuple[float, Any, Any, Any, float] | None = None
+
+    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
+        if frags is not None or not isinstance(text, str) or style is None:
+            super()._setup(text, style, bulletText, frags, cleaner)
+            return
+        key = (text, self.caseSensitive, _style_key(style))
+        hit = _PARSED.get(key)
+        if hit is None:
+            super()._setup(text, style, bulletText, frags, cleaner)
+            if self.style is style:  # a <para> tag may swap the style: such markup is not kept
+                _PARSED.put(key, (self.text, [f.clone() for f in self.frags], self.bulletText
+                                  if self.bulletText is not bulletText else None))
+            return
+        self.text, parsed, bullet_frags = hit
+        self.frags = [f.clone() for f in parsed]  # copies: reportlab hangs layout state on fragments
+        self.style = style
+        self.bulletText = bullet_frags if bullet_frags is not None else bulletText
+        self.debug = 0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         memo = self._wrapped
