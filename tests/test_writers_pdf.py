@@ -325,3 +325,33 @@ def test_parsed_markup_is_reused_only_for_the_same_style() -> None:
     assert [f.fontSize for f in first.frags] == [9, 9]
     assert [f.fontSize for f in second.frags] == [12, 12]
     assert pdf._Para("<b>Same</b> markup", style_a).frags[0] is not first.frags[0]
+
+
+def test_line_breaking_is_reused_between_exports_only_at_the_same_width() -> None:
+    """A warm export (lines kept from an earlier one) is byte for byte a cold one, also when the
+    page size changes the column width and long paragraphs split across pages."""
+    import briefing.writers.pdf as pdf
+
+    doc = kitchen_sink(long=True)
+    letter = replace(OPTIONS, page_size="Letter")
+    write(doc, "pdf", OPTIONS)
+    assert pdf._LAYOUTS.items, "the first export keeps its line breaking"
+    warm_letter = write(doc, "pdf", letter).data
+    warm_a4 = write(doc, "pdf", OPTIONS).data
+    pdf._LAYOUTS.items.clear()
+    pdf._PARSED.items.clear()
+    assert write(doc, "pdf", letter).data == warm_letter
+    pdf._LAYOUTS.items.clear()
+    pdf._PARSED.items.clear()
+    assert write(doc, "pdf", OPTIONS).data == warm_a4
+
+    style = pdf.ParagraphStyle("n", fontName="Helvetica", fontSize=10, leading=12)
+    words = "several words that need more than one line at a narrow width " * 3
+    wide = pdf._Para(words, style)
+    wide.wrap(400, 1000)
+    narrow = pdf._Para(words, style)
+    narrow.wrap(120, 1000)
+    assert len(narrow.blPara.lines) > len(wide.blPara.lines)
+    again = pdf._Para(words, style)
+    assert again.wrap(120, 1000) == (120, narrow.height)
+    assert again.blPara is narrow.blPara  # the kept lines, not a new breaking

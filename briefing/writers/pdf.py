@@ -344,14 +344,8 @@ def _style_key(style: ParagraphStyle) -> tuple[tuple[str, Any], ...]:
     return tuple(sorted((k, v) for k, v in style.__dict__.items() if k != "name" and k != "parent"))
 
 
-class _ParseCache:
-    """Parsed Paragraph fragments by markup and style, kept between exports in one process.
-
-    Parsing the markup (html.parser under reportlab's ParaParser) was an eighth of a warm export,
-    and a re-export after an edit parses the same strings again. The key holds the whole markup
-    and every style value, and font names are unique per registered face (see fonts.py), so a
-    changed theme or finding simply misses.
-    """
+class _Lru:
+    """A bounded, thread-safe map from a hashable key to what reportlab worked out for it."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
@@ -380,20 +374,40 @@ class _ParseCache:
                 self.items.popitem(last=False)
 
 
-_PARSED = _ParseCache(4096)
+# Kept between exports in one process: a warm export (the GUI's export child, a batch) lays out
+# the same markup again, and a re-export after an edit changes a few paragraphs. Parsing the
+# markup (html.parser under ParaParser) and breaking lines were a third of a warm export. Keys hold
+# the whole markup and every style value, and a font name is unique per registered face (see
+# fonts.py), so another theme, finding or column width misses instead of reusing stale work.
+_PARSED = _Lru(4096)  # (markup, caseSensitive, style) -> (text, fragments, bullet fragments)
+_LAYOUTS = _Lru(4096)  # ((markup key, bullet), width) -> the lines of a first wrap
+
+
+def _plain_layout(text: str, style: ParagraphStyle, bullet: Any) -> bool:
+    """Whether kept lines may be shared. reportlab edits line fragments in place for soft hyphens,
+    hyphenation and percentage-sized images; those, and the CJK, bidi, shaping and end-dots paths
+    this writer does not use, are always laid out anew."""
+    return (isinstance(bullet, (str, type(None))) and "\xad" not in text and "<img" not in text
+            and not style.hyphenationLang and not style.embeddedHyphenation and not style.uriWasteReduce
+            and not style.wordWrap and not style.endDots and not style.shaping
+            and getattr(style, "autoLeading", "") in ("", "off", None))
 
 
 class _Para(RLParagraph):
-    """A Paragraph that keeps its line breaking for a second wrap at the same width.
+    """A Paragraph that parses and breaks its lines once for the same markup, style and width.
 
-    Platypus measures most paragraphs more than once at one width: a table wraps its cells to
-    size the rows and again to draw them, KeepTogether wraps its group before the frame wraps each
-    member, and a flowable that misses the foot of a page is wrapped again at the top of the next.
-    The lines depend only on the width, the fragments and the style, so the first answer stands
-    while those are the same objects and reportlab has not dropped the lines (split does).
+    Within an export, platypus measures most paragraphs more than once at one width: a table wraps
+    its cells to size the rows and again to draw them, KeepTogether wraps its group before the
+    frame wraps each member, and a flowable that misses the foot of a page is wrapped again at the
+    top of the next. The lines depend only on the width, the fragments and the style, so the first
+    answer stands while those are the same objects and reportlab has not dropped the lines (split
+    does). Between exports, the parse and the first wrap come from _PARSED and _LAYOUTS, and
+    paragraphs share the kept lines: drawing and splitting only read them (checked over every
+    audience and the kitchen sink: no line or fragment changed after its wrap).
     """
 
     _wrapped: tuple[float, Any, Any, Any, float] | None = None
+    _layout_key: Any = None
 
     def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
         if frags is not None or not isinstance(text, str) or style is None:
@@ -403,6 +417,7 @@ class _Para(RLParagraph):
         hit = _PARSED.get(key)
         if hit is None:
             super()._setup(text, style, bulletText, frags, cleaner)
+            self._layout_key = (key, bulletText) if _plain_layout(text, style, self.bulletText) else None
             if self.style is style:  # a <para> tag may swap the style: such markup is not kept
                 _PARSED.put(key, (self.text, [f.clone() for f in self.frags], self.bulletText
                                   if self.bulletText is not bulletText else None))
@@ -412,6 +427,7 @@ class _Para(RLParagraph):
         self.style = style
         self.bulletText = bullet_frags if bullet_frags is not None else bulletText
         self.debug = 0
+        self._layout_key = (key, bulletText) if _plain_layout(text, style, self.bulletText) else None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         memo = self._wrapped
@@ -420,9 +436,24 @@ class _Para(RLParagraph):
             self.width = availWidth
             self.height = memo[4]
             return availWidth, memo[4]
+        layout_key = self._layout_key
+        self._layout_key = None  # only the first wrap starts from freshly parsed fragments
+        if layout_key is not None:
+            full = (layout_key, availWidth)
+            known = _LAYOUTS.get(full)
+            if known is not None:
+                (self.blPara, self.frags, self.height, self._width_max, wrap_widths,
+                 self._splitLongWordCount, self._hyphenations) = known
+                self._wrapWidths = list(wrap_widths)
+                self.width = availWidth
+                self._wrapped = (availWidth, self.blPara, self.style, self.frags, self.height)
+                return availWidth, self.height
         w, h = super().wrap(availWidth, availHeight)
-        lines = self.__dict__.get("blPara")
+        lines = self.__dict__.get("blPara") if w == availWidth else None  # None: too narrow to set
         self._wrapped = (availWidth, lines, self.style, self.frags, h) if lines is not None else None
+        if layout_key is not None and lines is not None:
+            _LAYOUTS.put(full, (lines, self.frags, h, self._width_max, tuple(self._wrapWidths),
+                                self._splitLongWordCount, self._hyphenations))
         return w, h
 
 
