@@ -24,7 +24,8 @@ Safety:
   (briefing/, assets/, templates/, data/, and any folders in BRIEFING_SERVER_WATCH) with what it
   loaded. If anything changed it declines, the caller runs the command in-process, and the server
   exits.
-- `BRIEFING_SERVER=off` makes every command run in-process.
+- `BRIEFING_SERVER=off` makes every command run in-process; `BRIEFING_SERVER=auto` starts the
+  server in the background when a command finds none (that command runs in-process).
 
 This module is imported by every `briefing` command before anything else, so its top level uses
 only cheap standard-library modules; the server side imports the rest inside functions.
@@ -56,6 +57,25 @@ def supported() -> bool:
 
 def disabled_by_env() -> bool:
     return os.environ.get("BRIEFING_SERVER", "").strip().lower() in {"off", "0", "no", "false"}
+
+
+def auto_start_by_env() -> bool:
+    return os.environ.get("BRIEFING_SERVER", "").strip().lower() == "auto"
+
+
+def spawn(idle_minutes: float = DEFAULT_IDLE_MINUTES):  # type: ignore[no-untyped-def]
+    """Start a server in the background, detached from this terminal; its log goes to the cache folder."""
+    import subprocess
+
+    from briefing.paths import user_cache_dir
+
+    log = user_cache_dir() / "server.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "briefing.server", f"{idle_minutes:g}"],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True, close_fds=True,
+        )
+    return proc, log
 
 
 # ---- Where the socket lives
@@ -221,6 +241,12 @@ def delegate(argv: list[str]) -> int | None:
         return None
     sock = _connect(timeout=10.0)
     if sock is None:
+        if auto_start_by_env():  # BRIEFING_SERVER=auto: this command runs here, the next ones in the server
+            try:
+                runtime_dir(create=True)
+                spawn()
+            except (OSError, UnsafeFolder):
+                pass
         return None
     with sock:
         try:
@@ -367,8 +393,10 @@ def _warm_up() -> None:
 
 
 class Server:
-    def __init__(self, path: str, idle_seconds: float, roots: list[str] | None = None) -> None:
+    def __init__(self, path: str, idle_seconds: float, roots: list[str] | None = None,
+                 lock_fd: int | None = None) -> None:
         self.path = path
+        self.lock_fd = lock_fd  # held while serving; a forked command closes its copy
         self.idle_seconds = idle_seconds
         self.started = time.time()
         self.served = 0
@@ -498,6 +526,8 @@ class Server:
         try:
             assert self.listener is not None
             self.listener.close()
+            if self.lock_fd is not None:  # a long command must not keep the lock once the server exits
+                os.close(self.lock_fd)
             code = _run_child(conn, job, fds)
         finally:
             os._exit(code)
@@ -568,10 +598,21 @@ def serve(idle_minutes: float = DEFAULT_IDLE_MINUTES) -> int:
         return 2
     path = socket_path(create=True)
     assert path is not None
+    import fcntl
+
+    # One server per installation: two commands that both auto-start one, or two `server start`s
+    # at once, would otherwise bind in turn and leave the first unreachable until it idles out.
+    lock = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(lock)
+        Server._log("another server of this installation is running; not starting a second")
+        return 0
     os.chdir("/")  # hold no folder busy; every command runs in its caller's folder
     started = time.perf_counter()
     preload()
-    server = Server(path, idle_minutes * 60.0)
+    server = Server(path, idle_minutes * 60.0, lock_fd=lock)
     server._log(f"preloaded in {time.perf_counter() - started:.2f} s")
     return server.serve_forever()
 

@@ -160,6 +160,20 @@ def test_a_killed_server_leaves_commands_working_and_can_start_again(env: Env) -
     assert env.served() == 0
 
 
+def test_auto_starts_a_server_for_the_next_command(env: Env) -> None:
+    auto = {"BRIEFING_SERVER": "auto"}
+    assert env.served() is None
+    first = env.briefing("findings", "list", "--section", "chips", env=auto)
+    assert first.returncode == 0 and "13 finding(s)" in first.stderr  # ran in-process
+    deadline = time.monotonic() + 60
+    while env.served() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert env.served() == 0
+    second = env.briefing("findings", "list", "--section", "chips", env=auto)
+    assert second.stdout == first.stdout
+    assert env.served() == 1
+
+
 def test_the_server_stops_when_idle(env: Env) -> None:
     env.start("--idle", "0.02")  # 1.2 s
     deadline = time.monotonic() + 20
@@ -209,3 +223,14 @@ def test_code_snapshot_notices_changed_added_and_removed_files(tmp_path: Path) -
     snap = server.CodeSnapshot([str(tmp_path)])
     (tmp_path / "b.yaml").unlink()
     assert snap.changed()
+
+
+def test_a_second_server_of_the_same_installation_does_not_start(env: Env) -> None:
+    env.start()
+    pid = env.briefing("server", "status").stdout.split("pid ")[1].split(",")[0]
+    # Straight to the server entry point, as a racing auto-start would: it must leave at once.
+    r = subprocess.run([sys.executable, "-m", "briefing.server", "5"], capture_output=True, text=True,
+                       env=env.vars, timeout=30)
+    assert r.returncode == 0
+    assert "another server of this installation is running" in r.stderr
+    assert env.briefing("server", "status").stdout.split("pid ")[1].split(",")[0] == pid

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import time
 
 from briefing import server
@@ -17,7 +15,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="`briefing server start` runs a background process with Briefing's libraries loaded. "
         "Every later `briefing` command from this installation runs in a copy of it (forked), with your "
         "folder, environment and terminal, so an export skips about a second of start-up. Set "
-        "BRIEFING_SERVER=off to run a command without it. Linux only.",
+        "BRIEFING_SERVER=off to run a command without it, or BRIEFING_SERVER=auto to start it on first use. "
+        "Linux only.",
     )
     ssub = p.add_subparsers(dest="server_action", metavar="ACTION", required=True)
     start = ssub.add_parser("start", help="start the server in the background (no-op if it runs)")
@@ -66,14 +65,7 @@ def cmd_start(args: argparse.Namespace, _svc: object) -> int:
     if info is not None:
         print(_describe(info))
         return 0
-    from briefing.paths import user_cache_dir
-
-    log = user_cache_dir() / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "briefing.server", f"{args.idle:g}"],
-            stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True, close_fds=True,
-        )
+    proc, log = server.spawn(args.idle)
     deadline = time.monotonic() + 60.0
     while time.monotonic() < deadline:
         info = server.request("ping")
