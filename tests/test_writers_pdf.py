@@ -355,3 +355,53 @@ def test_line_breaking_is_reused_between_exports_only_at_the_same_width() -> Non
     again = pdf._Para(words, style)
     assert again.wrap(120, 1000) == (120, narrow.height)
     assert again.blPara is narrow.blPara  # the kept lines, not a new breaking
+
+
+def _resolved(obj: object, depth: int = 0) -> object:
+    """A pypdf object as plain values, indirect objects followed (streams as their raw bytes)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
+
+    if isinstance(obj, IndirectObject):
+        obj = obj.get_object()
+    if depth > 12:
+        return "…"
+    if isinstance(obj, StreamObject):
+        return {"stream": bytes(obj.get_data()),
+                **{str(k): _resolved(v, depth + 1) for k, v in obj.items() if k not in ("/Length", "/Filter")}}
+    if isinstance(obj, DictionaryObject):
+        return {str(k): _resolved(v, depth + 1) for k, v in obj.items()}
+    if isinstance(obj, ArrayObject):
+        return [_resolved(v, depth + 1) for v in obj]
+    return obj
+
+
+def test_a_chart_page_becomes_a_form_with_the_same_resources_in_every_document() -> None:
+    """The chart's fonts, widths and glyph programs are read once per chart file, then rebuilt in
+    each document: every copy carries the resources of the matplotlib page, value for value."""
+    from matplotlib.figure import Figure as MplFigure
+    from reportlab.pdfgen.canvas import Canvas
+
+    from briefing.writers.pdf_forms import add_form, load_page_cached
+
+    fig = MplFigure(figsize=(4, 2))
+    ax = fig.add_subplot()
+    ax.bar(["Alpha", "Beta", "Gamma"], [3, 5, 2])
+    ax.set_title("Tokens per day (trillion)")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="pdf")
+    source = PdfReader(io.BytesIO(buf.getvalue())).pages[0]
+    expected = _resolved(source["/Resources"])
+    assert "/Font" in expected  # a real page, with embedded text
+
+    page = load_page_cached(buf.getvalue())
+    assert load_page_cached(buf.getvalue()) is page
+    for _ in range(2):
+        out = io.BytesIO()
+        c = Canvas(out)
+        add_form(c._doc, "chart1", page)
+        c.doForm("chart1")
+        c.showPage()
+        c.save()
+        form = PdfReader(io.BytesIO(out.getvalue())).pages[0]["/Resources"]["/XObject"]["/FormXob.chart1"]
+        assert _resolved(form["/Resources"]) == expected
+        assert form.get_object().get_data() == source.get_contents().get_data()
