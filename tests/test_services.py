@@ -166,3 +166,21 @@ def test_search_in_report_order_matches_the_ranked_search(service) -> None:  # t
     assert chips and all(f.section == "chips" for f in chips)
     assert service.list_findings(search="Ascend", order="report", kind="opinion") == [
         f for f in service.list_findings(search="Ascend", order="report") if f.kind.value == "opinion"]
+
+
+def test_all_findings_match_the_filtered_queries_record_for_record(service) -> None:  # type: ignore[no-untyped-def]
+    """list_findings() with no filter reads plain rows; a filtered query loads ORM objects. Both give
+    the same records: children in their order, wordings by audience, a bare finding with none."""
+    bare = service.create_finding(_draft(title="Bare", tags="", metrics=(), wordings={}, as_of=""))
+    src = service.list_sources()
+    rich = service.create_finding(_draft(title="Rich", source_ids=(src[1].id, src[0].id),
+                                         wordings={"west": "W.", "asia": "A.", "investors": "I."}))
+    everything = service.list_findings()
+    by_section = [f for s in sorted({f.section for f in everything}) for f in service.list_findings(section=s)]
+    by_section.sort(key=lambda f: (f.position, f.id))
+    assert everything == by_section
+    assert [list(f.wordings) for f in everything] == [list(f.wordings) for f in by_section]
+    found = {f.id: f for f in everything}
+    assert found[bare.id] == bare and found[bare.id].tags == () and found[bare.id].metrics == ()
+    assert found[rich.id] == rich and found[rich.id].sources == (src[1], src[0])
+    assert list(found[rich.id].wordings) == ["asia", "investors", "west"]

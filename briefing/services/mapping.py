@@ -1,14 +1,17 @@
-"""ORM rows to frozen domain records: the only place that knows both shapes."""
+"""ORM rows (and Core rows of the same tables) to frozen domain records: the only place that knows
+both shapes. source_record and metric_record read columns by name, so a Core row of the table
+serves as well as an ORM object."""
 
 from __future__ import annotations
 
 from types import MappingProxyType
+from typing import Any, Iterable, Mapping
 
 from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Scale, Source
 from briefing.store.models import AudienceRow, FindingRow, MetricRow, SourceRow
 
 
-def source_record(row: SourceRow) -> Source:
+def source_record(row: SourceRow | Any) -> Source:
     return Source(
         id=row.id,
         key=row.key,
@@ -21,7 +24,7 @@ def source_record(row: SourceRow) -> Source:
     )
 
 
-def metric_record(row: MetricRow) -> Metric:
+def metric_record(row: MetricRow | Any) -> Metric:
     return Metric(
         id=row.id,
         label=row.label,
@@ -37,6 +40,18 @@ def metric_record(row: MetricRow) -> Metric:
 
 
 def finding_record(row: FindingRow) -> Finding:
+    return finding_from_parts(
+        row,
+        tags=(t.tag for t in row.tags),
+        sources=(source_record(s) for s in row.sources),
+        metrics=(metric_record(m) for m in row.metrics),
+        wordings={w.audience_key: w.text for w in row.wordings},
+    )
+
+
+def finding_from_parts(row: FindingRow | Any, *, tags: Iterable[str], sources: Iterable[Source],
+                       metrics: Iterable[Metric], wordings: Mapping[str, str]) -> Finding:
+    """A finding from its own columns (ORM or Core row) and its children, already in order."""
     return Finding(
         id=row.id,
         slug=row.slug,
@@ -44,11 +59,11 @@ def finding_record(row: FindingRow) -> Finding:
         statement=row.statement,
         section=row.section,
         kind=ClaimKind(row.kind),
-        tags=tuple(t.tag for t in row.tags),
+        tags=tuple(tags),
         as_of=row.as_of,
-        sources=tuple(source_record(s) for s in row.sources),
-        metrics=tuple(metric_record(m) for m in row.metrics),
-        wordings=MappingProxyType({w.audience_key: w.text for w in row.wordings}),
+        sources=tuple(sources),
+        metrics=tuple(metrics),
+        wordings=MappingProxyType(dict(wordings)),
         created_at=row.created_at,
         updated_at=row.updated_at,
         version=row.version,
