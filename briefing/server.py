@@ -612,6 +612,12 @@ def serve(idle_minutes: float = DEFAULT_IDLE_MINUTES) -> int:
     os.chdir("/")  # hold no folder busy; every command runs in its caller's folder
     started = time.perf_counter()
     preload()
+    import gc
+
+    # Out of the collector's sight: a forked command would otherwise walk (and copy, page by page)
+    # this whole preloaded heap on its first full collection; measured 100-150 ms per command.
+    gc.collect()
+    gc.freeze()
     server = Server(path, idle_minutes * 60.0, lock_fd=lock)
     server._log(f"preloaded in {time.perf_counter() - started:.2f} s")
     return server.serve_forever()
