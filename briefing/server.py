@@ -360,8 +360,8 @@ def preload() -> None:
 def _warm_up() -> None:
     """One whole export in memory, so that first-use costs are paid here once, not in every command.
 
-    An in-memory database seeded from data/, its full briefing composed and written as PDF, Word and
-    Markdown bytes, its charts drawn into a throwaway cache folder. What stays warm in this process
+    An in-memory database seeded from data/, its full briefing written as PDF, Word and Markdown
+    bytes and every other audience's as PDF, its charts drawn into a throwaway cache folder. What stays warm in this process
     (and in every command forked from it): SQLAlchemy's configured mappers, matplotlib's loaded fonts
     and our text-measure caches, reportlab's and python-docx's first-use set-up.
     """
@@ -378,9 +378,10 @@ def _warm_up() -> None:
         try:
             service = open_service("sqlite://")
             try:
-                doc = compose(service, "full")
-                for fmt in ("pdf", "docx", "md"):
-                    write(doc, fmt)
+                for audience in service.list_audiences():  # each audience's wording lays out anew
+                    doc = compose(service, audience.key)
+                    for fmt in ("pdf", "docx", "md") if audience.key == "full" else ("pdf",):
+                        write(doc, fmt)
             finally:
                 service.close()
         finally:
