@@ -49,6 +49,7 @@ _MAX_MESSAGE = 4 << 20
 DEFAULT_IDLE_MINUTES = 60.0
 # Commands that must not be handed over: the server's own verbs (the caller manages the server).
 _LOCAL_COMMANDS = frozenset({"server"})
+_PARSER: Any = None  # the command-line parser, built once by preload() in the server
 
 
 def supported() -> bool:
@@ -337,9 +338,10 @@ def preload() -> None:
 
     Nothing that depends on the caller's environment (database, cache folder) is touched here.
     """
+    global _PARSER
     from briefing.cli import build_parser
 
-    build_parser()  # imports every command module
+    _PARSER = build_parser()  # imports every command module; reused by every forked command
     import sqlalchemy.dialects.sqlite.pysqlite  # noqa: F401  (loaded on the first engine otherwise)
 
     import briefing.compose  # noqa: F401
@@ -563,7 +565,7 @@ def _run_child(conn: socket.socket, job: dict[str, Any], fds: list[int]) -> int:
     try:
         from briefing.cli import main
 
-        code = main(argv)
+        code = main(argv, parser=_PARSER)
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         if exc.code is None:
             code = 0

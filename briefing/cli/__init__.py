@@ -58,8 +58,9 @@ def _hoist_db(argv: list[str]) -> list[str]:
     return front + out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: list[str] | None = None, *, parser: argparse.ArgumentParser | None = None) -> int:
+    """Run one command. `parser` lets a caller that runs many (briefing.server) build the tree once."""
+    parser = parser or build_parser()
     args = parser.parse_args(_hoist_db(list(sys.argv[1:] if argv is None else argv)))
     if args.command is None:
         parser.print_help()
