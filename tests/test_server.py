@@ -56,33 +56,47 @@ class Env:
 
 @pytest.fixture
 def env(tmp_path: Path):
+    """A private socket folder, database and cache; the test starts (and may kill) its own server."""
     e = Env(tmp_path)
     yield e
     e.stop()
     shutil.rmtree(e.run, ignore_errors=True)
 
 
-def test_export_through_the_server_is_the_in_process_export(env: Env) -> None:
-    env.start("--idle", "5")
-    assert env.served() == 0
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory):
+    """One server shared by the tests that only use it (a start costs seconds: it warms up)."""
+    e = Env(tmp_path_factory.mktemp("shared"))
+    e.start()
+    yield e
+    e.stop()
+    shutil.rmtree(e.run, ignore_errors=True)
+
+
+def test_export_through_the_server_is_the_in_process_export(running: Env) -> None:
+    env = running
+    before = env.served()
+    assert before is not None
     # A relative output path lands in the caller's folder, not the server's.
     work = env.root / "work"
     work.mkdir()
     r = env.briefing("export", "--audience", "asia", "--format", "pdf", "-o", "asia.pdf", cwd=work)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == str(work / "asia.pdf")
-    assert env.served() == 1
+    assert env.served() == before + 1
     r = env.briefing("export", "--audience", "asia", "--format", "pdf", "-o", "asia-local.pdf", cwd=work,
                      env={"BRIEFING_SERVER": "off"})
     assert r.returncode == 0, r.stderr
-    assert env.served() == 1  # BRIEFING_SERVER=off ran it here
+    assert env.served() == before + 1  # BRIEFING_SERVER=off ran it here
     served, local = (work / "asia.pdf").read_bytes(), (work / "asia-local.pdf").read_bytes()
     assert served.startswith(b"%PDF") and len(served) > 50_000
     assert served == local  # the PDF writer is deterministic: same bytes either way
 
 
-def test_output_status_and_environment_are_the_callers(env: Env) -> None:
-    env.start()
+def test_output_status_and_environment_are_the_callers(running: Env) -> None:
+    env = running
+    before = env.served()
+    assert before is not None
     other_db = env.root / "other.sqlite3"
     via_server = env.briefing("--db", str(other_db), "findings", "list", "--section", "chips")
     local = env.briefing("--db", str(other_db), "findings", "list", "--section", "chips",
@@ -100,11 +114,11 @@ def test_output_status_and_environment_are_the_callers(env: Env) -> None:
     assert bad.stderr == bad_local.stderr and "no audience" in bad.stderr
     usage = env.briefing("export", "--format", "rtf")
     assert usage.returncode == 2 and "required: --audience" in usage.stderr  # argparse's own exit
-    assert env.served() == 4
+    assert env.served() == before + 4
 
 
-def test_ctrl_c_reaches_the_command_and_the_status_comes_back(env: Env) -> None:
-    env.start()
+def test_ctrl_c_reaches_the_command_and_the_status_comes_back(running: Env) -> None:
+    env = running
     assert env.briefing("db", "path").returncode == 0
     before = env.served()
     # A terminal on stdin: `db reset` asks for confirmation and waits (the child sees the caller's tty).
@@ -225,8 +239,8 @@ def test_code_snapshot_notices_changed_added_and_removed_files(tmp_path: Path) -
     assert snap.changed()
 
 
-def test_a_second_server_of_the_same_installation_does_not_start(env: Env) -> None:
-    env.start()
+def test_a_second_server_of_the_same_installation_does_not_start(running: Env) -> None:
+    env = running
     pid = env.briefing("server", "status").stdout.split("pid ")[1].split(",")[0]
     # Straight to the server entry point, as a racing auto-start would: it must leave at once.
     r = subprocess.run([sys.executable, "-m", "briefing.server", "5"], capture_output=True, text=True,
