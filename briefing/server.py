@@ -56,12 +56,12 @@ def supported() -> bool:
     return sys.platform.startswith("linux") and hasattr(socket, "send_fds")
 
 
-def disabled_by_env() -> bool:
-    return os.environ.get("BRIEFING_SERVER", "").strip().lower() in {"off", "0", "no", "false"}
-
-
-def auto_start_by_env() -> bool:
-    return os.environ.get("BRIEFING_SERVER", "").strip().lower() == "auto"
+def mode() -> str:
+    """BRIEFING_SERVER: "off" (never hand over), "auto" (start a server when none runs) or "on"."""
+    value = os.environ.get("BRIEFING_SERVER", "").strip().lower()
+    if value in {"off", "0", "no", "false"}:
+        return "off"
+    return "auto" if value == "auto" else "on"
 
 
 def spawn(idle_minutes: float = DEFAULT_IDLE_MINUTES):  # type: ignore[no-untyped-def]
@@ -235,14 +235,14 @@ def delegate(argv: list[str]) -> int | None:
     None means nothing was run: no server, a server of other code, or this platform/environment
     opts out. Once the server has accepted the command, its status is final (never run twice).
     """
-    if not argv or argv[0] in _LOCAL_COMMANDS or disabled_by_env() or not supported():
+    if not argv or argv[0] in _LOCAL_COMMANDS or mode() == "off" or not supported():
         return None
     fds = _stdio_fds()
     if fds is None:
         return None
     sock = _connect(timeout=10.0)
     if sock is None:
-        if auto_start_by_env():  # BRIEFING_SERVER=auto: this command runs here, the next ones in the server
+        if mode() == "auto":  # BRIEFING_SERVER=auto: this command runs here, the next ones in the server
             try:
                 runtime_dir(create=True)
                 spawn()
@@ -363,34 +363,32 @@ def _warm_up() -> None:
     """One whole export in memory, so that first-use costs are paid here once, not in every command.
 
     An in-memory database seeded from data/, its full briefing written as PDF, Word and Markdown
-    bytes and every other audience's as PDF, its charts drawn into a throwaway cache folder. What stays warm in this process
-    (and in every command forked from it): SQLAlchemy's configured mappers, matplotlib's loaded fonts
+    bytes and every other audience's as PDF, its charts drawn into a throwaway cache folder. What
+    stays warm in this process (and in every command forked from it): SQLAlchemy's configured mappers, matplotlib's loaded fonts
     and our text-measure caches, reportlab's and python-docx's first-use set-up.
     """
+    import functools
     import tempfile
     import threading
+    from pathlib import Path
 
+    from briefing.charts import ChartCache
     from briefing.compose import compose
     from briefing.services import open_service
-    from briefing.writers import write
+    from briefing.writers import WriteOptions, document_chart, write
 
-    saved = os.environ.get("BRIEFING_CACHE")
     with tempfile.TemporaryDirectory(prefix="briefing-warm-up-") as folder:
-        os.environ["BRIEFING_CACHE"] = folder
+        # Charts drawn here, one by one, into a cache of their own: the user's stays as it is, and
+        # no worker process is forked from the server (an injected renderer skips the pool).
+        options = WriteOptions(render_chart=functools.partial(document_chart, cache=ChartCache(Path(folder))))
+        service = open_service("sqlite://")
         try:
-            service = open_service("sqlite://")
-            try:
-                for audience in service.list_audiences():  # each audience's wording lays out anew
-                    doc = compose(service, audience.key)
-                    for fmt in ("pdf", "docx", "md") if audience.key == "full" else ("pdf",):
-                        write(doc, fmt)
-            finally:
-                service.close()
+            for audience in service.list_audiences():  # each audience's wording lays out anew
+                doc = compose(service, audience.key)
+                for fmt in ("pdf", "docx", "md") if audience.key == "full" else ("pdf",):
+                    write(doc, fmt, options)
         finally:
-            if saved is None:
-                os.environ.pop("BRIEFING_CACHE", None)
-            else:
-                os.environ["BRIEFING_CACHE"] = saved
+            service.close()
     if threading.active_count() != 1:  # forking with another thread alive could copy a held lock
         raise RuntimeError(f"{threading.active_count() - 1} thread(s) left running after the warm-up")
 

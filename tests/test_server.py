@@ -218,7 +218,7 @@ def test_what_is_never_handed_over(monkeypatch: pytest.MonkeyPatch) -> None:
     assert server.delegate([]) is None  # the GUI
     assert server.delegate(["server", "status"]) is None
     monkeypatch.setenv("BRIEFING_SERVER", "off")
-    assert server.disabled_by_env()
+    assert server.mode() == "off"
     assert server.delegate(["db", "path"]) is None
 
 

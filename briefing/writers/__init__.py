@@ -32,20 +32,21 @@ class ChartRenderer(Protocol):
 
 
 def document_chart(spec: ChartSpec, data: object, *, fmt: str = "png", size: str = "16:9",
-                   theme: Theme | None = None, transparent: bool = False, dpi: int | None = None) -> bytes:
+                   theme: Theme | None = None, transparent: bool = False, dpi: int | None = None,
+                   cache: Any = None) -> bytes:
     """A chart as a document shows it: the plot alone, cached like render_bytes.
 
     The document sets the figure's number, title, subtitle and cited source line as real text
     around it (searchable, in the page's own type, with [n] references), so the chart's own
     title and source "chrome" would only repeat them. Data warnings are raised as ChartWarning,
-    as render_bytes does; the writers collect them.
+    as render_bytes does; the writers collect them. `cache`: a ChartCache other than the user's.
     """
     import warnings
 
     from briefing.charts import ChartWarning, render_chart
 
     result = render_chart(spec, data, fmt=fmt, size=size, theme=theme,  # type: ignore[arg-type]
-                          transparent=transparent, dpi=dpi, chrome=False)
+                          transparent=transparent, dpi=dpi, chrome=False, cache=cache)
     for message in result.warnings:
         warnings.warn(f"chart {spec.key}: {message}", ChartWarning, stacklevel=2)
     return result.data
