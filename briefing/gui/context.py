@@ -7,13 +7,15 @@ temporary database, so any panel can be constructed alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from briefing.gui.settings import Settings
-from briefing.gui.workers import Failure, Operations
+from briefing.gui.workers import Failure, Operation, Operations
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from briefing.exporting import ExportProcess
@@ -62,3 +64,9 @@ class AppContext:
     undo: QUndoStack
     events: DataEvents
     exporter: ExportProcess
+
+    def load(self, what: str, read: Callable[[], T], done: Callable[[T], None]) -> Operation:
+        """Read `what` off the GUI thread, then hand it to `done` on it; a failure is reported as
+        "Could not load the <what>". The one way panels fill themselves from the service."""
+        return self.ops.run(lambda _t: read(), label=f"Load {what}", success=done,
+                            failure=self.events.fail(f"Could not load the {what}"))

@@ -89,3 +89,23 @@ def test_selected_charts_export_as_a_powerpoint_deck(window, qtbot, script, tmp_
     qtbot.waitUntil(lambda: bool(script.asked("ask_export_done")), timeout=60_000)
     deck = Presentation(str(tmp_path / "charts.pptx"))
     assert len(deck.slides) == 3
+
+
+def test_a_screen_that_cannot_load_says_so_and_loads_again_later(window, qtbot, script, seeded_db) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    script.errors_expected = True
+    conn = sqlite3.connect(seeded_db)
+    try:
+        conn.execute("ALTER TABLE sources RENAME TO sources_away")  # a real failure, from SQLite itself
+        conn.commit()
+        window.sources.refresh()
+        qtbot.waitUntil(lambda: bool(script.asked("show_error")), timeout=10_000)
+        _parent, title, summary, _details = script.asked("show_error")[0]
+        assert title.startswith("Could not load the sources") and "sources" in summary
+    finally:
+        conn.execute("ALTER TABLE sources_away RENAME TO sources")
+        conn.commit()
+        conn.close()
+    window.sources.refresh()
+    qtbot.waitUntil(lambda: window.sources.model.rowCount() == 25 and not window.ops.active(), timeout=10_000)

@@ -68,16 +68,7 @@ class BriefingPanel(QWidget):
 
     def refresh(self) -> None:
         service = self.ctx.service
-
-        def work(_t: Token) -> tuple[list[Audience], list[Finding]]:
-            return service.list_audiences(), service.list_findings()
-
-        self.ctx.ops.run(
-            work,
-            label="Load audiences",
-            success=self._loaded,
-            failure=self.ctx.events.fail("Could not load the audiences"),
-        )
+        self.ctx.load("audiences", lambda: (service.list_audiences(), service.list_findings()), self._loaded)
 
     def audience(self) -> Audience | None:
         return self._audience

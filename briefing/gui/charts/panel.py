@@ -74,16 +74,7 @@ class ChartsPanel(QWidget):
 
     def refresh(self) -> None:
         service = self.ctx.service
-
-        def work(_t: Token) -> tuple[list[ChartSpec], list[Finding]]:
-            return service.list_charts(), service.list_findings()
-
-        self.ctx.ops.run(
-            work,
-            label="Load charts",
-            success=self._loaded,
-            failure=self.ctx.events.fail("Could not load the charts"),
-        )
+        self.ctx.load("charts", lambda: (service.list_charts(), service.list_findings()), self._loaded)
 
     def current_spec(self) -> ChartSpec | None:
         """The chart as edited in the form (unsaved edits included)."""

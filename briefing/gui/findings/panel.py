@@ -51,13 +51,7 @@ class FindingsPanel(QWidget):
     # ---- Public API
     def start(self) -> None:
         """First load: audiences, sources and the findings, all in the background."""
-        service = self.ctx.service
-        self.ctx.ops.run(
-            lambda _t: service.list_audiences(),
-            label="Load audiences",
-            success=self._audiences_loaded,
-            failure=self.ctx.events.fail("Could not load the audiences"),
-        )
+        self.ctx.load("audiences", self.ctx.service.list_audiences, self._audiences_loaded)
         self._load_sources()
         self.browser.refresh()
 
@@ -165,13 +159,7 @@ class FindingsPanel(QWidget):
         self.editor.set_audiences(audiences)
 
     def _load_sources(self) -> None:
-        service = self.ctx.service
-        self.ctx.ops.run(
-            lambda _t: service.list_sources(),
-            label="Load sources",
-            success=self._sources_loaded,
-            failure=self.ctx.events.fail("Could not load the sources"),
-        )
+        self.ctx.load("sources", self.ctx.service.list_sources, self._sources_loaded)
 
     def _sources_loaded(self, sources: list[Source]) -> None:
         self.editor.set_sources(sources)

@@ -253,13 +253,7 @@ class SourcesPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        service = self.ctx.service
-        self.ctx.ops.run(
-            lambda _t: service.list_sources(),
-            label="Load sources",
-            success=self._loaded,
-            failure=self.ctx.events.fail("Could not load the sources"),
-        )
+        self.ctx.load("sources", self.ctx.service.list_sources, self._loaded)
 
     def current(self) -> Source | None:
         return self._source
