@@ -5,10 +5,16 @@ reportlab and matplotlib and parsing the bundled TrueType fonts (about 1 s on a 
 docs/performance.md). `briefing server start` pays that once. It starts a background process that
 imports everything, registers the fonts and then waits on a Unix socket. Each later `briefing`
 command (in a fresh process, from a shell or a script) hands the server its arguments, working
-folder, environment, umask and its own stdin/stdout/stderr (passed as file descriptors). The server
-forks, and the child runs exactly the command-line code an in-process run would, writing straight to
+folder, environment, umask and its own stdin/stdout/stderr (passed as file descriptors). A child
+of the server runs exactly the command-line code an in-process run would, writing straight to
 the caller's terminal or pipes. The caller waits for the exit status and forwards Ctrl+C and
 SIGTERM to the child, so a cancelled export cleans up as it would in-process.
+
+The child is usually a spare, forked before the command arrived: it has rehearsed an export on the
+server's own seeded database (never the user's), so its memory pages are already its own copies
+and the caller waits for neither a fork nor copy-on-write faults. The server forks the next spare
+while a command runs. When no spare is ready (commands arriving faster than one rehearses), the
+server forks for the command at once, as it would with no spares at all.
 
 Why fork per command rather than run jobs in the server: nothing a command does (open databases,
 caches, changed environment, a crash) can leak into the next one, and two commands can run at once.
@@ -333,10 +339,11 @@ def watched_roots() -> list[str]:
     return [package, *shipped, *extra]
 
 
-def preload() -> None:
+def preload(work: str) -> None:
     """Do the once-per-process work every command would otherwise repeat: imports and fonts.
 
-    Nothing that depends on the caller's environment (database, cache folder) is touched here.
+    Nothing that depends on the caller's environment (database, cache folder) is touched here; the
+    warm-up works in `work`, the server's private folder.
     """
     global _PARSER
     from briefing.cli import build_parser
@@ -356,19 +363,46 @@ def preload() -> None:
     register_fonts(default_theme())
     import briefing.charts.render  # noqa: F401  (matplotlib, the chart kinds and styles)
 
-    _warm_up()
+    _warm_up(work)
 
 
-def _warm_up() -> None:
-    """One whole export in memory, so that first-use costs are paid here once, not in every command.
+def _rehearsal_paths(work: str) -> tuple[str, str]:
+    """The server's own seeded database and chart cache (BRIEFING_CACHE)."""
+    return os.path.join(work, "seed.sqlite3"), os.path.join(work, "cache")
 
-    An in-memory database seeded from data/, its full briefing written as PDF, Word and Markdown
-    bytes and every other audience's as PDF, its charts drawn into a throwaway cache folder. What
-    stays warm in this process (and in every command forked from it): SQLAlchemy's configured mappers, matplotlib's loaded fonts
-    and our text-measure caches, reportlab's and python-docx's first-use set-up.
+
+_SEED_AUDIENCES: tuple[str, ...] = ("full",)  # the seed's audience keys, read by the warm-up
+
+
+def next_rehearsal(argv: list[str]) -> tuple[str, str]:
+    """The export a spare rehearses: the audience and format of the command just run, as the next
+    is most often the same export again; the full PDF when it was another command or a custom audience."""
+    audience, fmt = "full", "pdf"
+    if "export" in argv:
+        args = argv[argv.index("export") + 1:]
+        for i, arg in enumerate(args):
+            name, eq, value = arg.partition("=")
+            if not eq:
+                value = args[i + 1] if i + 1 < len(args) else ""
+            if len(name) > 3 and "--audience".startswith(name):  # argparse takes abbreviations
+                audience = value
+            elif len(name) > 3 and "--format".startswith(name):
+                fmt = value
+    audience = audience.split(",")[0].strip()
+    fmt = fmt.split(",")[0].strip()
+    return (audience if audience in _SEED_AUDIENCES else "full", fmt if fmt in ("pdf", "docx", "md") else "pdf")
+
+
+def _warm_up(work: str) -> None:
+    """One whole export, so that first-use costs are paid here once, not in every command.
+
+    A database seeded from data/ (a file in `work`, kept for the spares' rehearsals), its full
+    briefing written as PDF, Word and Markdown bytes and every other audience's as PDF, its charts
+    drawn into a cache in `work`. What stays warm in this process (and in every command forked from
+    it): SQLAlchemy's configured mappers, matplotlib's loaded fonts and our text-measure caches,
+    reportlab's and python-docx's first-use set-up.
     """
     import functools
-    import tempfile
     import threading
     from pathlib import Path
 
@@ -377,31 +411,116 @@ def _warm_up() -> None:
     from briefing.services import open_service
     from briefing.writers import WriteOptions, document_chart, write
 
-    with tempfile.TemporaryDirectory(prefix="briefing-warm-up-") as folder:
-        # Charts drawn here, one by one, into a cache of their own: the user's stays as it is, and
-        # no worker process is forked from the server (an injected renderer skips the pool).
-        options = WriteOptions(render_chart=functools.partial(document_chart, cache=ChartCache(Path(folder))))
-        service = open_service("sqlite://")
-        try:
-            for audience in service.list_audiences():  # each audience's wording lays out anew
-                doc = compose(service, audience.key)
-                for fmt in ("pdf", "docx", "md") if audience.key == "full" else ("pdf",):
-                    write(doc, fmt, options)
-        finally:
-            service.close()
+    global _SEED_AUDIENCES
+    db, cache = _rehearsal_paths(work)
+    # Charts drawn here, one by one, into a cache of the server's own: the user's stays as it is, and
+    # no worker process is forked from the server (an injected renderer skips the pool).
+    options = WriteOptions(render_chart=functools.partial(document_chart, cache=ChartCache(Path(cache) / "charts")))
+    service = open_service(db)
+    try:
+        _SEED_AUDIENCES = tuple(a.key for a in service.list_audiences())
+        for audience in service.list_audiences():  # each audience's wording lays out anew
+            doc = compose(service, audience.key)
+            for fmt in ("pdf", "docx", "md") if audience.key == "full" else ("pdf",):
+                write(doc, fmt, options)
+    finally:
+        service.close()
     if threading.active_count() != 1:  # forking with another thread alive could copy a held lock
         raise RuntimeError(f"{threading.active_count() - 1} thread(s) left running after the warm-up")
 
 
+def _rehearse(work: str, audience: str, fmt: str) -> None:
+    """In a spare: an export with warm charts (see next_rehearsal), on the server's own database.
+
+    It writes, once, to the memory pages the next command will write to. A forked process shares
+    the server's pages until it writes to one; Python writes to every object it touches (reference
+    counts), so a command's first export takes about 8,000 page copies (measured: 50-80 ms of a
+    0.2-0.3 s export). Paid here, while the spare waits, they are not on the caller's time.
+    """
+    import contextlib
+    import io
+
+    from briefing.cli import main
+
+    db, cache = _rehearsal_paths(work)
+    os.environ["BRIEFING_CACHE"] = cache  # the command's own environment replaces all of this
+    out = os.path.join(work, f"rehearsal.{fmt}")
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        code = main(["--db", db, "export", "--audience", audience, "--format", fmt, "--output", out],
+                    parser=_PARSER)
+    if code != 0:
+        raise RuntimeError(f"exit status {code}: {sink.getvalue().strip()[-300:]}")
+
+
+class _Spare:
+    """A command process forked ahead of the next command, rehearsed, waiting on `channel`.
+
+    It says b"R" on the channel once ready; the server then sends it the command (the caller's
+    connection and stdio as file descriptors). No fork and no page copying is left on the
+    caller's time.
+    """
+
+    def __init__(self, pid: int, channel: socket.socket) -> None:
+        self.pid = pid
+        self.channel = channel
+        self.ready = False
+
+    def poll(self) -> bool:
+        if not self.ready:
+            try:
+                self.ready = self.channel.recv(1, socket.MSG_DONTWAIT) == b"R"
+            except OSError:  # BlockingIOError: still rehearsing
+                pass
+        return self.ready
+
+
+def _spare_main(channel: socket.socket, work: str, rehearsal: tuple[str, str]) -> int:
+    import gc
+    import threading
+
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)  # the server stops a spare with SIGTERM
+    try:
+        _rehearse(work, *rehearsal)
+    except Exception as exc:  # noqa: BLE001 - a failed rehearsal only costs the next command its head start
+        Server._log(f"spare {os.getpid()}: the rehearsal failed ({type(exc).__name__}: {exc}); serving without it")
+    if threading.active_count() != 1:  # it must not run a command that forks with a thread alive
+        Server._log(f"spare {os.getpid()}: a thread outlived the rehearsal; leaving")
+        return 3
+    gc.collect()
+    gc.freeze()
+    try:
+        channel.sendall(b"R")
+        got = recv_message(channel, max_fds=4)
+    except (OSError, ValueError):
+        return 0
+    if got is None:  # the server stopped
+        return 0
+    job, fds = got
+    channel.close()
+    if len(fds) != 4:
+        for fd in fds:
+            os.close(fd)
+        return 1
+    conn = socket.socket(fileno=fds[0])
+    return _run_child(conn, job, fds[1:])
+
+
 class Server:
     def __init__(self, path: str, idle_seconds: float, roots: list[str] | None = None,
-                 lock_fd: int | None = None) -> None:
+                 lock_fd: int | None = None, work: str | None = None) -> None:
         self.path = path
         self.lock_fd = lock_fd  # held while serving; a forked command closes its copy
+        self.work = work  # the warm-up's database and charts, for the spares' rehearsals; None: no spares
         self.idle_seconds = idle_seconds
         self.started = time.time()
         self.served = 0
+        self.served_by_spare = 0
         self.children: set[int] = set()
+        self.spare: _Spare | None = None
+        self.spare_failures = 0  # in a row; after three, commands are forked on demand only
+        self.rehearsal = ("full", "pdf")  # what the next spare rehearses: see next_rehearsal
         self.stopping = False
         self.snapshot = CodeSnapshot(roots if roots is not None else watched_roots())
         self.listener: socket.socket | None = None
@@ -419,6 +538,9 @@ class Server:
                 if self.idle_seconds > 0 and not self.children and time.monotonic() - last > self.idle_seconds:
                     self._log("idle timeout")
                     break
+                # Here, between connections: a spare forked while a caller's connection or stdio is
+                # open would hold them, and the caller would wait for its pipes to close forever.
+                self._start_spare()
                 try:
                     conn, _ = self.listener.accept()
                 except socket.timeout:
@@ -451,26 +573,78 @@ class Server:
     def _close(self) -> None:
         if self.listener is not None:
             self.listener.close()
+        self._drop_spare()
         try:
             if os.stat(self.path).st_ino == self._inode:  # never remove a newer server's socket
                 os.unlink(self.path)
         except OSError:
             pass
+        if self.work is not None:
+            import shutil
+
+            shutil.rmtree(self.work, ignore_errors=True)
         self._log("stopped")
 
     def _stop(self, _signum: int, _frame: object) -> None:
         self.stopping = True
 
     def _reap(self) -> None:
-        while self.children:
+        while self.children or self.spare is not None:
             try:
-                pid, _status = os.waitpid(-1, os.WNOHANG)
+                pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 self.children.clear()
                 return
             if pid == 0:
                 return
             self.children.discard(pid)
+            if self.spare is not None and pid == self.spare.pid:  # it died before it got a command
+                self.spare.channel.close()
+                self.spare = None
+                self.spare_failures += 1
+                self._log(f"spare {pid} ended before a command (wait status {status})"
+                          + ("; no more spares" if self.spare_failures >= 3 else ""))
+
+    def _start_spare(self) -> None:
+        if self.stopping or self.spare is not None or self.work is None or self.spare_failures >= 3:
+            return
+        parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        pid = os.fork()
+        if pid:
+            child_end.close()
+            self.spare = _Spare(pid, parent_end)
+            return
+        code = 1
+        try:
+            parent_end.close()
+            self._leave_server()
+            code = _spare_main(child_end, self.work, self.rehearsal)
+        except BaseException:
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+
+    def _drop_spare(self) -> None:
+        spare, self.spare = self.spare, None
+        if spare is None:
+            return
+        spare.channel.close()  # a waiting spare reads the end of its channel and leaves
+        try:
+            os.kill(spare.pid, signal.SIGTERM)  # one still rehearsing is stopped
+            os.waitpid(spare.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+    def _leave_server(self) -> None:
+        """In a forked child: let go of what is the server's (its socket, its lock, its spare)."""
+        if self.listener is not None:
+            self.listener.close()
+        if self.lock_fd is not None:  # a long command must not keep the lock once the server exits
+            os.close(self.lock_fd)
+        if self.spare is not None:  # so that the spare sees its channel close when the server goes
+            self.spare.channel.close()
 
     @staticmethod
     def _log(message: str) -> None:
@@ -499,14 +673,17 @@ class Server:
                 send_message(conn, {"declined": "stale"})
                 self.stopping = True
             elif job.get("op") == "ping":
+                spare = self.spare
                 send_message(conn, {"pid": os.getpid(), "started": self.started, "served": self.served,
-                                    "path": self.path, "idle_seconds": self.idle_seconds,
-                                    "running": len(self.children)})
+                                    "served_by_spare": self.served_by_spare, "path": self.path,
+                                    "idle_seconds": self.idle_seconds, "running": len(self.children),
+                                    "spare": None if spare is None else {"pid": spare.pid, "ready": spare.poll()}})
             elif job.get("op") == "stop":
                 self.stopping = True
                 send_message(conn, {"stopping": os.getpid()})
             elif job.get("op") == "run" and len(fds) == 3:
-                self._fork(conn, job, fds)
+                self.rehearsal = next_rehearsal([str(a) for a in job.get("argv") or []])
+                self._run(conn, job, fds)
                 return True
             else:
                 send_message(conn, {"declined": "bad request"})
@@ -517,6 +694,26 @@ class Server:
                 os.close(fd)
         return False
 
+    def _run(self, conn: socket.socket, job: dict[str, Any], fds: list[int]) -> None:
+        """Hand the command to the ready spare, else fork for it; then fork the next spare."""
+        spare = self.spare
+        if spare is not None and spare.poll():
+            self.spare = None
+            try:
+                send_message(spare.channel, job, [conn.fileno(), *fds])
+            except OSError as exc:
+                self._log(f"spare {spare.pid} did not take the command ({exc})")
+                self.spare = spare
+                self._drop_spare()
+            else:
+                spare.channel.close()
+                self.children.add(spare.pid)
+                self.served += 1
+                self.served_by_spare += 1
+                self.spare_failures = 0
+                return  # the serving loop forks the next spare once this connection and its fds are closed
+        self._fork(conn, job, fds)
+
     def _fork(self, conn: socket.socket, job: dict[str, Any], fds: list[int]) -> None:
         pid = os.fork()
         if pid:
@@ -525,10 +722,7 @@ class Server:
             return
         code = 1
         try:
-            assert self.listener is not None
-            self.listener.close()
-            if self.lock_fd is not None:  # a long command must not keep the lock once the server exits
-                os.close(self.lock_fd)
+            self._leave_server()
             code = _run_child(conn, job, fds)
         finally:
             os._exit(code)
@@ -612,14 +806,23 @@ def serve(idle_minutes: float = DEFAULT_IDLE_MINUTES) -> int:
         return 0
     os.chdir("/")  # hold no folder busy; every command runs in its caller's folder
     started = time.perf_counter()
-    preload()
+    work = path + ".work"  # private (the socket folder is 0700); this server holds the lock for it
+    import shutil
+
+    shutil.rmtree(work, ignore_errors=True)  # left by a server that was killed
+    os.mkdir(work, 0o700)
+    try:
+        preload(work)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     import gc
 
     # Out of the collector's sight: a forked command would otherwise walk (and copy, page by page)
     # this whole preloaded heap on its first full collection; measured 100-150 ms per command.
     gc.collect()
     gc.freeze()
-    server = Server(path, idle_minutes * 60.0, lock_fd=lock)
+    server = Server(path, idle_minutes * 60.0, lock_fd=lock, work=work)
     server._log(f"preloaded in {time.perf_counter() - started:.2f} s")
     return server.serve_forever()
 

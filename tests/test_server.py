@@ -53,6 +53,35 @@ class Env:
     def stop(self) -> None:
         self.briefing("server", "stop", timeout=30)
 
+    def ping(self) -> dict | None:
+        """The server's own answer to `ping` (what `briefing server status` prints), asked from here."""
+        saved = os.environ.get("XDG_RUNTIME_DIR")
+        os.environ["XDG_RUNTIME_DIR"] = str(self.run)
+        try:
+            return server.request("ping")
+        finally:
+            if saved is None:
+                del os.environ["XDG_RUNTIME_DIR"]
+            else:
+                os.environ["XDG_RUNTIME_DIR"] = saved
+
+    def ready_spare(self, timeout: float = 60) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            info = self.ping()
+            if info and info["spare"] and info["spare"]["ready"]:
+                return info
+            time.sleep(0.1)
+        raise AssertionError(f"no spare became ready within {timeout} s: {self.ping()}")
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
 
 @pytest.fixture
 def env(tmp_path: Path):
@@ -248,3 +277,51 @@ def test_a_second_server_of_the_same_installation_does_not_start(running: Env) -
     assert r.returncode == 0
     assert "another server of this installation is running" in r.stderr
     assert env.briefing("server", "status").stdout.split("pid ")[1].split(",")[0] == pid
+
+
+def test_a_warm_spare_runs_the_next_command_and_hands_back_the_callers_pipes(running: Env) -> None:
+    env = running
+    info = env.ready_spare()
+    spare = info["spare"]["pid"]
+    # capture_output: the caller reads its pipes to the end, so any process other than the command
+    # that kept a copy of them (the next spare, forked too early) would hang this call.
+    r = env.briefing("export", "--audience", "west", "--format", "pdf", "-o", "west.pdf", timeout=60)
+    assert r.returncode == 0, r.stderr
+    after = env.ping()
+    assert after is not None
+    assert after["served_by_spare"] == info["served_by_spare"] + 1
+    assert after["served"] == info["served"] + 1
+    assert after["spare"] is None or after["spare"]["pid"] != spare  # that spare is spent; a new one warms up
+    local = env.briefing("export", "--audience", "west", "--format", "pdf", "-o", "west-local.pdf",
+                         env={"BRIEFING_SERVER": "off"})
+    assert local.returncode == 0, local.stderr
+    assert (env.root / "west.pdf").read_bytes() == (env.root / "west-local.pdf").read_bytes()
+    assert not alive(spare)  # the command ended, and nothing of it stayed behind
+
+
+def test_a_killed_spare_is_replaced_and_a_stopped_server_leaves_nothing_running(env: Env) -> None:
+    env.start()
+    info = env.ready_spare()
+    os.kill(info["spare"]["pid"], signal.SIGKILL)
+    r = env.briefing("findings", "list", "--section", "chips")
+    assert r.returncode == 0 and "13 finding(s)" in r.stderr  # forked for the command at once
+    replaced = env.ready_spare()
+    assert replaced["spare"]["pid"] != info["spare"]["pid"]
+    work = next((env.run / "briefing").glob("cli-*.sock.work"))
+    assert (work / "seed.sqlite3").is_file()  # the spares rehearse on the server's own database
+    env.stop()
+    for pid in (replaced["pid"], replaced["spare"]["pid"]):
+        deadline = time.monotonic() + 10
+        while alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(pid)
+    assert not work.exists()
+
+
+def test_a_spare_rehearses_the_export_just_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(server, "_SEED_AUDIENCES", ("full", "asia", "west", "investors"))
+    assert server.next_rehearsal(["export", "--audience", "west", "--format", "docx", "-o", "x"]) == ("west", "docx")
+    assert server.next_rehearsal(["--db", "x", "export", "--aud=asia,west"]) == ("asia", "pdf")
+    assert server.next_rehearsal(["export", "--audience", "my-board", "--format", "rtf"]) == ("full", "pdf")
+    assert server.next_rehearsal(["findings", "list"]) == ("full", "pdf")
+    assert server.next_rehearsal(["export", "--audience"]) == ("full", "pdf")
