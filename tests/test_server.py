@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing import server
+from briefing import client, server
 
-pytestmark = pytest.mark.skipif(not server.supported(), reason="the command-line server is Linux-only")
+pytestmark = pytest.mark.skipif(not client.supported(), reason="the command-line server is Linux-only")
 
 
 class Env:
@@ -58,7 +58,7 @@ class Env:
         saved = os.environ.get("XDG_RUNTIME_DIR")
         os.environ["XDG_RUNTIME_DIR"] = str(self.run)
         try:
-            return server.request("ping")
+            return client.request("ping")
         finally:
             if saved is None:
                 del os.environ["XDG_RUNTIME_DIR"]
@@ -232,23 +232,23 @@ def test_an_unsafe_socket_folder_is_refused(tmp_path: Path, monkeypatch: pytest.
 
     folder = run / "briefing"
     folder.mkdir(mode=0o700)
-    assert server.runtime_dir(create=False) == str(folder)
+    assert client.runtime_dir(create=False) == str(folder)
     folder.chmod(0o777)
     try:
-        with pytest.raises(server.UnsafeFolder, match="mode 0700"):
-            server.runtime_dir(create=False)
-        assert server.delegate(["db", "path"]) is None  # never connects there
+        with pytest.raises(client.UnsafeFolder, match="mode 0700"):
+            client.runtime_dir(create=False)
+        assert client.delegate(["db", "path"]) is None  # never connects there
         assert stat.S_IMODE(folder.stat().st_mode) == 0o777  # and changes nothing
     finally:
         shutil.rmtree(run)
 
 
 def test_what_is_never_handed_over(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert server.delegate([]) is None  # the GUI
-    assert server.delegate(["server", "status"]) is None
+    assert client.delegate([]) is None  # the GUI
+    assert client.delegate(["server", "status"]) is None
     monkeypatch.setenv("BRIEFING_SERVER", "off")
-    assert server.mode() == "off"
-    assert server.delegate(["db", "path"]) is None
+    assert client.mode() == "off"
+    assert client.delegate(["db", "path"]) is None
 
 
 def test_code_snapshot_notices_changed_added_and_removed_files(tmp_path: Path) -> None:
@@ -325,3 +325,15 @@ def test_a_spare_rehearses_the_export_just_run(monkeypatch: pytest.MonkeyPatch) 
     assert server.next_rehearsal(["export", "--audience", "my-board", "--format", "rtf"]) == ("full", "pdf")
     assert server.next_rehearsal(["findings", "list"]) == ("full", "pdf")
     assert server.next_rehearsal(["export", "--audience"]) == ("full", "pdf")
+
+
+def test_the_callers_side_stays_light() -> None:
+    """Every command imports briefing.client first; what it loads is on every command's time."""
+    probe = ("import sys; before = set(sys.modules); import briefing.client; "
+             "print(' '.join(sorted(set(sys.modules) - before)))")
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    loaded = set(r.stdout.split())
+    assert "briefing.client" in loaded
+    heavy = {"typing", "briefing.server", "briefing.cli", "sqlalchemy", "reportlab", "matplotlib", "PySide6"}
+    assert not loaded & heavy, loaded & heavy

@@ -1,11 +1,11 @@
-"""`briefing server start|stop|status|run`: the warm process later commands fork from (briefing.server)."""
+"""`briefing server start|stop|status|run`: the warm process later commands fork from (briefing.server, briefing.client)."""
 
 from __future__ import annotations
 
 import argparse
 import time
 
-from briefing import server
+from briefing import client
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -20,9 +20,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     ssub = p.add_subparsers(dest="server_action", metavar="ACTION", required=True)
     start = ssub.add_parser("start", help="start the server in the background (no-op if it runs)")
-    start.add_argument("--idle", type=float, default=server.DEFAULT_IDLE_MINUTES, metavar="MINUTES",
+    start.add_argument("--idle", type=float, default=client.DEFAULT_IDLE_MINUTES, metavar="MINUTES",
                        help=f"stop after this many minutes without a command (default "
-                            f"{server.DEFAULT_IDLE_MINUTES:g}; 0 = never)")
+                            f"{client.DEFAULT_IDLE_MINUTES:g}; 0 = never)")
     start.set_defaults(func=cmd_start, needs_service=False)
     stop = ssub.add_parser("stop", help="stop the server (commands already running finish)")
     stop.set_defaults(func=cmd_stop, needs_service=False)
@@ -48,11 +48,11 @@ def _describe(info: dict) -> str:
 def _check_supported() -> None:
     from briefing.domain.errors import BriefingError
 
-    if not server.supported():
+    if not client.supported():
         raise BriefingError("the command-line server needs Linux; commands run in-process here")
     try:
-        server.runtime_dir(create=True)
-    except server.UnsafeFolder as exc:
+        client.runtime_dir(create=True)
+    except client.UnsafeFolder as exc:
         raise BriefingError(f"cannot use the server's folder: {exc}") from None
 
 
@@ -64,14 +64,14 @@ def cmd_start(args: argparse.Namespace, _svc: object) -> int:
         from briefing.domain.errors import FieldError, ValidationError
 
         raise ValidationError(FieldError("idle", "must be 0 (never) or a number of minutes"))
-    info = server.request("ping")
+    info = client.request("ping")
     if info is not None:
         print(_describe(info))
         return 0
-    proc, log = server.spawn(args.idle)
+    proc, log = client.spawn(args.idle)
     deadline = time.monotonic() + 60.0
     while time.monotonic() < deadline:
-        info = server.request("ping")
+        info = client.request("ping")
         if info is not None:
             print(_describe(info))
             return 0
@@ -85,20 +85,20 @@ def cmd_start(args: argparse.Namespace, _svc: object) -> int:
 
 
 def cmd_stop(_args: argparse.Namespace, _svc: object) -> int:
-    reply = server.request("stop")
+    reply = client.request("stop")
     if reply is None:
         print("Briefing server is not running.")
         return 0
-    path = server.socket_path()
+    path = client.socket_path()
     deadline = time.monotonic() + 10.0
-    while path and time.monotonic() < deadline and server.request("ping") is not None:
+    while path and time.monotonic() < deadline and client.request("ping") is not None:
         time.sleep(0.05)
     print(f"Briefing server stopped (pid {reply['stopping']}).")
     return 0
 
 
 def cmd_status(_args: argparse.Namespace, _svc: object) -> int:
-    info = server.request("ping")
+    info = client.request("ping")
     if info is None:
         print("Briefing server is not running; commands run in-process. Start it with `briefing server start`.")
         return 3
@@ -108,4 +108,6 @@ def cmd_status(_args: argparse.Namespace, _svc: object) -> int:
 
 def cmd_run(args: argparse.Namespace, _svc: object) -> int:
     _check_supported()
-    return server.serve(args.idle)
+    from briefing.server import serve
+
+    return serve(args.idle)
