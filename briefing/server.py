@@ -12,8 +12,9 @@ SIGTERM to the child, so a cancelled export cleans up as it would in-process.
 
 The child is usually a spare, forked before the command arrived: it has rehearsed an export on the
 server's own seeded database (never the user's), so its memory pages are already its own copies
-and the caller waits for neither a fork nor copy-on-write faults. The server forks the next spare
-while a command runs. When no spare is ready (commands arriving faster than one rehearses), the
+and the caller waits for neither a fork nor copy-on-write faults. The server keeps two, so that two
+commands in a row both find one; spares still rehearsing are stopped while a command runs, so they
+never compete with it for a core. When no spare is ready (more commands in a row than that), the
 server forks for the command at once, as it would with no spares at all.
 
 Why fork per command rather than run jobs in the server: nothing a command does (open databases,
@@ -210,18 +211,24 @@ def _rehearse(work: str, audience: str, fmt: str) -> None:
         raise RuntimeError(f"exit status {code}: {sink.getvalue().strip()[-300:]}")
 
 
+SPARES = 2  # kept ready: a script's two back-to-back commands (an export, then the next) both find one
+
+
 class _Spare:
     """A command process forked ahead of the next command, rehearsed, waiting on `channel`.
 
     It says b"R" on the channel once ready; the server then sends it the command (the caller's
     connection and stdio as file descriptors). No fork and no page copying is left on the
-    caller's time.
+    caller's time. A spare still rehearsing is stopped (SIGSTOP) while any command runs, so that
+    it never takes a core from one: on a 2-core machine that was measured to slow the command by
+    a third.
     """
 
     def __init__(self, pid: int, channel: socket.socket) -> None:
         self.pid = pid
         self.channel = channel
         self.ready = False
+        self.paused = False
 
     def poll(self) -> bool:
         if not self.ready:
@@ -230,6 +237,15 @@ class _Spare:
             except OSError:  # BlockingIOError: still rehearsing
                 pass
         return self.ready
+
+    def pause(self, stop: bool) -> None:
+        if stop == self.paused or (stop and self.poll()):  # a ready spare waits on its channel: no CPU
+            return
+        try:
+            os.kill(self.pid, signal.SIGSTOP if stop else signal.SIGCONT)
+        except ProcessLookupError:  # it died; the server reaps it
+            return
+        self.paused = stop
 
 
 def _spare_main(channel: socket.socket, work: str, rehearsal: tuple[str, str]) -> int:
@@ -275,7 +291,7 @@ class Server:
         self.served = 0
         self.served_by_spare = 0
         self.children: set[int] = set()
-        self.spare: _Spare | None = None
+        self.spares: list[_Spare] = []
         self.spare_failures = 0  # in a row; after three, commands are forked on demand only
         self.rehearsal = ("full", "pdf")  # what the next spare rehearses: see next_rehearsal
         self.stopping = False
@@ -297,7 +313,9 @@ class Server:
                     break
                 # Here, between connections: a spare forked while a caller's connection or stdio is
                 # open would hold them, and the caller would wait for its pipes to close forever.
-                self._start_spare()
+                self._tend_spares()
+                # While a command runs, look every 50 ms: its end lets the stopped spares go on.
+                self.listener.settimeout(0.05 if self.children else 1.0)
                 try:
                     conn, _ = self.listener.accept()
                 except socket.timeout:
@@ -330,7 +348,7 @@ class Server:
     def _close(self) -> None:
         if self.listener is not None:
             self.listener.close()
-        self._drop_spare()
+        self._drop_spares()
         try:
             if os.stat(self.path).st_ino == self._inode:  # never remove a newer server's socket
                 os.unlink(self.path)
@@ -346,7 +364,7 @@ class Server:
         self.stopping = True
 
     def _reap(self) -> None:
-        while self.children or self.spare is not None:
+        while self.children or self.spares:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
@@ -355,21 +373,30 @@ class Server:
             if pid == 0:
                 return
             self.children.discard(pid)
-            if self.spare is not None and pid == self.spare.pid:  # it died before it got a command
-                self.spare.channel.close()
-                self.spare = None
+            for spare in [s for s in self.spares if s.pid == pid]:  # it died before it got a command
+                spare.channel.close()
+                self.spares.remove(spare)
                 self.spare_failures += 1
                 self._log(f"spare {pid} ended before a command (wait status {status})"
                           + ("; no more spares" if self.spare_failures >= 3 else ""))
 
+    def _tend_spares(self) -> None:
+        """Keep SPARES spares; stop the ones still rehearsing while a command runs, let them go on after."""
+        running = bool(self.children)
+        for spare in self.spares:
+            spare.pause(running)
+        while (len(self.spares) < SPARES and not self.stopping and self.work is not None
+               and self.spare_failures < 3):
+            self._start_spare()
+            self.spares[-1].pause(running)
+
     def _start_spare(self) -> None:
-        if self.stopping or self.spare is not None or self.work is None or self.spare_failures >= 3:
-            return
+        assert self.work is not None
         parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = os.fork()
         if pid:
             child_end.close()
-            self.spare = _Spare(pid, parent_end)
+            self.spares.append(_Spare(pid, parent_end))
             return
         code = 1
         try:
@@ -383,13 +410,16 @@ class Server:
         finally:
             os._exit(code)
 
-    def _drop_spare(self) -> None:
-        spare, self.spare = self.spare, None
-        if spare is None:
-            return
-        spare.channel.close()  # a waiting spare reads the end of its channel and leaves
+    def _drop_spares(self) -> None:
+        spares, self.spares = self.spares, []
+        for spare in spares:
+            self._drop(spare)
+
+    @staticmethod
+    def _drop(spare: _Spare) -> None:
+        spare.channel.close()
         try:
-            os.kill(spare.pid, signal.SIGTERM)  # one still rehearsing is stopped
+            os.kill(spare.pid, signal.SIGKILL)  # a spare holds nothing of anyone's; SIGKILL ends a stopped one too
             os.waitpid(spare.pid, 0)
         except (ProcessLookupError, ChildProcessError):
             pass
@@ -400,8 +430,8 @@ class Server:
             self.listener.close()
         if self.lock_fd is not None:  # a long command must not keep the lock once the server exits
             os.close(self.lock_fd)
-        if self.spare is not None:  # so that the spare sees its channel close when the server goes
-            self.spare.channel.close()
+        for spare in self.spares:  # so that a spare sees its channel close when the server goes
+            spare.channel.close()
 
     @staticmethod
     def _log(message: str) -> None:
@@ -430,11 +460,10 @@ class Server:
                 send_message(conn, {"declined": "stale"})
                 self.stopping = True
             elif job.get("op") == "ping":
-                spare = self.spare
                 send_message(conn, {"pid": os.getpid(), "started": self.started, "served": self.served,
                                     "served_by_spare": self.served_by_spare, "path": self.path,
                                     "idle_seconds": self.idle_seconds, "running": len(self.children),
-                                    "spare": None if spare is None else {"pid": spare.pid, "ready": spare.poll()}})
+                                    "spares": [{"pid": s.pid, "ready": s.poll()} for s in self.spares]})
             elif job.get("op") == "stop":
                 self.stopping = True
                 send_message(conn, {"stopping": os.getpid()})
@@ -452,23 +481,24 @@ class Server:
         return False
 
     def _run(self, conn: socket.socket, job: dict[str, Any], fds: list[int]) -> None:
-        """Hand the command to the ready spare, else fork for it; then fork the next spare."""
-        spare = self.spare
-        if spare is not None and spare.poll():
-            self.spare = None
+        """Hand the command to a ready spare, else fork for it (the serving loop then tends the spares)."""
+        for spare in self.spares:
+            if not spare.poll():
+                continue
+            self.spares.remove(spare)
+            spare.pause(False)  # it may have been stopped just as it became ready
             try:
                 send_message(spare.channel, job, [conn.fileno(), *fds])
             except OSError as exc:
                 self._log(f"spare {spare.pid} did not take the command ({exc})")
-                self.spare = spare
-                self._drop_spare()
-            else:
-                spare.channel.close()
-                self.children.add(spare.pid)
-                self.served += 1
-                self.served_by_spare += 1
-                self.spare_failures = 0
-                return  # the serving loop forks the next spare once this connection and its fds are closed
+                self._drop(spare)
+                break
+            spare.channel.close()
+            self.children.add(spare.pid)
+            self.served += 1
+            self.served_by_spare += 1
+            self.spare_failures = 0
+            return
         self._fork(conn, job, fds)
 
     def _fork(self, conn: socket.socket, job: dict[str, Any], fds: list[int]) -> None:

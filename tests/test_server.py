@@ -65,22 +65,27 @@ class Env:
             else:
                 os.environ["XDG_RUNTIME_DIR"] = saved
 
-    def ready_spare(self, timeout: float = 60) -> dict:
+    def ready_spares(self, timeout: float = 90) -> dict:
+        """The server's answer once all its spares have rehearsed."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             info = self.ping()
-            if info and info["spare"] and info["spare"]["ready"]:
+            if info and len(info["spares"]) == server.SPARES and all(s["ready"] for s in info["spares"]):
                 return info
             time.sleep(0.1)
-        raise AssertionError(f"no spare became ready within {timeout} s: {self.ping()}")
+        raise AssertionError(f"the spares were not ready within {timeout} s: {self.ping()}")
+
+
+def state(pid: int) -> str | None:
+    """The process's state letter (R running, S sleeping, T stopped, Z zombie), None once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return None
 
 
 def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state != "Z"
+    return state(pid) not in (None, "Z")
 
 
 @pytest.fixture
@@ -281,8 +286,8 @@ def test_a_second_server_of_the_same_installation_does_not_start(running: Env) -
 
 def test_a_warm_spare_runs_the_next_command_and_hands_back_the_callers_pipes(running: Env) -> None:
     env = running
-    info = env.ready_spare()
-    spare = info["spare"]["pid"]
+    info = env.ready_spares()
+    spares = {s["pid"] for s in info["spares"]}
     # capture_output: the caller reads its pipes to the end, so any process other than the command
     # that kept a copy of them (the next spare, forked too early) would hang this call.
     r = env.briefing("export", "--audience", "west", "--format", "pdf", "-o", "west.pdf", timeout=60)
@@ -291,26 +296,48 @@ def test_a_warm_spare_runs_the_next_command_and_hands_back_the_callers_pipes(run
     assert after is not None
     assert after["served_by_spare"] == info["served_by_spare"] + 1
     assert after["served"] == info["served"] + 1
-    assert after["spare"] is None or after["spare"]["pid"] != spare  # that spare is spent; a new one warms up
+    spent = spares - {s["pid"] for s in after["spares"]}
+    assert len(spent) == 1  # one spare ran it; the other still waits, and a new one is forked
     local = env.briefing("export", "--audience", "west", "--format", "pdf", "-o", "west-local.pdf",
                          env={"BRIEFING_SERVER": "off"})
     assert local.returncode == 0, local.stderr
     assert (env.root / "west.pdf").read_bytes() == (env.root / "west-local.pdf").read_bytes()
-    assert not alive(spare)  # the command ended, and nothing of it stayed behind
+    assert not alive(spent.pop())  # the command ended, and nothing of it stayed behind
 
 
-def test_a_killed_spare_is_replaced_and_a_stopped_server_leaves_nothing_running(env: Env) -> None:
+def test_spares_wait_while_a_command_runs_and_a_stopped_server_leaves_nothing_running(env: Env) -> None:
     env.start()
-    info = env.ready_spare()
-    os.kill(info["spare"]["pid"], signal.SIGKILL)
+    # A command that waits (`db reset` asking on a terminal) arrives while the spares still rehearse:
+    # they are stopped for as long as it runs, so they never take a core from it.
+    primary, secondary = os.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "briefing", "db", "reset"], env=env.vars, cwd=env.root,
+                                stdin=secondary, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while (env.ping() or {}).get("running") != 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        waiting = [s["pid"] for s in env.ping()["spares"] if not s["ready"]]
+        assert waiting, "the spares had rehearsed before the command came; nothing to check"
+        assert all(state(pid) == "T" for pid in waiting), [state(pid) for pid in waiting]
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    finally:
+        os.close(primary)
+        os.close(secondary)
+    assert proc.returncode == 130
+    info = env.ready_spares()  # they went on once it ended
+    killed = {s["pid"] for s in info["spares"]}
+    for pid in killed:
+        os.kill(pid, signal.SIGKILL)
     r = env.briefing("findings", "list", "--section", "chips")
     assert r.returncode == 0 and "13 finding(s)" in r.stderr  # forked for the command at once
-    replaced = env.ready_spare()
-    assert replaced["spare"]["pid"] != info["spare"]["pid"]
+    replaced = env.ready_spares()
+    assert not killed & {s["pid"] for s in replaced["spares"]}
     work = next((env.run / "briefing").glob("cli-*.sock.work"))
     assert (work / "seed.sqlite3").is_file()  # the spares rehearse on the server's own database
     env.stop()
-    for pid in (replaced["pid"], replaced["spare"]["pid"]):
+    for pid in (replaced["pid"], *(s["pid"] for s in replaced["spares"])):
         deadline = time.monotonic() + 10
         while alive(pid) and time.monotonic() < deadline:
             time.sleep(0.1)

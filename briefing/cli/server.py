@@ -38,8 +38,9 @@ def _describe(info: dict) -> str:
     up = time.time() - float(info["started"])
     idle = float(info["idle_seconds"])
     stops = f"stops after {idle / 60:g} min idle" if idle > 0 else "never stops on its own"
-    spare = info.get("spare")
-    warm = "no spare" if not spare else f"spare {spare['pid']} {'ready' if spare['ready'] else 'warming up'}"
+    spares = info.get("spares") or []
+    ready = sum(1 for s in spares if s["ready"])
+    warm = f"{ready} spare(s) ready" + (f", {len(spares) - ready} warming up" if len(spares) > ready else "")
     return (f"Briefing server running: pid {info['pid']}, up {up / 60:.1f} min, "
             f"{info['served']} command(s) served ({info.get('served_by_spare', 0)} by a warm spare; {warm}), "
             f"{stops}; socket {info['path']}")
