@@ -7,9 +7,9 @@ from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from briefing.theme import Theme
+from briefing.writers.pdf_speed import FastTTFont
 
 _LOCK = threading.Lock()
 _REGISTERED: dict[tuple[Path, ...], FontSet] = {}
@@ -39,7 +39,8 @@ class FontSet:
         if self._cjk_cmap is None:
             with _LOCK:
                 if self._cjk_cmap is None:
-                    pdfmetrics.registerFont(TTFont(self.cjk, str(self._cjk_path), subfontIndex=self._cjk_subfont))
+                    face_file = FastTTFont(self.cjk, str(self._cjk_path), subfontIndex=self._cjk_subfont)
+                    pdfmetrics.registerFont(face_file)
                     # The CJK face has no bold or italic cut; <b> and <i> inside a CJK run keep it.
                     for bold in (0, 1):
                         for italic in (0, 1):
@@ -58,12 +59,12 @@ def register_fonts(theme: Theme) -> FontSet:
             return _REGISTERED[key]
         _fix_astral_to_unicode()
         tag = f"B{len(_REGISTERED)}"  # distinct names if a second theme brings other faces
-        regular = TTFont(f"{tag}Sans", str(f.regular))
+        regular = FastTTFont(f"{tag}Sans", str(f.regular))
         pdfmetrics.registerFont(regular)
         fonts = FontSet(tag, frozenset(regular.face.charToGlyph), f.cjk, f.cjk_subfont)
-        pdfmetrics.registerFont(TTFont(fonts.bold, str(f.bold)))
-        pdfmetrics.registerFont(TTFont(fonts.italic, str(f.italic)))
-        pdfmetrics.registerFont(TTFont(fonts.bold_italic, str(f.bold_italic)))
+        pdfmetrics.registerFont(FastTTFont(fonts.bold, str(f.bold)))
+        pdfmetrics.registerFont(FastTTFont(fonts.italic, str(f.italic)))
+        pdfmetrics.registerFont(FastTTFont(fonts.bold_italic, str(f.bold_italic)))
         pdfmetrics.registerFontFamily(fonts.regular, normal=fonts.regular, bold=fonts.bold,
                                       italic=fonts.italic, boldItalic=fonts.bold_italic)
         _REGISTERED[key] = fonts

@@ -60,7 +60,7 @@ from briefing.document import (
     Text,
 )
 from briefing.theme import Theme
-from briefing.writers import Progress, WriteOptions, WriteResult, render_figures
+from briefing.writers import Progress, WriteOptions, WriteResult, pdf_speed, render_figures
 from briefing.writers.fonts import REPLACEMENT, FontSet, register_fonts
 from briefing.writers.pdf_forms import ImportedPage, add_form, load_page_cached
 from briefing.writers.text import Notes, has_rtl, is_web_url, visual_order, xml_safe
@@ -78,6 +78,7 @@ def write(doc: Document, options: WriteOptions, progress: Progress | None = None
     report = _Reporter(progress, options)
     # ASCII85 makes every stream 25% larger and costs ~10% of the build; it only helps 7-bit mail.
     rl_config.useA85 = 0
+    pdf_speed.install()  # memoised names and encodings: same bytes, less time
     theme = options.resolved_theme()
     fonts = register_fonts(theme)
     report(0.02, "Preparing fonts")
