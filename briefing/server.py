@@ -46,6 +46,7 @@ import socket
 import struct
 import sys
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from briefing.client import (
@@ -129,26 +130,48 @@ def _rehearsal_paths(work: str) -> tuple[str, str]:
     return os.path.join(work, "seed.sqlite3"), os.path.join(work, "cache")
 
 
-_SEED_AUDIENCES: tuple[str, ...] = ("full",)  # the seed's audience keys, read by the warm-up
+REHEARSE_UP_TO = 2.0  # seconds: a command that took longer is not rehearsed on the caller's data
 
 
-def next_rehearsal(argv: list[str]) -> tuple[str, str]:
-    """The export a spare rehearses: the audience and format of the command just run, as the next
-    is most often the same export again; the full PDF when it was another command or a custom audience."""
-    audience, fmt = "full", "pdf"
-    if "export" in argv:
-        args = argv[argv.index("export") + 1:]
-        for i, arg in enumerate(args):
-            name, eq, value = arg.partition("=")
-            if not eq:
-                value = args[i + 1] if i + 1 < len(args) else ""
-            if len(name) > 3 and "--audience".startswith(name):  # argparse takes abbreviations
-                audience = value
-            elif len(name) > 3 and "--format".startswith(name):
-                fmt = value
-    audience = audience.split(",")[0].strip()
-    fmt = fmt.split(",")[0].strip()
-    return (audience if audience in _SEED_AUDIENCES else "full", fmt if fmt in ("pdf", "docx", "md") else "pdf")
+@dataclass(frozen=True)
+class Rehearsal:
+    """What a spare does before it waits: one `briefing` command line, in an environment and folder.
+
+    `env` None: the server's own seeded database and chart cache (the warm-up's). Otherwise the
+    caller's environment and folder, with the output going to a throwaway file in the server's folder.
+    """
+
+    argv: tuple[str, ...]
+    env: dict[str, str] | None = None
+    cwd: str | None = None
+
+
+def plan_rehearsal(work: str, job: dict[str, Any] | None = None, seconds: float = 0.0) -> Rehearsal:
+    """The command just run again, when it was one export (one audience, one format) that took at
+    most REHEARSE_UP_TO: the next command is most often that export again, after an edit, so the
+    spare lays out the same paragraphs on the same data and reads the same cached charts. It writes
+    only to `work`; it does what the caller's own command just did to the caller's database (open
+    it, read it) and nothing more. Anything else: the full PDF of the server's own seeded database."""
+    out = os.path.join(work, "rehearsal.out")
+    args = None
+    if job is not None and seconds <= REHEARSE_UP_TO:
+        import contextlib
+        import io
+
+        from briefing.cli import _hoist_db, build_parser
+
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                args = (_PARSER or build_parser()).parse_args(_hoist_db([str(a) for a in job.get("argv") or []]))
+        except SystemExit:  # not a valid command line; it has already said so to its caller
+            args = None
+    if (args is not None and args.command == "export" and "," not in args.audience and args.audience != "all"
+            and "," not in args.fmt):
+        argv = [*(("--db", args.db) if args.db else ()), "export", "--audience", args.audience, "--format",
+                args.fmt, "--output", out, "--quiet", *(("--author", args.author) if args.author else ())]
+        return Rehearsal(tuple(argv), {str(k): str(v) for k, v in (job.get("env") or {}).items()}, str(job["cwd"]))
+    db, _cache = _rehearsal_paths(work)
+    return Rehearsal(("--db", db, "export", "--audience", "full", "--format", "pdf", "--output", out, "--quiet"))
 
 
 def _warm_up(work: str) -> None:
@@ -169,14 +192,12 @@ def _warm_up(work: str) -> None:
     from briefing.services import open_service
     from briefing.writers import WriteOptions, document_chart, write
 
-    global _SEED_AUDIENCES
     db, cache = _rehearsal_paths(work)
     # Charts drawn here, one by one, into a cache of the server's own: the user's stays as it is, and
     # no worker process is forked from the server (an injected renderer skips the pool).
     options = WriteOptions(render_chart=functools.partial(document_chart, cache=ChartCache(Path(cache) / "charts")))
     service = open_service(db)
     try:
-        _SEED_AUDIENCES = tuple(a.key for a in service.list_audiences())
         for audience in service.list_audiences():  # each audience's wording lays out anew
             doc = compose(service, audience.key)
             for fmt in ("pdf", "docx", "md") if audience.key == "full" else ("pdf",):
@@ -187,26 +208,31 @@ def _warm_up(work: str) -> None:
         raise RuntimeError(f"{threading.active_count() - 1} thread(s) left running after the warm-up")
 
 
-def _rehearse(work: str, audience: str, fmt: str) -> None:
-    """In a spare: an export with warm charts (see next_rehearsal), on the server's own database.
+def _rehearse(work: str, plan: Rehearsal) -> None:
+    """In a spare: run the planned command once (see plan_rehearsal), its output thrown away.
 
     It writes, once, to the memory pages the next command will write to. A forked process shares
     the server's pages until it writes to one; Python writes to every object it touches (reference
     counts), so a command's first export takes about 8,000 page copies (measured: 50-80 ms of a
-    0.2-0.3 s export). Paid here, while the spare waits, they are not on the caller's time.
+    0.2-0.3 s export). Paid here, while the spare waits, they are not on the caller's time. And the
+    writers' per-process layout memory then holds the paragraphs the next export will lay out.
     """
     import contextlib
     import io
 
     from briefing.cli import main
 
-    db, cache = _rehearsal_paths(work)
-    os.environ["BRIEFING_CACHE"] = cache  # the command's own environment replaces all of this
-    out = os.path.join(work, f"rehearsal.{fmt}")
+    # The spare's own environment and folder; the command it then runs replaces both.
+    if plan.env is None:
+        os.environ["BRIEFING_CACHE"] = _rehearsal_paths(work)[1]
+    else:
+        os.environ.clear()
+        os.environ.update(plan.env)
+    if plan.cwd is not None:
+        os.chdir(plan.cwd)
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        code = main(["--db", db, "export", "--audience", audience, "--format", fmt, "--output", out],
-                    parser=_PARSER)
+        code = main(list(plan.argv), parser=_PARSER)
     if code != 0:
         raise RuntimeError(f"exit status {code}: {sink.getvalue().strip()[-300:]}")
 
@@ -248,16 +274,22 @@ class _Spare:
         self.paused = stop
 
 
-def _spare_main(channel: socket.socket, work: str, rehearsal: tuple[str, str]) -> int:
+def _spare_main(channel: socket.socket, work: str, plan: Rehearsal) -> int:
     import gc
     import threading
 
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)  # the server stops a spare with SIGTERM
     try:
-        _rehearse(work, *rehearsal)
+        _rehearse(work, plan)
     except Exception as exc:  # noqa: BLE001 - a failed rehearsal only costs the next command its head start
-        Server._log(f"spare {os.getpid()}: the rehearsal failed ({type(exc).__name__}: {exc}); serving without it")
+        if plan.env is None:
+            Server._log(f"spare {os.getpid()}: the rehearsal failed ({type(exc).__name__}: {exc})")
+        else:  # the caller's command may fail again (a file moved, a typo): the seeded one instead
+            try:
+                _rehearse(work, plan_rehearsal(work))
+            except Exception as again:  # noqa: BLE001
+                Server._log(f"spare {os.getpid()}: the rehearsal failed ({type(again).__name__}: {again})")
     if threading.active_count() != 1:  # it must not run a command that forks with a thread alive
         Server._log(f"spare {os.getpid()}: a thread outlived the rehearsal; leaving")
         return 3
@@ -293,7 +325,9 @@ class Server:
         self.children: set[int] = set()
         self.spares: list[_Spare] = []
         self.spare_failures = 0  # in a row; after three, commands are forked on demand only
-        self.rehearsal = ("full", "pdf")  # what the next spare rehearses: see next_rehearsal
+        self.last_job: dict[str, Any] | None = None  # the latest command, for the next spares to rehearse
+        self.last_seconds = 0.0  # and how long it ran (handed over to reaped)
+        self.started_at: dict[int, float] = {}  # command pid -> when it was handed over
         self.stopping = False
         self.snapshot = CodeSnapshot(roots if roots is not None else watched_roots())
         self.listener: socket.socket | None = None
@@ -373,6 +407,9 @@ class Server:
             if pid == 0:
                 return
             self.children.discard(pid)
+            started = self.started_at.pop(pid, None)
+            if started is not None:
+                self.last_seconds = time.monotonic() - started
             for spare in [s for s in self.spares if s.pid == pid]:  # it died before it got a command
                 spare.channel.close()
                 self.spares.remove(spare)
@@ -385,13 +422,14 @@ class Server:
         running = bool(self.children)
         for spare in self.spares:
             spare.pause(running)
-        while (len(self.spares) < SPARES and not self.stopping and self.work is not None
+        # New ones only between commands: each rehearses the command just run, once it has ended.
+        while (not running and len(self.spares) < SPARES and not self.stopping and self.work is not None
                and self.spare_failures < 3):
             self._start_spare()
-            self.spares[-1].pause(running)
 
     def _start_spare(self) -> None:
         assert self.work is not None
+        plan = plan_rehearsal(self.work, self.last_job, self.last_seconds)
         parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = os.fork()
         if pid:
@@ -402,7 +440,7 @@ class Server:
         try:
             parent_end.close()
             self._leave_server()
-            code = _spare_main(child_end, self.work, self.rehearsal)
+            code = _spare_main(child_end, self.work, plan)
         except BaseException:
             import traceback
 
@@ -468,7 +506,6 @@ class Server:
                 self.stopping = True
                 send_message(conn, {"stopping": os.getpid()})
             elif job.get("op") == "run" and len(fds) == 3:
-                self.rehearsal = next_rehearsal([str(a) for a in job.get("argv") or []])
                 self._run(conn, job, fds)
                 return True
             else:
@@ -494,18 +531,22 @@ class Server:
                 self._drop(spare)
                 break
             spare.channel.close()
-            self.children.add(spare.pid)
-            self.served += 1
+            self._ran(spare.pid, job)
             self.served_by_spare += 1
             self.spare_failures = 0
             return
         self._fork(conn, job, fds)
 
+    def _ran(self, pid: int, job: dict[str, Any]) -> None:
+        self.children.add(pid)
+        self.served += 1
+        self.started_at[pid] = time.monotonic()
+        self.last_job = job
+
     def _fork(self, conn: socket.socket, job: dict[str, Any], fds: list[int]) -> None:
         pid = os.fork()
         if pid:
-            self.children.add(pid)
-            self.served += 1
+            self._ran(pid, job)
             return
         code = 1
         try:

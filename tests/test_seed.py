@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from briefing.domain.model import SECTION_KEYS
 from briefing.store.seed import load_seed, seed_database
 
@@ -72,3 +74,34 @@ def test_seed_files_match_the_database(service) -> None:  # type: ignore[no-unty
     data = load_seed()
     assert len(data["findings"]) == service.count_findings()
     assert [a["key"] for a in data["audiences"]][:4] == ["full", "asia", "west", "investors"]
+
+
+def test_a_seeding_cut_short_is_completed_on_the_next_open(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+C on the very first open (audiences written, findings not yet) must not leave a half
+    report forever: the next open finds the seed unfinished and adds what is missing."""
+    import sqlite3
+
+    from briefing.services import open_service
+    from briefing.services.service import BriefingService
+
+    path = tmp_path / "first.sqlite3"
+
+    def interrupted(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(BriefingService, "import_records", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            open_service(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM audiences").fetchone()[0] > 0
+        assert conn.execute("SELECT count(*) FROM findings").fetchone()[0] == 0
+    svc = open_service(path)
+    try:
+        assert len(svc.list_findings()) == 103
+        assert svc.list_charts()
+    finally:
+        svc.close()
+    with sqlite3.connect(path) as conn:
+        (value,) = conn.execute("SELECT value FROM meta WHERE key = 'seed'").fetchone()
+    assert '"complete": true' in value

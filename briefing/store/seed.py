@@ -104,8 +104,8 @@ def seed_database(db: Database, root: Path = SEED_DATA) -> None:
                 )
             )
         meta = s.get(MetaRow, "seed")
-        if meta is None:
-            s.add(MetaRow(key="seed", value={"version": SEED_VERSION}))
+        if meta is None:  # marked done only at the end: an interrupted seeding is resumed (is_incomplete)
+            s.add(MetaRow(key="seed", value={"version": SEED_VERSION, "complete": False}))
     service = BriefingService(db)
     service.import_records(
         [source_draft(src) for src in data["sources"]],
@@ -122,6 +122,18 @@ def seed_database(db: Database, root: Path = SEED_DATA) -> None:
                     continue
                 s.add(ChartRow(key=spec.key, kind=spec.kind.value, title=spec.title, position=spec.position or i + 1,
                                spec=spec.to_dict(), version=1))
+    with db.writing() as s:
+        meta = s.get(MetaRow, "seed")
+        if meta is not None and meta.value.get("complete") is False:
+            meta.value = {**meta.value, "complete": True}
+
+
+def is_incomplete(db: Database) -> bool:
+    """A seeding that started and did not finish (Ctrl+C or a crash on the very first open): it
+    runs in several transactions, and seed_database, which adds only what is missing, completes it."""
+    with db.reading() as s:
+        meta = s.get(MetaRow, "seed")
+        return meta is not None and isinstance(meta.value, dict) and meta.value.get("complete") is False
 
 
 def _exists(db: Database, slug: str | None) -> bool:
