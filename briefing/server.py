@@ -15,7 +15,8 @@ server's own seeded database (never the user's), so its memory pages are already
 and the caller waits for neither a fork nor copy-on-write faults. The server keeps two, so that two
 commands in a row both find one; spares still rehearsing are stopped while a command runs, so they
 never compete with it for a core. When no spare is ready (more commands in a row than that), the
-server forks for the command at once, as it would with no spares at all.
+command goes to the spare rehearsing longest, which cuts its rehearsal short at the next point an
+export can be cancelled; with no spare at all, the server forks for the command.
 
 Why fork per command rather than run jobs in the server: nothing a command does (open databases,
 caches, changed environment, a crash) can leak into the next one, and two commands can run at once.
@@ -208,7 +209,7 @@ def _warm_up(work: str) -> None:
         raise RuntimeError(f"{threading.active_count() - 1} thread(s) left running after the warm-up")
 
 
-def _rehearse(work: str, plan: Rehearsal) -> None:
+def _rehearse(work: str, plan: Rehearsal, wanted: Any = None) -> None:
     """In a spare: run the planned command once (see plan_rehearsal), its output thrown away.
 
     It writes, once, to the memory pages the next command will write to. A forked process shares
@@ -216,6 +217,9 @@ def _rehearse(work: str, plan: Rehearsal) -> None:
     counts), so a command's first export takes about 8,000 page copies (measured: 50-80 ms of a
     0.2-0.3 s export). Paid here, while the spare waits, they are not on the caller's time. And the
     writers' per-process layout memory then holds the paragraphs the next export will lay out.
+
+    `wanted()` true means a command has come for this spare: the export stops at its next
+    cancellation point (between two flowables), the way a cancelled export in the app stops.
     """
     import contextlib
     import io
@@ -230,9 +234,22 @@ def _rehearse(work: str, plan: Rehearsal) -> None:
         os.environ.update(plan.env)
     if plan.cwd is not None:
         os.chdir(plan.cwd)
+    from briefing.writers import ExportCancelled, WriteOptions
+
+    check = WriteOptions.check
+
+    def check_or_yield(options: WriteOptions) -> None:
+        if wanted is not None and wanted():
+            raise ExportCancelled()
+        check(options)
+
     sink = io.StringIO()
-    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        code = main(list(plan.argv), parser=_PARSER)
+    WriteOptions.check = check_or_yield  # type: ignore[method-assign]  (this process only, until the end)
+    try:
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            code = main(list(plan.argv), parser=_PARSER)
+    finally:
+        WriteOptions.check = check  # type: ignore[method-assign]
     if code != 0:
         raise RuntimeError(f"exit status {code}: {sink.getvalue().strip()[-300:]}")
 
@@ -280,23 +297,39 @@ def _spare_main(channel: socket.socket, work: str, plan: Rehearsal) -> int:
 
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)  # the server stops a spare with SIGTERM
+
+    def wanted() -> bool:  # a command (or the server's end of the channel closing) is waiting
+        try:
+            return channel.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) is not None
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+
     try:
-        _rehearse(work, plan)
+        _rehearse(work, plan, wanted)
     except Exception as exc:  # noqa: BLE001 - a failed rehearsal only costs the next command its head start
-        if plan.env is None:
+        if wanted():
+            pass  # cut short for a command
+        elif plan.env is None:
             Server._log(f"spare {os.getpid()}: the rehearsal failed ({type(exc).__name__}: {exc})")
         else:  # the caller's command may fail again (a file moved, a typo): the seeded one instead
             try:
-                _rehearse(work, plan_rehearsal(work))
+                _rehearse(work, plan_rehearsal(work), wanted)
             except Exception as again:  # noqa: BLE001
-                Server._log(f"spare {os.getpid()}: the rehearsal failed ({type(again).__name__}: {again})")
+                if not wanted():
+                    Server._log(f"spare {os.getpid()}: the rehearsal failed ({type(again).__name__}: {again})")
     if threading.active_count() != 1:  # it must not run a command that forks with a thread alive
         Server._log(f"spare {os.getpid()}: a thread outlived the rehearsal; leaving")
         return 3
-    gc.collect()
-    gc.freeze()
+    if not wanted():
+        gc.collect()
+        gc.freeze()
+        try:
+            channel.sendall(b"R")
+        except OSError:  # the server sent a command and closed its end meanwhile; or it has gone
+            pass
     try:
-        channel.sendall(b"R")
         got = recv_message(channel, max_fds=4)
     except (OSError, ValueError):
         return 0
@@ -518,12 +551,13 @@ class Server:
         return False
 
     def _run(self, conn: socket.socket, job: dict[str, Any], fds: list[int]) -> None:
-        """Hand the command to a ready spare, else fork for it (the serving loop then tends the spares)."""
-        for spare in self.spares:
-            if not spare.poll():
-                continue
+        """Hand the command to a spare: a ready one, else the one rehearsing longest (it stops its
+        rehearsal at the next point an export can be cancelled, within tens of milliseconds, with part
+        of the warming done); with no spare, fork for it. The serving loop then tends the spares."""
+        ready = [s for s in self.spares if s.poll()]
+        for spare in ready or self.spares[:1]:
             self.spares.remove(spare)
-            spare.pause(False)  # it may have been stopped just as it became ready
+            spare.pause(False)  # a stopped one goes on, to cut its rehearsal short and run this
             try:
                 send_message(spare.channel, job, [conn.fileno(), *fds])
             except OSError as exc:

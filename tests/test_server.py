@@ -308,6 +308,12 @@ def test_a_warm_spare_runs_the_next_command_and_hands_back_the_callers_pipes(run
 def test_spares_wait_while_a_command_runs_and_a_stopped_server_leaves_nothing_running(env: Env) -> None:
     assert env.briefing("findings", "list", env={"BRIEFING_SERVER": "off"}).returncode == 0  # seeded first
     env.start()
+    # At once, while both spares still rehearse: one cuts its rehearsal short and runs the export,
+    # which comes out whole and the same as in-process (the rehearsal's cancel hook is gone).
+    assert not any(s["ready"] for s in env.ping()["spares"]), "rehearsed before the first command"
+    r = env.briefing("export", "--audience", "asia", "-o", "first.pdf")
+    assert r.returncode == 0, r.stderr
+    assert env.ping()["served_by_spare"] == 1
     # A command that waits (`db reset` asking on a terminal) arrives while the spares still rehearse:
     # they are stopped for as long as it runs, so they never take a core from it.
     primary, secondary = os.openpty()
@@ -327,6 +333,9 @@ def test_spares_wait_while_a_command_runs_and_a_stopped_server_leaves_nothing_ru
         os.close(primary)
         os.close(secondary)
     assert proc.returncode == 130
+    local = env.briefing("export", "--audience", "asia", "-o", "local.pdf", env={"BRIEFING_SERVER": "off"})
+    assert local.returncode == 0, local.stderr
+    assert (env.root / "first.pdf").read_bytes() == (env.root / "local.pdf").read_bytes()
     info = env.ready_spares()  # they went on once it ended
     killed = {s["pid"] for s in info["spares"]}
     for pid in killed:
