@@ -58,10 +58,13 @@ def _hoist_db(argv: list[str]) -> list[str]:
     return front + out
 
 
-def main(argv: list[str] | None = None, *, parser: argparse.ArgumentParser | None = None) -> int:
-    """Run one command. `parser` lets a caller that runs many (briefing.server) build the tree once."""
+def main(argv: list[str] | None = None, *, parser: argparse.ArgumentParser | None = None,
+         cancelled: Callable[[], bool] | None = None) -> int:
+    """Run one command. `parser` lets a caller that runs many (briefing.server) build the tree once;
+    `cancelled`, polled between the pieces of an export, stops it as the app's Cancel does."""
     parser = parser or build_parser()
     args = parser.parse_args(_hoist_db(list(sys.argv[1:] if argv is None else argv)))
+    args.cancelled = cancelled
     if args.command is None:
         parser.print_help()
         return 0

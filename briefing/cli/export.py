@@ -93,7 +93,9 @@ def cmd_export(args: argparse.Namespace, service: ExportService) -> int:
         except NotFoundError:
             return _fail(f"no audience “{key}”; choose one of {', '.join(keys)}")
         try:
-            result = export(doc, fmt, path, WriteOptions(), None)
+            cancelled = getattr(args, "cancelled", None)
+            options = WriteOptions(cancelled=cancelled) if cancelled is not None else WriteOptions()
+            result = export(doc, fmt, path, options, None)
         except ExportCancelled:
             return _fail("export cancelled; nothing was written")
         print(result.path)
