@@ -10,10 +10,10 @@ from briefing.services.service import BriefingService, ImportSummary
 def open_service(db: str | os.PathLike[str] | None = None, *, seed: bool = True) -> BriefingService:
     """Opens (creating and migrating as needed) the database; the first open of an empty one seeds it."""
     from briefing.store.engine import Database, resolve_url
-    from briefing.store.seed import is_empty, is_incomplete, seed_database
+    from briefing.store.seed import needs_seed, seed_database
 
     database = Database(resolve_url(db))
-    if seed and (is_empty(database) or is_incomplete(database)):
+    if seed and needs_seed(database):
         seed_database(database)
     return BriefingService(database)
 

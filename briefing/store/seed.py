@@ -71,8 +71,14 @@ def audience_template(key: str, templates: Path = TEMPLATES) -> dict[str, Any]:
     return _plain(_load_yaml(path)) or {}
 
 
-def is_empty(db: Database) -> bool:
+def needs_seed(db: Database) -> bool:
+    """An empty database (first open), or a seeding that started and did not finish (Ctrl+C or a
+    crash on that first open: seeding runs in several transactions, and its `meta` row says
+    `complete: false` until the last). seed_database, which adds only what is missing, completes it."""
     with db.reading() as s:
+        meta = s.get(MetaRow, "seed")
+        if meta is not None and isinstance(meta.value, dict) and meta.value.get("complete") is False:
+            return True
         return not s.scalar(select(func.count()).select_from(FindingRow)) and not s.scalar(
             select(func.count()).select_from(AudienceRow)
         )
@@ -104,7 +110,7 @@ def seed_database(db: Database, root: Path = SEED_DATA) -> None:
                 )
             )
         meta = s.get(MetaRow, "seed")
-        if meta is None:  # marked done only at the end: an interrupted seeding is resumed (is_incomplete)
+        if meta is None:  # marked done only at the end: an interrupted seeding is resumed (needs_seed)
             s.add(MetaRow(key="seed", value={"version": SEED_VERSION, "complete": False}))
     service = BriefingService(db)
     service.import_records(
@@ -127,13 +133,6 @@ def seed_database(db: Database, root: Path = SEED_DATA) -> None:
         if meta is not None and meta.value.get("complete") is False:
             meta.value = {**meta.value, "complete": True}
 
-
-def is_incomplete(db: Database) -> bool:
-    """A seeding that started and did not finish (Ctrl+C or a crash on the very first open): it
-    runs in several transactions, and seed_database, which adds only what is missing, completes it."""
-    with db.reading() as s:
-        meta = s.get(MetaRow, "seed")
-        return meta is not None and isinstance(meta.value, dict) and meta.value.get("complete") is False
 
 
 def _exists(db: Database, slug: str | None) -> bool:
