@@ -1,11 +1,14 @@
-"""`briefing server start|stop|status|run`: the warm process later commands fork from (briefing.server, briefing.client)."""
+"""`briefing server start|stop|status|run`: manage the warm process later commands fork from (briefing.cli.serve)."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 import time
 
-from briefing import client
+from briefing.cli import client
+from briefing.domain.errors import BriefingError, FieldError, ValidationError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -24,10 +27,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        help=f"stop after this many minutes without a command (default "
                             f"{client.DEFAULT_IDLE_MINUTES:g}; 0 = never)")
     start.set_defaults(func=cmd_start, needs_service=False)
-    stop = ssub.add_parser("stop", help="stop the server (commands already running finish)")
-    stop.set_defaults(func=cmd_stop, needs_service=False)
-    status = ssub.add_parser("status", help="say whether the server runs; exit status 0 if it does, 3 if not")
-    status.set_defaults(func=cmd_status, needs_service=False)
+    ssub.add_parser("stop", help="stop the server (commands already running finish)").set_defaults(
+        func=cmd_stop, needs_service=False)
+    ssub.add_parser("status", help="say whether the server runs; exit status 0 if it does, 3 if not").set_defaults(
+        func=cmd_status, needs_service=False)
     run = ssub.add_parser("run", help="run the server in the foreground (for a service manager)")
     run.add_argument("--idle", type=float, default=0.0, metavar="MINUTES",
                      help="stop after this many minutes without a command (default 0 = never)")
@@ -38,19 +41,15 @@ def _describe(info: dict) -> str:
     up = time.time() - float(info["started"])
     idle = float(info["idle_seconds"])
     stops = f"stops after {idle / 60:g} min idle" if idle > 0 else "never stops on its own"
-    spares = info.get("spares") or []
-    ready = sum(1 for s in spares if s["ready"])
-    warm = f"{ready} spare(s) ready" + (f", {len(spares) - ready} warming up" if len(spares) > ready else "")
-    return (f"Briefing server running: pid {info['pid']}, up {up / 60:.1f} min, "
-            f"{info['served']} command(s) served ({info.get('served_by_spare', 0)} by a warm spare; {warm}), "
-            f"{stops}; socket {info['path']}")
+    return (f"Briefing server running: pid {info['pid']}, up {up / 60:.1f} min, {info['served']} command(s) "
+            f"served, {info['running']} running, {stops}; socket {info['path']}")
 
 
-def _check_supported() -> None:
-    from briefing.domain.errors import BriefingError
-
+def _check(args: argparse.Namespace) -> None:
     if not client.supported():
         raise BriefingError("the command-line server needs Linux; commands run in-process here")
+    if args.idle < 0:
+        raise ValidationError(FieldError("idle", "must be 0 (never) or a number of minutes"))
     try:
         client.runtime_dir(create=True)
     except client.UnsafeFolder as exc:
@@ -58,31 +57,25 @@ def _check_supported() -> None:
 
 
 def cmd_start(args: argparse.Namespace, _svc: object) -> int:
-    from briefing.domain.errors import BriefingError
-
-    _check_supported()
-    if args.idle < 0:
-        from briefing.domain.errors import FieldError, ValidationError
-
-        raise ValidationError(FieldError("idle", "must be 0 (never) or a number of minutes"))
+    _check(args)
     info = client.request("ping")
-    if info is not None:
-        print(_describe(info))
-        return 0
-    proc, log = client.spawn(args.idle)
-    deadline = time.monotonic() + 60.0
-    while time.monotonic() < deadline:
-        info = client.request("ping")
-        if info is not None:
-            print(_describe(info))
-            return 0
-        if proc.poll() is not None:
-            tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
-            raise BriefingError(f"the server did not start (exit status {proc.returncode}): "
-                                + (" / ".join(tail) or f"see {log}"))
-        time.sleep(0.05)
-    proc.terminate()
-    raise BriefingError(f"the server did not answer within 60 s; see {log}")
+    if info is None:
+        proc, log = client.spawn(args.idle)
+        deadline = time.monotonic() + 60.0
+        while info is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            info = client.request("ping")
+            # Exit status 0: another start won the race for the lock; its server answers once warm.
+            if info is None and proc.poll() not in (None, 0):
+                tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
+                raise BriefingError(f"the server did not start (exit status {proc.returncode}): "
+                                    + (" / ".join(tail) or f"see {log}"))
+        if info is None:
+            if proc.poll() is None:
+                proc.terminate()
+            raise BriefingError(f"the server did not answer within 60 s; see {log}")
+    print(_describe(info))
+    return 0
 
 
 def cmd_stop(_args: argparse.Namespace, _svc: object) -> int:
@@ -90,9 +83,8 @@ def cmd_stop(_args: argparse.Namespace, _svc: object) -> int:
     if reply is None:
         print("Briefing server is not running.")
         return 0
-    path = client.socket_path()
     deadline = time.monotonic() + 10.0
-    while path and time.monotonic() < deadline and client.request("ping") is not None:
+    while time.monotonic() < deadline and client.request("ping") is not None:
         time.sleep(0.05)
     print(f"Briefing server stopped (pid {reply['stopping']}).")
     return 0
@@ -108,7 +100,8 @@ def cmd_status(_args: argparse.Namespace, _svc: object) -> int:
 
 
 def cmd_run(args: argparse.Namespace, _svc: object) -> int:
-    _check_supported()
-    from briefing.server import serve
-
-    return serve(args.idle)
+    _check(args)
+    sys.stdout.flush()
+    # The server's own entry point in this process: it imports the CLI, which imports this module.
+    os.execv(sys.executable, [sys.executable, "-m", "briefing.cli.serve", f"{args.idle:g}"])
+    return 1  # not reached
