@@ -1,7 +1,4 @@
-"""The command-line server: real `python -m briefing` callers against a real server process.
-
-Each test has its own socket folder, database and chart cache.
-"""
+"""The command-line server: real `python -m briefing` callers against a real server process."""
 
 from __future__ import annotations
 
@@ -15,7 +12,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -28,10 +27,8 @@ class Env:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.run = Path(tempfile.mkdtemp(prefix="brs-", dir="/tmp"))  # short: a socket path is ≤ 107 bytes
-        self.vars = {**os.environ, "XDG_RUNTIME_DIR": str(self.run), "BRIEFING_DB": str(root / "b.sqlite3"),
-                     "BRIEFING_CACHE": str(root / "cache"), "XDG_CACHE_HOME": str(root / "xdg-cache")}
-        for name in ("BRIEFING_SERVER", "BRIEFING_SERVER_WATCH"):
-            self.vars.pop(name, None)
+        self.vars = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFING_")} | {
+            "XDG_RUNTIME_DIR": str(self.run), "BRIEFING_DB": str(root / "b.sqlite3"), "BRIEFING_CACHE": str(root / "c")}
 
     def briefing(self, *args: str, env: dict[str, str] | None = None, timeout: float = 120,
                  **kw: object) -> subprocess.CompletedProcess[str]:
@@ -39,20 +36,16 @@ class Env:
                               env={**self.vars, **(env or {})}, cwd=kw.pop("cwd", self.root), timeout=timeout, **kw)
 
     def ping(self) -> dict | None:
-        old = os.environ.get("XDG_RUNTIME_DIR")
-        os.environ["XDG_RUNTIME_DIR"] = str(self.run)
-        try:
+        with mock.patch.dict(os.environ, {"XDG_RUNTIME_DIR": str(self.run)}):
             return client.request("ping")
-        finally:
-            os.environ.pop("XDG_RUNTIME_DIR") if old is None else os.environ.update(XDG_RUNTIME_DIR=old)
 
     def served(self) -> int | None:
-        info = self.ping()
-        return None if info is None else info["served"]
+        return (self.ping() or {}).get("served")
 
-    def start(self, *extra: str, env: dict[str, str] | None = None) -> None:
-        r = self.briefing("server", "start", *(extra or ("--idle", "10")), env=env)  # an orphan stops soon
+    def start(self, env: dict[str, str] | None = None) -> Env:
+        r = self.briefing("server", "start", "--idle", "10", env=env)  # an orphan stops soon
         assert r.returncode == 0 and "Briefing server running" in r.stdout, r.stderr
+        return self
 
     def wait_until(self, done, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
         deadline = time.monotonic() + timeout
@@ -61,22 +54,21 @@ class Env:
         assert done()
 
 
-@pytest.fixture
-def env(tmp_path: Path):  # type: ignore[no-untyped-def]
-    e = Env(tmp_path)
+def _session(e: Env) -> Iterator[Env]:
     yield e
     e.briefing("server", "stop", timeout=30)
     shutil.rmtree(e.run, ignore_errors=True)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Iterator[Env]:
+    yield from _session(Env(tmp_path))
 
 
 @pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     """One server shared by the tests that only use it (a start warms up for seconds)."""
-    e = Env(tmp_path_factory.mktemp("shared"))
-    e.start()
-    yield e
-    e.briefing("server", "stop", timeout=30)
-    shutil.rmtree(e.run, ignore_errors=True)
+    yield from _session(Env(tmp_path_factory.mktemp("shared")).start())
 
 
 def test_a_command_through_the_server_is_the_in_process_command(running: Env) -> None:
@@ -115,30 +107,23 @@ def test_ctrl_c_reaches_the_command_and_the_status_comes_back(running: Env) -> N
     assert "13 finding(s)" in running.briefing("findings", "list", "--section", "chips").stderr
 
 
-def _export_then_rm(env: Env, name: str) -> Path:
-    db = env.root / name
-    r = env.briefing("--db", str(db), "export", "--audience", "asia", "-o", f"{name}.pdf")
-    assert r.returncode == 0, r.stderr
-    for leftover in env.root.glob(f"{name}*"):
-        leftover.unlink()
-    return db
-
-
-def test_a_deleted_database_is_never_recreated(running: Env) -> None:
-    db = _export_then_rm(running, "gone.sqlite3")
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        assert not db.exists(), "the server re-created the deleted database"
-        time.sleep(0.1)
-
-
-def test_a_command_right_after_rm_meets_no_lock(running: Env) -> None:
-    for _ in range(3):
-        db = _export_then_rm(running, "again.sqlite3")
-        time.sleep(0.2)
-        t = time.monotonic()
-        r = running.briefing("--db", str(db), "findings", "list", "--section", "chips", timeout=60)
-        assert r.returncode == 0 and "locked" not in r.stderr and time.monotonic() - t < 5, r.stderr
+def test_a_deleted_database_is_never_recreated_nor_locked_by_the_server(running: Env) -> None:
+    db = running.root / "gone.sqlite3"
+    for attempt in range(3):
+        r = running.briefing("--db", str(db), "export", "--audience", "asia", "-o", "gone.pdf")
+        assert r.returncode == 0, r.stderr
+        for leftover in running.root.glob("gone.sqlite3*"):
+            leftover.unlink()
+        if attempt == 0:  # issue 12: a spare re-created it, seeded, within seconds
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                assert not db.exists(), "the server re-created the deleted database"
+                time.sleep(0.1)
+        else:  # issue 12: a command 0.15-0.3 s after `rm` met a stopped spare's write lock
+            time.sleep(0.2)
+            t = time.monotonic()
+            r = running.briefing("--db", str(db), "findings", "list", "--section", "chips", timeout=60)
+            assert r.returncode == 0 and "locked" not in r.stderr and time.monotonic() - t < 5, r.stderr
 
 
 def test_killing_the_caller_kills_its_command(running: Env) -> None:
@@ -159,25 +144,20 @@ def test_killing_the_caller_kills_its_command(running: Env) -> None:
 
 
 def _socket(env: Env) -> socket.socket:
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     s.connect(str(next((env.run / "briefing").glob("cli-*.sock"))))
     return s
 
 
-def test_idle_and_half_sent_connections_delay_no_command(running: Env) -> None:
+def test_idle_connections_delay_nothing_and_a_caller_that_gives_up_never_sees_its_command_run(
+        running: Env, tmp_path: Path) -> None:
     idle = [_socket(running) for _ in range(3)]
-    idle[-1].sendall(b"BR")  # half a message, then nothing
-    before = running.served()
-    t = time.monotonic()
+    idle[-1].sendall(b"{not json")  # not one of ours
+    before, t = running.served(), time.monotonic()
     r = running.briefing("db", "path")
-    took = time.monotonic() - t
+    assert r.returncode == 0 and r.stderr == "" and time.monotonic() - t < 3 and running.served() == before + 1
     for s in idle:
         s.close()
-    assert r.returncode == 0 and r.stderr == "" and took < 3, (took, r.stderr)
-    assert running.served() == before + 1
-
-
-def test_a_caller_that_gives_up_before_go_never_has_its_command_run(running: Env, tmp_path: Path) -> None:
     target, (read, write) = tmp_path / "backup.sqlite3", os.pipe()
     job = {"op": "run", "protocol": client.PROTOCOL, "argv": ["db", "backup", str(target)], "cwd": str(tmp_path),
            "env": running.vars, "umask": 0o022}
@@ -218,24 +198,17 @@ def test_changed_code_is_never_served_and_a_killed_server_can_start_again(env: E
     assert env.served() == 0
 
 
-def test_an_unsafe_socket_folder_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    run = Path(tempfile.mkdtemp(prefix="brs-", dir="/tmp"))
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
-    (run / "briefing").mkdir(mode=0o777)
-    (run / "briefing").chmod(0o777)
-    try:
-        with pytest.raises(client.UnsafeFolder, match="mode 0700"):
-            client.runtime_dir(create=False)
-        assert client.delegate(["db", "path"]) is None  # never connects there
-        assert client.delegate([]) is None and client.delegate(["server", "status"]) is None
-        monkeypatch.setenv("BRIEFING_SERVER", "off")
-        assert client.mode() == "off"
-    finally:
-        shutil.rmtree(run)
+def test_an_unsafe_socket_folder_is_refused(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(env.run))
+    (env.run / "briefing").mkdir()
+    (env.run / "briefing").chmod(0o777)
+    with pytest.raises(client.UnsafeFolder, match="mode 0700"):
+        client.runtime_dir(create=False)
+    assert client.delegate(["db", "path"]) is None  # never connects there
+    assert "cannot use the server's folder" in env.briefing("server", "start").stderr
 
 
 def test_the_callers_side_stays_light() -> None:
-    """Every command imports briefing.cli.client first; what it loads is on every command's time."""
     probe = "import sys; b = set(sys.modules); import briefing.cli.client; print(*sorted(set(sys.modules) - b))"
     loaded = set(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.split())
     assert "briefing.cli.client" in loaded

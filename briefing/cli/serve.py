@@ -1,27 +1,18 @@
 """The command-line server: one warm process that forks a child for each `briefing` command.
 
-A fresh `briefing export` spends about a second importing SQLAlchemy, reportlab and matplotlib and
-parsing fonts before it does any work. The server pays that once: it imports everything, exports
-every audience from its own seeded database in a private folder (deleted once warm) and waits on a
-Unix socket. A command (briefing.cli.client) hands it argv, folder, environment, umask and its
-stdin/stdout/stderr; a forked child runs `briefing.cli.main` with them, exactly as in-process.
-One process per command: nothing leaks between commands, two can run at once, and the server itself
-never opens a caller's database.
-
-- The child leads its own process group. When the caller's connection closes before the child
-  reports its exit (the caller was killed), the server kills that group: nothing of a command
-  outlives its caller. The caller forwards SIGINT/SIGTERM/SIGHUP to the child.
-- Connections are read only once readable, with a short deadline, so idle or half-sent ones never
-  hold up another command; a caller that gave up before its "go" never has its command run.
-- One server per installation: an `flock` held for life; a start that loses the race exits 0.
-- Safety: the socket folder is 0700 and checked; the caller's uid is checked with SO_PEERCRED; the
-  server declines and exits when its code or shipped files change (mtimes and sizes). Linux only.
-
-`python -m briefing.cli.serve [IDLE_MINUTES]` runs it (what `briefing server start|run` start).
+A fresh `briefing export` spends about a second on imports and fonts; the server pays that once
+(and exports every audience from a database of its own, seeded in a private folder deleted once
+warm), then waits on a Unix socket. A command (briefing.cli.client) hands it argv, folder,
+environment, umask and stdio; a forked child runs `briefing.cli.main` with them as in-process. The
+server never opens a caller's database. The child leads its own process group, which the server
+kills if the caller's connection closes first (the caller was killed). Requests are read once
+readable, so idle connections delay nothing. One server per installation (an `flock`); the caller's
+uid is checked (SO_PEERCRED); the server declines and exits when its code or data files change.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import select
@@ -32,14 +23,7 @@ import sys
 import time
 from typing import Any
 
-from briefing.cli.client import (
-    DEFAULT_IDLE_MINUTES,
-    PROTOCOL,
-    recv_message,
-    send_message,
-    socket_path,
-    supported,
-)
+from briefing.cli.client import DEFAULT_IDLE_MINUTES, PROTOCOL, recv_message, send_message, socket_path
 
 _HANGUP = select.POLLRDHUP | select.POLLHUP | select.POLLERR
 
@@ -54,23 +38,15 @@ def _snapshot(roots: list[str]) -> dict[str, tuple[int, int]]:
     for root in roots:
         for folder, dirs, files in os.walk(root):
             dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
-            for name in files:
-                path = os.path.join(folder, name)
-                try:
+            for path in (os.path.join(folder, name) for name in files if not name.endswith(".pyc")):
+                with contextlib.suppress(OSError):
                     st = os.stat(path)
-                except OSError:
-                    continue
-                if not name.endswith((".pyc", ".pyo")):
                     state[path] = (st.st_mtime_ns, st.st_size)
     return state
 
 
 def _warm_up(work: str) -> Any:
-    """Imports, fonts and one export of every audience from a database seeded in `work`; the parser.
-
-    What stays warm in this process and every child: SQLAlchemy's mappers, matplotlib's fonts, the
-    writers' first-use set-up and layout memory. Charts go to a cache in `work`, never the user's.
-    """
+    """Imports, fonts, mappers, layout memory: every audience exported from a database seeded in `work`."""
     import functools
     import threading
     from pathlib import Path
@@ -85,13 +61,10 @@ def _warm_up(work: str) -> Any:
     # An injected renderer draws in this process: no worker pool is forked from the server.
     options = WriteOptions(render_chart=functools.partial(document_chart, cache=ChartCache(Path(work) / "charts")))
     service = open_service(os.path.join(work, "seed.sqlite3"))
-    try:
-        for audience in service.list_audiences():
-            doc = compose(service, audience.key)
-            for fmt in ("pdf", "docx", "md") if audience.key == "full" else ("pdf",):
-                write(doc, fmt, options)
-    finally:
-        service.close()
+    for audience in service.list_audiences():
+        for fmt in ("pdf", "docx", "md") if audience.key == "full" else ("pdf",):
+            write(compose(service, audience.key), fmt, options)
+    service.close()
     if threading.active_count() != 1:  # a fork with another thread alive could copy a held lock
         raise RuntimeError(f"{threading.active_count() - 1} thread(s) left running after the warm-up")
     return parser
@@ -102,121 +75,99 @@ class Server:
         self.path, self.idle_seconds, self.lock_fd, self.parser = path, idle_seconds, lock_fd, parser
         self.roots, self.code = roots, _snapshot(roots)
         self.started, self.served, self.stopping = time.time(), 0, False
-        self.pending: dict[int, tuple[socket.socket, float]] = {}  # fd -> (connection, deadline for its request)
-        self.children: dict[int, socket.socket | None] = {}  # pid -> its caller's connection, while watched
+        self.pending: dict[int, tuple[socket.socket, float]] = {}  # fd -> a connection, when to give up on it
+        self.children: dict[int, tuple[int, socket.socket]] = {}  # pidfd -> a command's pid, its caller
         self.poller = select.poll()
 
     def serve_forever(self) -> int:
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        old = os.umask(0o077)
-        try:
-            if os.path.exists(self.path):
-                os.unlink(self.path)  # left by a server that was killed; we hold the lock
-            listener.bind(self.path)
-        finally:
-            os.umask(old)
-        listener.listen(64)
-        self.listener, inode = listener, os.stat(self.path).st_ino
-        self.poller.register(listener, select.POLLIN)
-        signal.signal(signal.SIGTERM, lambda *_: setattr(self, "stopping", True))
-        signal.signal(signal.SIGINT, lambda *_: setattr(self, "stopping", True))
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)  # left by a server that was killed; we hold the lock
+        self.listener.bind(self.path)  # in a 0700 folder
+        self.listener.listen(64)
+        self.poller.register(self.listener, select.POLLIN)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: setattr(self, "stopping", True))
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
         _log(f"serving on {self.path} (pid {os.getpid()})")
-        last = time.monotonic()
-        while not self.stopping:
-            self._reap()
+        inode, last = os.stat(self.path).st_ino, time.monotonic()
+        while self.listener.fileno() >= 0 or self.children:
             now = time.monotonic()
             if self.idle_seconds > 0 and not self.children and now - last > self.idle_seconds:
                 _log("idle timeout")
-                break
-            for fd, (conn, deadline) in list(self.pending.items()):
-                if now > deadline:  # connected, never asked: drop it
-                    self._drop(fd)
-            for fd, events in self.poller.poll(500):
-                if fd == listener.fileno():
-                    conn, _ = listener.accept()
+                self.stopping = True
+            if self.stopping and self.listener.fileno() >= 0:  # take no more; running commands finish
+                self.poller.unregister(self.listener)
+                self.listener.close()
+                with contextlib.suppress(OSError):
+                    if os.stat(self.path).st_ino == inode:  # never remove a newer server's socket
+                        os.unlink(self.path)
+                os.close(self.lock_fd)  # a new server may start meanwhile
+            for fd in [fd for fd, (_, deadline) in self.pending.items() if now > deadline or self.stopping]:
+                self._forget(fd)  # connected, never asked
+            for fd, _events in self.poller.poll(500):
+                if fd == self.listener.fileno():
+                    conn, _ = self.listener.accept()
                     self.pending[conn.fileno()] = (conn, now + 10.0)
                     self.poller.register(conn, select.POLLIN)
                 elif fd in self.pending:
                     if self._handle(self.pending[fd][0]):
                         last = time.monotonic()
-                    self._drop(fd)
+                    self._forget(fd)
+                elif fd in self.children:
+                    self._ended(fd)
                 else:
                     self._caller_gone(fd)
-        listener.close()
-        try:
-            if os.stat(self.path).st_ino == inode:  # never remove a newer server's socket
-                os.unlink(self.path)
-        except OSError:
-            pass
         _log("stopped")
         return 0
 
-    def _drop(self, fd: int) -> None:
+    def _forget(self, fd: int) -> None:
         self.poller.unregister(fd)
         self.pending.pop(fd)[0].close()
 
-    def _reap(self) -> None:
-        while self.children:
-            try:
-                pid, _status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                pid = next(iter(self.children))
-            if pid == 0:
-                return
-            self._unwatch(pid)
-            self.children.pop(pid, None)
-
-    def _unwatch(self, pid: int) -> None:
-        conn = self.children.get(pid)
-        if conn is not None:
-            self.poller.unregister(conn)
-            conn.close()
-            self.children[pid] = None
+    def _ended(self, pidfd: int) -> None:
+        """A command's process ended: its exit status to its caller (so, never before its last output)."""
+        pid, conn = self.children.pop(pidfd)
+        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        with contextlib.suppress(OSError):
+            send_message(conn, {"exit": code if code >= 0 else 128 - code})  # killed by a signal: 128 + it
+        for fd in (pidfd, conn.fileno()):
+            with contextlib.suppress(KeyError):
+                self.poller.unregister(fd)
+        os.close(pidfd)
+        conn.close()
 
     def _caller_gone(self, fd: int) -> None:
-        """A running command's caller closed its end (it was killed): end the command's process group."""
-        self._reap()  # a command that has ended is not killed
-        for pid, conn in list(self.children.items()):
-            if conn is not None and conn.fileno() == fd:
-                try:
-                    os.killpg(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                _log(f"command {pid}: its caller went away; killed")
-                self._unwatch(pid)
+        """A caller hung up before its command's exit status (it was killed): end the command's process group."""
+        for pidfd, (pid, conn) in self.children.items():
+            if conn.fileno() == fd:
+                self.poller.unregister(fd)  # closed once the command is reaped
+                if not select.select([pidfd], [], [], 0)[0]:  # still running
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(pid, signal.SIGKILL)
+                    _log(f"command {pid}: its caller went away; killed")
 
     def _handle(self, conn: socket.socket) -> bool:
         """Answer one readable connection; True if it ran a command (pings do not keep the server up)."""
         fds: list[int] = []
         try:
             creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-            if struct.unpack("3i", creds)[1] != os.getuid():
-                return False
-            conn.settimeout(0.5)  # the rest of a message follows its first bytes at once
-            got = recv_message(conn, max_fds=3)
-            if got is None:
+            conn.settimeout(0.5)  # readable: a whole message is there
+            got = recv_message(conn, max_fds=3) if struct.unpack("3i", creds)[1] == os.getuid() else None
+            if got is None:  # closed unasked, or another user's
                 return False
             job, fds = got
-            op = job.get("op")
-            if job.get("protocol") != PROTOCOL:
-                send_message(conn, {"declined": "protocol"})
-            elif op in ("ping", "run") and _snapshot(self.roots) != self.code:
+            op = job.get("op") if job.get("protocol") == PROTOCOL else "protocol"
+            if op in ("ping", "run") and _snapshot(self.roots) != self.code:
                 _log("code changed on disk; declining and stopping")
-                send_message(conn, {"declined": "stale"})
-                self.stopping = True
-            elif op == "ping":
-                send_message(conn, {"pid": os.getpid(), "started": self.started, "served": self.served,
-                                    "running": len(self.children), "path": self.path,
-                                    "idle_seconds": self.idle_seconds})
-            elif op == "stop":
-                self.stopping = True
-                send_message(conn, {"stopping": os.getpid()})
-            elif op == "run" and len(fds) == 3:
+                op, self.stopping = "stale", True
+            if op == "run" and len(fds) == 3:
                 self._fork(conn, job, fds)
                 return True
-            else:
-                send_message(conn, {"declined": "bad request"})
+            self.stopping = self.stopping or op == "stop"
+            send_message(conn, {"pid": os.getpid(), "started": self.started, "served": self.served,
+                                "running": len(self.children), "path": self.path, "idle_seconds": self.idle_seconds}
+                         if op == "ping" else {"stopping": os.getpid()} if op == "stop" else {"declined": op})
         except (OSError, ValueError) as exc:  # a caller that went away, or not one of ours
             _log(f"request failed: {type(exc).__name__}: {exc}")
         finally:
@@ -231,22 +182,21 @@ class Server:
             try:
                 self.listener.close()
                 os.close(self.lock_fd)  # a long command must not keep the lock once the server exits
-                for other, _ in self.pending.values():
+                # Other callers' connections: theirs must close when the server's and their child's do.
+                for other in [c for c, _ in self.pending.values()] + [c for _, c in self.children.values()]:
                     if other is not conn:
-                        other.close()  # so that their callers see them close when the server does
-                for other in self.children.values():
-                    if other is not None:
                         other.close()
+                for pidfd in self.children:
+                    os.close(pidfd)
                 code = _run_child(conn, job, fds, self.parser)
             finally:
                 os._exit(code)
-        try:
+        with contextlib.suppress(OSError):
             os.setpgid(pid, pid)  # also done by the child: whichever runs first, a kill finds the group
-        except OSError:
-            pass
-        watched = conn.dup()
-        self.children[pid] = watched
-        self.poller.register(watched, _HANGUP)
+        pidfd, watch = os.pidfd_open(pid), conn.dup()
+        self.children[pidfd] = (pid, watch)
+        self.poller.register(pidfd, select.POLLIN)
+        self.poller.register(watch, _HANGUP)
         self.served += 1
 
 
@@ -255,9 +205,9 @@ def _run_child(conn: socket.socket, job: dict[str, Any], fds: list[int], parser:
     import io
 
     os.setpgid(0, 0)
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for sig, handler in ((signal.SIGTERM, signal.SIG_DFL), (signal.SIGHUP, signal.SIG_DFL),
+                         (signal.SIGINT, signal.default_int_handler)):
+        signal.signal(sig, handler)
     conn.settimeout(10.0)
     try:
         os.chdir(job["cwd"])
@@ -267,26 +217,22 @@ def _run_child(conn: socket.socket, job: dict[str, Any], fds: list[int], parser:
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
         os.close(fd)
-    fds.clear()
     os.umask(int(job["umask"]))
     os.environ.clear()
     os.environ.update(job["env"])
     enc = job.get("stdio") or [["utf-8", "strict"]] * 3
-    sys.stdin = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, "r", closefd=False)), encoding=enc[0][0],
-                                 errors=enc[0][1])
-    sys.stdout = io.TextIOWrapper(io.BufferedWriter(io.FileIO(1, "w", closefd=False)), encoding=enc[1][0],
-                                  errors=enc[1][1], line_buffering=os.isatty(1))
-    sys.stderr = io.TextIOWrapper(io.BufferedWriter(io.FileIO(2, "w", closefd=False)), encoding=enc[2][0],
-                                  errors=enc[2][1], line_buffering=True)
+    for n, name in enumerate(("stdin", "stdout", "stderr")):  # the caller's encodings, on the caller's files
+        raw = io.FileIO(n, "w" if n else "r", closefd=False)
+        setattr(sys, name, io.TextIOWrapper(io.BufferedWriter(raw) if n else io.BufferedReader(raw), encoding=enc[n][0],
+                                            errors=enc[n][1], line_buffering=n == 2 or os.isatty(n)))
     argv = [str(a) for a in job["argv"]]
     sys.argv = ["briefing", *argv]
     try:
         send_message(conn, {"pid": os.getpid()})
-        go = recv_message(conn)
+        if not (recv_message(conn) or ({},))[0].get("go"):
+            return 0  # the caller gave up (and may run it itself): never run a command twice
     except (OSError, ValueError):
-        go = None
-    if go is None or not go[0].get("go"):
-        return 0  # the caller gave up (and may run it itself): never run a command twice
+        return 0
     conn.settimeout(None)
     from briefing.cli import main
 
@@ -300,15 +246,9 @@ def _run_child(conn: socket.socket, job: dict[str, Any], fds: list[int], parser:
         print("briefing: interrupted", file=sys.stderr)
         code = 130
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):
             stream.flush()
-        except (OSError, ValueError):
-            pass
-    try:
-        send_message(conn, {"exit": int(code)})
-    except OSError:
-        pass
-    return int(code)
+    return int(code)  # the server reports it to the caller once this process has gone
 
 
 def serve(idle_minutes: float = DEFAULT_IDLE_MINUTES) -> int:
@@ -318,11 +258,7 @@ def serve(idle_minutes: float = DEFAULT_IDLE_MINUTES) -> int:
 
     from briefing import paths
 
-    if not supported():
-        _log("the command-line server needs Linux")
-        return 2
-    path = socket_path(create=True)
-    assert path is not None
+    path = str(socket_path(create=True))
     # One server per installation: racing starts would otherwise bind in turn, leaving one unreachable.
     lock = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -331,14 +267,11 @@ def serve(idle_minutes: float = DEFAULT_IDLE_MINUTES) -> int:
         _log("another server of this installation is running or starting; not starting a second")
         return 0
     os.chdir("/")  # hold no folder busy; every command runs in its caller's folder
-    started = time.perf_counter()
-    work = path + ".work"  # private: the socket folder is 0700
-    shutil.rmtree(work, ignore_errors=True)
+    started, work = time.perf_counter(), path + ".work"  # private: the socket folder is 0700
+    shutil.rmtree(work, ignore_errors=True)  # left by a server killed while warming up
     os.mkdir(work, 0o700)
-    try:
-        parser = _warm_up(work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    parser = _warm_up(work)  # if it fails, the next start clears the folder
+    shutil.rmtree(work)
     # Out of the collector's sight: a child would otherwise walk (and copy, page by page) this whole
     # heap on its first full collection; measured 100-150 ms per command.
     gc.collect()
