@@ -156,8 +156,6 @@ def test_idle_connections_delay_nothing_and_a_caller_that_gives_up_never_sees_it
     before, t = running.served(), time.monotonic()
     r = running.briefing("db", "path")
     assert r.returncode == 0 and r.stderr == "" and time.monotonic() - t < 3 and running.served() == before + 1
-    for s in idle:
-        s.close()
     target, (read, write) = tmp_path / "backup.sqlite3", os.pipe()
     job = {"op": "run", "protocol": client.PROTOCOL, "argv": ["db", "backup", str(target)], "cwd": str(tmp_path),
            "env": running.vars, "umask": 0o022}
@@ -211,6 +209,5 @@ def test_an_unsafe_socket_folder_is_refused(env: Env, monkeypatch: pytest.Monkey
 def test_the_callers_side_stays_light() -> None:
     probe = "import sys; b = set(sys.modules); import briefing.cli.client; print(*sorted(set(sys.modules) - b))"
     loaded = set(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.split())
-    assert "briefing.cli.client" in loaded
     assert {m for m in loaded if m.startswith("briefing")} == {"briefing", "briefing.cli", "briefing.cli.client"}
     assert not loaded & {"typing", "argparse", "sqlalchemy", "reportlab", "matplotlib", "PySide6"}

@@ -23,7 +23,7 @@ def supported() -> bool:
     return sys.platform.startswith("linux") and hasattr(socket, "send_fds")
 
 
-class UnsafeFolder(Exception):
+class UnsafeFolder(OSError):
     """The socket folder exists but another user could reach it."""
 
 
@@ -75,28 +75,26 @@ def recv_message(sock: socket.socket, max_fds: int = 0) -> tuple[dict[str, Any],
 
 
 # ---- The caller's side
-def _connect(timeout: float) -> socket.socket | None:
+def _connect(timeout: float) -> socket.socket:
+    """A connection to this installation's server; OSError if none listens or its folder is unsafe."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     sock.settimeout(timeout)
     try:
         sock.connect(socket_path() or "/nonexistent")
-    except (OSError, UnsafeFolder):
+    except OSError:
         sock.close()
-        return None
+        raise
     return sock
 
 
 def request(op: str, timeout: float = 5.0) -> dict[str, Any] | None:
     """Send a control request (`ping`, `stop`) to this installation's server; None if none answers."""
-    sock = _connect(timeout)
-    if sock is None:
-        return None
-    with sock:
-        try:
+    try:
+        with _connect(timeout) as sock:
             send_message(sock, {"op": op, "protocol": PROTOCOL})
             reply = recv_message(sock)
-        except (OSError, ValueError):
-            return None
+    except (OSError, ValueError):
+        return None
     return None if reply is None or "declined" in reply[0] else reply[0]
 
 
@@ -107,43 +105,43 @@ def delegate(argv: list[str]) -> int | None:
     The server's child runs the command only after our "go", so one we give up on never runs twice.
     """
     off = os.environ.get("BRIEFING_SERVER", "").strip().lower() in {"off", "0", "no", "false"}
-    sock = None if not argv or argv[0] == "server" or off or not supported() else _connect(timeout=10.0)
-    if sock is None:
+    if not argv or argv[0] == "server" or off or not supported():
         return None
-    with sock:
-        try:
-            umask = os.umask(0o022)
-            os.umask(umask)
-            streams = [[getattr(s, "encoding", None) or "utf-8", getattr(s, "errors", None) or "strict"]
-                       for s in (sys.stdin, sys.stdout, sys.stderr)]
-            send_message(sock, {"op": "run", "protocol": PROTOCOL, "argv": list(argv), "cwd": os.getcwd(),
-                                "env": dict(os.environ), "umask": umask, "stdio": streams}, [0, 1, 2])
-            reply = recv_message(sock)
-            if reply is None or "pid" not in reply[0]:
-                return None
-            send_message(sock, {"go": True})
-        except (OSError, ValueError):  # no stdio, a deleted folder, a server that went away
+    try:
+        sock = _connect(timeout=10.0)
+        umask = os.umask(0o022)
+        os.umask(umask)
+        streams = [[getattr(s, "encoding", None) or "utf-8", getattr(s, "errors", None) or "strict"]
+                   for s in (sys.stdin, sys.stdout, sys.stderr)]
+        send_message(sock, {"op": "run", "protocol": PROTOCOL, "argv": list(argv), "cwd": os.getcwd(),
+                            "env": dict(os.environ), "umask": umask, "stdio": streams}, [0, 1, 2])
+        reply = recv_message(sock)
+        if reply is None or "pid" not in reply[0]:
             return None
-        except KeyboardInterrupt:
-            print("briefing: interrupted", file=sys.stderr)
-            return 130
-        pid = int(reply[0]["pid"])
-        sock.settimeout(None)
+        send_message(sock, {"go": True})
+    except (OSError, ValueError):  # no server, no stdio, a deleted folder, a server that went away
+        return None
+    except KeyboardInterrupt:
+        print("briefing: interrupted", file=sys.stderr)
+        return 130
+    pid = int(reply[0]["pid"])
+    sock.settimeout(None)
 
-        def forward(signum: int, _frame: object) -> None:
-            try:
-                os.kill(pid, signum)
-            except ProcessLookupError:
-                pass
-
-        previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    def forward(signum: int, _frame: object) -> None:
         try:
-            done = recv_message(sock)
-        except (OSError, ValueError):
-            done = None
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
+            os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        done = recv_message(sock)
+    except (OSError, ValueError):
+        done = None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        sock.close()
     if done is None or "exit" not in done[0]:
         print("briefing: the command's exit status never came back (was the Briefing server killed?)",
               file=sys.stderr)

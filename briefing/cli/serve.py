@@ -1,13 +1,10 @@
 """The command-line server: one warm process that forks a child for each `briefing` command.
 
-A fresh `briefing export` spends about a second on imports and fonts; the server pays that once
-(and exports every audience from a database of its own, seeded in a private folder deleted once
-warm), then waits on a Unix socket. A command (briefing.cli.client) hands it argv, folder,
-environment, umask and stdio; a forked child runs `briefing.cli.main` with them as in-process. The
-server never opens a caller's database. The child leads its own process group, which the server
-kills if the caller's connection closes first (the caller was killed). Requests are read once
-readable, so idle connections delay nothing. One server per installation (an `flock`); the caller's
-uid is checked (SO_PEERCRED); the server declines and exits when its code or data files change.
+It pays once for what every fresh command pays (about a second of imports and fonts) by exporting
+every audience from a database of its own, in a private folder deleted once warm. A command
+(briefing.cli.client) hands it argv, folder, environment, umask and stdio; a forked child leading its
+own process group runs `briefing.cli.main` with them as in-process. The server never opens a
+caller's database, and kills a command's group when its caller hangs up first (it was killed).
 """
 
 from __future__ import annotations
@@ -24,9 +21,6 @@ import time
 from typing import Any
 
 from briefing.cli.client import DEFAULT_IDLE_MINUTES, PROTOCOL, recv_message, send_message, socket_path
-
-_HANGUP = select.POLLRDHUP | select.POLLHUP | select.POLLERR
-
 
 def _log(message: str) -> None:
     print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}", file=sys.stderr, flush=True)
@@ -196,7 +190,7 @@ class Server:
         pidfd, watch = os.pidfd_open(pid), conn.dup()
         self.children[pidfd] = (pid, watch)
         self.poller.register(pidfd, select.POLLIN)
-        self.poller.register(watch, _HANGUP)
+        self.poller.register(watch, select.POLLRDHUP)  # and POLLHUP, POLLERR: always
         self.served += 1
 
 
@@ -255,6 +249,7 @@ def serve(idle_minutes: float = DEFAULT_IDLE_MINUTES) -> int:
     """Warm up, then serve until stopped or idle. Exit status 0 also when another server holds the lock."""
     import fcntl
     import shutil
+    from pathlib import Path
 
     from briefing import paths
 
@@ -276,9 +271,8 @@ def serve(idle_minutes: float = DEFAULT_IDLE_MINUTES) -> int:
     # heap on its first full collection; measured 100-150 ms per command.
     gc.collect()
     gc.freeze()
-    extra = [p for p in os.environ.get("BRIEFING_SERVER_WATCH", "").split(os.pathsep) if p]
-    shipped = [str(p) for p in (paths.ASSETS, paths.TEMPLATES, paths.SEED_DATA) if p.is_dir()]
-    roots = [os.path.dirname(os.path.dirname(os.path.abspath(__file__))), *shipped, *extra]
+    extra = filter(None, os.environ.get("BRIEFING_SERVER_WATCH", "").split(os.pathsep))  # for tests
+    roots = [str(p) for p in (Path(__file__).parent.parent, paths.ASSETS, paths.TEMPLATES, paths.SEED_DATA, *extra)]
     _log(f"warmed up in {time.perf_counter() - started:.2f} s")
     return Server(path, idle_minutes * 60.0, lock, parser, roots).serve_forever()
 

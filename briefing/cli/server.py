@@ -93,7 +93,5 @@ def cmd_status(_args: argparse.Namespace, _svc: object) -> int:
 
 
 def cmd_run(args: argparse.Namespace, _svc: object) -> int:
-    command = _serve_command(args)
-    sys.stdout.flush()
-    os.execv(sys.executable, command)  # this process becomes the server
+    os.execv(sys.executable, _serve_command(args))  # this process becomes the server
     return 1  # not reached
