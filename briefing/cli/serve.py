@@ -4,7 +4,7 @@ It pays once for what every fresh command pays (about a second of imports and fo
 every audience from a database of its own, in a private folder deleted once warm. A command
 (briefing.cli.client) hands it argv, folder, environment, umask and stdio; a forked child leading its
 own process group runs `briefing.cli.main` with them as in-process. The server never opens a
-caller's database, and kills a command's group when its caller hangs up first (it was killed).
+caller's database, and kills a command's group when its caller hangs up (if it was killed).
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class Server:
         self.roots, self.code = roots, _snapshot(roots)
         self.started, self.served, self.stopping = time.time(), 0, False
         self.pending: dict[int, tuple[socket.socket, float]] = {}  # fd -> a connection, when to give up on it
-        self.children: dict[int, tuple[int, socket.socket]] = {}  # pidfd -> a command's pid, its caller
+        self.children: dict[int, socket.socket] = {}  # pid -> its caller's connection, watched for a hang-up
         self.poller = select.poll()
 
     def serve_forever(self) -> int:
@@ -86,6 +86,7 @@ class Server:
         _log(f"serving on {self.path} (pid {os.getpid()})")
         inode, last = os.stat(self.path).st_ino, time.monotonic()
         while self.listener.fileno() >= 0 or self.children:
+            self._reap()
             now = time.monotonic()
             if self.idle_seconds > 0 and not self.children and now - last > self.idle_seconds:
                 _log("idle timeout")
@@ -108,8 +109,6 @@ class Server:
                     if self._handle(self.pending[fd][0]):
                         last = time.monotonic()
                     self._forget(fd)
-                elif fd in self.children:
-                    self._ended(fd)
                 else:
                     self._caller_gone(fd)
         _log("stopped")
@@ -119,27 +118,22 @@ class Server:
         self.poller.unregister(fd)
         self.pending.pop(fd)[0].close()
 
-    def _ended(self, pidfd: int) -> None:
-        """A command's process ended: its exit status to its caller (so, never before its last output)."""
-        pid, conn = self.children.pop(pidfd)
-        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-        with contextlib.suppress(OSError):
-            send_message(conn, {"exit": code if code >= 0 else 128 - code})  # killed by a signal: 128 + it
-        for fd in (pidfd, conn.fileno()):
-            with contextlib.suppress(KeyError):
-                self.poller.unregister(fd)
-        os.close(pidfd)
-        conn.close()
+    def _reap(self) -> None:
+        with contextlib.suppress(ChildProcessError):
+            while self.children and (pid := os.waitpid(-1, os.WNOHANG)[0]) > 0:
+                conn = self.children.pop(pid)
+                with contextlib.suppress(KeyError):  # _caller_gone may have stopped watching it
+                    self.poller.unregister(conn)
+                conn.close()
 
     def _caller_gone(self, fd: int) -> None:
-        """A caller hung up before its command's exit status (it was killed): end the command's process group."""
-        for pidfd, (pid, conn) in self.children.items():
+        """A caller hung up: it has its command's exit status, or it was killed. End the command's group."""
+        self._reap()  # an ended command's pid may be reused once reaped: only unreaped ones are killed
+        for pid, conn in self.children.items():
             if conn.fileno() == fd:
-                self.poller.unregister(fd)  # closed once the command is reaped
-                if not select.select([pidfd], [], [], 0)[0]:  # still running
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(pid, signal.SIGKILL)
-                    _log(f"command {pid}: its caller went away; killed")
+                self.poller.unregister(fd)  # closed once reaped
+                with contextlib.suppress(ProcessLookupError):  # a command that reported its exit is ending anyway
+                    os.killpg(pid, signal.SIGKILL)
 
     def _handle(self, conn: socket.socket) -> bool:
         """Answer one readable connection; True if it ran a command (pings do not keep the server up)."""
@@ -177,20 +171,16 @@ class Server:
                 self.listener.close()
                 os.close(self.lock_fd)  # a long command must not keep the lock once the server exits
                 # Other callers' connections: theirs must close when the server's and their child's do.
-                for other in [c for c, _ in self.pending.values()] + [c for _, c in self.children.values()]:
+                for other in [c for c, _ in self.pending.values()] + list(self.children.values()):
                     if other is not conn:
                         other.close()
-                for pidfd in self.children:
-                    os.close(pidfd)
                 code = _run_child(conn, job, fds, self.parser)
             finally:
                 os._exit(code)
         with contextlib.suppress(OSError):
             os.setpgid(pid, pid)  # also done by the child: whichever runs first, a kill finds the group
-        pidfd, watch = os.pidfd_open(pid), conn.dup()
-        self.children[pidfd] = (pid, watch)
-        self.poller.register(pidfd, select.POLLIN)
-        self.poller.register(watch, select.POLLRDHUP)  # and POLLHUP, POLLERR: always
+        self.children[pid] = conn.dup()
+        self.poller.register(self.children[pid], select.POLLRDHUP)  # and POLLHUP, POLLERR: always
         self.served += 1
 
 
@@ -239,10 +229,12 @@ def _run_child(conn: socket.socket, job: dict[str, Any], fds: list[int], parser:
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         code = 130
-    for stream in (sys.stdout, sys.stderr):
+    for stream in (sys.stdout, sys.stderr):  # all output out before the status
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
-    return int(code)  # the server reports it to the caller once this process has gone
+    with contextlib.suppress(OSError):  # not from the server once this process has gone: that is 50-130 ms later
+        send_message(conn, {"exit": int(code)})
+    return int(code)
 
 
 def serve(idle_minutes: float = DEFAULT_IDLE_MINUTES) -> int:
