@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from briefing.checks.claims import Fault, period_dates
+from briefing.checks.claims import Fault, period_dates, shown
 from briefing.checks.tolerances import COMPARATIVES, CUMULATIVE_WORDS, LEVEL_UNITS, TOTAL_WORDS
 from briefing.domain.charts import ChartKind, ChartSpec, MetricRef
 from briefing.domain.model import Finding, Metric
@@ -88,7 +88,7 @@ def honesty(spec: ChartSpec, points: Sequence[Plotted]) -> list[Fault]:
         if len(units) > 1:
             faults.append(Fault("axis-units", ", ".join(units),
                                 f"one value axis carries {len(units)} units: "
-                                + "; ".join(f"{p.name} in {_unit(p.metric)}" for p in points)))
+                                + "; ".join(dict.fromkeys(f"{p.name} in {_unit(p.metric)}" for p in points))))
         bases = {p.name: b for p in points if (b := time_basis(p.metric))}
         if len(set(bases.values())) > 1 and not re.search(r"\bcumulative\b", says, re.IGNORECASE):
             faults.append(Fault("axis-basis", ", ".join(dict.fromkeys(bases.values())),
@@ -140,5 +140,5 @@ def comparative(spec: ChartSpec, points: Sequence[Plotted]) -> list[Fault]:
     top = max(points, key=lambda p: abs(p.metric.absolute))
     if top is not named and abs(top.metric.absolute) > abs(named.metric.absolute):
         return [Fault("comparative", word,
-                      f"“{word}”: {named.name} is {named.metric.display()}, but {top.name} is {top.metric.display()}")]
+                      f"“{word}”: {named.name} is {shown(named.metric)}, but {top.name} is {shown(top.metric)}")]
     return []

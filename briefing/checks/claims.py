@@ -7,12 +7,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from itertools import permutations
 
 from briefing.checks.scan import Duration, Magnitude, Mention, durations, magnitudes, numbers
 from briefing.checks.tolerances import ABOUT, DURATION_DAYS, LEVEL_UNITS, NEARLY_UNDER, PLAIN
-from briefing.domain.model import Metric
+from briefing.domain.model import Metric, Scale
 from briefing.domain.numbers import format_quantity, group, plain
 
 
@@ -67,11 +67,15 @@ def check_text(text: str, evidence: Evidence, *, describes_all: bool = False) ->
 # ---- Numbers
 
 
-def rounds_to(value: Decimal, mention: Mention) -> bool:
-    """Whether `value` (absolute) prints as `mention` at the mention's scale and decimal places."""
-    scaled = value / mention.scale.factor if mention.scale else value
-    q = Decimal(1).scaleb(-mention.places)
-    return scaled.quantize(q, rounding=ROUND_HALF_UP) == mention.value
+def rounds_to(value: Decimal, mention: Mention, scale: Scale | None = None) -> bool:
+    """Whether `value` (at `scale`) prints as `mention` at the mention's scale and decimal places."""
+    # Metrics reach 10**30 at a trillion scale: more digits than the default 28-digit context holds.
+    with localcontext() as ctx:
+        ctx.prec = 100
+        absolute = value * scale.factor if scale else value
+        scaled = absolute / mention.scale.factor if mention.scale else absolute
+        q = Decimal(1).scaleb(-mention.places)
+        return scaled.quantize(q, rounding=ROUND_HALF_UP) == mention.value
 
 
 def same_unit(mention: Mention, metric: Metric) -> bool:
@@ -87,7 +91,7 @@ def backs(metric: Metric, mention: Mention) -> bool:
     """A metric backs a number when the number is one of the forms the metric prints as."""
     if not same_unit(mention, metric):
         return False
-    if rounds_to(metric.absolute, mention):
+    if rounds_to(metric.value, mention, metric.scale):
         return True
     # "from 140 to ..." can state a scaled metric by its bare value.
     return mention.scale is None and metric.scale is not None and rounds_to(metric.value, mention)
@@ -110,10 +114,26 @@ def holds(stated: Decimal, actual: Decimal, qualifier: str | None) -> bool:
     return abs(actual - stated) <= PLAIN * stated
 
 
+def shown(m: Metric) -> str:
+    """A metric as the app prints it ("$2.8T"); a value past Decimal's 28 digits in exponent form."""
+    try:
+        return m.display()
+    except InvalidOperation:
+        return f"{m.absolute:.3E} {m.unit}".strip()
+
+
 @dataclass(frozen=True)
 class _Derived:
     value: Decimal
-    how: str
+    form: str  # "ratio", "share", "rise", "fall"
+    a: Metric  # the larger
+    b: Metric
+
+    @property
+    def how(self) -> str:
+        a, b = shown(self.a), shown(self.b)
+        return {"ratio": f"{a} ÷ {b}", "share": f"{b} as a share of {a}", "rise": f"{a} over {b}",
+                "fall": f"{b} under {a}"}[self.form]
 
 
 def _derivations(mention: Mention, metrics: Sequence[Metric]) -> list[_Derived]:
@@ -124,17 +144,18 @@ def _derivations(mention: Mention, metrics: Sequence[Metric]) -> list[_Derived]:
         if (a.unit or "") != (b.unit or "") or a.absolute < b.absolute:
             continue
         ratio = a.absolute / b.absolute
-        pair = f"{a.display()} ÷ {b.display()}"
         if mention.unit == "×":
-            out.append(_Derived(ratio, pair))
+            out.append(_Derived(ratio, "ratio", a, b))
         elif mention.unit == "%":
-            out.append(_Derived(100 / ratio, f"{b.display()} as a share of {a.display()}"))
-            out.append(_Derived((ratio - 1) * 100, f"{a.display()} over {b.display()}"))
-            out.append(_Derived((1 - 1 / ratio) * 100, f"{b.display()} under {a.display()}"))
+            out.append(_Derived(100 / ratio, "share", a, b))
+            out.append(_Derived((ratio - 1) * 100, "rise", a, b))
+            out.append(_Derived((1 - 1 / ratio) * 100, "fall", a, b))
     return out
 
 
 def _show(value: Decimal, unit: str) -> str:
+    if abs(value) >= 10**20:
+        return f"{value:.3E} {unit}".strip()
     rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if abs(value) < 100 else value.quantize(
         Decimal(1), rounding=ROUND_HALF_UP)
     return format_quantity(Decimal(plain(rounded)), unit, None)
@@ -256,7 +277,7 @@ def magnitude_faults(mags: Sequence[Magnitude], metrics: Sequence[Metric], owner
         for m in metrics:
             if m.unit not in LEVEL_UNITS and not mag.low <= abs(m.absolute) < mag.high:
                 faults.append(Fault("magnitude", mag.text,
-                                    f"“{mag.text}” but {owner} plots {m.display()} ({m.label})"))
+                                    f"“{mag.text}” but {owner} plots {shown(m)} ({m.label})"))
                 break
     return faults
 

@@ -75,7 +75,7 @@ def _same(a: Mention, b: Mention) -> bool:
     """Two mentions state one number when either prints as the other (5.16 trillion, 5.2T)."""
     if a.unit != b.unit and a.unit and b.unit:
         return False
-    return rounds_to(a.absolute, b) or rounds_to(b.absolute, a)
+    return rounds_to(a.value, b, a.scale) or rounds_to(b.value, a, b.scale)
 
 
 def check_chart(spec: ChartSpec, findings: Sequence[Finding]) -> list[Problem]:
