@@ -258,3 +258,15 @@ def test_extreme_values_and_hostile_text_never_crash() -> None:
     problems = check_finding(make(text, huge, tiny, zero))
     assert problems and all(isinstance(p.message, str) for p in problems)
     assert check_finding(make(f"{'9' * 29} trillion tokens.", huge)) == []
+
+
+def test_the_checks_see_what_each_seed_chart_plots() -> None:
+    """The engine resolves a chart's metrics itself (it may not import the charts package): the same ones."""
+    from briefing.charts.data import resolve_chart_data
+    from briefing.checks.charts import plotted
+
+    findings = seed_findings()
+    for spec in seed_charts():
+        ours = sorted(f"{p.finding}#{p.index}" for p in plotted(spec, findings))
+        theirs = sorted(str(p.ref) for p in resolve_chart_data(spec, findings).points)
+        assert ours == theirs, spec.key

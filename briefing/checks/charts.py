@@ -39,11 +39,13 @@ def plotted(spec: ChartSpec, findings: Sequence[Finding]) -> list[Plotted]:
     seen: set[MetricRef] = set()
     pick = str(spec.option("series_pick", "last" if spec.kind is ChartKind.KEY_FIGURES else "all"))
     for key in spec.series:
-        found = [Plotted(f.slug, i, m) for f in findings for i, m in enumerate(f.metrics) if m.series == key]
+        found = [(m.as_of or f.as_of, Plotted(f.slug, i, m)) for f in findings for i, m in enumerate(f.metrics)
+                 if m.series == key]
         if pick != "all":
-            found.sort(key=lambda p: (p.metric.as_of is None, p.metric.as_of or date.min))
+            # As the charts pick: by date (the metric's, else its finding's), undated last.
+            found.sort(key=lambda pair: (pair[0] is None, pair[0] or date.min))
             found = found[-1:] if pick == "last" else found[:1]
-        for p in found:
+        for _, p in found:
             ref = MetricRef(p.finding, p.index)
             if ref not in seen:
                 seen.add(ref)
