@@ -10,13 +10,11 @@ from briefing.checks.engine import Library, Problem, check_chart, check_finding,
 def check_briefing(library: Library, audience: str, findings: Collection[str],
                    charts: Collection[str]) -> list[Problem]:
     """Problems a reader of `audience`'s briefing would meet: those of the findings (by slug) and
-    charts (by key) it shows, and of its template. A finding's wordings for other audiences are
-    not printed in this briefing, so their problems belong to those audiences' exports."""
-    own = {"title", "statement", f"wordings.{audience}"}
+    charts (by key) it shows, and of its template. Runs only those checks (export calls it)."""
     problems: list[Problem] = []
     for f in library.findings:
         if f.slug in findings:
-            problems += [p for p in check_finding(f) if p.field in own]
+            problems += [p for p in check_finding(f) if in_briefing(p, audience, findings, charts)]
     for spec in library.charts:
         if spec.key in charts:
             problems += check_chart(spec, library.findings)
@@ -24,3 +22,14 @@ def check_briefing(library: Library, audience: str, findings: Collection[str],
         if a.key == audience:
             problems += check_template(a, library)
     return problems
+
+
+def in_briefing(problem: Problem, audience: str, findings: Collection[str], charts: Collection[str]) -> bool:
+    """Whether `problem` shows in `audience`'s briefing. A finding's wordings for other audiences
+    are not printed in it, so their problems belong to those audiences' exports."""
+    if problem.kind == "finding":
+        return problem.subject in findings and (
+            not problem.field.startswith("wordings.") or problem.field == f"wordings.{audience}")
+    if problem.kind == "chart":
+        return problem.subject in charts
+    return problem.kind == "template" and problem.subject == audience
