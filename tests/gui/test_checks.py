@@ -203,10 +203,10 @@ def test_show_problems_holds_the_export_back_and_lists_them(
     assert title == "Problems in the Asia briefing"
     assert text == "The checks found 2 problems in the Asia briefing."
     assert details.splitlines() == [
-        f"finding {WORDING_SLUG} · wordings.asia [unbacked-number]: 180 trillion is not a metric of finding "
-        f"“{WORDING_SLUG}”",
-        f"finding {WORDING_SLUG} · wordings.asia [wording-numbers]: the asia wording states 180 trillion; "
-        "the statement does not",
+        (f"finding {WORDING_SLUG} · wordings.asia [unbacked-number]: 180 trillion is not a metric of finding "
+        f"“{WORDING_SLUG}”"),
+        (f"finding {WORDING_SLUG} · wordings.asia [wording-numbers]: the asia wording states 180 trillion; "
+        "the statement does not"),
     ]
     qtbot.waitUntil(lambda: window.current_page() == "checks")
     checks = window.checks
@@ -224,11 +224,11 @@ def test_cancel_writes_nothing_and_export_anyway_writes_the_file(
 
     _alter_asia_wording(window)
     target = tmp_path / "asia.docx"
-    panel, _ = _export_asia(window, qtbot, script, target, "Cancel")
+    _export_asia(window, qtbot, script, target, "Cancel")
     qtbot.waitUntil(lambda: "cancelled" in window.statusBar().currentMessage())
     assert not target.exists() and not script.asked("ask_export_done")
 
-    panel, seen = _export_asia(window, qtbot, script, target, "Export Anyway")
+    _panel, _seen = _export_asia(window, qtbot, script, target, "Export Anyway")
     qtbot.waitUntil(lambda: bool(script.asked("ask_export_done")), timeout=60_000)
     summary = script.asked("ask_export_done")[0][2]
     assert "Exported with 2 unresolved problems from the checks" in summary
