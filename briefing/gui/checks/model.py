@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon, QPalette
 
 from briefing.checks import Library, Problem, check_briefing, in_briefing, run_checks
 from briefing.gui.icons import icon
@@ -103,6 +103,16 @@ def warning_color() -> QColor:
     return QColor("#e3b341") if is_dark() else QColor("#b26a00")
 
 
+def severity_icon(severity: str) -> QIcon:
+    """Red or amber, and the highlighted text colour on a selected row, where amber would vanish."""
+    name, color = ("error", error_color()) if severity == "error" else ("warning", warning_color())
+    out = QIcon()
+    for mode, tint in ((QIcon.Mode.Normal, color), (QIcon.Mode.Selected, QPalette().highlightedText().color())):
+        for size in (16, 20, 32):
+            out.addPixmap(icon(name, tint).pixmap(size, size), mode)
+    return out
+
+
 def field_label(name: str, audiences: Mapping[str, str] | None = None) -> str:
     """A problem's field as a reader names it: "wordings.asia" -> "Asia wording",
     "sections.2.callout.text" -> "Section 3 · callout text"."""
@@ -176,7 +186,7 @@ class ProblemsModel(QAbstractTableModel):
                 return ("The data contradicts the text" if p.severity == "error"
                         else "The text states a number the data does not hold")
         if role == Qt.ItemDataRole.DecorationRole and col == SEVERITY:
-            return icon("error", error_color()) if p.severity == "error" else icon("warning", warning_color())
+            return severity_icon(p.severity)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return (f"{p.severity}: {self.where(p)}, {field_label(p.field, self._audiences)}: {p.message}"
                     if col == SEVERITY else None)

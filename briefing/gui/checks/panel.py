@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from briefing.checks import Problem
 from briefing.gui.checks.model import (
     COLUMNS,
+    FIELD,
     MESSAGE,
     PROBLEM_ROLE,
     CheckRun,
@@ -261,7 +262,9 @@ class ChecksPanel(QWidget):
         if p is None:
             self.detail.setText("")
             return
-        self.detail.setText(f"<b>{self.model.where(p)}</b> · {p.field} [{p.rule}]<br>{_escape(p.message)}")
+        field = self.model.index(current.row(), FIELD).data()
+        self.detail.setText(f"<b>{_escape(self.model.where(p))}</b> · {_escape(field)} · <i>{p.rule}</i>"
+                            f"<br>{_escape(p.message)}")
 
     def _activated(self, index: QModelIndex) -> None:
         p = index.data(PROBLEM_ROLE) if index.isValid() else None
