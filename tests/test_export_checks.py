@@ -101,3 +101,26 @@ def test_quiet_leaves_the_warnings_out(db: Path, capsys: pytest.CaptureFixture[s
     captured = capsys.readouterr()
     assert captured.out.strip() == str(tmp_path / "asia.md")
     assert "problem" not in captured.err
+
+
+def test_each_briefing_gets_the_library_s_problems_it_shows(db: Path) -> None:
+    """check_briefings (run once per finding and chart) equals the whole library's problems filtered
+    to what each audience's briefing shows; a wording for one audience is nobody else's problem."""
+    from briefing.checks import Library, in_briefing, run_checks
+    from briefing.checks.audience import check_briefings
+    from briefing.compose.scope import briefing_contents
+    from briefing.services import open_service
+
+    _introduce_problems(db)
+    svc = open_service(db)
+    try:
+        library = Library(svc.list_findings(), svc.list_charts(), svc.list_audiences())
+    finally:
+        svc.close()
+    scopes = {a.key: briefing_contents(a, library.findings) for a in library.audiences}
+    everything = run_checks(library)
+    assert len(everything) == 3
+    found = check_briefings(library, scopes)
+    for key, (slugs, charts) in scopes.items():
+        assert found[key] == [p for p in everything if in_briefing(p, key, slugs, charts)], key
+    assert {key: len(found[key]) for key in scopes} == {"full": 1, "asia": 2, "west": 0, "investors": 1}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from briefing.checks.engine import Library, Problem, check_chart, check_finding, check_template
 
@@ -11,17 +11,28 @@ def check_briefing(library: Library, audience: str, findings: Collection[str],
                    charts: Collection[str]) -> list[Problem]:
     """Problems a reader of `audience`'s briefing would meet: those of the findings (by slug) and
     charts (by key) it shows, and of its template. Runs only those checks (export calls it)."""
+    return check_briefings(library, {audience: (findings, charts)})[audience]
+
+
+def check_briefings(library: Library,
+                    briefings: Mapping[str, tuple[Collection[str], Collection[str]]]) -> dict[str, list[Problem]]:
+    """check_briefing for several audiences (audience key -> (finding slugs, chart keys)); a finding
+    or chart shared by several briefings is checked once."""
+    briefings = {key: (frozenset(found), frozenset(shown)) for key, (found, shown) in briefings.items()}
+    slugs = {slug for found, _ in briefings.values() for slug in found}
+    keys = {key for _, shown in briefings.values() for key in shown}
     problems: list[Problem] = []
     for f in library.findings:
-        if f.slug in findings:
-            problems += [p for p in check_finding(f) if in_briefing(p, audience, findings, charts)]
+        if f.slug in slugs:
+            problems += check_finding(f)
     for spec in library.charts:
-        if spec.key in charts:
+        if spec.key in keys:
             problems += check_chart(spec, library.findings)
     for a in library.audiences:
-        if a.key == audience:
+        if a.key in briefings:
             problems += check_template(a, library)
-    return problems
+    return {key: [p for p in problems if in_briefing(p, key, found, shown)]
+            for key, (found, shown) in briefings.items()}
 
 
 def in_briefing(problem: Problem, audience: str, findings: Collection[str], charts: Collection[str]) -> bool:

@@ -117,19 +117,15 @@ def cmd_export(args: argparse.Namespace, service: ExportService) -> int:
 def _check_briefings(service: ExportService, audiences: list[str]) -> dict[str, list[Any]]:
     """The evidence checks that concern each audience's briefing (its findings, charts and
     template), by audience key; audiences whose briefing checks clean are left out."""
-    from briefing.checks import Library, check_briefing
+    from briefing.checks import Library
+    from briefing.checks.audience import check_briefings
     from briefing.compose.scope import briefing_contents
 
     findings = service.list_findings()
     by_key = {a.key: a for a in service.list_audiences()}
     library = Library(findings=findings, charts=service.list_charts(), audiences=list(by_key.values()))
-    out: dict[str, list[Any]] = {}
-    for key in audiences:
-        slugs, charts = briefing_contents(by_key[key], findings)
-        problems = check_briefing(library, key, set(slugs), set(charts))
-        if problems:
-            out[key] = problems
-    return out
+    found = check_briefings(library, {key: briefing_contents(by_key[key], findings) for key in audiences})
+    return {key: problems for key, problems in found.items() if problems}
 
 
 def _count(problems: dict[str, list[Any]]) -> str:
