@@ -74,7 +74,7 @@ def test_a_source_is_edited_and_its_link_opens(window, qtbot, service, script) -
     qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: service.get_source(source.id).url == "https://example.org/report")
     panel.open_link.click()
-    assert script.asked("open_url")[-1] == ("https://example.org/report",)
+    assert script.opened[-1] == "https://example.org/report"
 
 
 def test_selected_charts_export_as_a_powerpoint_deck(window, qtbot, script, tmp_path) -> None:  # type: ignore[no-untyped-def]
