@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialogButtonBox,
     QFileDialog,
+    QLineEdit,
     QMessageBox,
     QProgressDialog,
 )
@@ -92,7 +93,8 @@ class DialogScript:
             dialog.reject()
             return
         if saving:
-            dialog.selectFile(answer)
+            # Type the path into the file name box, as a user would, then press Save.
+            dialog.findChild(QLineEdit, "fileNameEdit").setText(answer)
         else:
             dialog.setDirectory(answer)
         dialog.accept()
