@@ -128,6 +128,32 @@ def test_sources_crud_and_protection(service) -> None:  # type: ignore[no-untype
         service.get_source(s.id)
 
 
+def test_a_deleted_source_is_restored_under_its_own_id(service) -> None:  # type: ignore[no-untyped-def]
+    first = service.create_source(SourceDraft(publisher="Undo Org", title="First", published="2026-02"))
+    second = service.create_source(SourceDraft(publisher="Undo Org", title="Second"))
+    assert second.id > first.id
+    deleted = service.delete_source(first.id)
+    later = service.create_source(SourceDraft(publisher="Undo Org", title="Later"))
+    restored = service.restore_source(deleted)
+    assert restored == first  # same id, key and fields, although newer sources exist
+    assert later.id != first.id
+    # A key taken meanwhile is refused with the field named, and nothing is written.
+    service.delete_source(first.id)
+    service.create_source(SourceDraft(publisher="Someone", title="Else", key=first.key))
+    with pytest.raises(ValidationError) as info:
+        service.restore_source(first)
+    assert info.value.errors[0].field == "key"
+
+
+def test_a_restored_finding_brings_back_its_deleted_source_under_the_same_id(service) -> None:  # type: ignore[no-untyped-def]
+    src = service.create_source(SourceDraft(publisher="Gone Org", title="Gone"))
+    f = service.create_finding(_draft(title="Cites a source", source_ids=(src.id,)))
+    snapshot = service.delete_finding(f.id)
+    service.delete_source(src.id)
+    restored = service.restore_finding(snapshot)
+    assert restored.id == f.id and restored.sources == (src,)
+
+
 def test_user_audiences(service) -> None:  # type: ignore[no-untyped-def]
     keys = [a.key for a in service.list_audiences()]
     assert keys[:4] == ["full", "asia", "west", "investors"]

@@ -232,8 +232,8 @@ class MainWindow(QMainWindow):
             "export_charts": self._export_charts,
             "preferences": self._preferences,
             "quit": self.close,
-            "undo": self.undo_stack.undo,
-            "redo": self.undo_stack.redo,
+            "undo": lambda: self._step(self.undo_stack.undo),
+            "redo": lambda: self._step(self.undo_stack.redo),
             "find": self._find,
             "delete": lambda: self._on_current("delete_selected"),
             "go_findings": lambda: self.go("findings"),
@@ -263,6 +263,14 @@ class MainWindow(QMainWindow):
             self.actions_by_key[key].setEnabled(enabled)
         self.actions_by_key["undo"].setEnabled(self.undo_stack.canUndo())
         self.actions_by_key["redo"].setEnabled(self.undo_stack.canRedo())
+
+    def _step(self, move: Callable[[], None]) -> None:
+        """Undo or redo one step, once the previous one has reached the database: a step that
+        fails puts the stack back, so the next one must not already be on its way."""
+        if self.ctx is not None and self.ctx.history.replaying:
+            self.statusBar().showMessage("Still applying the previous step…", 3_000)
+            return
+        move()
 
     def _undo_text(self, key: str, verb: str, text: str) -> None:
         action = self.actions_by_key[key]

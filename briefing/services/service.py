@@ -298,9 +298,7 @@ class BriefingService:
         known_sources = {src.id for src in self.list_sources()}
         missing = [src for src in finding.sources if src.id not in known_sources]
         for src in missing:
-            self.create_source(
-                SourceDraft(src.publisher, src.title, src.url, src.published, src.accessed, src.notes, src.key)
-            )
+            self.restore_source(src)
         by_key = {src.key: src.id for src in self.list_sources()}
         draft = finding.to_draft()
         draft = FindingDraft(
@@ -413,6 +411,20 @@ class BriefingService:
                 raise ValidationError(FieldError("key", f"“{clean.key}” is already used by another source"))
             for name, value in clean.__dict__.items():
                 setattr(row, name, value)
+            s.flush()
+            return source_record(row)
+
+    def restore_source(self, source: Source) -> Source:
+        """Re-creates a deleted source under its own id (an undo: older steps still name that id).
+        Refused when another source took its key meanwhile; a new id only if its id is taken."""
+        clean = clean_source(source.to_draft())
+        with self.db.writing() as s:
+            if s.scalar(select(SourceRow.id).where(SourceRow.key == clean.key)) is not None:
+                raise ValidationError(FieldError("key", f"“{clean.key}” is already used by another source"))
+            row = SourceRow(**clean.__dict__)
+            if s.get(SourceRow, source.id) is None:
+                row.id = source.id
+            s.add(row)
             s.flush()
             return source_record(row)
 
