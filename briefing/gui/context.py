@@ -37,6 +37,8 @@ class DataEvents(QObject):
     """An audience's template (selection or order) changed; carries its key."""
     sig_chart_saved = Signal(object)
     """A chart spec was saved; carries the ChartSpec."""
+    sig_database_changed = Signal()
+    """Someone committed to the database (maybe another process): screens re-read what they show."""
     sig_message = Signal(str)
     """A one-line note for the status bar: what just happened."""
     sig_error = Signal(str, object)

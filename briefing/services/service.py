@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
@@ -58,6 +58,11 @@ class BriefingService:
     def database_url(self) -> str:
         """The database as a URL another process can open (exports run in a child process)."""
         return self.db.url.render_as_string(hide_password=False)
+
+    def change_counter(self) -> int | None:
+        """Moves whenever anyone commits to the database (another process, another window, this
+        one); None when this database cannot tell cheaply. Front ends poll it to stay current."""
+        return self.db.change_counter()
 
     # ---- Report
     def report(self) -> dict[str, Any]:
@@ -251,9 +256,15 @@ class BriefingService:
         return row
 
     # ---- Findings: edits
-    def create_finding(self, draft: FindingDraft, *, position: int | None = None) -> Finding:
+    def create_finding(
+        self, draft: FindingDraft, *, position: int | None = None, fresh_slug: bool = False
+    ) -> Finding:
+        """A new finding. `fresh_slug`: a taken slug gets a free "-2", "-3"… (a copy of a finding)
+        instead of being refused."""
         with self.db.writing() as s:
             clean = self._clean(s, draft)
+            if fresh_slug:
+                clean = replace(clean, slug=self._free_slug(s, clean.slug))
             if s.scalar(select(FindingRow.id).where(FindingRow.slug == clean.slug)) is not None:
                 raise ValidationError(FieldError("slug", f"“{clean.slug}” is already used by another finding"))
             if position is None:
@@ -264,6 +275,16 @@ class BriefingService:
             s.flush()
             fid = row.id
         return self.get_finding(fid)
+
+    @staticmethod
+    def _free_slug(s: Session, slug: str) -> str:
+        taken = set(s.scalars(select(FindingRow.slug).where(FindingRow.slug.like(f"{slug[:56]}%"))))
+        if slug not in taken:
+            return slug
+        n = 2
+        while f"{slug[:56].rstrip('-')}-{n}" in taken:
+            n += 1
+        return f"{slug[:56].rstrip('-')}-{n}"
 
     def update_finding(self, finding_id: int, draft: FindingDraft, expected_version: int) -> Finding:
         with self.db.writing() as s:
