@@ -157,7 +157,10 @@ class ConflictDialog(QDialog):
         self.table.setObjectName("conflictTable")
         self.table.setHorizontalHeaderLabels(["Field", "Yours (unsaved)", theirs_label])
         self.table.verticalHeader().hide()
+        # Rows follow their wrapped text as the columns resize (a long statement beside a short one).
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setWordWrap(True)
         self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
@@ -173,12 +176,12 @@ class ConflictDialog(QDialog):
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
                 if pair.differs:
                     item.setBackground(QBrush(highlight))
                     item.setFont(bold)
                     item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, "differs")
                 self.table.setItem(row, col, item)
-        self.table.resizeRowsToContents()
         self.table.setAccessibleName("Your version and theirs, field by field")
 
         buttons = QDialogButtonBox(self)

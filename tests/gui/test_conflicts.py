@@ -104,7 +104,12 @@ def test_take_theirs_shows_theirs_and_keeps_my_edits_one_click_away(
     row = window.findings.browser.model.row_of(finding.id)
     assert window.findings.browser.model.finding(row).title == "Their title"
 
-    editor.restore_set_aside()
+    # The set-aside edits belong to this finding: another one shows no bar, coming back does.
+    _open(window, qtbot, row=5)
+    assert editor.notice() == ""
+    _open(window, qtbot)
+    assert "set aside" in editor.notice()
+    editor._notice_button.click()  # "Restore My Edits"
     assert editor._title.text() == "My title" and editor._tags.text().endswith("mine")
     assert editor.is_dirty() and editor.notice() == ""
     editor.save()  # over their version now: no conflict

@@ -74,7 +74,8 @@ class FindingEditor(QWidget):
         self._loading = False
         self._audiences: list[Audience] = []
         self._wording_edits: dict[str, QPlainTextEdit] = {}
-        self._set_aside: FindingDraft | None = None
+        # Edits set aside by "Take theirs", by finding id: the bar offers them back on that finding.
+        self._set_aside: dict[int, FindingDraft] = {}
         self._stale = False
         self._build()
         self._build_notice()
@@ -157,7 +158,10 @@ class FindingEditor(QWidget):
         self._loading = False
         self._baseline = self.draft()
         self._stale = False
-        if self._set_aside is None:
+        if finding is not None and finding.id in self._set_aside:
+            self._show_notice("Showing their version. Your edits were set aside.", "&Restore My Edits",
+                              self.restore_set_aside)
+        else:
             self._notice.hide()
         self._set_dirty(False)
         self.sig_loaded.emit(finding)
@@ -290,10 +294,9 @@ class FindingEditor(QWidget):
 
     def restore_set_aside(self) -> None:
         """Put back the edits set aside by "Take theirs": the form is dirty again, over theirs."""
-        draft = self._set_aside
+        draft = self._set_aside.pop(self._finding.id, None) if self._finding is not None else None
         if draft is None:
             return
-        self._set_aside = None
         self._notice.hide()
         self._fill(draft)
         self.ctx.events.sig_message.emit("Your edits are back in the form; save to keep them")
@@ -652,11 +655,9 @@ class FindingEditor(QWidget):
         if choice is dialogs.Resolution.KEEP_MINE:
             self._keep_mine(mine, theirs)
         elif choice is dialogs.Resolution.TAKE_THEIRS:
-            self._set_aside = mine
-            self.load(theirs)
+            self._set_aside[theirs.id] = mine
+            self.load(theirs)  # shows the bar offering them back
             self.ctx.events.sig_finding_saved.emit(theirs)
-            self._show_notice("Showing their version. Your edits were set aside.", "&Restore My Edits",
-                              self.restore_set_aside)
             self.ctx.events.sig_message.emit(f"Took their version {theirs.version}; your edits are set aside")
         elif choice is dialogs.Resolution.SAVE_COPY:
             self._save_copy(mine, theirs)
