@@ -189,3 +189,51 @@ def test_an_undo_over_a_change_made_elsewhere_is_refused_and_the_stack_stays(
     # The stack did not move: the same step is still the one to undo, and nothing waits to redo.
     assert window.undo_stack.index() == index and not window.undo_stack.canRedo()
     assert window.actions_by_key["undo"].text() == "&Undo Edit “Mine again”"
+
+
+def test_a_redo_over_a_change_made_elsewhere_is_refused_and_the_stack_stays(
+    window, qtbot, service, seeded_db, script
+) -> None:  # type: ignore[no-untyped-def]
+    from briefing.domain.model import SourceDraft
+    from briefing.services import open_service
+
+    source = _new_source(window, qtbot, service, "redo-institute")
+    window.sources.fields["title"].setText("Retitled here")
+    window.sources.save()
+    qtbot.waitUntil(lambda: service.get_source(source.id).title == "Retitled here")
+    _idle(window, qtbot)
+    _step(window, qtbot, "undo")
+    assert service.get_source(source.id) == source
+    other = open_service(seeded_db)
+    try:
+        other.update_source(source.id, SourceDraft(publisher="Undo Institute", title="Theirs",
+                                                   key="redo-institute"))
+    finally:
+        other.close()
+
+    script.errors_expected = True
+    index = window.undo_stack.index()
+    window.actions_by_key["redo"].trigger()
+    qtbot.waitUntil(lambda: bool(script.asked("show_error")))
+    _idle(window, qtbot)
+    (_p, title, summary, _d), = script.asked("show_error")
+    assert title.startswith("Could not redo") and "changed elsewhere since this step" in summary
+    assert service.get_source(source.id).title == "Theirs"
+    assert window.undo_stack.index() == index and window.undo_stack.canRedo()
+
+
+def test_undo_waits_for_the_step_on_its_way(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+    finding = _open(window, qtbot, 2)
+    original = service.get_finding(finding.id)
+    editor = window.findings.editor
+    for title in ("First edit", "Second edit"):
+        editor._title.setText(title)
+        _save(window, qtbot)
+    window.actions_by_key["undo"].trigger()
+    window.actions_by_key["undo"].trigger()  # pressed again before the first reached the database
+    assert "Still applying" in window.statusBar().currentMessage()
+    _idle(window, qtbot)
+    assert service.get_finding(finding.id).title == "First edit"
+    assert window.undo_stack.index() == 1
+    _step(window, qtbot, "undo")
+    assert service.get_finding(finding.id).title == original.title
