@@ -212,3 +212,21 @@ def test_f5_reloads_the_open_record(window, qtbot, service, seeded_db) -> None: 
     qtbot.waitUntil(lambda: editor._title.text() == "Seen after F5" and not editor.is_dirty())
     row = window.findings.browser.model.row_of(finding.id)
     qtbot.waitUntil(lambda: window.findings.browser.model.finding(row).title == "Seen after F5")
+
+
+def test_a_dirty_form_whose_finding_was_deleted_elsewhere_can_save_it_as_new(
+    window, qtbot, service, seeded_db
+) -> None:  # type: ignore[no-untyped-def]
+    finding = _open(window, qtbot)
+    editor = window.findings.editor
+    _type_mine(editor)
+    _cli(seeded_db, "findings", "delete", str(finding.id), "--yes")
+    qtbot.waitUntil(lambda: editor.notice().startswith("This finding was deleted elsewhere"), timeout=2_000)
+    assert editor._title.text() == "My title" and editor.is_dirty()
+    qtbot.waitUntil(lambda: window.findings.browser.model.row_of(finding.id) < 0)
+    editor._notice_button.click()  # "Save as New"
+    qtbot.waitUntil(lambda: not editor.is_dirty() and editor.finding() is not None
+                    and editor.finding().id != finding.id)
+    _idle(window, qtbot)
+    saved = service.get_finding(finding.slug)  # the slug was free again
+    assert saved.title == "My title" and "mine" in saved.tags

@@ -737,20 +737,6 @@ class FindingEditor(QWidget):
             edit.setPlainText(draft.wordings.get(key, ""))
         self._changed()
 
-    def _reload(self, finding_id: int) -> None:
-        service = self.ctx.service
-        self.ctx.ops.run(
-            lambda _t: service.get_finding(finding_id),
-            label="Reload finding",
-            success=self._reloaded,
-            failure=self.ctx.events.fail("Could not reload the finding"),
-        )
-
-    def _reloaded(self, finding: Finding) -> None:
-        self.load(finding)
-        self.ctx.events.sig_finding_saved.emit(finding)
-        self.ctx.events.sig_message.emit(f"Reloaded “{finding.title}” (version {finding.version})")
-
     def _finding_saved_elsewhere(self, finding: Finding) -> None:
         # An undo, a redo or a quick fix in the table changed the record behind a clean form.
         current = self._finding
