@@ -6,8 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import Qt
 
 from briefing.gui.checks.model import field_label
 
@@ -77,6 +76,22 @@ def test_a_problem_saved_through_the_service_shows_up_and_opens_its_finding(
     qtbot.waitUntil(lambda: window.findings.editor.finding() is not None
                     and window.findings.editor.finding().slug == WORDING_SLUG)
     assert window.findings.browser.current().slug == WORDING_SLUG
+
+
+def test_an_edit_from_another_process_shows_up(window, qtbot, seeded_db) -> None:  # type: ignore[no-untyped-def]
+    """No event from this window: the database watcher notices the commit and the screen re-runs."""
+    from briefing.services import open_service
+
+    panel = _checks(window, qtbot)
+    other = open_service(seeded_db)
+    try:
+        chart = other.get_chart(FULL_ONLY_CHART)
+        other.save_chart(replace(chart, title="Four Chinese model milestones in six weeks"))
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1 and not panel.is_running(), timeout=20_000)
+    assert panel.problems()[0].subject == FULL_ONLY_CHART
+    assert _nav_text(window) == "Checks (1)"
 
 
 def test_a_finding_hidden_by_the_search_is_still_opened(window, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -161,21 +176,7 @@ def test_fields_are_named_as_a_reader_names_them(name: str, label: str) -> None:
     assert field_label(name, {"asia": "Asia"}) == label
 
 
-# ---- Checks on export
-
-
-def _answer_problems_box(button: str, seen: list[tuple[str, str, str]]) -> None:
-    """Click `button` in the real "Problems in …" box once it is the active modal window."""
-
-    def poll() -> None:
-        box: QWidget | None = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox) and box.windowTitle().startswith("Problems in"):
-            seen.append((box.windowTitle(), box.text(), box.detailedText()))
-            next(b for b in box.buttons() if b.text() == button).click()
-            return
-        QTimer.singleShot(50, poll)
-
-    QTimer.singleShot(50, poll)
+# ---- Checks on export (the real box, answered by the conftest's script from a timer)
 
 
 def _export_asia(window, qtbot, script, target: Path, button: str):  # type: ignore[no-untyped-def]
@@ -185,11 +186,11 @@ def _export_asia(window, qtbot, script, target: Path, button: str):  # type: ign
     panel.set_audience("asia")
     qtbot.waitUntil(lambda: panel.audience().key == "asia")
     script.save_path = str(target)
-    seen: list[tuple[str, str, str]] = []
-    _answer_problems_box(button, seen)
+    script.export_problems = button
+    asked = len(script.asked("ask_export_with_problems"))
     window.actions_by_key["export_word"].trigger()
-    qtbot.waitUntil(lambda: bool(seen), timeout=30_000)
-    return panel, seen
+    qtbot.waitUntil(lambda: len(script.asked("ask_export_with_problems")) > asked, timeout=30_000)
+    return panel, script.asked("ask_export_with_problems")[-1]
 
 
 def test_show_problems_holds_the_export_back_and_lists_them(
@@ -198,15 +199,14 @@ def test_show_problems_holds_the_export_back_and_lists_them(
     _alter_asia_wording(window)
     _restore_six_weeks(window)  # not in the Asia briefing: not asked about
     target = tmp_path / "asia.docx"
-    panel, seen = _export_asia(window, qtbot, script, target, "Show Problems")
-    title, text, details = seen[0]
+    panel, (title, text, details) = _export_asia(window, qtbot, script, target, "Show Problems")
     assert title == "Problems in the Asia briefing"
     assert text == "The checks found 2 problems in the Asia briefing."
     assert details.splitlines() == [
         (f"finding {WORDING_SLUG} · wordings.asia [unbacked-number]: 180 trillion is not a metric of finding "
-        f"“{WORDING_SLUG}”"),
+         f"“{WORDING_SLUG}”"),
         (f"finding {WORDING_SLUG} · wordings.asia [wording-numbers]: the asia wording states 180 trillion; "
-        "the statement does not"),
+         "the statement does not"),
     ]
     qtbot.waitUntil(lambda: window.current_page() == "checks")
     checks = window.checks
@@ -228,9 +228,9 @@ def test_cancel_writes_nothing_and_export_anyway_writes_the_file(
     qtbot.waitUntil(lambda: "cancelled" in window.statusBar().currentMessage())
     assert not target.exists() and not script.asked("ask_export_done")
 
-    _panel, _seen = _export_asia(window, qtbot, script, target, "Export Anyway")
+    _export_asia(window, qtbot, script, target, "Export Anyway")
     qtbot.waitUntil(lambda: bool(script.asked("ask_export_done")), timeout=60_000)
-    summary = script.asked("ask_export_done")[0][2]
+    summary = script.asked("ask_export_done")[0][1]
     assert "Exported with 2 unresolved problems from the checks" in summary
     text = "\n".join(p.text for p in Document(str(target)).paragraphs)
     assert "180 trillion" in text
@@ -246,5 +246,6 @@ def test_a_clean_briefing_exports_without_asking(window, qtbot, script, tmp_path
     script.save_path = str(tmp_path / "asia.docx")
     window.actions_by_key["export_word"].trigger()
     qtbot.waitUntil(lambda: bool(script.asked("ask_export_done")), timeout=60_000)
-    assert "unresolved" not in script.asked("ask_export_done")[0][2]
+    assert not script.asked("ask_export_with_problems")
+    assert "unresolved" not in script.asked("ask_export_done")[0][1]
     assert (tmp_path / "asia.docx").exists()

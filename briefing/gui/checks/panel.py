@@ -61,6 +61,7 @@ class ChecksPanel(QWidget):
         ctx.events.sig_finding_deleted.connect(lambda _i: self._rerun.start())
         ctx.events.sig_chart_saved.connect(lambda _s: self._rerun.start())
         ctx.events.sig_audience_changed.connect(lambda _k: self._rerun.start())
+        ctx.events.sig_database_changed.connect(self._rerun.start)  # another process wrote
 
     # ---- Public API
     def start(self) -> None:
