@@ -18,11 +18,11 @@ def _verdict(ok: bool | None) -> str:
     return "—" if ok is None else ("met" if ok else "**missed**")
 
 
-def lead(results: dict[str, Any], ran: list[str]) -> list[str]:
+def lead(results: dict[str, Any], run_at: dict[str, str]) -> list[str]:
     """What a user waits for a PDF: without the server, with it, in the app, and LibreOffice beside them."""
     export, peer = results.get("export") or {}, results.get("peer") or {}
     in_app = _get(results, "reexport", "in_app_warm_s") or {}
-    same = {"export", "peer", "reexport"} <= set(ran)
+    same = len({run_at.get(name) for name in ("export", "peer", "reexport")} - {None}) == 1
     lines = ["## What you get", "",
              "A PDF briefing, charts already drawn once (warm chart cache), wall-clock time of the whole command. "
              + ("All columns come from the same run." if same else
@@ -155,7 +155,7 @@ def write_markdown(doc: dict[str, Any], path: Path) -> None:
         "the notes at the end come from docs/performance-notes.md. This machine is a shared VM: repeated "
         "runs of the same export vary by up to ±30 %.",
         "",
-        *lead(res, doc.get("ran", [])),
+        *lead(res, doc.get("run_at", {})),
         "## Targets",
         "",
         "| target | measured | |",

@@ -483,7 +483,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[bench] {name} done in {time.perf_counter() - started:.1f}s: "
               f"{json.dumps(ctx.results[name])[:400]}", file=sys.stderr, flush=True)
     merged = {**previous.get("results", {}), **ctx.results}
-    doc = {"machine": _machine(), "quick": args.quick, "reps": ctx.reps, "ran": list(ctx.results),
+    run_at = {**previous.get("run_at", {}), **{name: time.strftime("%Y-%m-%d %H:%M") for name in ctx.results}}
+    doc = {"machine": _machine(), "quick": args.quick, "reps": ctx.reps, "ran": list(ctx.results), "run_at": run_at,
            "results": merged}
     if not args.no_write:
         (ROOT / "docs" / "performance.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
