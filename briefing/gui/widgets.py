@@ -6,6 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+# What a date field accepts (see briefing.domain.validate.parse_date), shown as its placeholder.
+DATE_HINT = "2026-03-05, 2026-03, March 2026 or 2026"
+
 
 def is_dark(widget: QWidget | None = None) -> bool:
     palette = widget.palette() if widget is not None else QPalette()

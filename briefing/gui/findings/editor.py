@@ -35,7 +35,7 @@ from briefing.gui.findings.metrics import MetricRow, MetricsModel, ScaleDelegate
 from briefing.gui.findings.sources_picker import SourcesPicker
 from briefing.gui.icons import icon
 from briefing.gui.undo import CreateFindingCommand, EditFindingCommand
-from briefing.gui.widgets import ErrorLabel, Heading, MutedLabel, with_error
+from briefing.gui.widgets import DATE_HINT, ErrorLabel, Heading, MutedLabel, with_error
 from briefing.gui.workers import Failure
 
 # Which error label shows a service error, by the first part of its dotted field path.
@@ -302,7 +302,7 @@ class FindingEditor(QWidget):
         self._tags = QLineEdit(self)
         self._tags.setPlaceholderText("tokens, usage, china")
         self._as_of = QLineEdit(self)
-        self._as_of.setPlaceholderText("YYYY-MM-DD, YYYY-MM or YYYY")
+        self._as_of.setPlaceholderText(DATE_HINT)
         self._as_of.setMaximumWidth(200)
         self._sources = SourcesPicker(self)
 

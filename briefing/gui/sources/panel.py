@@ -36,7 +36,7 @@ from briefing.gui import dialogs
 from briefing.gui.context import AppContext
 from briefing.gui.icons import icon
 from briefing.gui.undo import CreateSourceCommand, DeleteSourceCommand, EditSourceCommand
-from briefing.gui.widgets import ErrorLabel, Heading, MutedLabel, with_error
+from briefing.gui.widgets import DATE_HINT, ErrorLabel, Heading, MutedLabel, with_error
 from briefing.gui.workers import Failure
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -170,8 +170,8 @@ class SourcesPanel(QWidget):
         hints = {
             "key": "made from publisher and title when empty",
             "url": "https://…",
-            "published": "YYYY-MM-DD",
-            "accessed": "YYYY-MM-DD",
+            "published": DATE_HINT,
+            "accessed": DATE_HINT,
         }
         for name, label in labels.items():
             edit = QLineEdit(self)
