@@ -117,3 +117,25 @@ def with_error(field: QWidget, error: ErrorLabel) -> QWidget:
     layout.addWidget(field)
     layout.addWidget(error)
     return box
+
+
+def plain(label: str) -> str:
+    """A label's text as read aloud: without the mnemonic's "&" (a doubled "&&" is a literal "&")."""
+    return label.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def named(widget: QWidget, name: str, description: str = "") -> QWidget:
+    """Gives `widget` the name (and description) a screen reader announces; returns it."""
+    widget.setAccessibleName(name)
+    if description:
+        widget.setAccessibleDescription(description)
+    return widget
+
+
+def buddy_label(text: str, field: QWidget, parent: QWidget | None = None) -> QLabel:
+    """A label whose mnemonic (Alt+letter) focuses `field` itself, never a wrapper around it, and
+    whose text is `field`'s accessible name, so a screen reader says what the eye reads."""
+    label = QLabel(text, parent or field.parentWidget())
+    label.setBuddy(field)
+    named(field, plain(text))
+    return label
