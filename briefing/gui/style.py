@@ -25,7 +25,7 @@ def outline_color(palette: QPalette) -> QColor:
 class BriefingStyle(QProxyStyle):
     """Draws every check box (in forms, lists and trees) as the base style does, then outlines its box."""
 
-    def drawPrimitive(  # noqa: N802 - Qt override
+    def drawPrimitive(  # Qt override
         self,
         element: QStyle.PrimitiveElement,
         option: QStyleOption,

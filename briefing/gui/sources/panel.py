@@ -36,7 +36,15 @@ from briefing.gui import dialogs
 from briefing.gui.context import AppContext
 from briefing.gui.icons import icon
 from briefing.gui.undo import CreateSourceCommand, DeleteSourceCommand, EditSourceCommand
-from briefing.gui.widgets import DATE_HINT, ErrorLabel, Heading, MutedLabel, buddy_label, named, with_error
+from briefing.gui.widgets import (
+    DATE_HINT,
+    ErrorLabel,
+    Heading,
+    MutedLabel,
+    buddy_label,
+    named,
+    with_error,
+)
 from briefing.gui.workers import Failure
 
 ModelIndex = QModelIndex | QPersistentModelIndex
