@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -33,8 +36,11 @@ from briefing.gui.findings.model import (
     COLUMNS,
     FINDING_ROLE,
     KEY_NUMBER,
+    KIND,
     SORT_ROLE,
+    SOURCES,
     TITLE,
+    UPDATED,
     FindingsModel,
 )
 from briefing.gui.icons import icon
@@ -42,6 +48,29 @@ from briefing.gui.widgets import Heading, MutedLabel, named
 from briefing.gui.workers import Failure
 
 SEARCH_DELAY_MS = 150
+
+# Below these table widths (px) a column gives its room to the titles, least useful first; it
+# comes back when the table is widened. At 1280×720 the table is about 620 px wide.
+FOLD_COLUMNS: tuple[tuple[int, int], ...] = ((UPDATED, 1000), (SOURCES, 900), (KIND, 700))
+
+
+class TitleDelegate(QStyledItemDelegate):
+    """Paints a long title with its middle left out ("China’s daily AI … in March 2026"): titles in
+    one section often begin alike, so the end tells them apart, and eliding at the right hid it.
+    The tooltip holds the whole title."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # Qt override
+        super().initStyleOption(option, index)
+        widget = option.widget
+        if not option.text or widget is None or option.rect.width() <= 0:
+            return
+        style = widget.style()
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, widget)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
+        option.text = option.fontMetrics.elidedText(
+            option.text, Qt.TextElideMode.ElideMiddle, max(0, rect.width() - 2 * margin)
+        )
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 class FindingsBrowser(QWidget):
@@ -113,6 +142,8 @@ class FindingsBrowser(QWidget):
         named(self.view, "Findings")
         self.view.setWordWrap(False)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.title_delegate = TitleDelegate(self.view)
+        self.view.setItemDelegateForColumn(TITLE, self.title_delegate)
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 12)
         self.view.setShowGrid(False)
@@ -287,6 +318,8 @@ class FindingsBrowser(QWidget):
 
     # ---- Qt overrides
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            self._fold_columns()
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
             if watched is self.search and event.key() == Qt.Key.Key_Down and plain:
@@ -327,6 +360,12 @@ class FindingsBrowser(QWidget):
     def _failed(self, failure: Failure) -> None:
         self.count.setText(f"Search failed: {failure.summary}")
         self.ctx.events.sig_error.emit("Could not load the findings", failure)
+
+    def _fold_columns(self) -> None:
+        width = self.view.width()
+        header = self.view.horizontalHeader()
+        for column, below in FOLD_COLUMNS:
+            header.setSectionHidden(column, width < below)
 
     def _focus_results(self) -> None:
         if self.proxy.rowCount() == 0:
