@@ -186,6 +186,11 @@ def _apply_dark(app: object) -> None:
         (QPalette.ColorRole.ToolTipText, "#e8eaed"),
     ):
         p.setColor(role, QColor(color))
+    # Greyed-out text for what cannot be used now (Undo with nothing to undo, Save with nothing
+    # changed), as a system dark palette has; without it disabled controls looked enabled.
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6f7378"))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Button, QColor("#242528"))
     QApplication.setPalette(p)
 
 

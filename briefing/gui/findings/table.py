@@ -33,10 +33,12 @@ from PySide6.QtWidgets import (
 from briefing.domain.model import SECTIONS, Audience, ClaimKind, Finding
 from briefing.gui.context import AppContext
 from briefing.gui.findings.model import (
+    AS_OF,
     COLUMNS,
     FINDING_ROLE,
     KEY_NUMBER,
     KIND,
+    SECTION,
     SORT_ROLE,
     SOURCES,
     TITLE,
@@ -51,7 +53,10 @@ SEARCH_DELAY_MS = 150
 
 # Below these table widths (px) a column gives its room to the titles, least useful first; it
 # comes back when the table is widened. At 1280×720 the table is about 620 px wide.
-FOLD_COLUMNS: tuple[tuple[int, int], ...] = ((UPDATED, 1000), (SOURCES, 900), (KIND, 700))
+# The section filter says the section when the column is gone; the key number never folds.
+FOLD_COLUMNS: tuple[tuple[int, int], ...] = (
+    (UPDATED, 1000), (SOURCES, 900), (KIND, 700), (SECTION, 560), (AS_OF, 420)
+)
 
 
 class TitleDelegate(QStyledItemDelegate):
