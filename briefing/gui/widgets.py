@@ -1,10 +1,19 @@
-"""Small shared widgets: inline field errors, section headings, a placeholder for empty panes."""
+"""Small shared widgets: inline field errors, section headings, a placeholder for empty panes, and the
+helpers that make a form reachable by keyboard and screen reader."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFrame,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 # What a date field accepts (see briefing.domain.validate.parse_date), shown as its placeholder.
 DATE_HINT = "2026-03-05, 2026-03, March 2026 or 2026"
@@ -139,3 +148,28 @@ def buddy_label(text: str, field: QWidget, parent: QWidget | None = None) -> QLa
     label.setBuddy(field)
     named(field, plain(text))
     return label
+
+
+class _CtrlTabLeaves(QObject):
+    """Ctrl+Tab (Ctrl+Shift+Tab) moves on from a view as Tab (Shift+Tab) does, the way Qt's text
+    editors let Ctrl+Tab out; a view otherwise swallows it."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            modifiers = event.modifiers() & ~Qt.KeyboardModifier.ControlModifier
+            QApplication.sendEvent(watched, QKeyEvent(QEvent.Type.KeyPress, event.key(), modifiers))
+            return True
+        return super().eventFilter(watched, event)
+
+
+def one_tab_stop(view: QAbstractItemView) -> None:
+    """A table is one Tab stop: Tab and Ctrl+Tab leave it (a table walked cell by cell and never
+    left, ~700 cells); the arrows move inside it."""
+    view.setTabKeyNavigation(False)
+    ctrl_tab = _CtrlTabLeaves(view)
+    view.installEventFilter(ctrl_tab)

@@ -125,15 +125,21 @@ def test_the_sidebar_is_reached_by_tab_and_switches_screens_with_the_arrows(wind
     assert window.current_page() == "sources" and window.stack.currentWidget() is window.sources
 
 
-def test_tab_leaves_the_findings_table_after_one_stop(window, qtbot) -> None:  # type: ignore[no-untyped-def]
-    _activate(window, qtbot)
-    view = window.findings.browser.view
-    view.setFocus()
-    QTest.keyClick(view, Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is not view
-    view.setFocus()
-    QTest.keyClick(view, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
-    assert QApplication.focusWidget() is not view
+@pytest.mark.parametrize("modifier", [Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ControlModifier])
+def test_tab_and_ctrl_tab_leave_every_table_after_one_stop(window, qtbot, modifier) -> None:  # type: ignore[no-untyped-def]
+    tables = {"findings": window.findings.browser.view, "metrics": window.findings.editor._metrics_view}
+    _on_screen(window, qtbot, "sources")
+    tables["sources"] = window.sources.view
+    for screen, view in tables.items():
+        _on_screen(window, qtbot, "sources" if screen == "sources" else "findings")
+        _activate(window, qtbot)
+        view.setFocus()
+        view.setCurrentIndex(view.model().index(0, 0))
+        QTest.keyClick(view, Qt.Key.Key_Tab, modifier)
+        assert QApplication.focusWidget() is not view, f"Tab stays in the {screen} table"
+        view.setFocus()
+        QTest.keyClick(view, Qt.Key.Key_Backtab, modifier | Qt.KeyboardModifier.ShiftModifier)
+        assert QApplication.focusWidget() is not view, f"Shift+Tab stays in the {screen} table"
 
 
 @pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Down])

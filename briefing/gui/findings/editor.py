@@ -41,6 +41,7 @@ from briefing.gui.widgets import (
     MutedLabel,
     buddy_label,
     named,
+    one_tab_stop,
     with_error,
 )
 from briefing.gui.workers import Failure
@@ -327,7 +328,7 @@ class FindingEditor(QWidget):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self._metrics_view.setAlternatingRowColors(True)
-        self._metrics_view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
+        one_tab_stop(self._metrics_view)
         self._metrics_view.verticalHeader().setDefaultSectionSize(
             self._metrics_view.fontMetrics().height() + 10
         )

@@ -46,7 +46,7 @@ from briefing.gui.findings.model import (
     FindingsModel,
 )
 from briefing.gui.icons import icon
-from briefing.gui.widgets import Heading, MutedLabel, named
+from briefing.gui.widgets import Heading, MutedLabel, named, one_tab_stop
 from briefing.gui.workers import Failure
 
 SEARCH_DELAY_MS = 150
@@ -142,8 +142,7 @@ class FindingsBrowser(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.view.setAlternatingRowColors(True)
-        # One Tab stop for the whole table (Tab walked ~700 cells and never left); arrows move in it.
-        self.view.setTabKeyNavigation(False)
+        one_tab_stop(self.view)
         named(self.view, "Findings")
         self.view.setWordWrap(False)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)

@@ -43,6 +43,7 @@ from briefing.gui.widgets import (
     MutedLabel,
     buddy_label,
     named,
+    one_tab_stop,
     with_error,
 )
 from briefing.gui.workers import Failure
@@ -131,7 +132,7 @@ class SourcesPanel(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
-        self.view.setTabKeyNavigation(False)  # one Tab stop; arrows move between sources
+        one_tab_stop(self.view)
         named(self.view, "Sources")
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
