@@ -308,3 +308,21 @@ def test_unticked_check_boxes_are_clearly_visible(fusion, window, qtbot) -> None
     checks["sources picker"] = _indicator_contrast(picker, picker.indexFromItem(unticked))
     faint = {name: round(c, 2) for name, c in checks.items() if c < 3.0}
     assert not faint, f"faint unticked boxes in the {fusion} palette: {faint}"
+
+
+def test_the_preferences_dialog_has_working_mnemonics_and_names(qtbot, settings) -> None:  # type: ignore[no-untyped-def]
+    from briefing.gui.preferences import PreferencesDialog
+
+    dialog = PreferencesDialog(settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    for letter, field, name in ((Qt.Key.Key_A, dialog.author, "Author name"),
+                                (Qt.Key.Key_E, dialog.folder, "Default export folder"),
+                                (Qt.Key.Key_D, dialog.delay, "Preview delay")):
+        assert field.accessibleName() == name
+        QTest.keyClick(QApplication.focusWidget() or dialog, letter, Qt.KeyboardModifier.AltModifier)
+        focus = QApplication.focusWidget()
+        assert focus is field or field.isAncestorOf(focus), name
+    dialog.reject()
