@@ -226,12 +226,16 @@ def test_search_for_a_new_finding_in_any_word_form(service) -> None:  # type: ig
 def test_search_terms_are_prefix_stems_and_never_fts_syntax() -> None:
     from briefing.store import fts
 
-    assert fts.search_terms("deep seek") == [("deep", "seek"), ("deepseek",)]
+    assert fts.search_terms("deep seek") == [("deep",), ("seek", "deepseek")]
+    # "zebrafish" needs no place in the first group: "zebra"* finds it already.
+    assert fts.search_terms("zebra fish price") == [("zebra",), ("fish", "zebrafish"), ("pric", "fishpric")]
     assert fts.search_terms("Prices") == [("pric",)]
     assert [fts.stem(w) for w in ("price", "pricing", "priced", "prices", "pric")] == ["pric"] * 5
     assert [fts.stem(w) for w in ("uses", "class", "thing", "r1", "910C")] == ["use", "class", "thing", "r1", "910c"]
     assert [fts.stem(w) for w in ("shipping", "stopped", "calling")] == ["ship", "stop", "call"]
-    assert fts.match_expression("NEAR( OR *") == '("near"* AND "or"*) OR ("nearor"*)'
+    assert fts.match_expression("NEAR( OR *") == '"near"* AND ("or"* OR "nearor"*)'
+    # One letter matches as a word, never as a prefix (which expands to much of the vocabulary).
+    assert fts.match_expression("China’s a") == '"china"* AND ("s" OR "china"* OR "sa"*) AND ("a" OR "sa"*)'
     assert fts.match_expression(" -- ") is None
     assert len(fts.search_terms(" ".join(f"w{i}" for i in range(40)))) == fts.MAX_WORDS
 

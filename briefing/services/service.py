@@ -183,8 +183,8 @@ class BriefingService:
     def _search_like(self, s: Session, search: str, *, section: str | None, kind: str | None, tag: str | None,
                      limit: int | None) -> list[int]:
         """The same terms as LIKE patterns, for databases without FTS5; report order (no ranking)."""
-        alternatives = fts.search_terms(search)
-        if not alternatives:
+        groups = fts.search_terms(search)
+        if not groups:
             return []
 
         def contains(term: str):  # type: ignore[no-untyped-def]
@@ -194,7 +194,7 @@ class BriefingService:
                        FindingRow.statement.ilike(pattern, escape="\\"), FindingRow.id.in_(tagged))
 
         q = self._filtered(select(FindingRow.id), section=section, kind=kind, tag=tag)
-        q = q.where(or_(*(and_(*(contains(t) for t in stems)) for stems in alternatives)))
+        q = q.where(and_(*(or_(*(contains(t) for t in group)) for group in groups)))
         q = q.order_by(FindingRow.position, FindingRow.id)
         if limit:
             q = q.limit(limit)

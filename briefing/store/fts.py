@@ -52,30 +52,39 @@ def stem(word: str) -> str:
 
 
 def search_terms(query: str) -> list[tuple[str, ...]]:
-    """Alternatives, each a tuple of stems that must all match (as prefixes); any alternative will do.
+    """Groups of stems: every group must match, by any one of its stems (as a prefix).
 
-    The first alternative is every word; then, for each pair of neighbouring words, the same with
-    that pair written as one word, so "deep seek" also looks for "deepseek" and "open router price"
-    for "openrouter". Empty when the query has no words.
+    A word's group holds its stem and the stems of it written together with the word before and
+    the word after, so "deep seek" finds "DeepSeek" and "open router" "OpenRouter":
+    [("deep",), ("seek", "deepseek")] ("deepseek" is left out of the first group: "deep" already
+    finds it as a prefix). One group per word keeps the expression linear in the words: a union of
+    whole spellings (one per neighbouring pair) made FTS5 read each word's hits once per spelling.
+    Empty when the query has no words.
     """
     words = [w.casefold() for w in _TOKEN.findall(query)][:MAX_WORDS]
-    if not words:
-        return []
-    spellings = [words] + [words[:i] + [words[i] + words[i + 1]] + words[i + 2 :] for i in range(len(words) - 1)]
-    alternatives: list[tuple[str, ...]] = []
-    for spelling in spellings:
-        stems = tuple(dict.fromkeys(stem(w) for w in spelling))
-        if stems not in alternatives:
-            alternatives.append(stems)
-    return alternatives
+    groups: list[tuple[str, ...]] = []
+    for i, word in enumerate(words):
+        own = stem(word)
+        joined = [stem(words[i - 1] + word)] if i > 0 else []
+        joined += [stem(word + words[i + 1])] if i + 1 < len(words) else []
+        group = [own] + [j for j in joined if not (len(own) > 1 and j.startswith(own))]
+        groups.append(tuple(dict.fromkeys(group)))
+    return list(dict.fromkeys(groups))
+
+
+def _fts_term(term: str) -> str:
+    # A one-letter prefix ("s" of "China’s", a stray "a") would expand to a good part of the
+    # vocabulary, for no gain in precision: single letters match as whole words.
+    return '"' + term.replace('"', '""') + '"' + ("*" if len(term) > 1 else "")
 
 
 def match_expression(query: str) -> str | None:
     """An FTS5 MATCH expression for `search_terms(query)`; user text never reaches FTS syntax unquoted."""
-    alternatives = search_terms(query)
-    if not alternatives:
+    groups = search_terms(query)
+    if not groups:
         return None
-    groups = [" AND ".join('"' + s.replace('"', '""') + '"*' for s in stems) for stems in alternatives]
-    if len(groups) == 1:
-        return groups[0]
-    return " OR ".join(f"({g})" for g in groups)
+    parts = []
+    for group in groups:
+        terms = " OR ".join(_fts_term(t) for t in group)
+        parts.append(f"({terms})" if len(group) > 1 else terms)
+    return " AND ".join(parts)
