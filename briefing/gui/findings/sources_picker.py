@@ -53,6 +53,10 @@ class SourcesPicker(QWidget):
     def selected(self) -> tuple[int, ...]:
         return tuple(self._order)
 
+    def sources(self) -> list[Source]:
+        """Every source the picker offers."""
+        return list(self._sources)
+
     @property
     def checklist(self) -> QListWidget:
         """The list of sources to tick: the form's "Sources" label points here."""
