@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 SCREENS = ("findings", "sources", "charts", "briefing")
 TAB_LIMIT = 80  # far more stops than any screen has: a walk this long is stuck somewhere
+LOAD_TIMEOUT = 30_000  # a chart preview renders in the background; slow on a shared, loaded machine
 
 
 def _activate(window, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -35,16 +36,16 @@ def _activate(window, qtbot) -> None:  # type: ignore[no-untyped-def]
 def _on_screen(window, qtbot, key: str):  # type: ignore[no-untyped-def]
     window.go(key)
     panel = window.stack.currentWidget()
-    qtbot.waitUntil(lambda: not window.ops.active())
+    qtbot.waitUntil(lambda: not window.ops.active(), timeout=LOAD_TIMEOUT)
     if key == "charts":
-        qtbot.waitUntil(lambda: window.charts.list.count() > 0)
+        qtbot.waitUntil(lambda: window.charts.list.count() > 0, timeout=LOAD_TIMEOUT)
         window.charts.list.setCurrentRow(0)
     if key == "sources":
-        qtbot.waitUntil(lambda: window.sources.model.rowCount() > 0)
+        qtbot.waitUntil(lambda: window.sources.model.rowCount() > 0, timeout=LOAD_TIMEOUT)
         window.sources.view.selectRow(0)
     if key == "briefing":
-        qtbot.waitUntil(lambda: window.briefing.audience() is not None)
-    qtbot.waitUntil(lambda: not window.ops.active())
+        qtbot.waitUntil(lambda: window.briefing.audience() is not None, timeout=LOAD_TIMEOUT)
+    qtbot.waitUntil(lambda: not window.ops.active(), timeout=LOAD_TIMEOUT)
     return panel
 
 
