@@ -315,3 +315,18 @@ def test_search_without_fts5_uses_the_same_terms(seeded_db) -> None:  # type: ig
         assert svc.search_ids("deepseek price", limit=None) == [f.id for f in hits]
     finally:
         svc.close()
+
+
+def test_month_names_are_accepted_wherever_dates_are_typed(service) -> None:  # type: ignore[no-untyped-def]
+    """A finding's as-of, a metric's as-of, a source's published and accessed dates: one parser."""
+    from datetime import date
+
+    f = service.create_finding(_draft(as_of="March 2026", metrics=(
+        MetricDraft(label="Price", value="1", as_of="Feb 2026"),)))
+    assert f.as_of == date(2026, 3, 1) and f.metrics[0].as_of == date(2026, 2, 1)
+    s = service.create_source(SourceDraft(publisher="Org", title="Paper", published="Sept 2025",
+                                          accessed="5 March 2026"))
+    assert (s.published, s.accessed) == (date(2025, 9, 1), date(2026, 3, 5))
+    with pytest.raises(ValidationError) as info:
+        service.create_finding(_draft(as_of="Marchember 2026"))
+    assert info.value.errors[0].field == "as_of" and "March 2026" in info.value.errors[0].message
