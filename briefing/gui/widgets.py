@@ -3,7 +3,7 @@ helpers that make a form reachable by keyboard and screen reader."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -11,6 +11,9 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -173,3 +176,22 @@ def one_tab_stop(view: QAbstractItemView) -> None:
     view.setTabKeyNavigation(False)
     ctrl_tab = _CtrlTabLeaves(view)
     view.installEventFilter(ctrl_tab)
+
+
+class TitleDelegate(QStyledItemDelegate):
+    """Paints a long title with its middle left out ("China’s daily AI … in March 2026"): titles in
+    one section often begin alike, so the end tells them apart, and eliding at the right hid it.
+    The tooltip holds the whole title."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # Qt override
+        super().initStyleOption(option, index)
+        widget = option.widget
+        if not option.text or widget is None or option.rect.width() <= 0:
+            return
+        style = widget.style()
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, widget)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
+        option.text = option.fontMetrics.elidedText(
+            option.text, Qt.TextElideMode.ElideMiddle, max(0, rect.width() - 2 * margin)
+        )
+        option.textElideMode = Qt.TextElideMode.ElideMiddle

@@ -144,3 +144,23 @@ def test_a_source_accepts_month_names_for_its_dates(window, qtbot, service) -> N
     panel.save()
     qtbot.waitUntil(lambda: service.get_source(source.id).published == date(2026, 3, 1))
     assert service.get_source(source.id).accessed == date(2026, 4, 5)
+
+
+def test_the_briefing_tree_keeps_the_start_and_end_of_long_titles(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.resize(1280, 720)
+    window.go("briefing")
+    tree = window.briefing.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() > 0, timeout=30_000)
+    QApplication.processEvents()
+    items = [tree.topLevelItem(0).child(i) for i in range(tree.topLevelItem(0).childCount())]
+    shortened = 0
+    for item in items:
+        index = tree.indexFromItem(item, 0)
+        shown = _shown_title(tree, index)
+        assert tree.fontMetrics().horizontalAdvance(shown) <= _text_width(tree, index) + 1, shown
+        if shown != item.text(0):
+            shortened += 1
+            head, _, tail = shown.partition("…")
+            assert item.text(0).startswith(head) and item.text(0).endswith(tail) and tail, shown
+        assert item.toolTip(0).startswith(item.text(0))
+    assert shortened, "at 1280×720 some titles are too long for the tree and are shortened"

@@ -22,9 +22,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QPushButton,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -46,7 +43,7 @@ from briefing.gui.findings.model import (
     FindingsModel,
 )
 from briefing.gui.icons import icon
-from briefing.gui.widgets import Heading, MutedLabel, named, one_tab_stop
+from briefing.gui.widgets import Heading, MutedLabel, TitleDelegate, named, one_tab_stop
 from briefing.gui.workers import Failure
 
 SEARCH_DELAY_MS = 150
@@ -57,25 +54,6 @@ SEARCH_DELAY_MS = 150
 FOLD_COLUMNS: tuple[tuple[int, int], ...] = (
     (UPDATED, 1000), (SOURCES, 900), (KIND, 700), (SECTION, 560), (AS_OF, 420)
 )
-
-
-class TitleDelegate(QStyledItemDelegate):
-    """Paints a long title with its middle left out ("China’s daily AI … in March 2026"): titles in
-    one section often begin alike, so the end tells them apart, and eliding at the right hid it.
-    The tooltip holds the whole title."""
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # Qt override
-        super().initStyleOption(option, index)
-        widget = option.widget
-        if not option.text or widget is None or option.rect.width() <= 0:
-            return
-        style = widget.style()
-        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, widget)
-        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
-        option.text = option.fontMetrics.elidedText(
-            option.text, Qt.TextElideMode.ElideMiddle, max(0, rect.width() - 2 * margin)
-        )
-        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 class FindingsBrowser(QWidget):
