@@ -164,3 +164,16 @@ def test_the_briefing_tree_keeps_the_start_and_end_of_long_titles(window, qtbot)
             assert item.text(0).startswith(head) and item.text(0).endswith(tail) and tail, shown
         assert item.toolTip(0).startswith(item.text(0))
     assert shortened, "at 1280×720 some titles are too long for the tree and are shortened"
+
+
+def test_results_that_land_while_another_screen_is_shown_replace_the_empty_message(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    browser = window.findings.browser
+    total = browser.model.rowCount()
+    qtbot.keyClicks(browser.search, "quokka zebrafish")
+    qtbot.waitUntil(lambda: browser.empty.isVisible())
+    window.go("sources")
+    browser.search.clear()
+    browser.refresh()
+    qtbot.waitUntil(lambda: browser.model.rowCount() == total)
+    window.go("findings")
+    assert browser.view.isVisible() and not browser.empty.isVisible()

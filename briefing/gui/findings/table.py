@@ -80,6 +80,7 @@ class FindingsBrowser(QWidget):
         self._current: Finding | None = None
         self._select_after_load: int | None = None
         self._loaded_generation = 0
+        self._loaded_search = ""  # the search the rows on show answer (the box may hold newer text)
         self._focus_results_after_load = False
 
         self.search = QLineEdit(self)
@@ -211,6 +212,7 @@ class FindingsBrowser(QWidget):
             "search": self.search.text().strip() or None,
         }
         filtered = any(query.values())
+        searched = query["search"] or ""
 
         limit = self.ROW_LIMIT
 
@@ -224,7 +226,7 @@ class FindingsBrowser(QWidget):
         self.ctx.ops.run(
             work,
             label="Search findings",
-            success=lambda result: self._loaded(generation, *result),
+            success=lambda result: self._loaded(generation, searched, *result),
             failure=self._failed,
         )
 
@@ -314,11 +316,13 @@ class FindingsBrowser(QWidget):
         return super().eventFilter(watched, event)
 
     # ---- Internals
-    def _loaded(self, generation: int, findings: list[Finding], total: int, more: bool = False) -> None:
+    def _loaded(self, generation: int, searched: str, findings: list[Finding], total: int,
+                more: bool = False) -> None:
         if generation != self._generation:
             return  # a newer query is on its way; this answer is stale
         first_load = self._loaded_generation == 0
         self._loaded_generation = generation
+        self._loaded_search = searched
         self._more = more
         keep = self._select_after_load or (self._current.id if self._current else None)
         self._select_after_load = None
@@ -361,7 +365,7 @@ class FindingsBrowser(QWidget):
         self.view.scrollTo(first)
 
     def _show_empty(self, shown: int) -> None:
-        search = self.search.text().strip()
+        search = self._loaded_search
         filtered = bool(search or any(c.currentIndex() > 0 for c in (self.section, self.audience, self.kind)))
         empty = shown == 0 and filtered and self._loaded_generation > 0
         if empty:
@@ -371,7 +375,8 @@ class FindingsBrowser(QWidget):
             else:
                 self.empty_text.setText("No findings match these filters.")
                 self.clear_button.setText("Clear the filters")
-        if empty != self.empty.isVisible():
+        # isHidden, not isVisible: the answer may land while another screen is shown.
+        if empty == self.empty.isHidden():
             had_focus = self.view.hasFocus()
             self.view.setVisible(not empty)
             self.empty.setVisible(empty)
