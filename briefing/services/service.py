@@ -140,7 +140,8 @@ class BriefingService:
             return s.scalar(select(func.count()).select_from(FindingRow)) or 0
 
     def search_ids(self, query: str, limit: int | None = 50) -> list[int]:
-        """Finding ids for a search: best first by bm25 on SQLite (FTS5); in report order with LIKE elsewhere."""
+        """Finding ids for a search: best first by bm25 on SQLite (FTS5); in report order with
+        LIKE elsewhere."""
         with self.db.reading() as s:
             return self._search(s, query, limit=limit)
 
