@@ -1,4 +1,5 @@
-"""The service API: CRUD, validated edits, the version conflict, search and filters, on a real SQLite file."""
+"""The service API: CRUD, validated edits, the version conflict, search and filters, on a real
+SQLite file and on a real PostgreSQL database (every test taking `service` runs on both)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,22 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 
 from briefing.domain.errors import ConflictError, NotFoundError, ValidationError
 from briefing.domain.model import FindingDraft, MetricDraft, SourceDraft
 from briefing.services import open_service
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def service(request):  # type: ignore[no-untyped-def]
+    """The seeded service on each engine: SQLite's file copy, or PostgreSQL's database copy."""
+    if request.param == "sqlite":
+        svc = open_service(request.getfixturevalue("seeded_db"))
+        yield svc
+        svc.close()
+    else:
+        yield request.getfixturevalue("pg_service")
 
 
 def _draft(**kw) -> FindingDraft:  # type: ignore[no-untyped-def]
@@ -44,8 +57,9 @@ def test_create_get_update_delete(service) -> None:  # type: ignore[no-untyped-d
     snapshot = service.delete_finding(f.id)
     with pytest.raises(NotFoundError):
         service.get_finding(f.id)
-    con = sqlite3.connect(service.db.url.database)
-    assert con.execute("select count(*) from metrics where finding_id=?", (f.id,)).fetchone()[0] == 0
+    with service.db.engine.connect() as con:  # the real rows, on either engine
+        left = con.execute(text("select count(*) from metrics where finding_id = :id"), {"id": f.id}).scalar()
+    assert left == 0
 
     restored = service.restore_finding(snapshot)
     assert restored.id == f.id and restored.metrics[0].value == Decimal("0.028")
@@ -54,7 +68,7 @@ def test_create_get_update_delete(service) -> None:  # type: ignore[no-untyped-d
 
 def test_stale_version_is_a_conflict_and_overwrites_nothing(service) -> None:  # type: ignore[no-untyped-def]
     f = service.list_findings(section="cost")[0]
-    other = open_service(service.db.url.database)  # a second session, as another window or process would be
+    other = open_service(service.db.url)  # a second session, as another window or process would be
     other.update_finding(f.id, replace(f.to_draft(), title="Changed elsewhere"), f.version)
     with pytest.raises(ConflictError) as info:
         service.update_finding(f.id, replace(f.to_draft(), title="Mine"), f.version)
@@ -163,8 +177,10 @@ def test_a_copy_gets_the_first_free_slug(service) -> None:  # type: ignore[no-un
         service.create_finding(replace(f.to_draft(), slug=f.slug))
 
 
-def test_the_change_counter_moves_when_another_process_commits(service, seeded_db) -> None:  # type: ignore[no-untyped-def]
+def test_the_change_counter_moves_when_another_process_commits(seeded_db) -> None:  # type: ignore[no-untyped-def]
     import time
+
+    service = open_service(seeded_db)
 
     before = service.change_counter()
     assert before is not None and service.change_counter() == before  # nothing committed
@@ -179,6 +195,7 @@ def test_the_change_counter_moves_when_another_process_commits(service, seeded_d
         service.change_counter()
     per_call = (time.perf_counter() - start) / 1000
     assert per_call < 0.001  # cheap enough to poll from the GUI thread twice a second
+    service.close()
     memory = open_service("sqlite://", seed=False)
     try:
         assert memory.change_counter() is None  # nothing to watch

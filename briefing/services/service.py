@@ -153,10 +153,11 @@ class BriefingService:
         come here."""
         if not self.db.has_fts():
             return self._search_like(s, search, section=section, kind=kind, tag=tag, limit=limit)
-        expr = fts.match_expression(search)
+        expr = fts.pg_tsquery(search) if self.db.is_postgresql else fts.match_expression(search)
         if expr is None:
             return []
-        where, params = [], {"q": expr}
+        where: list[str] = []
+        params: dict[str, Any] = {"q": expr}
         if section:
             where.append("f.section = :section")
             params["section"] = section
@@ -166,6 +167,8 @@ class BriefingService:
         if tag:
             where.append("f.id IN (SELECT finding_id FROM finding_tags WHERE tag = :tag)")
             params["tag"] = tag.lower()
+        if self.db.is_postgresql:
+            return self._search_pg(s, where, params, order=order, limit=limit)
         if order == "report":
             # The sort reads each hit's position from the covering (id, position) index: at 100k
             # findings a broad term matches ~40k rows, and reading their full rows cost ~15 ms more.
@@ -182,6 +185,22 @@ class BriefingService:
             # Ranked and unfiltered: the index alone answers (every indexed row is a finding).
             sql = ("SELECT rowid FROM findings_fts WHERE findings_fts MATCH :q "
                    "ORDER BY bm25(findings_fts, 5.0, 1.0, 3.0), rowid")
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [r[0] for r in s.execute(text(sql), params)]
+
+    @staticmethod
+    def _search_pg(s: Session, where: list[str], params: dict[str, Any], *, order: str,
+                   limit: int | None) -> list[int]:
+        """`_search` on PostgreSQL: the tsvector table (GIN index) with the same prefix terms;
+        ranked by ts_rank with FTS5's column weights, ties (and `order="report"`) as on SQLite."""
+        match = "h.doc @@ CAST(:q AS tsquery)"
+        sql = ("SELECT f.id FROM findings AS f JOIN findings_search AS h ON h.finding_id = f.id"
+               " WHERE " + " AND ".join([match, *where]))
+        if order == "report":
+            sql += " ORDER BY f.position, f.id"
+        else:
+            sql += (f" ORDER BY ts_rank('{fts.PG_RANK_WEIGHTS}', h.doc, CAST(:q AS tsquery)) DESC, f.id")
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [r[0] for r in s.execute(text(sql), params)]

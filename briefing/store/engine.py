@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 BUSY_TIMEOUT_MS = 10_000
 # The newest migration. Opening a database already at this revision skips importing Alembic
 # (~0.15 s of every CLI command); tests/test_store.py checks it matches the migration scripts.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 DB_FILENAME = "briefing.sqlite3"
 
 
@@ -26,8 +26,10 @@ def default_db_path() -> Path:
     return user_data_dir() / DB_FILENAME
 
 
-def resolve_url(db: str | os.PathLike[str] | None = None) -> URL:
+def resolve_url(db: URL | str | os.PathLike[str] | None = None) -> URL:
     """`--db` beats BRIEFING_DB beats the user data folder; a value is a path or any SQLAlchemy URL."""
+    if isinstance(db, URL):
+        return db
     value = os.fspath(db) if db is not None else os.environ.get("BRIEFING_DB") or None
     if value is None:
         return make_url(f"sqlite:///{default_db_path()}")
@@ -68,6 +70,7 @@ class Database:
     def __init__(self, url: URL | str, *, migrate: bool = True) -> None:
         self.url = make_url(url) if isinstance(url, str) else url
         self.is_sqlite = _is_sqlite(self.url)
+        self.is_postgresql = self.url.get_backend_name() == "postgresql"
         kwargs: dict = {}
         in_memory = False
         if self.is_sqlite:
@@ -80,6 +83,9 @@ class Database:
 
                 kwargs["poolclass"] = StaticPool
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        if self.is_postgresql:
+            # A dropped connection (server restart, network) is found before use, not mid-save.
+            kwargs["pool_pre_ping"] = True
         self.engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
             _install_sqlite_hygiene(self.engine, in_memory)
@@ -116,7 +122,8 @@ class Database:
 
         cfg = Config()
         cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-        cfg.set_main_option("sqlalchemy.url", self.url.render_as_string(hide_password=False))
+        # ConfigParser interpolates `%`: a percent-encoded password or path must be escaped.
+        cfg.set_main_option("sqlalchemy.url", self.url.render_as_string(hide_password=False).replace("%", "%%"))
         return cfg
 
     def upgrade(self, revision: str = "head") -> None:
@@ -159,6 +166,10 @@ class Database:
         return self._has_fts
 
     def _probe_fts(self) -> bool:
+        """Whether the full-text index exists: FTS5's table on SQLite, `findings_search` on PostgreSQL."""
+        if self.is_postgresql:
+            with self.engine.connect() as conn:
+                return conn.execute(text("SELECT to_regclass('findings_search') IS NOT NULL")).scalar() is True
         if not self.is_sqlite:
             return False
         with self.engine.connect() as conn:

@@ -144,7 +144,7 @@ def _exists(db: Database, slug: str | None) -> bool:
 
 def wipe(db: Database) -> None:
     """Deletes every record (the schema stays), in one transaction."""
-    from sqlalchemy import text
+    from briefing.store import fts
 
     with db.writing() as s:
         s.execute(delete(WordingRow))
@@ -155,4 +155,4 @@ def wipe(db: Database) -> None:
         s.execute(delete(ChartRow))
         s.execute(delete(MetaRow))
         if db.has_fts():
-            s.execute(text("DELETE FROM findings_fts"))
+            fts.clear_index(s)
