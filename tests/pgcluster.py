@@ -63,7 +63,7 @@ class Cluster:
 
     def _run(self, argv: list[str]) -> None:
         done = subprocess.run(self._as_user + argv, capture_output=True, text=True, timeout=120,
-                              stdin=subprocess.DEVNULL, cwd=self.folder)
+                              stdin=subprocess.DEVNULL, cwd=self.folder, check=False)
         if done.returncode != 0:
             log = ""
             if self.folder and (self.folder / "log").exists():

@@ -64,6 +64,24 @@ def _install_sqlite_hygiene(engine: Engine, in_memory: bool) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def describe(url: URL) -> str:
+    """A database's name for messages: the file, or server:port/database (never the password)."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or "in memory"
+    port = url.port or (5432 if url.get_backend_name() == "postgresql" else None)
+    host = f"{url.host or 'localhost'}:{port}" if port else (url.host or "localhost")
+    return f"{host}/{url.database or ''}" + (f" as {url.username}" if url.username else "")
+
+
+def _reason(url: URL, exc: BaseException) -> str:
+    """The driver's first line, with the password scrubbed should the driver ever repeat it."""
+    orig = getattr(exc, "orig", None) or exc
+    line = next((ln.strip() for ln in str(orig).splitlines() if ln.strip()), type(orig).__name__)
+    if url.password:
+        line = line.replace(str(url.password), "***")
+    return line
+
+
 class Database:
     """One database: an engine, read and write session factories, and its migrations."""
 
@@ -98,8 +116,11 @@ class Database:
         self._in_memory = in_memory
         self._watch: Any = None  # the sqlite3 connection change_counter() polls
         self._watch_lock = threading.Lock()
-        if migrate and self._stored_revision() != SCHEMA_HEAD:
-            self.upgrade()
+        if migrate:
+            stored = self._stored_revision()
+            if stored != SCHEMA_HEAD:
+                self._refuse_newer(stored)
+                self.upgrade()
         # Probed now, outside any transaction: an in-memory database has a single connection, and a
         # first probe from inside a write (the seed) would try to begin a second transaction on it.
         self._has_fts = self._probe_fts()
@@ -107,14 +128,31 @@ class Database:
     # ---- Sessions
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self._read() as session:
+        with self._dropped_is_an_error(), self._read() as session:
             yield session
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """One write transaction: committed whole on success, rolled back whole on any error."""
-        with self._write() as session, session.begin():
+        with self._dropped_is_an_error(), self._write() as session, session.begin():
             yield session
+
+    @contextmanager
+    def _dropped_is_an_error(self) -> Iterator[None]:
+        """On a server, a connection lost mid-transaction (or unreachable at its start) becomes a
+        one-line `DatabaseError`; the server rolled the transaction back, so nothing was saved and
+        the caller may retry (the pool pings before lending a connection again)."""
+        from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+        from briefing.domain.errors import DatabaseError
+
+        try:
+            yield
+        except DBAPIError as exc:
+            if self.is_sqlite or not (exc.connection_invalidated or isinstance(exc, (OperationalError,
+                                                                                       InterfaceError))):
+                raise
+            raise DatabaseError(describe(self.url), _reason(self.url, exc) + " (nothing was saved)") from None
 
     # ---- Migrations
     def alembic_config(self):  # type: ignore[no-untyped-def]
@@ -146,12 +184,44 @@ class Database:
             conn.commit()
         self._has_fts = self._probe_fts()
 
-    def _stored_revision(self) -> str | None:
+    @contextmanager
+    def connection(self) -> Iterator[Any]:
+        """A plain connection; on a server, failing to reach it is a one-line `DatabaseError`."""
+        from sqlalchemy.exc import InterfaceError, OperationalError
+
+        from briefing.domain.errors import DatabaseError
+
         try:
-            with self.engine.connect() as conn:
+            conn = self.engine.connect()
+        except (OperationalError, InterfaceError) as exc:
+            if self.is_sqlite:
+                raise
+            raise DatabaseError(describe(self.url), _reason(self.url, exc)) from None
+        with conn:
+            yield conn
+
+    def _stored_revision(self) -> str | None:
+        from sqlalchemy.exc import DBAPIError
+
+        with self.connection() as conn:
+            try:
                 return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except Exception:  # noqa: BLE001 - no table yet (a new database): migrate
-            return None
+            except DBAPIError:  # no table yet (a new database): migrate
+                return None
+
+    def _refuse_newer(self, stored: str | None) -> None:
+        """A revision the scripts do not know was written by a newer Briefing: migrating (or
+        using) it would mean guessing, so the database is refused untouched."""
+        if stored is None:
+            return
+        from alembic.script import ScriptDirectory
+
+        from briefing.domain.errors import DatabaseError
+
+        known = {s.revision for s in ScriptDirectory.from_config(self.alembic_config()).walk_revisions()}
+        if stored not in known:
+            raise DatabaseError(describe(self.url), f"its schema (revision {stored}) is newer than this "
+                                f"Briefing knows (up to {SCHEMA_HEAD}); update Briefing to open it")
 
     def current_revision(self) -> str | None:
         from alembic.runtime.migration import MigrationContext
@@ -183,7 +253,10 @@ class Database:
         import sqlite3
 
         if not self.is_sqlite:
-            raise ValueError("backup is available for SQLite databases only")
+            from briefing.domain.errors import DatabaseError
+
+            raise DatabaseError(describe(self.url), "`db backup` copies SQLite files only; back a server "
+                                "database up with its own tools (pg_dump)")
         target = Path(target)
         tmp = target.with_name(f".{target.name}.partial")
         raw = self.engine.raw_connection()

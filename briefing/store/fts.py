@@ -9,7 +9,9 @@ import unicodedata
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+# Words as FTS5's unicode61 tokenizer cuts them (letters and digits; underscore separates), so a
+# query word is never a phrase to FTS5 and both engines read the same words (see `pg_words`).
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 # A pasted paragraph is not a query: past this many words the rest are ignored, which also bounds
 # the MATCH expression (one alternative per pair of neighbouring words, see `search_terms`).
@@ -21,10 +23,9 @@ MAX_WORDS = 8
 _ENDINGS = (("ies", 3), ("ing", 4), ("ed", 4), ("es", 3), ("s", 3), ("e", 4), ("y", 4))
 
 
-# FTS5's unicode61 tokenizer: runs of letters and digits; everything else (underscore included)
-# separates. The PostgreSQL index and its queries are cut with this same rule, in Python, so both
-# engines see the same words (PostgreSQL's own parser keeps "deepseek-r1" and "1.5" whole).
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# The PostgreSQL index and its queries are cut with the same rule, in Python, so both engines see
+# the same words (PostgreSQL's own parser keeps "deepseek-r1" and "1.5" whole).
+_WORD = _TOKEN
 
 # PostgreSQL's tsvector: the title weighs A, tags B, the statement D; ts_rank's weights {D, C, B, A}
 # follow FTS5's bm25 weights (title 5, statement 1, tags 3) as 0.2 : 0.6 : 1.0.

@@ -8,8 +8,8 @@ On SQLite nothing changes: its timestamps are text either way and FTS5 came with
 Revision ID: 0004
 Revises: 0003
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0004"
 down_revision = "0003"
