@@ -16,6 +16,8 @@ from briefing.fileio import atomic_write
 
 FORMAT = "briefing-findings"
 FORMAT_VERSION = 1
+# A spreadsheet runs a cell that starts with one of these as a formula ("=cmd|' /C calc'!A0").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ["slug", "title", "statement", "section", "kind", "tags", "as_of", "sources", "metrics", "wordings"]
 
 
@@ -69,6 +71,19 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: a leading formula character gets a `'` before it.
+
+    Text that already starts with `'`s before such a character gets one more, so that `csv_text`
+    (which drops exactly one) gives back the original either way."""
+    return "'" + text if text.lstrip("'").startswith(_FORMULA_START) else text
+
+
+def csv_text(cell: str) -> str:
+    """The original text of a cell written by `csv_cell`."""
+    return cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_START) else cell
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     if not path.parent.is_dir():
         raise ValidationError(FieldError("file", f"folder {path.parent} does not exist"))
@@ -103,7 +118,7 @@ def write_findings(path: Path, findings: Sequence[Finding]) -> None:
             d["metrics"] = json.dumps(d["metrics"], ensure_ascii=False)
             d["wordings"] = json.dumps(d["wordings"], ensure_ascii=False)
             d["as_of"] = d["as_of"] or ""
-            writer.writerow(d)
+            writer.writerow({k: csv_cell(v) for k, v in d.items()})
         _atomic_write(path, buf.getvalue().encode("utf-8-sig"))
     else:
         raise ValidationError(FieldError("file", f"“{path.name}” must end in .json or .csv"))
@@ -187,6 +202,8 @@ def _read_csv(path: Path) -> Payload:
     sources: dict[str, SourceDraft] = {}
     findings = []
     for n, row in enumerate(reader, start=2):
+        row = {k: csv_text(v) if isinstance(v, str) else v for k, v in row.items()}
+
         def cell(name: str, default: Any) -> Any:
             raw = row.get(name)
             if raw in (None, ""):
