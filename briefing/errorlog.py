@@ -45,5 +45,5 @@ def unexpected_message(exc: BaseException, context: str) -> str:
     path = record(exc, context)
     first = f"an unexpected internal error ({type(exc).__name__}) stopped this; it is a defect in Briefing."
     if path is None:
-        return first + "\nThe details could not be logged; run again with BRIEFING_DEBUG=1 to see them."
-    return first + f"\nThe details are in {path}; please send that file with a report."
+        return first + "\nthe details could not be logged; run again with BRIEFING_DEBUG=1 to see them."
+    return first + f"\nthe details are in {path}; please send that file with a report."

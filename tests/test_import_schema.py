@@ -37,3 +37,115 @@ def test_csv_export_neutralises_formulas_and_import_restores_them(empty_service,
         assert [f.statement for f in other.list_findings()] == [t + " statement" for t in FORMULAS]
     finally:
         other.close()
+
+
+def _finding(slug: str | None, title: str = "T", **extra: object) -> dict[str, object]:
+    d: dict[str, object] = {"title": title, "statement": "S.", "section": "cost", **extra}
+    if slug is not None:
+        d["slug"] = slug
+    return d
+
+
+def _import(svc, tmp_path: Path, doc: object, **kw: object):  # type: ignore[no-untyped-def]
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return svc.import_findings(path, **kw)
+
+
+@pytest.mark.parametrize(
+    ("doc", "needles"),
+    [
+        ({"findings": [_finding("a"), _finding("b", metrics=[{"label": "L", "value": "1"}, {"label": "L", "value": "x"}])]},
+         ["findings[1].metrics[1].value"]),
+        ({"findings": [_finding("a", metrics=[{"label": "L", "value": True}])]}, ["findings[0].metrics[0].value", "true/false"]),
+        ({"findings": [_finding("dup"), _finding("dup", title="Other")]}, ["findings[1].slug", "findings[0]"]),
+        ({"findings": [_finding("Case"), _finding("case", title="Other")]}, ["findings[1].slug", "case"]),
+        ({"findings": [_finding(None, title="Same title"), _finding(None, title="Same title")]}, ["findings[1].slug"]),
+        ({"sources": [{"key": "k", "publisher": "P", "title": "T"}, {"key": "k", "publisher": "Q", "title": "U"}],
+          "findings": []}, ["sources[1].key", "sources[0]"]),
+        ({"findings": [_finding("a", statment="typo")]}, ["findings[0].statment", "not a known field"]),
+        ({"findings": [], "extra": 1}, ["extra", "not a known field"]),
+        ({"format": "other-app", "findings": []}, ["format", "other-app"]),
+        ({"format": "briefing-findings", "version": 999, "findings": []}, ["version", "999", "update Briefing"]),
+        ({"findings": [_finding("a", sources=["nope"])]}, ["findings[0].sources", "nope"]),
+        ({"sources": []}, ["findings", "missing"]),
+    ],
+)
+def test_schema_problems_are_named_by_json_path(empty_service, tmp_path: Path, doc: object,  # type: ignore[no-untyped-def]
+                                                needles: list[str]) -> None:
+    with pytest.raises(ValidationError) as info:
+        _import(empty_service, tmp_path, doc)
+    for needle in needles:
+        assert needle in str(info.value)
+    assert empty_service.count_findings() == 0 and empty_service.list_sources() == []
+
+
+def test_a_field_given_twice_in_one_record_is_refused(empty_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "twice.json"
+    path.write_text('{"findings": [{"title": "A", "title": "B", "statement": "S", "section": "cost"}]}')
+    with pytest.raises(ValidationError, match="“title” appears twice"):
+        empty_service.import_findings(path)
+
+
+def test_a_bom_json_file_is_accepted(empty_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"findings": [_finding("bom")]}).encode())
+    assert empty_service.import_findings(path).created == 1
+
+
+def test_dry_run_reports_and_writes_nothing(empty_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _import(empty_service, tmp_path, {"findings": [_finding("kept"), _finding("changed")]})
+    db = Path(empty_service.db.url.database)
+    empty_service.close()
+    before = sqlite3.connect(db).execute("select slug, title, version from findings order by slug").fetchall()
+    path = tmp_path / "next.json"
+    path.write_text(json.dumps({"findings": [_finding("kept"), _finding("changed", title="New"), _finding("new")]}))
+    import contextlib
+
+    from briefing.cli import main
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["--db", str(db), "findings", "import", "--dry-run", str(path)]) == 0
+    text = out.getvalue()
+    assert "1 added, 1 updated, 1 unchanged" in text and "nothing was written" in text
+    assert "added: new" in text and "updated: changed" in text and "unchanged: kept" in text
+    assert sqlite3.connect(db).execute("select slug, title, version from findings order by slug").fetchall() == before
+    # The real import does what the dry run said, and leaves the unchanged finding's version alone.
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["--db", str(db), "findings", "import", str(path)]) == 0
+    rows = dict((s, v) for s, v in sqlite3.connect(db).execute("select slug, version from findings"))
+    assert rows == {"kept": 1, "changed": 2, "new": 1}
+
+
+def test_metric_spec_escapes_semicolons(seeded_db: Path) -> None:
+    import contextlib
+
+    from briefing.cli import main
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["--db", str(seeded_db), "findings", "add", "--slug", "esc", "--title", "T", "--statement", "S",
+                     "--section", "cost", "--metric", r"label=Share\; of total;value=5;unit=%;entity=A\\B"]) == 0
+    row = sqlite3.connect(seeded_db).execute(
+        "select m.label, m.entity from metrics m join findings f on f.id=m.finding_id where f.slug='esc'").fetchone()
+    assert row == ("Share; of total", "A\\B")
+    help_text = _findings_add_help()
+    assert "\\;" in help_text
+
+
+def _findings_add_help() -> str:
+    import contextlib
+
+    from briefing.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        main(["findings", "add", "--help"])
+    return out.getvalue()
+
+
+def test_long_and_non_latin_titles_get_distinct_slugs(empty_service) -> None:  # type: ignore[no-untyped-def]
+    long_title = "A very long finding title about inference prices in China that goes on for eighty characters"
+    f = empty_service.create_finding(FindingDraft(title=long_title, statement="S", section="cost"))
+    assert len(f.slug) <= 63 and f.slug.startswith("a-very-long-finding-title") and not f.slug.endswith("-")
+    a = empty_service.create_finding(FindingDraft(title="推理成本下降", statement="S", section="cost"))
+    b = empty_service.create_finding(FindingDraft(title="开源模型采用", statement="S", section="cost"))
+    assert a.slug != b.slug and a.slug.startswith("finding-") and b.slug.startswith("finding-")

@@ -47,7 +47,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        help="source key (repeat for several); replaces the list on edit")
         e.add_argument("--metric", dest="metrics", action="append", metavar="SPEC",
                        help="'label=...;value=...;unit=...;scale=...;entity=...;period=...;series=...' "
-                            "(repeat; replaces all metrics on edit)")
+                            "(repeat; replaces all metrics on edit). Write a ; inside a value as \\; "
+                            "and a backslash as \\\\")
         e.add_argument("--wording", dest="wordings", action="append", metavar="AUDIENCE=TEXT",
                        help="per-audience wording (repeat; empty text removes it)")
         e.set_defaults(func=func)
@@ -59,6 +60,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     imp = fsub.add_parser("import", help="import findings from .json or .csv (upsert by slug; all or nothing)")
     imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true",
+                     help="check the file and show what would be added, updated or left unchanged; write nothing")
     imp.set_defaults(func=cmd_import)
 
     exp = fsub.add_parser("export", help="export findings to .json or .csv")
@@ -149,9 +152,24 @@ def _indent(text: str, n: int = 2) -> str:
     return "\n".join(" " * n + line for line in text.splitlines())
 
 
+def _split_spec(spec: str) -> list[str]:
+    """`a=1;b=x\\;y` → ["a=1", "b=x;y"]: a backslash keeps the next character as text."""
+    parts, current, chars = [], [], iter(spec)
+    for ch in chars:
+        if ch == "\\":
+            current.append(next(chars, "\\"))
+        elif ch == ";":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
 def parse_metric_spec(spec: str, index: int) -> MetricDraft:
     fields: dict[str, str] = {}
-    for part in spec.split(";"):
+    for part in _split_spec(spec):
         if not part.strip():
             continue
         if "=" not in part:
@@ -251,8 +269,17 @@ def cmd_delete(args: argparse.Namespace, svc: BriefingService) -> int:
 
 
 def cmd_import(args: argparse.Namespace, svc: BriefingService) -> int:
-    summary = svc.import_findings(args.file)
-    print(f"Imported {args.file}: {summary.created} created, {summary.updated} updated.")
+    summary = svc.import_findings(args.file, dry_run=args.dry_run)
+    counts = f"{summary.created} added, {summary.updated} updated, {summary.unchanged} unchanged"
+    if not args.dry_run:
+        print(f"Imported {args.file}: {counts}.")
+        return 0
+    print(f"Dry run of {args.file}: {counts}, {summary.sources} new source(s); nothing was written.")
+    for label, slugs in (("added", summary.created_slugs), ("updated", summary.updated_slugs),
+                         ("unchanged", summary.unchanged_slugs)):
+        if slugs:
+            shown = ", ".join(slugs[:20]) + (f", … (+{len(slugs) - 20} more)" if len(slugs) > 20 else "")
+            print(f"  {label}: {shown}")
     return 0
 
 

@@ -58,10 +58,25 @@ def clean_text(
     return text
 
 
-def slugify(text: str, max_length: int = 80) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+def slugify(text: str, max_length: int = 63) -> str:
+    """A key from a title: ASCII words joined by '-', cut at a word within `max_length` (a key's
+    limit is 63). Letters with no ASCII form (成本, Ωμέγα) would vanish and make different titles
+    one slug, so then a short hash of the whole title is appended: `finding-3f2a1c0b`, `deepseek-9c1e2d47`."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii")
     slug = _SLUG_STRIP.sub("-", ascii_text.lower()).strip("-")
-    return slug[:max_length].rstrip("-") or "finding"
+    lost = any(ch.isalnum() and not ch.isascii() for ch in decomposed)
+    suffix = ""
+    if lost or not slug:
+        import hashlib
+
+        suffix = "-" + hashlib.sha256(unicodedata.normalize("NFC", text).encode("utf-8")).hexdigest()[:8]
+    room = max_length - len(suffix)
+    if len(slug) > room:
+        cut = slug[: room + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut[1:] else slug[:room]
+    slug = slug.rstrip("-") or "finding"
+    return slug + suffix
 
 
 def clean_tags(value: object, field: str = "tags") -> tuple[str, ...]:

@@ -563,53 +563,145 @@ class BriefingService:
         write_findings(Path(path), items)
         return len(items)
 
-    def import_findings(self, path: Path) -> ImportSummary:
+    def import_findings(self, path: Path, *, dry_run: bool = False) -> ImportSummary:
         from briefing.store.transfer import read_findings
 
         payload = read_findings(Path(path))
-        return self.import_records(payload.sources, payload.findings)
+        return self.import_records(payload.sources, payload.findings, dry_run=dry_run,
+                                   source_paths=payload.source_paths, finding_paths=payload.finding_paths)
 
-    def import_records(self, sources: Iterable[SourceDraft], findings: Iterable[tuple[FindingDraft, list[str]]]) -> ImportSummary:
-        """All or nothing: sources by key (created when missing), findings upserted by slug."""
-        created = updated = 0
+    def import_records(self, sources: Iterable[SourceDraft], findings: Iterable[tuple[FindingDraft, list[str]]],
+                       *, dry_run: bool = False, source_paths: Sequence[str] = (),
+                       finding_paths: Sequence[str] = ()) -> ImportSummary:
+        """All or nothing: sources by key (created when missing), findings upserted by slug; a finding
+        equal to the stored one is left alone (its version does not move). Every refusal is named by
+        its place in the file. `dry_run` works it all out, then rolls back."""
+        from briefing.store.import_schema import json_path
+
         sources = list(sources)
         findings = list(findings)
-        with self.db.writing() as s:
-            key_to_id = {k: i for k, i in s.execute(select(SourceRow.key, SourceRow.id))}
-            for i, draft in enumerate(sources):
-                try:
-                    clean = clean_source(draft)
-                except ValidationError as exc:
-                    raise ValidationError(exc.errors, f"source {i + 1} ({draft.publisher!r})") from None
-                if clean.key not in key_to_id:
-                    row = SourceRow(**clean.__dict__)
-                    s.add(row)
-                    s.flush()
-                    key_to_id[clean.key] = row.id
-            next_pos = (s.scalar(select(func.max(FindingRow.position))) or 0) + 1
-            audience_keys = set(s.scalars(select(AudienceRow.key)))
-            for n, (draft, source_keys) in enumerate(findings):
-                unknown = [k for k in source_keys if k not in key_to_id]
-                if unknown:
-                    raise ValidationError(FieldError("sources", f"unknown source key(s) {', '.join(unknown)}"),
-                                          f"finding {n + 1} ({draft.slug or draft.title!r})")
-                draft = FindingDraft(**{**draft.__dict__, "source_ids": tuple(key_to_id[k] for k in source_keys)})
-                try:
-                    clean = clean_finding(draft, audience_keys=audience_keys, source_ids=set(key_to_id.values()))
-                except ValidationError as exc:
-                    raise ValidationError(exc.errors, f"finding {n + 1} ({draft.slug or draft.title!r})") from None
-                row = s.scalars(_finding_query().where(FindingRow.slug == clean.slug)).first()
-                if row is None:
-                    row = FindingRow(slug=clean.slug, position=next_pos, version=1)
-                    next_pos += 1
-                    s.add(row)
-                    created += 1
-                else:
-                    row.version += 1
-                    row.updated_at = utcnow()
-                    updated += 1
+        spath = list(source_paths) or [f"sources[{i}]" for i in range(len(sources))]
+        fpath = list(finding_paths) or [f"findings[{i}]" for i in range(len(findings))]
+        errors: list[FieldError] = []
+
+        def refuse(path: str, exc: ValidationError) -> None:
+            errors.extend(FieldError(json_path(path, e.field), e.message) for e in exc.errors)
+
+        try:
+            with self.db.writing() as s:
+                key_to_id = {k: i for k, i in s.execute(select(SourceRow.key, SourceRow.id))}
+                file_keys: dict[str, str] = {}
+                new_sources = 0
+                for i, draft in enumerate(sources):
+                    try:
+                        clean_src = clean_source(draft)
+                    except ValidationError as exc:
+                        refuse(spath[i], exc)
+                        continue
+                    if clean_src.key in file_keys:
+                        errors.append(FieldError(f"{spath[i]}.key", f"“{clean_src.key}” is also the key of "
+                                                                    f"{file_keys[clean_src.key]}; one key, one source"))
+                        continue
+                    file_keys[clean_src.key] = spath[i]
+                    if clean_src.key not in key_to_id:
+                        row = SourceRow(**clean_src.__dict__)
+                        s.add(row)
+                        s.flush()
+                        key_to_id[clean_src.key] = row.id
+                        new_sources += 1
+                audience_keys = set(s.scalars(select(AudienceRow.key)))
+                known_ids = set(key_to_id.values())
+                cleaned: list[CleanFinding] = []
+                by_slug: dict[str, int] = {}
+                for n, (draft, source_keys) in enumerate(findings):
+                    unknown = [k for k in source_keys if k not in key_to_id]
+                    if unknown:
+                        errors.append(FieldError(f"{fpath[n]}.sources",
+                                                 f"unknown source key(s) {', '.join(unknown)}"))
+                        continue
+                    draft = FindingDraft(**{**draft.__dict__,
+                                            "source_ids": tuple(key_to_id[k] for k in source_keys)})
+                    try:
+                        clean = clean_finding(draft, audience_keys=audience_keys, source_ids=known_ids)
+                    except ValidationError as exc:
+                        refuse(fpath[n], exc)
+                        continue
+                    if clean.slug in by_slug:
+                        # Last-wins would silently drop a finding; "Foo" and "foo" are one slug.
+                        other = by_slug[clean.slug]
+                        same = (draft.slug or "") == (findings[other][0].slug or "")
+                        why = "" if same else " (slugs differ only in case, or come from the same title)"
+                        errors.append(FieldError(f"{fpath[n]}.slug", f"“{clean.slug}” is also the slug of "
+                                                                     f"{fpath[other]}{why}; give each its own"))
+                        continue
+                    by_slug[clean.slug] = n
+                    cleaned.append(clean)
+                if errors:
+                    raise ValidationError(errors[:20] + ([FieldError("…", f"and {len(errors) - 20} more")]
+                                                         if len(errors) > 20 else []))
+                summary = self._upsert(s, cleaned, new_sources)
+                if dry_run:
+                    raise _DryRun(summary)
+        except _DryRun as done:
+            return done.summary
+        return summary
+
+    def _upsert(self, s: Session, cleaned: list[CleanFinding], new_sources: int) -> ImportSummary:
+        """Writes the cleaned findings: new ones in bulk (Core inserts: ~5x faster than the ORM at
+        100k), changed ones row by row, equal ones not at all."""
+        existing = dict(s.execute(select(FindingRow.slug, FindingRow.id)).all())
+        added: list[CleanFinding] = [c for c in cleaned if c.slug not in existing]
+        updated: list[str] = []
+        unchanged: list[str] = []
+        stored = [c for c in cleaned if c.slug in existing]
+        for k in range(0, len(stored), 500):
+            batch = stored[k:k + 500]
+            rows = {r.slug: r for r in s.scalars(_finding_query().where(
+                FindingRow.id.in_([existing[c.slug] for c in batch])))}
+            for clean in batch:
+                row = rows[clean.slug]
+                if _same_finding(finding_record(row), clean):
+                    unchanged.append(clean.slug)
+                    continue
+                row.version += 1
+                row.updated_at = utcnow()
                 self._apply(s, row, clean)
-        return ImportSummary(created=created, updated=updated, sources=len(sources))
+                updated.append(clean.slug)
+        if added:
+            self._insert_new(s, added)
+        return ImportSummary(created=len(added), updated=len(updated), sources=new_sources,
+                             unchanged=len(unchanged), created_slugs=tuple(c.slug for c in added),
+                             updated_slugs=tuple(updated), unchanged_slugs=tuple(unchanged))
+
+    def _insert_new(self, s: Session, added: list[CleanFinding]) -> None:
+        from sqlalchemy import insert
+
+        first_id = (s.scalar(select(func.max(FindingRow.id))) or 0) + 1
+        next_pos = (s.scalar(select(func.max(FindingRow.position))) or 0) + 1
+        now = utcnow()
+        fts_on = self.db.has_fts()
+        chunk = 2000  # bounded memory: each chunk's rows are built, inserted and dropped
+        for k in range(0, len(added), chunk):
+            findings, metrics, tags, wordings, links, index = [], [], [], [], [], []
+            for j, c in enumerate(added[k:k + chunk]):
+                fid = first_id + k + j
+                findings.append(dict(id=fid, slug=c.slug, title=c.title, statement=c.statement, section=c.section,
+                                     kind=c.kind.value, as_of=c.as_of, position=next_pos + k + j,
+                                     created_at=now, updated_at=now, version=1))
+                metrics += [dict(finding_id=fid, position=i, label=m.label, value=m.value, unit=m.unit,
+                                 scale=m.scale.value if m.scale else None, entity=m.entity, period=m.period,
+                                 as_of=m.as_of, series=m.series) for i, m in enumerate(c.metrics)]
+                tags += [dict(finding_id=fid, tag=t, position=i) for i, t in enumerate(c.tags)]
+                wordings += [dict(finding_id=fid, audience_key=a, text=t) for a, t in c.wordings.items()]
+                links += [dict(finding_id=fid, source_id=sid, position=i) for i, sid in enumerate(c.source_ids)]
+                index.append(dict(id=fid, t=c.title, s=c.statement, g=" ".join(c.tags)))
+            for table, rows in ((FindingRow.__table__, findings), (MetricRow.__table__, metrics),
+                                (TagRow.__table__, tags), (WordingRow.__table__, wordings), (finding_sources, links)):
+                if rows:
+                    s.execute(insert(table), rows)
+            if fts_on:
+                s.execute(text("INSERT INTO findings_fts(rowid, title, statement, tags) VALUES (:id, :t, :s, :g)"),
+                          index)
 
     # ---- Whole database
     def reset(self, *, seed: bool = True) -> None:
@@ -631,3 +723,26 @@ class ImportSummary:
     created: int
     updated: int
     sources: int
+    unchanged: int = 0
+    created_slugs: tuple[str, ...] = ()
+    updated_slugs: tuple[str, ...] = ()
+    unchanged_slugs: tuple[str, ...] = ()
+
+
+class _DryRun(Exception):
+    """Raised inside the import's transaction to roll it back, carrying what it would have done."""
+
+    def __init__(self, summary: ImportSummary) -> None:
+        super().__init__("dry run")
+        self.summary = summary
+
+
+def _same_finding(f: Finding, c: CleanFinding) -> bool:
+    def metrics(ms: Iterable[Any]) -> list[tuple[Any, ...]]:
+        # str(value): 1.0 and 1.00 are equal Decimals but different stored text.
+        return [(m.label, str(m.value), m.unit, m.scale, m.entity, m.period, m.as_of, m.series) for m in ms]
+
+    return ((f.title, f.statement, f.section, f.kind, f.as_of, tuple(f.tags), tuple(x.id for x in f.sources),
+             dict(f.wordings)) == (c.title, c.statement, c.section, c.kind, c.as_of, tuple(c.tags), c.source_ids,
+                                   dict(c.wordings))
+            and metrics(f.metrics) == metrics(c.metrics))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
@@ -13,9 +13,8 @@ from typing import Any, Sequence
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import Finding, FindingDraft, MetricDraft, Source, SourceDraft
 from briefing.fileio import atomic_write
+from briefing.store.import_schema import FORMAT, FORMAT_VERSION, check_document
 
-FORMAT = "briefing-findings"
-FORMAT_VERSION = 1
 # A spreadsheet runs a cell that starts with one of these as a formula ("=cmd|' /C calc'!A0").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ["slug", "title", "statement", "section", "kind", "tags", "as_of", "sources", "metrics", "wordings"]
@@ -25,6 +24,9 @@ CSV_COLUMNS = ["slug", "title", "statement", "section", "kind", "tags", "as_of",
 class Payload:
     sources: list[SourceDraft]
     findings: list[tuple[FindingDraft, list[str]]]  # each draft with its source keys
+    # Where each record sits in the file ("findings[3]", "line 5"), for messages; default: its index.
+    source_paths: list[str] = field(default_factory=list)
+    finding_paths: list[str] = field(default_factory=list)
 
 
 def _iso(d: date | None) -> str | None:
@@ -128,14 +130,23 @@ def read_findings(path: Path) -> Payload:
     if not path.is_file():
         raise ValidationError(FieldError("file", f"{path} does not exist"))
     suffix = path.suffix.lower()
+    if suffix not in (".json", ".csv"):
+        raise ValidationError(FieldError("file", f"“{path.name}” must end in .json or .csv"))
     try:
         if suffix == ".json":
             return _read_json(path)
-        if suffix == ".csv":
-            return _read_csv(path)
-    except (json.JSONDecodeError, UnicodeDecodeError, csv.Error) as exc:
-        raise ValidationError(FieldError("file", f"{path.name} is not readable: {exc}")) from None
-    raise ValidationError(FieldError("file", f"“{path.name}” must end in .json or .csv"))
+        return _read_csv(path)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(FieldError("file", f"{path.name} is not valid JSON (line {exc.lineno}, "
+                                                 f"column {exc.colno}: {exc.msg.lower()})")) from None
+    except UnicodeDecodeError as exc:
+        raise ValidationError(FieldError("file", f"{path.name} is not UTF-8 text (byte {exc.start})")) from None
+    except csv.Error:
+        raise ValidationError(FieldError("file", f"{path.name} is not a readable CSV file")) from None
+    except RecursionError:
+        raise ValidationError(FieldError("file", f"{path.name} is nested too deeply to be a findings file")) from None
+    except OSError as exc:
+        raise ValidationError(FieldError("file", f"cannot read {path}: {(exc.strerror or 'error').lower()}")) from None
 
 
 def source_draft(d: dict[str, Any]) -> SourceDraft:
@@ -172,24 +183,42 @@ def finding_draft(d: dict[str, Any]) -> tuple[FindingDraft, list[str]]:
         statement=d.get("statement") or "",
         section=d.get("section") or "",
         kind=d.get("kind") or "reported",
-        tags=tuple(d.get("tags") or ()),
+        tags=d["tags"] if isinstance(d.get("tags"), str) else tuple(d.get("tags") or ()),
         as_of=d.get("as_of") or None,
         metrics=tuple(_metric_draft(m) for m in d.get("metrics") or ()),
         wordings=dict(d.get("wordings") or {}),
         slug=d.get("slug") or None,
     )
-    return draft, [str(k) for k in d.get("sources") or ()]
+    # A source given whole (as `findings show --json` writes it) is cited by its key.
+    keys = [k if isinstance(k, str) else str(k.get("key") or "") for k in d.get("sources") or ()]
+    return draft, keys
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        # Two values for one field: json keeps the last silently; the user meant one of them.
+        raise ValidationError(FieldError("file", f"the field “{twice}” appears twice in one record; keep one"))
+    return d
 
 
 def _read_json(path: Path) -> Payload:
-    doc = json.loads(path.read_text(encoding="utf-8"))
+    # utf-8-sig: a byte-order mark (Windows editors add one) is not part of the document.
+    doc = json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=_object)
+    errors = check_document(doc)
+    if errors:
+        raise ValidationError(errors, path.name)
     if isinstance(doc, list):
-        doc = {"findings": doc, "sources": []}
-    if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
-        raise ValidationError(FieldError("file", f"{path.name} has no “findings” list"))
+        doc = {"findings": doc}
+    sources = doc.get("sources") or []
+    findings = doc.get("findings") or []
     return Payload(
-        sources=[source_draft(s) for s in doc.get("sources") or []],
-        findings=[finding_draft(f) for f in doc["findings"]],
+        sources=[source_draft(s) for s in sources],
+        findings=[finding_draft(f) for f in findings],
+        source_paths=[f"sources[{i}]" for i in range(len(sources))],
+        finding_paths=[f"findings[{i}]" for i in range(len(findings))],
     )
 
 
@@ -200,7 +229,9 @@ def _read_csv(path: Path) -> Payload:
     if missing:
         raise ValidationError(FieldError("file", f"{path.name} lacks column(s): {', '.join(missing)}"))
     sources: dict[str, SourceDraft] = {}
+    source_lines: dict[str, int] = {}
     findings = []
+    paths = []
     for n, row in enumerate(reader, start=2):
         row = {k: csv_text(v) if isinstance(v, str) else v for k, v in row.items()}
 
@@ -214,14 +245,24 @@ def _read_csv(path: Path) -> Payload:
                 raise ValidationError(FieldError(name, f"line {n}: not valid JSON")) from None
 
         src_objs = cell("sources", [])
+        if not isinstance(src_objs, list):
+            raise ValidationError(FieldError(f"line {n}.sources", "must be a list of source keys or sources"))
         keys = []
         for s in src_objs:
             if isinstance(s, str):
                 keys.append(s)
-            else:
+            elif isinstance(s, dict):
                 draft = source_draft(s)
-                sources.setdefault(str(draft.key), draft)
-                keys.append(str(draft.key))
+                key = str(draft.key)
+                if key in sources and sources[key] != draft:
+                    raise ValidationError(FieldError(
+                        f"line {n}.sources", f"source “{key}” differs from the one on line {source_lines[key]}; "
+                                             "one key, one source"))
+                sources.setdefault(key, draft)
+                source_lines.setdefault(key, n)
+                keys.append(key)
+            else:
+                raise ValidationError(FieldError(f"line {n}.sources", "must list source keys or source objects"))
         d = {
             "slug": row.get("slug") or None,
             "title": row.get("title") or "",
@@ -233,6 +274,12 @@ def _read_csv(path: Path) -> Payload:
             "metrics": cell("metrics", []),
             "wordings": cell("wordings", {}),
         }
+        errors = check_document({"findings": [d]})
+        if errors:
+            raise ValidationError([FieldError(e.field.replace("findings[0]", f"line {n}"), e.message)
+                                   for e in errors], path.name)
         draft, _ = finding_draft(d)
         findings.append((draft, keys))
-    return Payload(sources=list(sources.values()), findings=findings)
+        paths.append(f"line {n}")
+    return Payload(sources=list(sources.values()), findings=findings,
+                   source_paths=[f"line {source_lines[k]}.sources" for k in sources], finding_paths=paths)
