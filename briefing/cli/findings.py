@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Iterable
 
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import SECTION_KEYS, ClaimKind, Finding, FindingDraft, MetricDraft
@@ -72,23 +73,26 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 # ---- Commands
 def cmd_list(args: argparse.Namespace, svc: BriefingService) -> int:
-    findings = svc.list_findings(
-        section=args.section, search=args.search, audience=args.audience, kind=args.kind, tag=args.tag
-    )
+    if args.audience:  # an audience's selection needs every finding at once
+        findings: Iterable[Finding] = svc.list_findings(
+            section=args.section, search=args.search, audience=args.audience, kind=args.kind, tag=args.tag
+        )
+    else:
+        # Streamed: the first line shows at once at 100k findings, and memory holds one chunk.
+        findings = svc.iter_findings(section=args.section, search=args.search, kind=args.kind, tag=args.tag)
+    n = 0
     if args.json:
         from briefing.store.transfer import finding_dict
 
-        out = []
+        print("[", end="")
         for f in findings:
-            d = finding_dict(f)
-            d["id"] = f.id
-            out.append(d)
-        print(json.dumps(out, ensure_ascii=False, indent=2))
-        return 0
-    if not findings:
-        print("No findings match.", file=sys.stderr)
+            text = json.dumps({**finding_dict(f), "id": f.id}, ensure_ascii=False, indent=2)
+            print(("," if n else "") + "\n" + _indent(text), end="")
+            n += 1
+        print("\n]" if n else "]")
         return 0
     for f in findings:
+        n += 1
         # Name each number by its entity, unless several share one ("Atlas 950 vs NVL144"): then by label.
         by_label = len({m.entity for m in f.metrics}) < len(f.metrics)
         numbers = ", ".join(_metric_text(m, by_label) for m in f.metrics[:3])
@@ -98,7 +102,8 @@ def cmd_list(args: argparse.Namespace, svc: BriefingService) -> int:
         print(f"       {f.title}")
         if numbers:
             print(f"       {numbers}")
-    print(f"{len(findings)} finding(s)", file=sys.stderr)
+    sys.stdout.flush()
+    print(f"{n} finding(s)" if n else "No findings match.", file=sys.stderr)
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from sqlalchemy import Float, Integer, delete, func, select, text
 from sqlalchemy.orm import Session, selectinload
@@ -124,6 +124,28 @@ class BriefingService:
         if audience:
             findings = self._for_audience(audience, findings)
         return findings[:limit] if limit else findings
+
+    def iter_findings(self, *, section: str | None = None, kind: str | None = None, tag: str | None = None,
+                      search: str | None = None, chunk: int = 200) -> Iterator[Finding]:
+        """Findings matching every filter, loaded `chunk` at a time: report order, or best match first
+        with `search` (the same FTS search as `search_ids`). The first arrives at once at any size;
+        memory holds one chunk, not the whole report (100k findings as records: ~700 MB)."""
+        with self.db.reading() as s:
+            q = self._filtered(s, select(FindingRow.id), section=section, kind=kind, tag=tag, search=None)
+            filtered = bool(section or kind or tag)
+            if search and search.strip():
+                ids = self.search_ids(search, limit=None)
+                if filtered:
+                    keep = set(s.scalars(q))
+                    ids = [i for i in ids if i in keep]
+            else:
+                ids = list(s.scalars(q.order_by(FindingRow.position, FindingRow.id)))
+        for k in range(0, len(ids), chunk):
+            batch = ids[k:k + chunk]
+            with self.db.reading() as s:
+                rows = {r.id: r for r in s.scalars(_finding_query().where(FindingRow.id.in_(batch)))}
+                records = [finding_record(rows[i]) for i in batch if i in rows]
+            yield from records
 
     @staticmethod
     def _all_findings(s: Session) -> list[Finding]:
