@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
@@ -589,25 +589,38 @@ class BriefingService:
         from briefing.store.transfer import read_findings
 
         payload = read_findings(Path(path))
-        return self.import_records(payload.sources, payload.findings, dry_run=dry_run,
-                                   source_paths=payload.source_paths, finding_paths=payload.finding_paths)
+        return self._import(payload.sources, payload.source_paths, payload.findings, dry_run=dry_run)
 
     def import_records(self, sources: Iterable[SourceDraft], findings: Iterable[tuple[FindingDraft, list[str]]],
-                       *, dry_run: bool = False, source_paths: Sequence[str] = (),
-                       finding_paths: Sequence[str] = ()) -> ImportSummary:
+                       *, dry_run: bool = False) -> ImportSummary:
+        """All or nothing: sources by key (created when missing), findings upserted by slug."""
+        from briefing.store.transfer import ImportItem
+
+        items = (ImportItem(f"findings[{i}]", draft, keys) for i, (draft, keys) in enumerate(findings))
+        return self._import(list(sources), [], items, dry_run=dry_run)
+
+    # Findings are cleaned and written this many at a time inside the one transaction, so a large
+    # import holds one chunk of records in memory, not the whole file.
+    IMPORT_CHUNK = 2000
+
+    def _import(self, sources: list[SourceDraft], source_paths: Sequence[str], items: Iterable[Any],
+                *, dry_run: bool) -> ImportSummary:
         """All or nothing: sources by key (created when missing), findings upserted by slug; a finding
         equal to the stored one is left alone (its version does not move). Every refusal is named by
         its place in the file. `dry_run` works it all out, then rolls back."""
-        from briefing.store.import_schema import json_path
+        from briefing.store.import_schema import MAX_REPORTED, json_path
 
-        sources = list(sources)
-        findings = list(findings)
         spath = list(source_paths) or [f"sources[{i}]" for i in range(len(sources))]
-        fpath = list(finding_paths) or [f"findings[{i}]" for i in range(len(findings))]
         errors: list[FieldError] = []
+        more = 0
 
-        def refuse(path: str, exc: ValidationError) -> None:
-            errors.extend(FieldError(json_path(path, e.field), e.message) for e in exc.errors)
+        def refuse(new: Iterable[FieldError]) -> None:
+            nonlocal more
+            for e in new:
+                if len(errors) < MAX_REPORTED:
+                    errors.append(e)
+                else:
+                    more += 1
 
         try:
             with self.db.writing() as s:
@@ -618,11 +631,11 @@ class BriefingService:
                     try:
                         clean_src = clean_source(draft)
                     except ValidationError as exc:
-                        refuse(spath[i], exc)
+                        refuse(FieldError(json_path(spath[i], e.field), e.message) for e in exc.errors)
                         continue
                     if clean_src.key in file_keys:
-                        errors.append(FieldError(f"{spath[i]}.key", f"“{clean_src.key}” is also the key of "
-                                                                    f"{file_keys[clean_src.key]}; one key, one source"))
+                        refuse([FieldError(f"{spath[i]}.key", f"“{clean_src.key}” is also the key of "
+                                                              f"{file_keys[clean_src.key]}; one key, one source")])
                         continue
                     file_keys[clean_src.key] = spath[i]
                     if clean_src.key not in key_to_id:
@@ -633,48 +646,56 @@ class BriefingService:
                         new_sources += 1
                 audience_keys = set(s.scalars(select(AudienceRow.key)))
                 known_ids = set(key_to_id.values())
-                cleaned: list[CleanFinding] = []
-                by_slug: dict[str, int] = {}
-                for n, (draft, source_keys) in enumerate(findings):
-                    unknown = [k for k in source_keys if k not in key_to_id]
-                    if unknown:
-                        errors.append(FieldError(f"{fpath[n]}.sources",
-                                                 f"unknown source key(s) {', '.join(unknown)}"))
+                existing = dict(s.execute(select(FindingRow.slug, FindingRow.id)).all())
+                by_slug: dict[str, tuple[str, str]] = {}  # slug -> (path, the slug as written)
+                pending: list[CleanFinding] = []
+                tally = _Tally(new_sources)
+                for item in items:
+                    if item.problems:
+                        refuse(item.problems)
                         continue
-                    draft = FindingDraft(**{**draft.__dict__,
-                                            "source_ids": tuple(key_to_id[k] for k in source_keys)})
+                    unknown = [k for k in item.source_keys if k not in key_to_id]
+                    if unknown:
+                        refuse([FieldError(f"{item.path}.sources", f"unknown source key(s) {', '.join(unknown)}")])
+                        continue
+                    draft = FindingDraft(**{**item.draft.__dict__,
+                                            "source_ids": tuple(key_to_id[k] for k in item.source_keys)})
                     try:
                         clean = clean_finding(draft, audience_keys=audience_keys, source_ids=known_ids)
                     except ValidationError as exc:
-                        refuse(fpath[n], exc)
+                        refuse(FieldError(json_path(item.path, e.field), e.message) for e in exc.errors)
                         continue
                     if clean.slug in by_slug:
                         # Last-wins would silently drop a finding; "Foo" and "foo" are one slug.
-                        other = by_slug[clean.slug]
-                        same = (draft.slug or "") == (findings[other][0].slug or "")
-                        why = "" if same else " (slugs differ only in case, or come from the same title)"
-                        errors.append(FieldError(f"{fpath[n]}.slug", f"“{clean.slug}” is also the slug of "
-                                                                     f"{fpath[other]}{why}; give each its own"))
+                        other, written = by_slug[clean.slug]
+                        why = "" if written == (draft.slug or "") else \
+                            " (slugs differ only in case, or come from the same title)"
+                        refuse([FieldError(f"{item.path}.slug", f"“{clean.slug}” is also the slug of "
+                                                                f"{other}{why}; give each its own")])
                         continue
-                    by_slug[clean.slug] = n
-                    cleaned.append(clean)
+                    by_slug[clean.slug] = (item.path, draft.slug or "")
+                    if errors:
+                        continue  # refused anyway: only look for more problems
+                    pending.append(clean)
+                    if len(pending) >= self.IMPORT_CHUNK:
+                        self._upsert(s, pending, existing, tally)
+                        pending = []
                 if errors:
-                    raise ValidationError(errors[:20] + ([FieldError("…", f"and {len(errors) - 20} more")]
-                                                         if len(errors) > 20 else []))
-                summary = self._upsert(s, cleaned, new_sources)
+                    raise ValidationError(errors + ([FieldError("…", f"and {more} more problem(s)")] if more else []))
+                self._upsert(s, pending, existing, tally)
+                summary = tally.summary()
                 if dry_run:
                     raise _DryRun(summary)
         except _DryRun as done:
             return done.summary
         return summary
 
-    def _upsert(self, s: Session, cleaned: list[CleanFinding], new_sources: int) -> ImportSummary:
+    def _upsert(self, s: Session, cleaned: list[CleanFinding], existing: Mapping[str, int], tally: _Tally) -> None:
         """Writes the cleaned findings: new ones in bulk (Core inserts: ~5x faster than the ORM at
         100k), changed ones row by row, equal ones not at all."""
-        existing = dict(s.execute(select(FindingRow.slug, FindingRow.id)).all())
         added: list[CleanFinding] = [c for c in cleaned if c.slug not in existing]
-        updated: list[str] = []
-        unchanged: list[str] = []
+        updated = tally.updated
+        unchanged = tally.unchanged
         stored = [c for c in cleaned if c.slug in existing]
         for k in range(0, len(stored), 500):
             batch = stored[k:k + 500]
@@ -691,9 +712,7 @@ class BriefingService:
                 updated.append(clean.slug)
         if added:
             self._insert_new(s, added)
-        return ImportSummary(created=len(added), updated=len(updated), sources=new_sources,
-                             unchanged=len(unchanged), created_slugs=tuple(c.slug for c in added),
-                             updated_slugs=tuple(updated), unchanged_slugs=tuple(unchanged))
+            tally.created += [c.slug for c in added]
 
     def _insert_new(self, s: Session, added: list[CleanFinding]) -> None:
         from sqlalchemy import insert
@@ -749,6 +768,21 @@ class ImportSummary:
     created_slugs: tuple[str, ...] = ()
     updated_slugs: tuple[str, ...] = ()
     unchanged_slugs: tuple[str, ...] = ()
+
+
+@dataclass
+class _Tally:
+    """What an import did so far, chunk after chunk."""
+
+    sources: int
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def summary(self) -> ImportSummary:
+        return ImportSummary(created=len(self.created), updated=len(self.updated), sources=self.sources,
+                             unchanged=len(self.unchanged), created_slugs=tuple(self.created),
+                             updated_slugs=tuple(self.updated), unchanged_slugs=tuple(self.unchanged))
 
 
 class _DryRun(Exception):

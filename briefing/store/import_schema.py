@@ -163,6 +163,13 @@ def check_document(doc: Any) -> list[FieldError]:
     return c.errors
 
 
+def check_finding(path: str, value: Any) -> list[FieldError]:
+    """The type problems of one finding record (for a reader that checks one record at a time)."""
+    c = _Checker()
+    c.finding(path, value)
+    return c.errors
+
+
 def json_path(prefix: str, dotted: str) -> str:
     """A domain field path (`metrics.0.value`) under a JSON path (`findings[3]`): `findings[3].metrics[0].value`."""
     out = prefix

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import Finding, FindingDraft, MetricDraft, Source, SourceDraft
 from briefing.fileio import atomic_write
-from briefing.store.import_schema import FORMAT, FORMAT_VERSION, check_document
+from briefing.store.import_schema import FORMAT, FORMAT_VERSION, check_document, check_finding
 
 # A spreadsheet runs a cell that starts with one of these as a formula ("=cmd|' /C calc'!A0").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -21,12 +23,22 @@ CSV_COLUMNS = ["slug", "title", "statement", "section", "kind", "tags", "as_of",
 
 
 @dataclass(frozen=True)
+class ImportItem:
+    """One finding record of a file: where it sits ("findings[3]", "line 5"), its draft and source
+    keys, or, when its shape is wrong, no draft and the problems."""
+
+    path: str
+    draft: FindingDraft | None
+    source_keys: list[str]
+    problems: tuple[FieldError, ...] = ()
+
+
+@dataclass(frozen=True)
 class Payload:
     sources: list[SourceDraft]
-    findings: list[tuple[FindingDraft, list[str]]]  # each draft with its source keys
-    # Where each record sits in the file ("findings[3]", "line 5"), for messages; default: its index.
+    # Read lazily from a large JSON file, so only a chunk of records is in memory at a time.
+    findings: Iterable[ImportItem]
     source_paths: list[str] = field(default_factory=list)
-    finding_paths: list[str] = field(default_factory=list)
 
 
 def _iso(d: date | None) -> str | None:
@@ -204,22 +216,112 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return d
 
 
+# A file this large is read one finding record at a time: a 110 MB export of 100k findings parsed
+# whole took ~480 MB; split, it needs its bytes and one record at a time.
+STREAM_MIN_BYTES = 4 << 20
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_WS = b" \t\r\n"
+
+
+def _item(path: str, value: Any) -> ImportItem:
+    problems = check_finding(path, value)
+    if problems:
+        return ImportItem(path, None, [], tuple(problems))
+    draft, keys = finding_draft(value)
+    return ImportItem(path, draft, keys)
+
+
 def _read_json(path: Path) -> Payload:
-    # utf-8-sig: a byte-order mark (Windows editors add one) is not part of the document.
-    doc = json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=_object)
-    errors = check_document(doc)
-    if errors:
-        raise ValidationError(errors, path.name)
-    if isinstance(doc, list):
-        doc = {"findings": doc}
-    sources = doc.get("sources") or []
-    findings = doc.get("findings") or []
-    return Payload(
-        sources=[source_draft(s) for s in sources],
-        findings=[finding_draft(f) for f in findings],
-        source_paths=[f"sources[{i}]" for i in range(len(sources))],
-        finding_paths=[f"findings[{i}]" for i in range(len(findings))],
-    )
+    data = path.read_bytes()
+    if data.startswith(codecs.BOM_UTF8):  # Windows editors add one; it is not part of the document
+        data = data[len(codecs.BOM_UTF8):]
+    split = _findings_array(data) if len(data) >= STREAM_MIN_BYTES else None
+    if split is None:
+        doc = json.loads(data, object_pairs_hook=_object)
+        records: list[Any] = []
+        top = doc
+        if isinstance(doc, list):  # a bare list of findings
+            records, top = doc, {"findings": []}
+        elif isinstance(doc, dict) and isinstance(doc.get("findings"), list):
+            records, top = doc["findings"], {**doc, "findings": []}
+        errors = check_document(top)
+        if errors:
+            raise ValidationError(errors, path.name)
+        findings: Iterable[ImportItem] = [_item(f"findings[{i}]", v) for i, v in enumerate(records)]
+    else:
+        start, end, spans = split
+        top = json.loads(data[:start] + b"[]" + data[end + 1:], object_pairs_hook=_object)
+        errors = check_document(top)
+        if errors:
+            raise ValidationError(errors, path.name)
+        findings = _streamed(data, spans, path.name)
+    sources = top.get("sources") or [] if isinstance(top, dict) else []
+    return Payload(sources=[source_draft(s) for s in sources], findings=findings,
+                   source_paths=[f"sources[{i}]" for i in range(len(sources))])
+
+
+def _streamed(data: bytes, spans: list[tuple[int, int]], name: str) -> Iterator[ImportItem]:
+    for i, (a, b) in enumerate(spans):
+        try:
+            value = json.loads(data[a:b], object_pairs_hook=_object)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise ValidationError(FieldError(f"findings[{i}]", "is not valid JSON"), name) from None
+        except RecursionError:
+            raise ValidationError(FieldError(f"findings[{i}]", "is nested too deeply"), name) from None
+        yield _item(f"findings[{i}]", value)
+
+
+def _findings_array(data: bytes) -> tuple[int, int, list[tuple[int, int]]] | None:
+    """Where the top-level object's "findings" array starts and ends, and the span of each object in
+    it; None when the file is shaped otherwise (it is then parsed whole, and its errors named)."""
+    depth = 0
+    tokens = _JSON_TOKEN.finditer(data)
+    for m in tokens:
+        tok = m.group()
+        if tok[0] == 0x22:  # a string
+            if depth == 1 and tok == b'"findings"':
+                j = m.end()
+                while data[j:j + 1] and data[j] in _WS:
+                    j += 1
+                if data[j:j + 1] != b":":
+                    continue
+                j += 1
+                while data[j:j + 1] and data[j] in _WS:
+                    j += 1
+                return _array_items(data, j, tokens) if data[j:j + 1] == b"[" else None
+            continue
+        depth += 1 if tok in (b"[", b"{") else -1
+        if depth == 0:
+            return None
+    return None
+
+
+def _array_items(data: bytes, start: int, tokens: Iterator[re.Match[bytes]]) -> tuple[int, int, list[tuple[int, int]]] | None:
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    prev = start + 1
+    begin = start
+    for m in tokens:
+        tok = m.group()
+        if tok[0] == 0x22:
+            continue
+        if tok in (b"[", b"{"):
+            if depth == 1:
+                begin = m.start()
+            depth += 1
+            continue
+        depth -= 1
+        if depth == 1:
+            # Only objects separated by single commas: anything else is left to the whole parse.
+            if tok != b"}" or data[prev:begin].strip(_WS) != (b"," if spans else b""):
+                return None
+            spans.append((begin, m.end()))
+            prev = m.end()
+        elif depth == 0:
+            if data[prev:m.start()].strip(_WS):
+                return None
+            return start, m.start(), spans
+    return None
 
 
 def _read_csv(path: Path) -> Payload:
@@ -230,8 +332,7 @@ def _read_csv(path: Path) -> Payload:
         raise ValidationError(FieldError("file", f"{path.name} lacks column(s): {', '.join(missing)}"))
     sources: dict[str, SourceDraft] = {}
     source_lines: dict[str, int] = {}
-    findings = []
-    paths = []
+    findings: list[ImportItem] = []
     for n, row in enumerate(reader, start=2):
         row = {k: csv_text(v) if isinstance(v, str) else v for k, v in row.items()}
 
@@ -274,12 +375,7 @@ def _read_csv(path: Path) -> Payload:
             "metrics": cell("metrics", []),
             "wordings": cell("wordings", {}),
         }
-        errors = check_document({"findings": [d]})
-        if errors:
-            raise ValidationError([FieldError(e.field.replace("findings[0]", f"line {n}"), e.message)
-                                   for e in errors], path.name)
-        draft, _ = finding_draft(d)
-        findings.append((draft, keys))
-        paths.append(f"line {n}")
+        item = _item(f"line {n}", d)
+        findings.append(ImportItem(item.path, item.draft, keys, item.problems))
     return Payload(sources=list(sources.values()), findings=findings,
-                   source_paths=[f"line {source_lines[k]}.sources" for k in sources], finding_paths=paths)
+                   source_paths=[f"line {source_lines[k]}.sources" for k in sources])
