@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None, *, parser: argparse.ArgumentParser | Non
         if getattr(args, "needs_service", True):
             from briefing.services import open_service
 
-            service = open_service(args.db)
+            service = open_service(args.db, lasting=True)
         code = func(args, service)
         sys.stdout.flush()  # here, so a closed pipe is met inside this try, not at exit
         return code

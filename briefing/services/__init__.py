@@ -8,17 +8,19 @@ from briefing.domain.errors import BriefingError, StorageError
 from briefing.services.service import BriefingService, ImportSummary
 
 
-def open_service(db: str | os.PathLike[str] | None = None, *, seed: bool = True) -> BriefingService:
+def open_service(db: str | os.PathLike[str] | None = None, *, seed: bool = True,
+                 lasting: bool = False) -> BriefingService:
     """Opens (creating and migrating as needed) the database; the first open of an empty one seeds it.
 
     A database that cannot be used (damaged, from a newer Briefing, read-only and in need of a
-    migration, in memory) raises `StorageError` naming the file; the library's error is its cause."""
+    migration; in memory when `lasting`, as for a command) raises `StorageError` naming the file;
+    the library's error is its cause."""
     from briefing.store.engine import Database, resolve_url
     from briefing.store.problems import explain
     from briefing.store.seed import needs_seed, seed_database
 
     url = resolve_url(db)
-    if url.get_backend_name() == "sqlite" and (url.database or ":memory:") == ":memory:":
+    if lasting and url.get_backend_name() == "sqlite" and (url.database or ":memory:") == ":memory:":
         # Every command, and the app's export process, would each see a different empty database.
         raise StorageError(f"“{url.render_as_string()}” is a database in memory that vanishes when Briefing "
                            "stops; give a file path with --db or BRIEFING_DB")

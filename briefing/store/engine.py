@@ -113,6 +113,13 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self._write_engine, expire_on_commit=False)
         self._has_fts: bool | None = None
+        try:
+            self._open(migrate)
+        except BaseException:
+            self.engine.dispose()  # a refused database keeps no connection (nor its -wal file) open
+            raise
+
+    def _open(self, migrate: bool) -> None:
         if migrate and self._stored_revision() != SCHEMA_HEAD:
             if self.read_only:
                 from briefing.domain.errors import StorageError
