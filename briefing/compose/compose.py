@@ -52,9 +52,10 @@ class ComposeService(Protocol):
 
 
 # A briefing reads every finding of the report before its template picks some. At 100k findings the
-# records alone took ~840 MB and a full PDF 2.2 GB, so past this many a briefing is refused up front
-# (records ~7 KB each, PDF ~22 KB per finding: under 1 GB here). See docs/performance.md, "Scale".
-MAX_BRIEFING_FINDINGS = 20_000
+# records alone took ~840 MB and a full PDF 2.2 GB; a full PDF grew by ~42 KB a finding (95 MB at
+# 103 findings, 342 MB at 6,000), so past this many a briefing is refused up front and the largest
+# allowed stays well under 1 GB. See docs/performance.md, "Scale".
+MAX_BRIEFING_FINDINGS = 10_000
 
 
 class ChartTools(Protocol):
