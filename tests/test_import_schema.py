@@ -156,7 +156,7 @@ def test_long_and_non_latin_titles_get_distinct_slugs(empty_service) -> None:  #
 def test_large_files_are_read_record_by_record_with_the_same_result(
     service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stream: bool  # type: ignore[no-untyped-def]
 ) -> None:
-    import briefing.store.transfer as transfer
+    from briefing.store import transfer
 
     monkeypatch.setattr(transfer, "STREAM_MIN_BYTES", 0 if stream else 10**12)
     path = tmp_path / "all.json"

@@ -3,7 +3,6 @@ saved, with each problem named by its JSON path (`findings[3].metrics[0].value: 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
 
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import Finding, FindingDraft, MetricDraft, Source, SourceDraft
