@@ -167,3 +167,16 @@ def test_a_cli_module_that_fails_to_import_names_the_module(seeded_db: Path, tmp
     assert r.returncode != 0
     assert "briefing.cli.export" in r.stderr and "invalid choice" not in r.stderr
     assert len(r.stderr.strip().splitlines()) <= 2 and "Traceback" not in r.stderr, r.stderr
+
+
+def test_a_data_folder_that_cannot_be_made_is_named(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("in the way")
+    env = {**os.environ, "XDG_DATA_HOME": str(blocker / "data"), "XDG_STATE_HOME": str(tmp_path / "state"),
+           "BRIEFING_SERVER": "off"}
+    env.pop("BRIEFING_DB", None)
+    env.pop("BRIEFING_DEBUG", None)
+    r = subprocess.run([sys.executable, "-m", "briefing", "findings", "list"], capture_output=True, text=True,
+                       env=env, timeout=120)
+    assert_clean_refusal(r, str(blocker), "--db")
+    assert blocker.read_text() == "in the way"

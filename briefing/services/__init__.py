@@ -19,7 +19,12 @@ def open_service(db: str | os.PathLike[str] | None = None, *, seed: bool = True,
     from briefing.store.problems import explain
     from briefing.store.seed import needs_seed, seed_database
 
-    url = resolve_url(db)
+    try:
+        url = resolve_url(db)
+    except OSError as exc:  # the default database's folder cannot be made
+        where = exc.filename or "the user data folder"
+        raise StorageError(f"cannot create the data folder {where} ({(exc.strerror or 'error').lower()}); "
+                           "choose a database with --db or BRIEFING_DB") from exc
     if lasting and url.get_backend_name() == "sqlite" and (url.database or ":memory:") == ":memory:":
         # Every command, and the app's export process, would each see a different empty database.
         raise StorageError(f"“{url.render_as_string()}” is a database in memory that vanishes when Briefing "
