@@ -8,6 +8,7 @@ with its load, so user+system CPU seconds are given beside them.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -99,6 +100,7 @@ def bench_scale(n: int = 100_000, make_db: Any = None) -> dict[str, Any]:
 
     out["briefing_pdf"] = _run(["export", "--audience", "full", "--format", "pdf", "-o", str(work / "b.pdf")], env)
     out["load_avg_1min"] = round(os.getloadavg()[0], 2)
+    shutil.rmtree(work, ignore_errors=True)
     return out
 
 

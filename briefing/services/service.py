@@ -140,8 +140,12 @@ class BriefingService:
                     ids = [i for i in ids if i in keep]
             else:
                 ids = list(s.scalars(q.order_by(FindingRow.position, FindingRow.id)))
-        for k in range(0, len(ids), chunk):
-            batch = ids[k:k + chunk]
+        # A small first chunk puts the first line on screen sooner; later ones amortise the queries.
+        bounds = [0, min(20, chunk), *range(min(20, chunk) + chunk, len(ids) + chunk, chunk)]
+        for k, end in zip(bounds, bounds[1:]):
+            batch = ids[k:end]
+            if not batch:
+                break
             with self.db.reading() as s:
                 rows = {r.id: r for r in s.scalars(_finding_query().where(FindingRow.id.in_(batch)))}
                 records = [finding_record(rows[i]) for i in batch if i in rows]
