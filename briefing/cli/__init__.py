@@ -13,7 +13,7 @@ from briefing.domain.errors import BriefingError
 
 # Every command's module; one that fails to import fails the command line naming it (a broken
 # install), instead of its subcommand silently vanishing from the tree.
-COMMAND_MODULES = ("findings", "sources", "db", "server", "charts", "export")
+COMMAND_MODULES = ("findings", "sources", "db", "server", "charts", "export", "check")
 
 
 class CommandModuleError(Exception):

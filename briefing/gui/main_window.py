@@ -24,12 +24,14 @@ from briefing.gui.actions import build_actions, populate, refresh_icons
 from briefing.gui.context import AppContext, DataEvents
 from briefing.gui.icons import app_icon, icon
 from briefing.gui.settings import Settings
+from briefing.gui.watcher import DatabaseWatcher
 from briefing.gui.widgets import EmptyState
 from briefing.gui.workers import Failure, Operations
 
 if TYPE_CHECKING:
     from briefing.gui.briefing_panel.panel import BriefingPanel
     from briefing.gui.charts.panel import ChartsPanel
+    from briefing.gui.checks.panel import ChecksPanel
     from briefing.gui.findings.panel import FindingsPanel
     from briefing.gui.sources.panel import SourcesPanel
     from briefing.services import BriefingService
@@ -40,6 +42,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("sources", "Sources", "sources"),
     ("charts", "Charts", "charts"),
     ("briefing", "Briefing", "briefing"),
+    ("checks", "Checks", "checks"),
 )
 
 
@@ -57,6 +60,8 @@ class MainWindow(QMainWindow):
         self.sources: SourcesPanel | None = None
         self.charts: ChartsPanel | None = None
         self.briefing: BriefingPanel | None = None
+        self.checks: ChecksPanel | None = None
+        self.watcher: DatabaseWatcher | None = None
 
         self.setWindowTitle("Briefing")
         self.setWindowIcon(app_icon())
@@ -131,6 +136,8 @@ class MainWindow(QMainWindow):
         """Build the panels over an open service (the window is already on screen)."""
         from briefing.gui.briefing_panel.panel import BriefingPanel
         from briefing.gui.charts.panel import ChartsPanel
+        from briefing.gui.checks.jump import open_problem
+        from briefing.gui.checks.panel import ChecksPanel
         from briefing.gui.findings.panel import FindingsPanel
         from briefing.gui.sources.panel import SourcesPanel
 
@@ -143,11 +150,19 @@ class MainWindow(QMainWindow):
         self.sources = SourcesPanel(ctx, self)
         self.charts = ChartsPanel(ctx, self)
         self.briefing = BriefingPanel(ctx, self)
+        self.checks = ChecksPanel(ctx, self)
+        self.checks.sig_open.connect(lambda p, finding_id: open_problem(self, p, finding_id))
+        self.checks.sig_count_changed.connect(self._checks_counted)
+        self.briefing.sig_show_problems.connect(self.show_problems)
         for panel in self._panels():
             self.stack.addWidget(panel)
             panel.restore_state()
             panel.start()
         self.findings.editor.sig_dirty_changed.connect(self.setWindowModified)
+        # Edits from another process (`briefing findings edit`) or window reach the screens.
+        self.watcher = DatabaseWatcher(service, self)
+        self.watcher.sig_changed.connect(self.events.sig_database_changed)
+        self.watcher.start()
         self.setWindowTitle(f"{label or 'Briefing'}[*] — Briefing" if label else "Briefing[*]")
         self.db_label.setText(label)
         self.nav.setEnabled(True)
@@ -157,6 +172,12 @@ class MainWindow(QMainWindow):
         page = self.settings.text("window/page", "findings")
         self.go(page if page in {k for k, _, _ in PAGES} else "findings")
         self.statusBar().showMessage("Ready", 5_000)
+
+    def show_problems(self, audience: str = "") -> None:
+        """The Checks screen, showing the problems in `audience`'s briefing ("" for all)."""
+        if self.checks is not None:
+            self.checks.show_audience(audience)
+            self.go("checks")
 
     def service_failed(self, failure: Failure) -> None:
         self.loading.set_text("Could not open the database", failure.summary)
@@ -198,6 +219,8 @@ class MainWindow(QMainWindow):
         for panel in self._panels():
             panel.save_state()
         self.settings.sync()
+        if self.watcher is not None:
+            self.watcher.stop()
         if self.briefing is not None:
             self.briefing.shutdown()
         if self.charts is not None:
@@ -219,7 +242,9 @@ class MainWindow(QMainWindow):
     # ---- Internals
     def _panels(self) -> list[QWidget]:
         return [
-            p for p in (self.findings, self.sources, self.charts, self.briefing) if p is not None
+            p
+            for p in (self.findings, self.sources, self.charts, self.briefing, self.checks)
+            if p is not None
         ]
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
@@ -232,14 +257,15 @@ class MainWindow(QMainWindow):
             "export_charts": self._export_charts,
             "preferences": self._preferences,
             "quit": self.close,
-            "undo": self.undo_stack.undo,
-            "redo": self.undo_stack.redo,
+            "undo": lambda: self._step(self.undo_stack.undo),
+            "redo": lambda: self._step(self.undo_stack.redo),
             "find": self._find,
             "delete": lambda: self._on_current("delete_selected"),
             "go_findings": lambda: self.go("findings"),
             "go_sources": lambda: self.go("sources"),
             "go_charts": lambda: self.go("charts"),
             "go_briefing": lambda: self.go("briefing"),
+            "go_checks": lambda: self.go("checks"),
             "refresh": self._refresh,
             "about": self._about,
         }
@@ -258,11 +284,20 @@ class MainWindow(QMainWindow):
             "go_sources",
             "go_charts",
             "go_briefing",
+            "go_checks",
             "refresh",
         ):
             self.actions_by_key[key].setEnabled(enabled)
         self.actions_by_key["undo"].setEnabled(self.undo_stack.canUndo())
         self.actions_by_key["redo"].setEnabled(self.undo_stack.canRedo())
+
+    def _step(self, move: Callable[[], None]) -> None:
+        """Undo or redo one step, once the previous one has reached the database: a step that
+        fails puts the stack back, so the next one must not already be on its way."""
+        if self.ctx is not None and self.ctx.history.replaying:
+            self.statusBar().showMessage("Still applying the previous step…", 3_000)
+            return
+        move()
 
     def _undo_text(self, key: str, verb: str, text: str) -> None:
         action = self.actions_by_key[key]
@@ -302,7 +337,7 @@ class MainWindow(QMainWindow):
     def _refresh(self) -> None:
         widget = self.stack.currentWidget()
         if widget is self.findings and self.findings is not None:
-            self.findings.browser.refresh()
+            self.findings.reload()
         elif hasattr(widget, "refresh"):
             widget.refresh()
         self.statusBar().showMessage("Reloaded from the database", 4_000)
@@ -318,6 +353,12 @@ class MainWindow(QMainWindow):
         from briefing.gui.about import AboutDialog
 
         AboutDialog(self).exec()
+
+    def _checks_counted(self, count: int) -> None:
+        item = self.nav.item([k for k, _, _ in PAGES].index("checks"))
+        item.setText(f"Checks ({count})" if count > 0 else "Checks")
+        item.setToolTip(f"{count} problem{'s' if count != 1 else ''} found by the checks" if count > 0
+                        else "No problems found by the checks")
 
     def _style_navigation(self) -> None:
         palette = self.palette()
