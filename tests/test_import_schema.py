@@ -187,3 +187,11 @@ def test_large_files_are_read_record_by_record_with_the_same_result(
                 other.import_findings(bad)
     finally:
         other.close()
+
+
+def test_json_numbers_pass_the_schema_exactly(empty_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "n.json"
+    path.write_text('{"findings": [{"slug": "n", "title": "T", "statement": "S", "section": "cost", '
+                    '"metrics": [{"label": "L", "value": 0.1}, {"label": "M", "value": 12}]}]}')
+    assert empty_service.import_findings(path).created == 1
+    assert [str(m.value) for m in empty_service.get_finding("n").metrics] == ["0.1", "12"]

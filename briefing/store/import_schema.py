@@ -4,6 +4,7 @@ saved, with each problem named by its JSON path (`findings[3].metrics[0].value: 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from briefing.domain.errors import FieldError
@@ -27,7 +28,8 @@ class Kind:
 
 TEXT = Kind("text", (str,))
 NULL = Kind("null", (type(None),))
-NUMBER = Kind("a number", (int, float))
+# The reader parses JSON decimals as Decimal (exact); a float only comes from a caller's own dict.
+NUMBER = Kind("a number", (int, float, Decimal))
 WHOLE = Kind("a whole number", (int,))
 
 
@@ -36,7 +38,7 @@ def _type_name(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true/false"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, Decimal)):
         return "a number"
     if isinstance(value, str):
         return "text"

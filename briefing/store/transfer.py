@@ -9,6 +9,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from collections.abc import Iterable, Iterator, Sequence
@@ -241,7 +242,7 @@ def _read_json(path: Path) -> Payload:
         data = data[len(codecs.BOM_UTF8):]
     split = _findings_array(data) if len(data) >= STREAM_MIN_BYTES else None
     if split is None:
-        doc = json.loads(data, object_pairs_hook=_object)
+        doc = json.loads(data, object_pairs_hook=_object, parse_float=Decimal)
         records: list[Any] = []
         top = doc
         if isinstance(doc, list):  # a bare list of findings
@@ -254,7 +255,7 @@ def _read_json(path: Path) -> Payload:
         findings: Iterable[ImportItem] = [_item(f"findings[{i}]", v) for i, v in enumerate(records)]
     else:
         start, end, spans = split
-        top = json.loads(data[:start] + b"[]" + data[end + 1:], object_pairs_hook=_object)
+        top = json.loads(data[:start] + b"[]" + data[end + 1:], object_pairs_hook=_object, parse_float=Decimal)
         errors = check_document(top)
         if errors:
             raise ValidationError(errors, path.name)
@@ -267,7 +268,7 @@ def _read_json(path: Path) -> Payload:
 def _streamed(data: bytes, spans: list[tuple[int, int]], name: str) -> Iterator[ImportItem]:
     for i, (a, b) in enumerate(spans):
         try:
-            value = json.loads(data[a:b], object_pairs_hook=_object)
+            value = json.loads(data[a:b], object_pairs_hook=_object, parse_float=Decimal)
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise ValidationError(FieldError(f"findings[{i}]", "is not valid JSON"), name) from None
         except RecursionError:
@@ -343,7 +344,7 @@ def _read_csv(path: Path) -> Payload:
             if raw in (None, ""):
                 return default
             try:
-                return json.loads(raw)
+                return json.loads(raw, parse_float=Decimal)  # numbers exact, not floats
             except json.JSONDecodeError:
                 raise ValidationError(FieldError(name, f"line {n}: not valid JSON")) from None
 
