@@ -117,3 +117,21 @@ def test_an_oversized_briefing_is_refused_up_front_with_count_and_limit(
     err = capsys.readouterr().err
     assert f"holds {n:,} findings" in err and len(err.strip().splitlines()) == 1
     assert list(folder.iterdir()) == []
+
+
+def test_findings_export_streams_and_writes_the_same_bytes(service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from briefing.store.transfer import FORMAT, FORMAT_VERSION, finding_dict, source_dict
+
+    path = tmp_path / "all.json"
+    n = service.export_findings(path)  # streamed through iter_findings
+    findings = service.list_findings()
+    sources = {s.key: s for f in findings for s in f.sources}
+    whole = {"format": FORMAT, "version": FORMAT_VERSION,
+             "sources": [source_dict(sources[k]) for k in sorted(sources)],
+             "findings": [finding_dict(f) for f in findings]}
+    assert n == len(findings)
+    assert path.read_bytes() == json.dumps(whole, ensure_ascii=False, indent=2).encode("utf-8")
+    empty = tmp_path / "none.json"
+    assert service.export_findings(empty, section="no-such-section") == 0
+    assert json.loads(empty.read_text()) == {"format": FORMAT, "version": FORMAT_VERSION, "sources": [],
+                                             "findings": []}

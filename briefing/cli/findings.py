@@ -289,7 +289,6 @@ def cmd_import(args: argparse.Namespace, svc: BriefingService) -> int:
 
 
 def cmd_export(args: argparse.Namespace, svc: BriefingService) -> int:
-    findings: list[Finding] = svc.list_findings(section=args.section)
-    n = svc.export_findings(args.file, findings)
+    n = svc.export_findings(args.file, section=args.section)  # streamed: bounded memory at any size
     print(f"Exported {n} finding(s) to {args.file}.")
     return 0

@@ -615,12 +615,16 @@ class BriefingService:
             s.delete(row)
 
     # ---- Import / export
-    def export_findings(self, path: Path, findings: Sequence[Finding] | None = None) -> int:
+    def export_findings(self, path: Path, findings: Iterable[Finding] | None = None, *,
+                        section: str | None = None) -> int:
+        """Writes `findings`, or else every finding (of `section`) streamed in report order."""
         from briefing.store.transfer import write_findings
 
-        items = list(findings) if findings is not None else self.list_findings()
-        write_findings(Path(path), items)
-        return len(items)
+        suffix = Path(path).suffix.lower()
+        if suffix not in (".json", ".csv"):  # before reading anything
+            raise ValidationError(FieldError("file", f"“{Path(path).name}” must end in .json or .csv"))
+        items = findings if findings is not None else self.iter_findings(section=section)
+        return write_findings(Path(path), items)
 
     def import_findings(self, path: Path, *, dry_run: bool = False) -> ImportSummary:
         from briefing.store.transfer import read_findings

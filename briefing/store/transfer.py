@@ -109,25 +109,39 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise ValidationError(FieldError("file", f"cannot write {path}: {exc.strerror or exc}")) from None
 
 
-def write_findings(path: Path, findings: Sequence[Finding]) -> None:
+def write_findings(path: Path, findings: Iterable[Finding]) -> int:
+    """Writes the findings (a list, or a stream such as `iter_findings`) and returns how many. Each
+    finding is encoded as it comes, so memory holds the encoded file, not every record (at 100k
+    findings the records took ~840 MB)."""
     suffix = path.suffix.lower()
+    count = 0
     if suffix == ".json":
         sources: dict[str, Source] = {}
+        parts: list[bytes] = []
         for f in findings:
             for s in f.sources:
                 sources.setdefault(s.key, s)
-        doc = {
+            # One level deeper than a finding's own dump: the same bytes as dumping the whole document.
+            text = json.dumps(finding_dict(f), ensure_ascii=False, indent=2)
+            parts.append(("    " + text.replace("\n", "\n    ")).encode("utf-8"))
+        head = {
             "format": FORMAT,
             "version": FORMAT_VERSION,
             "sources": [source_dict(s) for s in sorted(sources.values(), key=lambda s: s.key)],
-            "findings": [finding_dict(f) for f in findings],
+            "findings": [],
         }
-        _atomic_write(path, json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"))
+        top = json.dumps(head, ensure_ascii=False, indent=2).encode("utf-8")
+        count = len(parts)
+        if parts:
+            cut = top.rindex(b"[]")  # "findings" is the last key: its empty list ends the document
+            top = b"".join([top[:cut], b"[\n", b",\n".join(parts), b"\n  ]", top[cut + 2:]])
+        _atomic_write(path, top)
     elif suffix == ".csv":
         buf = io.StringIO(newline="")
         writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
         writer.writeheader()
         for f in findings:
+            count += 1
             d = finding_dict(f)
             d["tags"] = json.dumps(d["tags"], ensure_ascii=False)
             d["sources"] = json.dumps([source_dict(s) for s in f.sources], ensure_ascii=False)
@@ -138,6 +152,7 @@ def write_findings(path: Path, findings: Sequence[Finding]) -> None:
         _atomic_write(path, buf.getvalue().encode("utf-8-sig"))
     else:
         raise ValidationError(FieldError("file", f"“{path.name}” must end in .json or .csv"))
+    return count
 
 
 def read_findings(path: Path) -> Payload:
