@@ -152,39 +152,47 @@ class BriefingService:
             if not batch:
                 break
             with self.db.reading() as s:
-                rows = {r.id: r for r in s.scalars(_finding_query().where(FindingRow.id.in_(batch)))}
-                records = [finding_record(rows[i]) for i in batch if i in rows]
+                records = self._all_findings(s, batch)  # Core rows: ~2x faster than the ORM here
             yield from records
 
     @staticmethod
-    def _all_findings(s: Session) -> list[Finding]:
-        """Every finding in report order, in five plain queries (a briefing reads them all).
+    def _all_findings(s: Session, ids: Sequence[int] | None = None) -> list[Finding]:
+        """Every finding in report order (or those of `ids`, in that order), in five plain queries.
 
         Core rows instead of ORM objects with selectinload: about 6 ms instead of 14 for the
         seeded report, and no identity map to fill and throw away."""
+        def only(column: Any) -> Any:
+            return column.in_(ids) if ids is not None else True
+
         tags: dict[int, list[str]] = {}
-        for fid, tag in s.execute(select(TagRow.finding_id, TagRow.tag).order_by(TagRow.finding_id,
-                                                                                 TagRow.position)):
+        for fid, tag in s.execute(select(TagRow.finding_id, TagRow.tag).where(only(TagRow.finding_id))
+                                  .order_by(TagRow.finding_id, TagRow.position)):
             tags.setdefault(fid, []).append(tag)
         metrics: dict[int, list[Any]] = {}
         m = MetricRow.__table__
-        for row in s.execute(select(m).order_by(m.c.finding_id, m.c.position)):
+        for row in s.execute(select(m).where(only(m.c.finding_id)).order_by(m.c.finding_id, m.c.position)):
             metrics.setdefault(row.finding_id, []).append(metric_record(row))
         wordings: dict[int, dict[str, str]] = {}
-        words = select(WordingRow.finding_id, WordingRow.audience_key, WordingRow.text)
+        words = select(WordingRow.finding_id, WordingRow.audience_key, WordingRow.text).where(
+            only(WordingRow.finding_id))
         for fid, audience, text_ in s.execute(words.order_by(WordingRow.finding_id, WordingRow.audience_key)):
             wordings.setdefault(fid, {})[audience] = text_
         sources: dict[int, list[Any]] = {}
         src = SourceRow.__table__
-        links = select(finding_sources.c.finding_id, src).join(src, src.c.id == finding_sources.c.source_id)
+        links = select(finding_sources.c.finding_id, src).join(src, src.c.id == finding_sources.c.source_id).where(
+            only(finding_sources.c.finding_id))
         for row in s.execute(links.order_by(finding_sources.c.finding_id, finding_sources.c.position)):
             sources.setdefault(row.finding_id, []).append(source_record(row))
         f = FindingRow.__table__
-        return [
+        found = [
             finding_from_parts(row, tags=tags.get(row.id, ()), sources=sources.get(row.id, ()),
                                metrics=metrics.get(row.id, ()), wordings=wordings.get(row.id, {}))
-            for row in s.execute(select(f).order_by(f.c.position, f.c.id))
+            for row in s.execute(select(f).where(only(f.c.id)).order_by(f.c.position, f.c.id))
         ]
+        if ids is None:
+            return found
+        by_id = {x.id: x for x in found}
+        return [by_id[i] for i in ids if i in by_id]
 
     @staticmethod
     def _report_order_hits(s: Session, search: str, *, section: str | None, kind: str | None, tag: str | None,
