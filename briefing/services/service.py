@@ -111,7 +111,7 @@ class BriefingService:
         with `search` (the same FTS search as `search_ids`). The first arrives at once at any size;
         memory holds one chunk, not the whole report (100k findings as records: ~700 MB)."""
         with self.db.reading() as s:
-            q = self._filtered(s, select(FindingRow.id), section=section, kind=kind, tag=tag, search=None)
+            q = self._filtered(select(FindingRow.id), section=section, kind=kind, tag=tag)
             filtered = bool(section or kind or tag)
             if search and search.strip():
                 ids = self.search_ids(search, limit=None)
