@@ -176,7 +176,8 @@ def test_a_data_folder_that_cannot_be_made_is_named(tmp_path: Path) -> None:
            "BRIEFING_SERVER": "off"}
     env.pop("BRIEFING_DB", None)
     env.pop("BRIEFING_DEBUG", None)
-    r = subprocess.run([sys.executable, "-m", "briefing", "findings", "list"], capture_output=True, text=True,
-                       env=env, timeout=120)
-    assert_clean_refusal(r, str(blocker), "--db")
+    for command in (["findings", "list"], ["db", "path"]):
+        r = subprocess.run([sys.executable, "-m", "briefing", *command], capture_output=True, text=True,
+                           env=env, timeout=120)
+        assert_clean_refusal(r, str(blocker), "--db")
     assert blocker.read_text() == "in the way"

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from briefing.domain.errors import BriefingError, StorageError
 from briefing.services.service import BriefingService, ImportSummary
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 
 def open_service(db: str | os.PathLike[str] | None = None, *, seed: bool = True,
@@ -15,16 +19,11 @@ def open_service(db: str | os.PathLike[str] | None = None, *, seed: bool = True,
     A database that cannot be used (damaged, from a newer Briefing, read-only and in need of a
     migration; in memory when `lasting`, as for a command) raises `StorageError` naming the file;
     the library's error is its cause."""
-    from briefing.store.engine import Database, resolve_url
+    from briefing.store.engine import Database
     from briefing.store.problems import explain
     from briefing.store.seed import needs_seed, seed_database
 
-    try:
-        url = resolve_url(db)
-    except OSError as exc:  # the default database's folder cannot be made
-        where = exc.filename or "the user data folder"
-        raise StorageError(f"cannot create the data folder {where} ({(exc.strerror or 'error').lower()}); "
-                           "choose a database with --db or BRIEFING_DB") from exc
+    url = database_url(db)
     if lasting and url.get_backend_name() == "sqlite" and (url.database or ":memory:") == ":memory:":
         # Every command, and the app's export process, would each see a different empty database.
         raise StorageError(f"“{url.render_as_string()}” is a database in memory that vanishes when Briefing "
@@ -48,4 +47,17 @@ def open_service(db: str | os.PathLike[str] | None = None, *, seed: bool = True,
     return BriefingService(database)
 
 
-__all__ = ["BriefingService", "ImportSummary", "open_service"]
+def database_url(db: str | os.PathLike[str] | None = None) -> URL:
+    """Where the database is (`--db`, else BRIEFING_DB, else the user data folder, made if missing);
+    a data folder that cannot be made is a `StorageError` naming it."""
+    from briefing.store.engine import resolve_url
+
+    try:
+        return resolve_url(db)
+    except OSError as exc:
+        where = exc.filename or "the user data folder"
+        raise StorageError(f"cannot create the data folder {where} ({(exc.strerror or 'error').lower()}); "
+                           "choose a database with --db or BRIEFING_DB") from exc
+
+
+__all__ = ["BriefingService", "ImportSummary", "database_url", "open_service"]
