@@ -730,13 +730,18 @@ class BriefingService:
         stored = [c for c in cleaned if c.slug in existing]
         for k in range(0, len(stored), 500):
             batch = stored[k:k + 500]
+            # Compared as Core records (re-importing an export is mostly "unchanged"); only the
+            # changed ones are loaded as ORM rows to be rewritten.
+            current = {f.id: f for f in self._all_findings(s, [existing[c.slug] for c in batch])}
+            same = [_same_finding(current[existing[c.slug]], c) for c in batch]
+            unchanged += [c.slug for c, equal in zip(batch, same) if equal]
+            changed = [c for c, equal in zip(batch, same) if not equal]
+            if not changed:
+                continue
             rows = {r.slug: r for r in s.scalars(_finding_query().where(
-                FindingRow.id.in_([existing[c.slug] for c in batch])))}
-            for clean in batch:
+                FindingRow.id.in_([existing[c.slug] for c in changed])))}
+            for clean in changed:
                 row = rows[clean.slug]
-                if _same_finding(finding_record(row), clean):
-                    unchanged.append(clean.slug)
-                    continue
                 row.version += 1
                 row.updated_at = utcnow()
                 self._apply(s, row, clean)
