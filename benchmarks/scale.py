@@ -54,7 +54,8 @@ def _run(args: list[str], env: dict[str, str], first_line: bool = False) -> dict
 def _pipe_to_head(db: Path, state: Path) -> dict[str, Any]:
     """`briefing findings list | head -1` through a shell: what a user sees on stderr, and the status."""
     cmd = f"{sys.executable} -m briefing findings list | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}"
-    r = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, env=_env(db, state), cwd=ROOT)
+    r = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, env=_env(db, state), cwd=ROOT,
+                       check=False)
     return {"stderr": r.stderr.strip(), "briefing_exit": int(r.stdout.strip() or -1)}
 
 

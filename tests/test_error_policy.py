@@ -21,7 +21,7 @@ def run(db: str | Path, *args: str, state: Path, prefix: tuple[str, ...] = ()) -
     env = {**os.environ, "BRIEFING_DB": str(db), "XDG_STATE_HOME": str(state), "BRIEFING_SERVER": "off"}
     env.pop("BRIEFING_DEBUG", None)
     return subprocess.run([*prefix, sys.executable, "-m", "briefing", *args], capture_output=True, text=True,
-                          env=env, timeout=120)
+                          env=env, timeout=120, check=False)
 
 
 def assert_clean_refusal(r: subprocess.CompletedProcess[str], *needles: str) -> None:
@@ -136,12 +136,12 @@ def test_unexpected_errors_name_the_log_file_holding_the_trace(seeded_db: Path, 
     state = tmp_path / "state"
     code = subprocess.run(
         [sys.executable, "-c",
-         "import sys, briefing.store.transfer as t\n"
-         "def broken(f): raise KeyError('internal')\n"
-         "t.finding_dict = broken\n"
-         "from briefing.cli import main\n"
-         "sys.exit(main(['findings', 'list', '--json']))"],
-        capture_output=True, text=True, timeout=120,
+         ("import sys, briefing.store.transfer as t\n"
+          "def broken(f): raise KeyError('internal')\n"
+          "t.finding_dict = broken\n"
+          "from briefing.cli import main\n"
+          "sys.exit(main(['findings', 'list', '--json']))")],
+        capture_output=True, text=True, timeout=120, check=False,
         env={**os.environ, "BRIEFING_DB": str(seeded_db), "XDG_STATE_HOME": str(state)},
     )
     assert code.returncode == 1
@@ -157,11 +157,11 @@ def test_unexpected_errors_name_the_log_file_holding_the_trace(seeded_db: Path, 
 def test_a_cli_module_that_fails_to_import_names_the_module(seeded_db: Path, tmp_path: Path) -> None:
     r = subprocess.run(
         [sys.executable, "-c",
-         "import sys\n"
-         "sys.modules['briefing.cli.export'] = None  # importing it now raises ImportError\n"
-         "from briefing.cli import main\n"
-         "sys.exit(main(['export', '--help']))"],
-        capture_output=True, text=True, timeout=120,
+         ("import sys\n"
+          "sys.modules['briefing.cli.export'] = None  # importing it now raises ImportError\n"
+          "from briefing.cli import main\n"
+          "sys.exit(main(['export', '--help']))")],
+        capture_output=True, text=True, timeout=120, check=False,
         env={**os.environ, "BRIEFING_DB": str(seeded_db), "XDG_STATE_HOME": str(tmp_path / "state")},
     )
     assert r.returncode != 0
@@ -178,6 +178,6 @@ def test_a_data_folder_that_cannot_be_made_is_named(tmp_path: Path) -> None:
     env.pop("BRIEFING_DEBUG", None)
     for command in (["findings", "list"], ["db", "path"]):
         r = subprocess.run([sys.executable, "-m", "briefing", *command], capture_output=True, text=True,
-                           env=env, timeout=120)
+                           env=env, timeout=120, check=False)
         assert_clean_refusal(r, str(blocker), "--db")
     assert blocker.read_text() == "in the way"

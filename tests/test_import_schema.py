@@ -114,7 +114,7 @@ def test_dry_run_reports_and_writes_nothing(empty_service, tmp_path: Path) -> No
     # The real import does what the dry run said, and leaves the unchanged finding's version alone.
     with contextlib.redirect_stdout(io.StringIO()):
         assert main(["--db", str(db), "findings", "import", str(path)]) == 0
-    rows = dict((s, v) for s, v in sqlite3.connect(db).execute("select slug, version from findings"))
+    rows = dict(sqlite3.connect(db).execute("select slug, version from findings").fetchall())
     assert rows == {"kept": 1, "changed": 2, "new": 1}
 
 

@@ -253,8 +253,7 @@ def _item(path: str, value: Any) -> ImportItem:
 
 def _read_json(path: Path) -> Payload:
     data = path.read_bytes()
-    if data.startswith(codecs.BOM_UTF8):  # Windows editors add one; it is not part of the document
-        data = data[len(codecs.BOM_UTF8):]
+    data = data.removeprefix(codecs.BOM_UTF8)  # Windows editors add one; it is not part of the document
     split = _findings_array(data) if len(data) >= STREAM_MIN_BYTES else None
     if split is None:
         doc = json.loads(data, object_pairs_hook=_object, parse_float=Decimal)
