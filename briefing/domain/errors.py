@@ -64,7 +64,18 @@ class ConflictError(BriefingError):
         return (type(self), (self.kind, self.key, self.expected, self.actual))
 
 
-class DatabaseError(BriefingError):
+class StorageError(BriefingError):
+    """The database cannot be used as asked (damaged, read-only, from a newer Briefing, busy...);
+    the message says which file and what to do. The library's own error is its `__cause__`."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (str(self),))
+
+
+class DatabaseError(StorageError):
     """The database cannot be used as asked: its server is unreachable or refused the login, the
     connection dropped, or its schema is newer than this app. `where` names it (never a password);
     nothing was written."""

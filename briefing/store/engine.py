@@ -82,6 +82,27 @@ def _reason(url: URL, exc: BaseException) -> str:
     return line
 
 
+def _read_only_file(path: Path) -> bool:
+    """An existing database that this user cannot write: the file, or its folder, where SQLite
+    keeps its journal and WAL files."""
+    return path.is_file() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def _read_only_connect(path: Path):  # type: ignore[no-untyped-def]
+    import sqlite3
+    from urllib.parse import quote
+
+    wal = all(Path(f"{path}{end}").is_file() for end in ("-wal", "-shm"))
+    # Without its -wal/-shm files (which cannot be made in a read-only folder) a WAL database opens
+    # only as immutable: nobody can be writing it, since nobody can create those files either.
+    uri = f"file:{quote(str(path))}?mode=ro" + ("" if wal else "&immutable=1")
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+
+    return connect
+
+
 class Database:
     """One database: an engine, read and write session factories, and its migrations."""
 
@@ -89,12 +110,17 @@ class Database:
         self.url = make_url(url) if isinstance(url, str) else url
         self.is_sqlite = _is_sqlite(self.url)
         self.is_postgresql = self.url.get_backend_name() == "postgresql"
+        self.read_only = False
         kwargs: dict = {}
         in_memory = False
         if self.is_sqlite:
             db = self.url.database or ""
             in_memory = db in ("", ":memory:")
-            if not in_memory:
+            self.read_only = not in_memory and _read_only_file(Path(db))
+            if self.read_only:
+                # Reading must still work where nothing can be written (a shared or archived file).
+                kwargs["creator"] = _read_only_connect(Path(db))
+            elif not in_memory:
                 Path(db).parent.mkdir(parents=True, exist_ok=True)
             else:
                 from sqlalchemy.pool import StaticPool
@@ -106,7 +132,7 @@ class Database:
             kwargs["pool_pre_ping"] = True
         self.engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
-            _install_sqlite_hygiene(self.engine, in_memory)
+            _install_sqlite_hygiene(self.engine, in_memory or self.read_only)
             self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         else:
             self._write_engine = self.engine
@@ -116,11 +142,22 @@ class Database:
         self._in_memory = in_memory
         self._watch: Any = None  # the sqlite3 connection change_counter() polls
         self._watch_lock = threading.Lock()
-        if migrate:
-            stored = self._stored_revision()
-            if stored != SCHEMA_HEAD:
-                self._refuse_newer(stored)
-                self.upgrade()
+        try:
+            self._open(migrate)
+        except BaseException:
+            self.engine.dispose()  # a refused database keeps no connection (nor its -wal file) open
+            raise
+
+    def _open(self, migrate: bool) -> None:
+        stored = self._stored_revision() if migrate else SCHEMA_HEAD
+        if stored != SCHEMA_HEAD:
+            self._refuse_newer(stored)
+            if self.read_only:
+                from briefing.domain.errors import StorageError
+
+                raise StorageError(f"{self.url.database} is read-only and needs an upgrade to this version's "
+                                   "schema; make it writable once, or work on a writable copy")
+            self.upgrade()
         # Probed now, outside any transaction: an in-memory database has a single connection, and a
         # first probe from inside a write (the seed) would try to begin a second transaction on it.
         self._has_fts = self._probe_fts()
@@ -220,8 +257,9 @@ class Database:
 
         known = {s.revision for s in ScriptDirectory.from_config(self.alembic_config()).walk_revisions()}
         if stored not in known:
-            raise DatabaseError(describe(self.url), f"its schema (revision {stored}) is newer than this "
-                                f"Briefing knows (up to {SCHEMA_HEAD}); update Briefing to open it")
+            raise DatabaseError(describe(self.url), f"written by a newer version of Briefing (schema {stored}, "
+                                f"this one knows up to {SCHEMA_HEAD}); update Briefing to open it, or "
+                                "choose another database with --db")
 
     def current_revision(self) -> str | None:
         from alembic.runtime.migration import MigrationContext
