@@ -268,3 +268,15 @@ def test_the_commands_run_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     ok(_run(pg_url, "db", "reset", "--seed", "--yes"))
     ok(r := _run(pg_url, "findings", "list", "--json"))
     assert len(json.loads(r.stdout)) == 103 and "team-finding" not in r.stdout
+
+
+
+def test_bulk_imported_ids_come_from_the_sequence_so_later_ids_never_collide(pg_service) -> None:  # type: ignore[no-untyped-def]
+    top = max(f.id for f in pg_service.list_findings())
+    drafts = [(FindingDraft(title=f"Imported {n}", statement="Came in bulk.", section="cost", kind="estimate"), [])
+              for n in range(3)]
+    pg_service.import_records([], drafts)
+    made = pg_service.create_finding(FindingDraft(title="Typed after", statement="By hand.", section="cost",
+                                                  kind="estimate"))
+    ids = [f.id for f in pg_service.list_findings() if f.title.startswith(("Imported", "Typed after"))]
+    assert len(set(ids)) == 4 and min(ids) > top and made.id == max(ids)

@@ -772,7 +772,7 @@ class BriefingService:
     def _insert_new(self, s: Session, added: list[CleanFinding]) -> None:
         from sqlalchemy import insert
 
-        first_id = (s.scalar(select(func.max(FindingRow.id))) or 0) + 1
+        ids = self._new_finding_ids(s, len(added))
         next_pos = (s.scalar(select(func.max(FindingRow.position))) or 0) + 1
         now = utcnow()
         fts_on = self.db.has_fts()
@@ -780,7 +780,7 @@ class BriefingService:
         for k in range(0, len(added), chunk):
             findings, metrics, tags, wordings, links, index = [], [], [], [], [], []
             for j, c in enumerate(added[k:k + chunk]):
-                fid = first_id + k + j
+                fid = ids[k + j]
                 findings.append(dict(id=fid, slug=c.slug, title=c.title, statement=c.statement, section=c.section,
                                      kind=c.kind.value, as_of=c.as_of, position=next_pos + k + j,
                                      created_at=now, updated_at=now, version=1))
@@ -790,14 +790,23 @@ class BriefingService:
                 tags += [dict(finding_id=fid, tag=t, position=i) for i, t in enumerate(c.tags)]
                 wordings += [dict(finding_id=fid, audience_key=a, text=t) for a, t in c.wordings.items()]
                 links += [dict(finding_id=fid, source_id=sid, position=i) for i, sid in enumerate(c.source_ids)]
-                index.append(dict(id=fid, t=c.title, s=c.statement, g=" ".join(c.tags)))
+                index.append((fid, c.title, c.statement, list(c.tags)))
             for table, rows in ((FindingRow.__table__, findings), (MetricRow.__table__, metrics),
                                 (TagRow.__table__, tags), (WordingRow.__table__, wordings), (finding_sources, links)):
                 if rows:
                     s.execute(insert(table), rows)
             if fts_on:
-                s.execute(text("INSERT INTO findings_fts(rowid, title, statement, tags) VALUES (:id, :t, :s, :g)"),
-                          index)
+                fts.index_findings(s, index)
+
+    def _new_finding_ids(self, s: Session, count: int) -> list[int]:
+        """Ids for `count` findings inserted in bulk. PostgreSQL's are drawn from the id sequence,
+        which explicit ids would leave behind (the next ORM insert would collide) and which two
+        concurrent importers share safely; SQLite's follow the largest id under the write lock."""
+        if self.db.is_postgresql:
+            return list(s.scalars(text("SELECT nextval(pg_get_serial_sequence('findings', 'id')) "
+                                       "FROM generate_series(1, :n)"), {"n": count}))
+        first_id = (s.scalar(select(func.max(FindingRow.id))) or 0) + 1
+        return list(range(first_id, first_id + count))
 
     # ---- Whole database
     def reset(self, *, seed: bool = True) -> None:

@@ -66,6 +66,19 @@ def index_finding(session: Session, finding_id: int, title: str, statement: str,
     )
 
 
+def index_findings(session: Session, rows: list[tuple[int, str, str, list[str]]]) -> None:
+    """Indexes new findings in bulk, (id, title, statement, tags) each, in the caller's transaction."""
+    if not rows:
+        return
+    if _is_postgresql(session):
+        session.execute(text(f"INSERT INTO findings_search (finding_id, doc) VALUES (:id, {_PG_DOC})"),
+                        [{"id": i, "t": pg_words(t), "s": pg_words(st), "g": pg_words(" ".join(g))}
+                         for i, t, st, g in rows])
+        return
+    session.execute(text("INSERT INTO findings_fts(rowid, title, statement, tags) VALUES (:id, :t, :s, :g)"),
+                    [{"id": i, "t": t, "s": st, "g": " ".join(g)} for i, t, st, g in rows])
+
+
 def unindex_finding(session: Session, finding_id: int) -> None:
     if _is_postgresql(session):
         session.execute(text("DELETE FROM findings_search WHERE finding_id = :id"), {"id": finding_id})
