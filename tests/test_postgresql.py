@@ -280,3 +280,34 @@ def test_bulk_imported_ids_come_from_the_sequence_so_later_ids_never_collide(pg_
                                                   kind="estimate"))
     ids = [f.id for f in pg_service.list_findings() if f.title.startswith(("Imported", "Typed after"))]
     assert len(set(ids)) == 4 and min(ids) > top and made.id == max(ids)
+
+
+# ---- Live refresh: LISTEN/NOTIFY moves the change counter of every open app
+
+
+def test_the_change_counter_moves_within_a_second_when_another_app_commits(pg_url: str) -> None:
+    import time
+
+    mine, theirs = open_service(pg_url), open_service(pg_url)
+    try:
+        before = mine.change_counter()
+        assert before is not None and mine.change_counter() == before  # nothing committed: still
+        f = theirs.list_findings(section="cost")[0]
+        theirs.update_finding(f.id, FindingDraft(**{**f.to_draft().__dict__, "title": "Theirs"}), f.version)
+        committed = time.monotonic()
+        while mine.change_counter() == before:
+            assert time.monotonic() - committed < 1.0, "no notification within a second"
+            time.sleep(0.01)
+        moved = mine.change_counter()
+        # A refused write (stale version) commits nothing, so it announces nothing.
+        with pytest.raises(ConflictError):
+            theirs.update_finding(f.id, FindingDraft(**{**f.to_draft().__dict__, "title": "X"}), f.version)
+        time.sleep(0.2)
+        assert mine.change_counter() == moved
+        start = time.perf_counter()
+        for _ in range(200):
+            mine.change_counter()
+        assert (time.perf_counter() - start) / 200 < 0.002  # cheap enough to poll twice a second
+    finally:
+        mine.close()
+        theirs.close()

@@ -18,6 +18,8 @@ BUSY_TIMEOUT_MS = 10_000
 # (~0.15 s of every CLI command); tests/test_store.py checks it matches the migration scripts.
 SCHEMA_HEAD = "0004"
 DB_FILENAME = "briefing.sqlite3"
+# PostgreSQL: every write transaction NOTIFYs this channel; open apps LISTEN to it to refresh.
+CHANGE_CHANNEL = "briefing_changes"
 
 
 def default_db_path() -> Path:
@@ -142,6 +144,7 @@ class Database:
         self._in_memory = in_memory
         self._watch: Any = None  # the sqlite3 connection change_counter() polls
         self._watch_lock = threading.Lock()
+        self._notified = 0  # PostgreSQL: the change notifications counted so far
         try:
             self._open(migrate)
         except BaseException:
@@ -173,6 +176,10 @@ class Database:
         """One write transaction: committed whole on success, rolled back whole on any error."""
         with self._dropped_is_an_error(), self._write() as session, session.begin():
             yield session
+            if self.is_postgresql:
+                # Delivered to every listener when (and only if) this transaction commits: the
+                # server's side of `change_counter`.
+                session.execute(text(f"NOTIFY {CHANGE_CHANNEL}"))
 
     @contextmanager
     def _dropped_is_an_error(self) -> Iterator[None]:
@@ -312,11 +319,14 @@ class Database:
 
     def change_counter(self) -> int | None:
         """A number that moves when any other connection commits (another process, or this
-        process's own sessions); None where there is no cheap way to tell (in-memory, not SQLite).
+        process's own sessions); None where there is no cheap way to tell (in-memory SQLite, other
+        engines). On PostgreSQL, the count of change notifications (see `_notified_changes`).
 
         SQLite's `PRAGMA data_version` on one dedicated connection that never writes: it answers
         from the connection's own view of the file, without a transaction, in microseconds, so a
         window can poll it twice a second."""
+        if self.is_postgresql:
+            return self._notified_changes()
         if not self.is_sqlite or self._in_memory:
             return None
         import sqlite3
@@ -327,6 +337,31 @@ class Database:
                 self._watch = sqlite3.connect(self.url.database or "", isolation_level=None,
                                               check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
             return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+
+    def _notified_changes(self) -> int:
+        """PostgreSQL's change counter: the commits announced on `CHANGE_CHANNEL` (each write
+        transaction NOTIFYs at commit) to one dedicated autocommit connection that LISTENs,
+        counted without waiting. A lost listener is reopened and counts as a change, since
+        commits may have gone unseen meanwhile."""
+        import psycopg
+
+        with self._watch_lock:
+            if self._watch is None:
+                raw = self.engine.raw_connection()  # the pool's URL and driver arguments, then detached
+                conn = raw.driver_connection
+                raw.detach()
+                conn.rollback()  # the pool's ping may have opened a transaction
+                conn.autocommit = True
+                conn.execute(f"LISTEN {CHANGE_CHANNEL}")
+                self._watch = conn
+                self._notified += 1
+            try:
+                self._notified += sum(1 for _ in self._watch.notifies(timeout=0))
+            except psycopg.Error:
+                self._watch.close()
+                self._watch = None
+                self._notified += 1
+            return self._notified
 
     def dispose(self) -> None:
         with self._watch_lock:
