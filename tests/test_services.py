@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from dataclasses import replace
 from decimal import Decimal
 
@@ -197,6 +198,56 @@ def test_user_audiences(service) -> None:  # type: ignore[no-untyped-def]
         service.delete_audience("asia")
     service.delete_audience("board")
     assert "board" not in [x.key for x in service.list_audiences()]
+
+
+def _template_text(db: Path, key: str) -> bytes:
+    """The audience's template exactly as the database file holds it."""
+    with sqlite3.connect(db) as con:
+        (raw,) = con.execute("select template from audiences where key = ?", (key,)).fetchone()
+    return raw.encode() if isinstance(raw, str) else raw
+
+
+def test_reset_audience_restores_the_shipped_template_byte_for_byte(
+    service, seeded_db: Path, seeded_template: Path  # type: ignore[no-untyped-def]
+) -> None:
+    shipped = _template_text(seeded_template, "asia")
+    template = dict(service.get_audience("asia").template)
+    service.update_audience("asia", name="Asia (trimmed)", description="mine",
+                            template={**template, "title": "Changed", "excluded": ["x-y"]})
+    assert _template_text(seeded_db, "asia") != shipped
+    reset = service.reset_audience("asia")
+    assert _template_text(seeded_db, "asia") == shipped
+    assert (reset.name, reset.builtin) == ("Asia", True)
+    assert reset.description.startswith("Business leaders and policymakers across Asia")
+    board = service.create_audience("board", "The board")
+    with pytest.raises(ValidationError) as err:
+        service.reset_audience(board.key)
+    assert err.value.errors[0].field == "audience" and "not built in" in err.value.errors[0].message
+    with pytest.raises(NotFoundError):
+        service.reset_audience("nobody")
+
+
+def test_deleted_audience_comes_back_whole_and_keys_stay_free(service) -> None:  # type: ignore[no-untyped-def]
+    board = service.create_audience("board", "The board", "Directors.", {"title": "For the board",
+                                                                        "subtitle": "Quarterly"})
+    assert service.free_audience_key("The Board") == "the-board"
+    assert service.free_audience_key("Board") == "board-2"
+    service.delete_audience("board")
+    back = service.restore_audience(board)
+    assert back == board
+    assert service.get_audience("board").template["subtitle"] == "Quarterly"
+    with pytest.raises(ValidationError):
+        service.restore_audience(board)
+
+
+def test_compose_takes_an_unsaved_template_and_leaves_the_saved_one(service) -> None:  # type: ignore[no-untyped-def]
+    from briefing.compose import compose
+
+    saved = dict(service.get_audience("asia").template)
+    working = {**saved, "title": "Asia, trimmed once"}
+    doc = compose(service, "asia", template=working)
+    assert doc.meta.title == "Asia, trimmed once"
+    assert dict(service.get_audience("asia").template) == saved
 
 
 def test_audience_filter_follows_the_template_and_its_exclusions(service) -> None:  # type: ignore[no-untyped-def]
