@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
