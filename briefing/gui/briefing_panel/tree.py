@@ -1,11 +1,12 @@
-"""BriefingTree: sections and their findings, with a checkbox each and drag-and-drop within a section."""
+"""BriefingTree: sections and their findings, each with a checkbox (a section's ticks all of its
+findings), reordered within a section by drag-and-drop or Alt+Up/Down."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QDropEvent, QFont
+from PySide6.QtGui import QBrush, QDropEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from briefing.domain.model import Finding
@@ -17,8 +18,8 @@ class BriefingTree(QTreeWidget):
     """Shows what a briefing will contain. It reports toggles and drags; the panel saves them."""
 
     # ---- Signals
-    sig_toggled = Signal(str, bool)
-    """A finding was ticked (True) or unticked (False): (slug, included)."""
+    sig_toggled = Signal(list, bool)
+    """Findings were ticked (True) or unticked (False), one or a whole section's: (slugs, included)."""
     sig_reordered = Signal(list)
     """Findings were dragged: carries every slug in the new reading order."""
 
@@ -57,9 +58,8 @@ class BriefingTree(QTreeWidget):
         for title, findings in sections:
             top = QTreeWidgetItem([title, ""])
             top.setFont(0, bold)
-            top.setFlags(
-                Qt.ItemFlag.ItemIsEnabled
-            )  # sections are neither dragged, dropped on, nor ticked
+            # Sections are neither dragged nor dropped on; their tick stands for all their findings.
+            top.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
             top.setSizeHint(0, row)
             self.addTopLevelItem(top)
             for finding, included in findings:
@@ -83,6 +83,7 @@ class BriefingTree(QTreeWidget):
                 )
                 self._style_child(child)
                 top.addChild(child)
+            self._sync_section(top)
             top.setExpanded(title not in collapsed)
         self._filling = False
 
@@ -125,7 +126,22 @@ class BriefingTree(QTreeWidget):
         self.sig_reordered.emit(self.slugs())
         return True
 
+    def section_item(self, title: str) -> QTreeWidgetItem | None:
+        return next((self.topLevelItem(i) for i in range(self.topLevelItemCount())
+                     if self.topLevelItem(i).text(0) == title), None)
+
     # ---- Qt overrides
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Alt+Up/Down: the keyboard's drag, for a finding within its section.
+        step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}.get(Qt.Key(event.key()))
+        item = self.currentItem()
+        if (step and event.modifiers() == Qt.KeyboardModifier.AltModifier and item is not None
+                and item.parent() is not None):
+            self.move(item.data(0, SLUG_ROLE), item.parent().indexOfChild(item) + step)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def dropEvent(self, event: QDropEvent) -> None:
         # Do the move ourselves: Qt's InternalMove would let a finding land in another section or
         # become a child of a finding, and neither means anything in a briefing.
@@ -163,12 +179,31 @@ class BriefingTree(QTreeWidget):
         ]
 
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
-        if self._filling or column != 0 or item.parent() is None:
+        if self._filling or column != 0:
             return
+        included = item.checkState(0) == Qt.CheckState.Checked
         self._filling = True
-        self._style_child(item)
+        if item.parent() is None:  # a section: all of its findings follow its tick
+            changed = [item.child(j) for j in range(item.childCount())
+                       if (item.child(j).checkState(0) == Qt.CheckState.Checked) != included]
+            for child in changed:
+                child.setCheckState(0, item.checkState(0))
+                self._style_child(child)
+            self._sync_section(item)
+        else:
+            changed = [item]
+            self._style_child(item)
+            self._sync_section(item.parent())
         self._filling = False
-        self.sig_toggled.emit(item.data(0, SLUG_ROLE), item.checkState(0) == Qt.CheckState.Checked)
+        if changed:
+            self.sig_toggled.emit([c.data(0, SLUG_ROLE) for c in changed], included)
+
+    def _sync_section(self, top: QTreeWidgetItem) -> None:
+        """A section shows ticked, unticked or partly ticked as its findings are."""
+        ticked = sum(top.child(j).checkState(0) == Qt.CheckState.Checked for j in range(top.childCount()))
+        state = (Qt.CheckState.Checked if ticked == top.childCount()
+                 else Qt.CheckState.Unchecked if ticked == 0 else Qt.CheckState.PartiallyChecked)
+        top.setCheckState(0, state)
 
     def _style_child(self, item: QTreeWidgetItem) -> None:
         included = item.checkState(0) == Qt.CheckState.Checked
