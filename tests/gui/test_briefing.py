@@ -341,3 +341,82 @@ def test_the_preview_turns_to_the_page_of_the_changed_finding(
     qtbot.waitUntil(lambda: panel.preview_page() > 0, timeout=60_000)
     page_text = " ".join(panel.pdf_document().getAllText(panel.preview_page()).text().split())
     assert " ".join(title.split()) in page_text
+
+
+def _type(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Replace a field's text by typing, as a user would."""
+    widget.setFocus()
+    if hasattr(widget, "selectAll"):
+        widget.selectAll()
+    qtbot.keyClicks(widget, text)
+
+
+def test_a_new_audience_built_in_the_form_from_nothing_exports_every_piece(
+    window, qtbot, service, script, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    panel = _briefing(window, qtbot, "asia")
+    script.texts = ["Board of directors"]
+    panel.act_new_blank.trigger()
+    qtbot.waitUntil(lambda: panel.audience() is not None and panel.audience().key == "board-of-directors")
+    panel.tabs.setCurrentWidget(panel.form)
+    form = panel.form
+    _type(qtbot, form.title, "Quarterly AI outlook for the board")
+    _type(qtbot, form.subtitle, "What changed since the last meeting")
+    findings = [f for f in service.list_findings() if f.metrics][:5]
+    labels = ["Tokens a day, board view", "Price point, board view", "Derivatives, board view"]
+    for i, label in enumerate(labels):
+        form.add_key_figure()
+        combo = form.figures.cellWidget(i, 0)
+        combo.setCurrentIndex(combo.findData(f"{findings[i].slug}#0"))
+        _type(qtbot, form.figures.cellWidget(i, 1), label)
+    form.add_section("Where the money goes")
+    _type(qtbot, form.section_intro, "Spending first, as the board asked.")
+    form.set_section_findings([findings[0].slug, findings[1].slug])
+    form.add_section("What to watch")
+    form.set_section_findings([findings[3].slug])
+    _type(qtbot, form.closing_title, "What this means for the board")
+    _type(qtbot, form.callout_title, "The one thing to remember")
+    _type(qtbot, form.callout_text, "Cost, not capability, decides adoption in the region.")
+    assert panel.form_is_dirty() and panel.tabs.tabText(1) == "Details •"
+    form.save_button.click()
+    qtbot.waitUntil(lambda: service.get_audience("board-of-directors").template.get("title")
+                    == "Quarterly AI outlook for the board")
+    qtbot.waitUntil(lambda: not window.ops.active() and not panel.form_is_dirty())
+    saved = service.get_audience("board-of-directors").template
+    assert [s["title"] for s in saved["sections"]] == ["Where the money goes", "What to watch"]
+    assert len(saved["key_figures"]) == 3
+
+    target = tmp_path / "board.pdf"
+    script.save_path = str(target)
+    script.export_problems = "Export Anyway"
+    panel.export("pdf")
+    qtbot.waitUntil(lambda: bool(script.asked("ask_export_done")), timeout=60_000)
+    text = _pdf_text(target)
+    for piece in ("Quarterly AI outlook for the board", "What changed since the last meeting",
+                  "Board of directors", *labels, "Where the money goes", "Spending first, as the board asked.",
+                  "What to watch", "What this means for the board", "THE ONE THING TO REMEMBER",  # callout titles print in capitals
+                  "Cost, not capability, decides adoption in the region.",
+                  *(" ".join(findings[i].title.split()) for i in (0, 1, 3))):
+        assert piece in text, piece
+    assert " ".join(findings[2].title.split()) not in text  # a key figure only, never a section's finding
+
+
+def test_the_form_names_each_bad_field_and_writes_nothing(window, qtbot, service, seeded_db) -> None:  # type: ignore[no-untyped-def]
+    panel = _briefing(window, qtbot, "west")
+    saved = _template_bytes(seeded_db, "west")
+    form = panel.form
+    form.title.clear()
+    form.name.clear()
+    form.add_key_figure()  # no metric picked
+    form.add_section("  ")
+    form.section_title.clear()
+    form._section_edited()
+    form.save_button.click()
+    assert form._errors["title"].text() == "⚠ is required"
+    assert "required" in form._errors["name"].text()
+    assert form._errors["key_figures"].text() == "⚠ Key figure 1: pick a metric"
+    assert form._errors["section.title"].text().startswith("⚠ is required")
+    qtbot.wait(200)
+    assert not window.ops.active() and _template_bytes(seeded_db, "west") == saved
+    form.revert_button.click()
+    assert form.title.text() == service.get_audience("west").template["title"]

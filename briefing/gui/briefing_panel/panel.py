@@ -22,14 +22,18 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from briefing.domain.charts import ChartSpec
+from briefing.domain.errors import ValidationError
 from briefing.domain.model import Audience, Finding
 from briefing.exporting import ExportJob
 from briefing.gui import dialogs
+from briefing.gui.briefing_panel.form import AudienceForm
 from briefing.gui.briefing_panel.selection import SelectionCommand
 from briefing.gui.briefing_panel.tree import SLUG_ROLE, BriefingTree
 from briefing.gui.context import AppContext
@@ -68,6 +72,8 @@ class BriefingPanel(QWidget):
         self._working: dict[str, dict[str, Any]] = {}
         # What the preview should show once built: a finding's or section's title (see _focus_on).
         self._focus: str = ""
+        self._charts: list[ChartSpec] = []
+        self._form_dirty = False
         self._build()
         ctx.events.sig_finding_saved.connect(lambda _f: self._data_changed())
         ctx.events.sig_finding_deleted.connect(lambda _i: self._data_changed())
@@ -82,7 +88,8 @@ class BriefingPanel(QWidget):
 
     def refresh(self) -> None:
         service = self.ctx.service
-        self.ctx.load("audiences", lambda: (service.list_audiences(), service.list_findings()), self._loaded)
+        self.ctx.load("audiences", lambda: (service.list_audiences(), service.list_findings(),
+                                            service.list_charts(None)), self._loaded)
 
     def audience(self) -> Audience | None:
         return self._audience
@@ -117,6 +124,56 @@ class BriefingPanel(QWidget):
                 self._update_summary()
                 self._show_dirty()
             self.schedule_preview()
+
+    def save_form(self) -> None:
+        """Save the Details form (name, description, template) as one undoable step; errors land
+        under the fields they name and nothing is written."""
+        audience = self._audience
+        if audience is None:
+            return
+        from briefing.compose import validate_template
+        from briefing.domain.text import clean_text
+
+        name, description, after = self.form.audience_name(), self.form.audience_description(), self.form.template()
+        errors = []
+        for check in (lambda: validate_template(after),
+                      lambda: clean_text(name, "name", max_length=120, required=True),
+                      lambda: clean_text(description, "description", max_length=2000, multiline=True)):
+            try:
+                check()
+            except ValidationError as exc:
+                errors += exc.errors
+        if errors:
+            self.form.show_errors(ValidationError(errors, "audience"))
+            self.ctx.events.sig_message.emit("The audience was not saved: see the marked fields")
+            return
+        self.form.show_errors(None)
+        service = self.ctx.service
+        before_sections = _plain(audience.template).get("sections")
+        focus = self.form.section_title.text() or self.form.section_title.placeholderText()
+
+        def work(_t: Token) -> Audience:
+            return service.update_audience(audience.key, name=name, description=description, template=after)
+
+        def done(updated: Audience) -> None:
+            self._form_dirty = False
+            working = self._working.get(audience.key)
+            if working is not None:  # keep the unsaved ticks and order over the new details
+                rebased = {**after, **{k: working[k] for k in ("excluded", "order") if k in working}}
+                self._working[audience.key] = rebased
+            self._focus = focus if after.get("sections") != before_sections else ""
+            self._push_record(audience, updated, f"Edit the details of “{_short(updated.name)}”")
+
+        def failed(failure: Failure) -> None:
+            if isinstance(failure.error, ValidationError):
+                self.form.show_errors(failure.error)
+            else:
+                self.ctx.events.sig_error.emit("Could not save the audience", failure)
+
+        self.ctx.ops.write(work, label="Save audience", success=done, failure=failed)
+
+    def form_is_dirty(self) -> bool:
+        return self._form_dirty
 
     def save_selection(self) -> None:
         """Write the working selection to the audience: one undoable step."""
@@ -350,12 +407,24 @@ class BriefingPanel(QWidget):
         left_layout.setSpacing(8)
         left_layout.addLayout(picker)
         left_layout.addWidget(self.description)
-        left_layout.addWidget(
+        selection = QWidget(self)
+        selection_layout = QVBoxLayout(selection)
+        selection_layout.setContentsMargins(0, 6, 0, 0)
+        selection_layout.addWidget(
             MutedLabel("Untick a finding or a whole section to leave it out; drag or press Alt+Up/Down "
                        "to reorder. Changes stay here until you save them.", self)
         )
-        left_layout.addWidget(self.tree, 1)
-        left_layout.addWidget(self.dirty_bar)
+        selection_layout.addWidget(self.tree, 1)
+        selection_layout.addWidget(self.dirty_bar)
+        self.form = AudienceForm(self)
+        self.form.sig_edited.connect(self._form_edited)
+        self.form.sig_save.connect(self.save_form)
+        self.form.sig_revert.connect(self._load_form)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(selection, "Findings")
+        self.tabs.addTab(self.form, "Details")
+        left_layout.addWidget(self.tabs, 1)
         left_layout.addLayout(buttons)
 
         self.pdf = QPdfDocument(self)
@@ -416,10 +485,10 @@ class BriefingPanel(QWidget):
         self.pdf.statusChanged.connect(self._pdf_status)
 
     # ---- Internals: audiences and the tree
-    def _loaded(self, result: tuple[list[Audience], list[Finding]]) -> None:
-        if self._audience is not None and result == (self._audiences, self._findings):
+    def _loaded(self, result: tuple[list[Audience], list[Finding], list[ChartSpec]]) -> None:
+        if self._audience is not None and result == (self._audiences, self._findings, self._charts):
             return  # a refresh that found nothing new: the tree, the edits and the preview stay
-        self._audiences, self._findings = result
+        self._audiences, self._findings, self._charts = result
         keys = {a.key for a in self._audiences}
         self._working = {k: t for k, t in self._working.items() if k in keys}
         current = self._audience.key if self._audience else self.ctx.settings.last_audience
@@ -438,7 +507,19 @@ class BriefingPanel(QWidget):
     def _audience_picked(self, index: int) -> None:
         if not 0 <= index < len(self._audiences):
             return
-        self._audience = self._audiences[index]
+        leaving = self._audience
+        picked = self._audiences[index]
+        if (leaving is not None and leaving.key != picked.key and self._form_dirty
+                and not dialogs.confirm_leave(self.form, dirty=True, what=f"the details of “{leaving.name}”",
+                                              discard=self._drop_form, save=self.save_form)):
+            self.audience_combo.blockSignals(True)  # stay: the form keeps its edits
+            self.audience_combo.setCurrentIndex(max(self.audience_combo.findData(leaving.key), 0))
+            self.audience_combo.blockSignals(False)
+            return
+        if leaving is None or leaving.key != picked.key or not self._form_dirty:
+            self._audience = picked
+            self._load_form()
+        self._audience = picked
         self.ctx.settings.last_audience = self._audience.key
         self.description.setText(self._audience.description)
         self.act_reset.setEnabled(self._audience.builtin)
@@ -473,6 +554,21 @@ class BriefingPanel(QWidget):
         total = len(self.tree.slugs())
         included = total - len(self.tree.excluded())
         self.summary.setText(f"{included} of {total} findings in {self.tree.topLevelItemCount()} sections")
+
+    def _load_form(self) -> None:
+        audience = self._audience
+        if audience is None:
+            return
+        self.form.load(audience, _plain(audience.template), self._findings, self._charts)
+        self._form_dirty = False
+        self.tabs.setTabText(1, "Details")
+
+    def _drop_form(self) -> None:
+        self._form_dirty = False
+
+    def _form_edited(self) -> None:
+        self._form_dirty = True
+        self.tabs.setTabText(1, "Details •")
 
     def _show_dirty(self) -> None:
         audience = self._audience
