@@ -414,7 +414,8 @@ def test_the_form_names_each_bad_field_and_writes_nothing(window, qtbot, service
     form.save_button.click()
     assert form._errors["title"].text() == "⚠ is required"
     assert "required" in form._errors["name"].text()
-    assert form._errors["key_figures"].text() == "⚠ Key figure 1: pick a metric"
+    row = form.figures.rowCount()  # the new, empty one is last
+    assert form._errors["key_figures"].text() == f"⚠ Key figure {row}: pick a metric"
     assert form._errors["section.title"].text().startswith("⚠ is required")
     qtbot.wait(200)
     assert not window.ops.active() and _template_bytes(seeded_db, "west") == saved
