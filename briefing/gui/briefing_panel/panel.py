@@ -34,12 +34,12 @@ from briefing.domain.model import Audience, Finding
 from briefing.exporting import ExportJob
 from briefing.gui import dialogs
 from briefing.gui.briefing_panel.form import AudienceForm
-from briefing.gui.briefing_panel.selection import SelectionCommand
+from briefing.gui.briefing_panel.selection import SaveSelectionCommand, SelectionCommand
 from briefing.gui.briefing_panel.tree import SLUG_ROLE, BriefingTree
 from briefing.gui.context import AppContext
 from briefing.gui.icons import icon
-from briefing.gui.undo import AudienceRecordCommand, AudienceTemplateCommand
-from briefing.gui.widgets import EmptyState, Heading, MutedLabel
+from briefing.gui.undo import AudienceRecordCommand
+from briefing.gui.widgets import EmptyState, Heading, MutedLabel, named
 from briefing.gui.workers import Failure, Operation, Token
 
 _FORMATS = {"pdf": ("PDF", "PDF document (*.pdf)"), "docx": ("Word", "Word document (*.docx)")}
@@ -183,6 +183,13 @@ class BriefingPanel(QWidget):
         after = self._working[audience.key]
         self._save_template(audience, _plain(audience.template), after,
                             f"Save the selection for {audience.name}")
+
+    def keep_working(self, key: str, template: dict[str, Any] | None) -> None:
+        """After an undo or redo of a Save: the selection is unsaved again (`template`) or saved (None)."""
+        if template is None:
+            self._working.pop(key, None)
+        else:
+            self._working[key] = template
 
     def revert_selection(self) -> None:
         audience = self._audience
@@ -373,7 +380,11 @@ class BriefingPanel(QWidget):
         self.audience_button.setMenu(self.audience_menu)
         self.audience_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         picker = QHBoxLayout()
-        picker.addWidget(Heading("Audience", self))
+        audience_label = Heading("Au&dience", self)
+        audience_label.setBuddy(self.audience_combo)
+        named(self.audience_combo, "Audience")
+        named(self.tree, "Findings in this briefing", "Space ticks or unticks the selected finding")
+        picker.addWidget(audience_label)
         picker.addWidget(self.audience_combo, 1)
         picker.addWidget(self.audience_button)
         # Shown while the selection differs from the saved audience.
@@ -448,9 +459,12 @@ class BriefingPanel(QWidget):
         self.zoom.addItem("100 %", 1.0)
         self.zoom.addItem("150 %", 1.5)
         self.zoom.currentIndexChanged.connect(self._zoom_changed)
+        named(self.zoom, "Zoom")
+        named(self.pdf_view, "Preview")
         refresh = QToolButton(self)
         refresh.setIcon(icon("refresh"))
         refresh.setToolTip("Rebuild the preview now")
+        named(refresh, "Rebuild the preview now")
         refresh.clicked.connect(self._build_preview)
         bar = QHBoxLayout()
         bar.setContentsMargins(10, 6, 10, 6)
@@ -641,7 +655,7 @@ class BriefingPanel(QWidget):
 
         def saved(updated: Audience) -> None:
             self._working.pop(audience.key, None)
-            self.ctx.undo.push(AudienceTemplateCommand(self.ctx, audience.key, before, after, text))
+            self.ctx.undo.push(SaveSelectionCommand(self, audience.key, before, after, text))
             self.ctx.events.sig_audience_changed.emit(updated.key)
             self.ctx.events.sig_message.emit(text)
 

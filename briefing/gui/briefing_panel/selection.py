@@ -1,10 +1,13 @@
-"""SelectionCommand: one tick, untick or move in an audience's working selection, undone in place."""
+"""The working selection's undo steps: a tick, untick or move (nothing written), and its Save."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
+
+from briefing.gui.undo import AudienceTemplateCommand
 
 if TYPE_CHECKING:
     from briefing.gui.briefing_panel.panel import BriefingPanel
@@ -33,3 +36,26 @@ class SelectionCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.panel.set_working(self.key, self.before, self.focus)
+
+
+class SaveSelectionCommand(AudienceTemplateCommand):
+    """The Save of a working selection: undo writes the audience back and leaves the selection
+    unsaved on screen again (as it was before Save); redo saves it anew."""
+
+    def __init__(self, panel: BriefingPanel, key: str, before: Mapping[str, Any], after: Mapping[str, Any],
+                 text: str) -> None:
+        super().__init__(panel.ctx, key, before, after, text)
+        self.panel = panel
+        self._undone = False
+
+    def do(self) -> str:
+        self._undone = False
+        return super().do()
+
+    def revert(self) -> str:
+        self._undone = True
+        return super().revert()
+
+    def announce(self, result: str) -> None:
+        self.panel.keep_working(result, dict(self.after) if self._undone else None)
+        super().announce(result)
