@@ -326,6 +326,10 @@ class MainWindow(QMainWindow):
         self.findings.focus_search()
 
     def _export(self, fmt: str) -> None:
+        # Ctrl+E exports what the screen shows: the selected charts on Charts, else the briefing.
+        if self.charts is not None and self.stack.currentWidget() is self.charts:
+            self.charts.export_selected()
+            return
         if self.briefing is None:
             return
         self.go("briefing")

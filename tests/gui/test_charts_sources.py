@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from PySide6.QtCore import Qt, QUrl
 
 from briefing.domain.charts import ChartKind
+from briefing.gui.charts.panel import _KEY_ROLE
 
 
 def _charts(window, qtbot):  # type: ignore[no-untyped-def]
@@ -118,3 +122,58 @@ def test_a_screen_that_cannot_load_says_so_and_loads_again_later(window, qtbot, 
         conn.close()
     window.sources.refresh()
     qtbot.waitUntil(lambda: window.sources.model.rowCount() == 25 and not window.ops.active(), timeout=10_000)
+
+
+def _elsewhere(db, code: str) -> None:  # type: ignore[no-untyped-def]
+    """Run `code` against the database in a separate process, as another user's command would."""
+    prelude = ("import sys, dataclasses; from briefing.services import open_service; "
+               "s = open_service(sys.argv[1]); ")
+    subprocess.run([sys.executable, "-c", prelude + code + "; s.close()", str(db)], check=True)
+
+
+def test_ctrl_e_exports_the_selected_charts_on_the_charts_screen(window, qtbot, script, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    panel = _charts(window, qtbot)
+    action = window.actions_by_key["export_pdf"]
+    assert action.shortcut().toString() == "Ctrl+E"
+    panel.list.item(0).setSelected(True)
+    panel.export_format.setCurrentIndex(panel.export_format.findData("png"))
+    script.folder = str(tmp_path)
+    action.trigger()
+    qtbot.waitUntil(lambda: bool(script.asked("ask_export_done")), timeout=30_000)
+    assert window.stack.currentWidget() is panel  # it stayed on Charts
+    assert not script.asked("save_file")  # no briefing export was asked for
+    assert len(list(tmp_path.glob("*.png"))) == 1
+    # On the Briefing screen the same key exports the briefing.
+    window.go("briefing")
+    qtbot.waitUntil(lambda: window.briefing.audience() is not None)
+    action.trigger()
+    assert script.asked("save_file")[-1][0] == "Export PDF"
+
+
+def test_the_charts_screen_follows_another_process_and_keeps_an_unsaved_edit(
+    window, qtbot, service, seeded_db
+) -> None:  # type: ignore[no-untyped-def]
+    panel = _charts(window, qtbot)
+    key = panel.current_spec().key
+    _elsewhere(seeded_db, f"c = s.get_chart({key!r}); s.save_chart(dataclasses.replace(c, title='Retitled elsewhere'))")
+    qtbot.waitUntil(lambda: panel.title_edit.text() == "Retitled elsewhere", timeout=10_000)
+    assert not panel.is_dirty()
+    panel.title_edit.setText("My unsaved title")
+    other = panel.list.item(1).data(_KEY_ROLE)
+    _elsewhere(seeded_db, f"c = s.get_chart({other!r}); s.save_chart(dataclasses.replace(c, title='Also elsewhere'))")
+    qtbot.waitUntil(lambda: any(panel.list.item(i).text() == "Also elsewhere" for i in range(panel.list.count())),
+                    timeout=10_000)
+    assert panel.title_edit.text() == "My unsaved title" and panel.is_dirty()
+
+
+def test_the_sources_screen_follows_another_process(window, qtbot, service, seeded_db) -> None:  # type: ignore[no-untyped-def]
+    window.go("sources")
+    panel = window.sources
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
+    panel.view.selectRow(0)
+    qtbot.waitUntil(lambda: panel.current() is not None)
+    sid = panel.current().id
+    _elsewhere(seeded_db, f"src = s.get_source({sid}); "
+                          "s.update_source(src.id, dataclasses.replace(src.to_draft(), publisher='Renamed elsewhere'))")
+    qtbot.waitUntil(lambda: panel.fields["publisher"].text() == "Renamed elsewhere", timeout=10_000)
+    assert not panel.is_dirty()

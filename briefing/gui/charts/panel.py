@@ -67,6 +67,7 @@ class ChartsPanel(QWidget):
         ctx.events.sig_finding_saved.connect(self._finding_saved)
         ctx.events.sig_finding_deleted.connect(self._finding_deleted)
         ctx.events.sig_chart_saved.connect(self._chart_saved)
+        ctx.events.sig_database_changed.connect(self.refresh)  # another process wrote: re-read
 
     # ---- Public API
     def start(self) -> None:
@@ -281,8 +282,12 @@ class ChartsPanel(QWidget):
     # ---- Internals: loading
     def _loaded(self, result: tuple[list[ChartSpec], list[Finding]]) -> None:
         specs, findings = result
+        if self._spec is not None and specs == list(self._specs.values()) and \
+                {f.id: f for f in findings} == self._findings:
+            return  # nothing new (often our own commit seen by the watcher): no re-render
         self._findings = {f.id: f for f in findings}
         keep = self._spec.key if self._spec else None
+        dirty = self.is_dirty()
         self._specs = {s.key: s for s in specs}
         self.list.blockSignals(True)
         self.list.clear()
@@ -296,8 +301,15 @@ class ChartsPanel(QWidget):
             f"{len(specs)} charts · select several with Ctrl or Shift to export them together"
         )
         self._series_choices = _series_keys(findings)
-        if keep and keep in self._specs:
+        if keep and keep in self._specs and dirty:
+            # An unsaved edit stays in the form: only the list's highlight is put back.
+            self.list.blockSignals(True)
             self.select_key(keep)
+            self.list.blockSignals(False)
+        elif keep and keep in self._specs:
+            self.select_key(keep)
+            if self._specs[keep] != self._spec:  # the same row: Qt sends no change, so show it here
+                self._show_spec(self._specs[keep])
         elif specs:
             self.list.setCurrentRow(0)
 
