@@ -381,3 +381,36 @@ def test_month_names_are_accepted_wherever_dates_are_typed(service) -> None:  # 
     with pytest.raises(ValidationError) as info:
         service.create_finding(_draft(as_of="Marchember 2026"))
     assert info.value.errors[0].field == "as_of" and "March 2026" in info.value.errors[0].message
+
+
+def test_a_chart_kind_that_does_not_fit_its_data_is_refused_naming_the_kind(service) -> None:  # type: ignore[no-untyped-def]
+    from briefing.domain.charts import ChartKind, ChartSpec, MetricRef
+
+    share = MetricRef("openrouter-chinese-models-61pct-of-top-ten", 0)
+    one_dot = ChartSpec("one-share", ChartKind.TIMELINE, "Chinese models' share", metrics=(share,))
+    with pytest.raises(ValidationError) as err:
+        service.save_chart(one_dot)
+    (e,) = err.value.errors
+    assert e.field == "kind" and "timeline" in e.message and "at least two" in e.message
+    assert service.unfit_chart_kinds(one_dot)[ChartKind.LINE].startswith("A line needs")
+    assert ChartKind.SHARE not in service.unfit_chart_kinds(one_dot)
+    with pytest.raises(NotFoundError):
+        service.get_chart("one-share")  # nothing was written
+    service.save_chart(replace(one_dot, kind=ChartKind.SHARE))
+
+    mixed = ChartSpec("mixed", ChartKind.BAR, "Tokens and shares",
+                      metrics=(share, MetricRef("china-daily-tokens-140-trillion", 0)))
+    with pytest.raises(ValidationError) as err:
+        service.save_chart(mixed)
+    assert "mixes units" in err.value.errors[0].message
+    service.save_chart(replace(mixed, kind=ChartKind.MULTIPLES))  # one panel per unit: fine
+
+
+def test_a_deleted_chart_comes_back_whole_in_its_place(service) -> None:  # type: ignore[no-untyped-def]
+    keys = [c.key for c in service.list_charts()]
+    spec = service.get_chart(keys[2])
+    deleted = service.delete_chart(keys[2])
+    assert keys[2] not in [c.key for c in service.list_charts()]
+    service.save_chart(deleted)
+    assert [c.key for c in service.list_charts()] == keys
+    assert service.get_chart(keys[2]) == spec

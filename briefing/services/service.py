@@ -594,6 +594,9 @@ class BriefingService:
         from briefing.domain.charts import validate_chart_spec
 
         spec = validate_chart_spec(spec.to_dict())
+        why = self.unfit_chart_kinds(spec).get(spec.kind)
+        if why:
+            raise ValidationError(FieldError("kind", f"a {spec.kind.label} chart does not fit this data: {why}"))
         with self.db.writing() as s:
             row = s.scalars(select(ChartRow).where(ChartRow.key == spec.key)).first()
             if row is None:
@@ -607,12 +610,24 @@ class BriefingService:
             row.updated_at = utcnow()
         return spec
 
-    def delete_chart(self, key: str) -> None:
+    def unfit_chart_kinds(self, spec: ChartSpec) -> dict[Any, str]:
+        """The chart kinds that do not fit the spec's data, each with its reason (briefing.charts.fit)."""
+        from briefing.charts.data import resolve_chart_data
+        from briefing.charts.fit import unfit_kinds
+
+        return unfit_kinds(spec, resolve_chart_data(spec, self.list_findings()))
+
+    def delete_chart(self, key: str) -> ChartSpec:
+        """Deletes the chart; returns it whole (with its place), so undo can save it back."""
+        from briefing.domain.charts import ChartSpec
+
         with self.db.writing() as s:
             row = s.scalars(select(ChartRow).where(ChartRow.key == key)).first()
             if row is None:
                 raise NotFoundError("chart", key)
+            spec = ChartSpec.from_dict({**row.spec, "position": row.position})
             s.delete(row)
+            return spec
 
     # ---- Import / export
     def export_findings(self, path: Path, findings: Sequence[Finding] | None = None) -> int:
