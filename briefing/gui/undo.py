@@ -310,6 +310,43 @@ class SaveChartCommand(ServiceCommand):
         self.ctx.events.sig_chart_saved.emit(result)
 
 
+class ChartRecordCommand(ServiceCommand):
+    """A chart created, duplicated or deleted: `before` and `after` are whole specs (None: no such
+    chart); a deleted chart comes back under its key, in its place."""
+
+    def __init__(self, ctx: AppContext, before: ChartSpec | None, after: ChartSpec | None, text: str) -> None:
+        super().__init__(ctx, text)
+        self.before = before
+        self.after = after
+
+    def do(self) -> ChartSpec | None:
+        return self._put(self.before, self.after)
+
+    def revert(self) -> ChartSpec | None:
+        return self._put(self.after, self.before)
+
+    def _put(self, now: ChartSpec | None, target: ChartSpec | None) -> ChartSpec | None:
+        service = self.ctx.service
+        if now is not None:
+            current = service.get_chart(now.key)
+            if replace_position(current) != replace_position(now):
+                raise StaleStep(f"Chart “{_short(now.title)}”", "it was edited after this step")
+        if target is None:
+            service.delete_chart(now.key)  # type: ignore[union-attr]
+            return None
+        return service.save_chart(target)
+
+    def announce(self, result: ChartSpec | None) -> None:
+        self.ctx.events.sig_charts_changed.emit()
+
+
+def replace_position(spec: ChartSpec) -> ChartSpec:
+    """A spec compared without its place in the list (a restore may land it elsewhere)."""
+    from dataclasses import replace
+
+    return replace(spec, position=0)
+
+
 class EditSourceCommand(ServiceCommand):
     def __init__(self, ctx: AppContext, before: Source, after: Source) -> None:
         super().__init__(ctx, f"Edit source “{_short(after.publisher)}”")

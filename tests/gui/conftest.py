@@ -42,6 +42,8 @@ class DialogScript:
     export_problems: str = "Show Problems"  # or "Export Anyway", "Cancel"
     confirm: bool = True
     texts: list[str] = field(default_factory=list)  # typed into each ask_text in turn; none left: Cancel
+    # The app's own dialogs by class name: a function that fills the real dialog in and presses its button.
+    fill: dict[str, Any] = field(default_factory=dict)
     errors_expected: bool = False
     calls: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
     opened: list[str] = field(default_factory=list)
@@ -69,6 +71,9 @@ class DialogScript:
             self._message(widget)
         elif isinstance(widget, QInputDialog):
             self._text(widget)
+        elif type(widget).__name__ in self.fill:
+            self.calls.append((type(widget).__name__, (widget.windowTitle(),)))
+            self.fill[type(widget).__name__](widget)
         else:
             self.unknown.append(f"{type(widget).__name__}({widget.windowTitle()!r})")
             widget.close()
