@@ -228,7 +228,7 @@ def test_a_new_chart_from_two_findings_renders_to_png_pdf_and_a_deck_and_undoes(
         panel.export_format.setCurrentIndex(panel.export_format.findData(fmt))
         done = len(script.asked("ask_export_done"))
         panel.export_selected()
-        qtbot.waitUntil(lambda: len(script.asked("ask_export_done")) > done, timeout=60_000)
+        qtbot.waitUntil(lambda done=done: len(script.asked("ask_export_done")) > done, timeout=60_000)
     assert (tmp_path / "png" / "open-models-in-use.png").read_bytes().startswith(b"\x89PNG")
     pdf_text = PdfReader(tmp_path / "pdf" / "open-models-in-use.pdf").pages[0].extract_text()
     assert "Open models in use" in pdf_text
