@@ -421,3 +421,25 @@ def test_the_form_names_each_bad_field_and_writes_nothing(window, qtbot, service
     assert not window.ops.active() and _template_bytes(seeded_db, "west") == saved
     form.revert_button.click()
     assert form.title.text() == service.get_audience("west").template["title"]
+
+
+def test_alt_down_on_a_section_moves_it_and_save_keeps_the_order(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+    from briefing.compose import compose
+
+    panel = _briefing(window, qtbot, "west")
+    first, second = panel.tree.topLevelItem(0).text(0), panel.tree.topLevelItem(1).text(0)
+    panel.tree.setFocus()
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert [panel.tree.topLevelItem(i).text(0) for i in (0, 1)] == [second, first]
+    assert panel.is_dirty() and panel.tree.currentItem().text(0) == first
+    # The closing section keeps its place: the last one cannot move.
+    last = panel.tree.topLevelItem(panel.tree.topLevelItemCount() - 1)
+    assert not panel.tree.move_section(last, -1)
+    panel.save_selection()
+    qtbot.waitUntil(lambda: [s.title for s in compose(service, "west").sections][:2] == [second, first],
+                    timeout=20_000)
+    qtbot.waitUntil(lambda: not window.ops.active())
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: [s.title for s in compose(service, "west").sections][:2] == [first, second],
+                    timeout=20_000)

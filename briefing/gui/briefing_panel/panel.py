@@ -356,6 +356,7 @@ class BriefingPanel(QWidget):
         self.tree = BriefingTree(self)
         self.tree.sig_toggled.connect(self._toggled)
         self.tree.sig_reordered.connect(self._reordered)
+        self.tree.sig_sections_moved.connect(self._sections_moved)
         self.summary = MutedLabel("", self)
         self.export_pdf = QPushButton(icon("pdf"), "Export PDF…", self)
         self.export_pdf.clicked.connect(lambda: self.export("pdf"))
@@ -555,13 +556,12 @@ class BriefingPanel(QWidget):
         # Select with nothing excluded, so unticked findings still show (unticked) in their section.
         everything = validate_template({**template, "excluded": []})
         selection = select(everything, self._findings)
-        sections = [
-            (spec.title or _section_title(spec.key), list(found))
-            for spec, found in selection.sections
-            if found
-        ]
+        shown = [(spec, list(found)) for spec, found in selection.sections if found]
+        sections = [(spec.title or _section_title(spec.key), found) for spec, found in shown]
+        closing = everything.what_this_means.key if everything.what_this_means else None
+        keys = [None if spec.key == closing else spec.key for spec, _ in shown]
         self.tree.fill(
-            [(title, [(f, f.slug not in excluded) for f in found]) for title, found in sections]
+            [(title, [(f, f.slug not in excluded) for f in found]) for title, found in sections], keys
         )
         included = sum(1 for _, found in sections for f in found if f.slug not in excluded)
         total = sum(len(found) for _, found in sections)
@@ -627,6 +627,26 @@ class BriefingPanel(QWidget):
         after = {**self.template(), "order": slugs}
         self._change_selection(after, f"Reorder the briefing for {audience.name}",
                                focus=self._focus_on(moved, True) if moved else "")
+
+    def _sections_moved(self, keys: list[str]) -> None:
+        """The shown sections in their new order; sections that show nothing keep their places."""
+        from briefing.domain.model import SECTION_KEYS
+
+        audience = self._audience
+        if audience is None:
+            return
+        template = self.template()
+        raw = [({"key": r} if isinstance(r, str) else dict(r))
+               for r in (template.get("sections") or [{"key": k} for k in SECTION_KEYS])]
+        by_key = {r.get("key"): r for r in raw}
+        places = [i for i, r in enumerate(raw) if r.get("key") in keys]
+        moved = [by_key[k] for k in keys if k in by_key]
+        for place, section in zip(places, moved):
+            raw[place] = section
+        item = self.tree.currentItem()
+        title = item.text(0) if item is not None else ""
+        self._change_selection({**template, "sections": raw}, f"Move “{_short(title)}” for {audience.name}",
+                               focus=title)
 
     def _change_selection(self, after: dict[str, Any], text: str, focus: str = "", *, refill: bool = False) -> None:
         """One undoable step in the working selection (nothing is written)."""

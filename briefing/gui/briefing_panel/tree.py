@@ -13,6 +13,7 @@ from briefing.domain.model import Finding
 from briefing.gui.widgets import TitleDelegate
 
 SLUG_ROLE = Qt.ItemDataRole.UserRole + 1
+SECTION_ROLE = Qt.ItemDataRole.UserRole + 2  # a section's key; None for one that cannot move
 
 
 class BriefingTree(QTreeWidget):
@@ -23,6 +24,8 @@ class BriefingTree(QTreeWidget):
     """Findings were ticked (True) or unticked (False), one or a whole section's: (slugs, included)."""
     sig_reordered = Signal(list)
     """Findings were dragged: carries every slug in the new reading order."""
+    sig_sections_moved = Signal(list)
+    """A section was moved (Alt+Up/Down on it): carries the movable sections' keys in the new order."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,8 +49,10 @@ class BriefingTree(QTreeWidget):
         self.setItemDelegateForColumn(0, self._titles)
 
     # ---- Public API
-    def fill(self, sections: Sequence[tuple[str, Sequence[tuple[Finding, bool]]]]) -> None:
-        """Rebuild from (section title, [(finding, included)]) keeping which sections are open."""
+    def fill(self, sections: Sequence[tuple[str, Sequence[tuple[Finding, bool]]]],
+             keys: Sequence[str | None] = ()) -> None:
+        """Rebuild from (section title, [(finding, included)]) keeping which sections are open;
+        `keys` are the sections' keys (None: a section that keeps its place)."""
         collapsed = {
             self.topLevelItem(i).text(0)
             for i in range(self.topLevelItemCount())
@@ -59,8 +64,9 @@ class BriefingTree(QTreeWidget):
         bold.setBold(True)
         # Roomier rows than QTreeWidget's default: easier to hit a checkbox or start a drag.
         row = QSize(240, self.fontMetrics().height() + 10)
-        for title, findings in sections:
+        for i, (title, findings) in enumerate(sections):
             top = QTreeWidgetItem([title, ""])
+            top.setData(0, SECTION_ROLE, keys[i] if i < len(keys) else None)
             top.setFont(0, bold)
             # Sections are neither dragged nor dropped on; their tick stands for all their findings.
             top.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
@@ -130,6 +136,26 @@ class BriefingTree(QTreeWidget):
         self.sig_reordered.emit(self.slugs())
         return True
 
+    def move_section(self, item: QTreeWidgetItem, step: int) -> bool:
+        """Move a section up or down past its movable neighbour; False if it cannot move."""
+        row = self.indexOfTopLevelItem(item)
+        to = row + step
+        if item.data(0, SECTION_ROLE) is None or not 0 <= to < self.topLevelItemCount():
+            return False
+        if self.topLevelItem(to).data(0, SECTION_ROLE) is None:
+            return False
+        self._filling = True
+        expanded = item.isExpanded()
+        self.takeTopLevelItem(row)
+        self.insertTopLevelItem(to, item)
+        item.setExpanded(expanded)
+        self._filling = False
+        self.setCurrentItem(item)
+        self.sig_sections_moved.emit([self.topLevelItem(i).data(0, SECTION_ROLE)
+                                      for i in range(self.topLevelItemCount())
+                                      if self.topLevelItem(i).data(0, SECTION_ROLE) is not None])
+        return True
+
     def section_item(self, title: str) -> QTreeWidgetItem | None:
         return next((self.topLevelItem(i) for i in range(self.topLevelItemCount())
                      if self.topLevelItem(i).text(0) == title), None)
@@ -139,9 +165,11 @@ class BriefingTree(QTreeWidget):
         # Alt+Up/Down: the keyboard's drag, for a finding within its section.
         step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}.get(Qt.Key(event.key()))
         item = self.currentItem()
-        if (step and event.modifiers() == Qt.KeyboardModifier.AltModifier and item is not None
-                and item.parent() is not None):
-            self.move(item.data(0, SLUG_ROLE), item.parent().indexOfChild(item) + step)
+        if step and event.modifiers() == Qt.KeyboardModifier.AltModifier and item is not None:
+            if item.parent() is not None:
+                self.move(item.data(0, SLUG_ROLE), item.parent().indexOfChild(item) + step)
+            else:
+                self.move_section(item, step)
             event.accept()
             return
         super().keyPressEvent(event)
