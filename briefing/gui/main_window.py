@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
 
     # ---- Qt overrides
     def closeEvent(self, event: QCloseEvent) -> None:
-        for panel in (self.findings, self.sources):
+        for panel in (self.findings, self.sources, self.briefing):
             if panel is not None and not panel.confirm_leave(then=self.close):
                 event.ignore()
                 return

@@ -443,3 +443,16 @@ def test_alt_down_on_a_section_moves_it_and_save_keeps_the_order(window, qtbot, 
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: [s.title for s in compose(service, "west").sections][:2] == [first, second],
                     timeout=20_000)
+
+
+def test_closing_with_an_unsaved_selection_asks(window, qtbot, script) -> None:  # type: ignore[no-untyped-def]
+    panel = _briefing(window, qtbot, "asia")
+    panel.tree.item_for(panel.tree.slugs()[0]).setCheckState(0, Qt.CheckState.Unchecked)
+    script.confirm = False
+    window.close()
+    assert window.isVisible()
+    (title, text), = script.asked("confirm")
+    assert title == "Unsaved briefing changes" and "Asia" in text
+    script.confirm = True
+    window.close()
+    assert not window.isVisible()

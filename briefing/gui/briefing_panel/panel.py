@@ -175,6 +175,17 @@ class BriefingPanel(QWidget):
     def form_is_dirty(self) -> bool:
         return self._form_dirty
 
+    def confirm_leave(self, then: Any = None) -> bool:
+        """Closing the window: True if nothing is unsaved here, else whether the user lets it go."""
+        unsaved = [a.name for a in self._audiences if a.key in self._working]
+        if self._form_dirty and self._audience is not None:
+            unsaved.append(f"the details of {self._audience.name}")
+        if not unsaved:
+            return True
+        return dialogs.confirm(self.window(), "Unsaved briefing changes",
+                               f"Close without saving the changes to {', '.join(unsaved)}?",
+                               ok_text="Close Without Saving", destructive=True)
+
     def save_selection(self) -> None:
         """Write the working selection to the audience: one undoable step."""
         audience = self._audience
