@@ -456,3 +456,14 @@ def test_closing_with_an_unsaved_selection_asks(window, qtbot, script) -> None: 
     script.confirm = True
     window.close()
     assert not window.isVisible()
+
+
+def test_a_new_audience_shows_in_the_findings_filter_and_wording_tabs(window, qtbot, script) -> None:  # type: ignore[no-untyped-def]
+    panel = _briefing(window, qtbot, "asia")
+    script.texts = ["The press"]
+    panel.act_new_blank.trigger()
+    qtbot.waitUntil(lambda: panel.audience() is not None and panel.audience().key == "the-press")
+    browser = window.findings.browser
+    qtbot.waitUntil(lambda: browser.audience.findData("the-press") >= 0)
+    tabs = window.findings.editor._tabs
+    assert "The press" in [tabs.tabText(i) for i in range(tabs.count())]
