@@ -311,3 +311,68 @@ def test_the_change_counter_moves_within_a_second_when_another_app_commits(pg_ur
     finally:
         mine.close()
         theirs.close()
+
+
+# ---- db copy: SQLite -> PostgreSQL -> SQLite, all or nothing, verified
+
+
+def test_db_copy_moves_the_library_to_postgresql_and_back_with_identical_pdfs(
+    pg_cluster, seeded_db: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    name = "copy_target"
+    pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    pg_cluster.admin(f"CREATE DATABASE {name}")
+    pg = pg_cluster.url(name)
+    try:
+        r = _run(str(seeded_db), "db", "copy", "--to", pg)
+        assert r.returncode == 0, r.stderr
+        assert "Copied and verified" in r.stdout and "103 findings" in r.stdout
+        # A second copy into the now full database is refused, and changes nothing.
+        r = _run(str(seeded_db), "db", "copy", "--to", pg)
+        assert r.returncode != 0 and "not empty" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+        back = tmp_path / "back.sqlite3"
+        r = _run(str(seeded_db), "db", "copy", "--from", pg, "--to", str(back))
+        assert r.returncode == 0, r.stderr
+        assert "103 findings" in r.stdout and back.exists()
+        # The seed report exported from SQLite and from the PostgreSQL copy: byte-identical PDFs.
+        pdfs = {}
+        for label, url in (("sqlite", str(seeded_db)), ("postgresql", pg)):
+            out = tmp_path / f"{label}.pdf"
+            r = _run(url, "export", "--audience", "investors", "--format", "pdf", "--output", str(out))
+            assert r.returncode == 0, r.stderr
+            pdfs[label] = out.read_bytes()
+        assert pdfs["sqlite"] == pdfs["postgresql"]
+        svc = open_service(pg)
+        try:  # the sequences moved past the copied ids, and search works on the copy
+            made = svc.create_finding(FindingDraft(title="After the copy", statement="New.", section="cost",
+                                                   kind="estimate"))
+            assert made.id == 104 and svc.search_ids("deep seek")
+        finally:
+            svc.close()
+    finally:
+        pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_a_failed_copy_leaves_the_target_as_it_was(pg_cluster, seeded_db: Path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from briefing.services import copy_library
+
+    # A row the target's schema refuses (a title over its 300 characters) fails the copy midway.
+    with sqlite3.connect(seeded_db) as conn:
+        conn.execute("UPDATE findings SET title = ? WHERE id = 90", ("x" * 400,))
+    name = "copy_fails"
+    pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    pg_cluster.admin(f"CREATE DATABASE {name}")
+    try:
+        with pytest.raises(DatabaseError, match="refused a row of findings.*nothing was written"):
+            copy_library(seeded_db, pg_cluster.url(name))
+        db = Database(pg_cluster.url(name))
+        try:
+            with db.reading() as s:
+                for table in ("sources", "findings", "metrics", "audiences", "findings_search"):
+                    assert s.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0, table
+        finally:
+            db.dispose()
+    finally:
+        pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

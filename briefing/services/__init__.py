@@ -60,4 +60,22 @@ def database_url(db: str | os.PathLike[str] | None = None) -> URL:
                            "choose a database with --db or BRIEFING_DB") from exc
 
 
-__all__ = ["BriefingService", "ImportSummary", "database_url", "open_service"]
+def copy_library(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> tuple[dict[str, int], str]:
+    """Copies a whole library (`briefing db copy`) into an empty database, all or nothing, verified
+    by counts and content hashes: (rows per table, one hash over all). Both are migrated first."""
+    from briefing.store.copy import copy_database
+    from briefing.store.engine import Database
+
+    src = Database(database_url(source))
+    try:
+        dst = Database(database_url(target))
+        try:
+            report = copy_database(src, dst)
+        finally:
+            dst.dispose()
+    finally:
+        src.dispose()
+    return report.counts, report.digest
+
+
+__all__ = ["BriefingService", "ImportSummary", "copy_library", "database_url", "open_service"]

@@ -75,7 +75,7 @@ def describe(url: URL) -> str:
     return f"{host}/{url.database or ''}" + (f" as {url.username}" if url.username else "")
 
 
-def _reason(url: URL, exc: BaseException) -> str:
+def failure_reason(url: URL, exc: BaseException) -> str:
     """The driver's first line, with the password scrubbed should the driver ever repeat it."""
     orig = getattr(exc, "orig", None) or exc
     line = next((ln.strip() for ln in str(orig).splitlines() if ln.strip()), type(orig).__name__)
@@ -196,7 +196,7 @@ class Database:
             if self.is_sqlite or not (exc.connection_invalidated or isinstance(exc, (OperationalError,
                                                                                        InterfaceError))):
                 raise
-            raise DatabaseError(describe(self.url), _reason(self.url, exc) + " (nothing was saved)") from None
+            raise DatabaseError(describe(self.url), failure_reason(self.url, exc) + " (nothing was saved)") from None
 
     # ---- Migrations
     def alembic_config(self):  # type: ignore[no-untyped-def]
@@ -240,7 +240,7 @@ class Database:
         except (OperationalError, InterfaceError) as exc:
             if self.is_sqlite:
                 raise
-            raise DatabaseError(describe(self.url), _reason(self.url, exc)) from None
+            raise DatabaseError(describe(self.url), failure_reason(self.url, exc)) from None
         with conn:
             yield conn
 

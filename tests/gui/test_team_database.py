@@ -63,9 +63,9 @@ def test_two_windows_on_one_postgresql_database_see_each_others_saves_within_a_s
         editor = writer.findings.editor
         editor._title.setText(title)
         editor.save()
-        qtbot.waitUntil(lambda: not editor.is_dirty() and not writer.ops.active(), timeout=5_000)
+        qtbot.waitUntil(lambda e=editor, w=writer: not e.is_dirty() and not w.ops.active(), timeout=5_000)
         saved = time.monotonic()
-        qtbot.waitUntil(lambda: seen_in(reader, title), timeout=1_000)
+        qtbot.waitUntil(lambda r=reader, t=title: seen_in(r, t), timeout=1_000)
         elapsed = time.monotonic() - saved
         assert elapsed < 1.0 and not reader.findings.editor.is_dirty()
         print(f"\nsaved in one window, shown in the other after {elapsed * 1000:.0f} ms")
