@@ -48,8 +48,10 @@ class Cluster:
         if not (initdb and pg_ctl):
             raise RuntimeError("PostgreSQL's initdb/pg_ctl are not installed (Debian package postgresql)")
         self._pg_ctl = pg_ctl
-        self.folder = Path(tempfile.mkdtemp(prefix="briefing-pg-"))
-        if os.geteuid() == 0:
+        root = os.geteuid() == 0
+        # Under root the server runs as `nobody`, who must reach the folder: /tmp, not a private TMPDIR.
+        self.folder = Path(tempfile.mkdtemp(prefix="briefing-pg-", dir="/tmp" if root else None))
+        if root:
             # PostgreSQL refuses to run as root: run it as an unprivileged account that owns the folder.
             account = pwd.getpwnam("nobody")
             os.chown(self.folder, account.pw_uid, account.pw_gid)
