@@ -116,7 +116,7 @@ def preload(work: str) -> None:
     import briefing.store.engine  # noqa: F401
     from briefing.theme import default_theme
     from briefing.writers import get_writer
-    from briefing.writers.fonts import register_fonts
+    from briefing.writers.pdf.fonts import register_fonts
 
     for fmt in ("pdf", "docx", "md"):
         get_writer(fmt)
