@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from briefing.document.samples import HOSTILE_EXPECTED, kitchen_sink
 from briefing.writers import ExportCancelled, WriteOptions, write
 from briefing.writers.docx import bookmark_name
-from briefing.writers.make_reference import REFERENCE_DOCX, TABLE_STYLE, build_reference
+from briefing.writers.docx.reference import REFERENCE_DOCX, TABLE_STYLE, build_reference
 from briefing.writers.placeholder import placeholder_chart
 
 OPTIONS = WriteOptions(render_chart=placeholder_chart)

@@ -1,6 +1,6 @@
 """Build templates/reference.docx: the Word reference document holding Briefing's house styles.
 
-Run `python -m briefing.writers.make_reference` after changing assets/theme.yaml. The Word writer
+Run `python -m briefing.writers.docx.reference` after changing assets/theme.yaml. The Word writer
 takes every style by name from the reference document (a company can swap in its own) and only
 creates, from `house_styles()` below, the styles that a reference document lacks.
 """
