@@ -55,9 +55,9 @@ def empty_service(tmp_path: Path):  # type: ignore[no-untyped-def]
     from briefing.services import open_service
 
     svc = open_service(tmp_path / "empty.sqlite3", seed=False)
-    from briefing.store.seed import seed_database
+    from briefing.services.seeding import seed_database
 
-    seed_database(svc.db, root=_audiences_only(tmp_path))
+    seed_database(svc, root=_audiences_only(tmp_path))
     yield svc
     svc.close()
 

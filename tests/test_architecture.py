@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,6 +16,20 @@ def test_import_contracts_hold() -> None:
     r = subprocess.run([str(exe), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
     assert "0 broken" in r.stdout
+
+
+def test_the_layers_contract_names_every_top_level_module() -> None:
+    """A new package or top-level module of briefing must take a place in the layers, or fail here."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    layers = next(c for c in contracts if c["type"] == "layers" and c.get("containers") == ["briefing"])
+    named = [name for layer in layers["layers"] for name in re.split(r"[|:]", layer)]
+    named = [name.strip() for name in named]
+    package = ROOT / "briefing"
+    present = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
+    present |= {p.name for p in package.iterdir() if (p / "__init__.py").is_file()}
+    assert len(named) == len(set(named)), f"named twice: {named}"
+    assert set(named) == present, (
+        f"not in a layer: {sorted(present - set(named))}; in a layer but gone: {sorted(set(named) - present)}")
 
 
 def test_data_layers_import_without_qt() -> None:

@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from briefing.compose import compose, select_findings
-from briefing.compose.template import validate_template
+from briefing.domain.templates import validate_template
 from briefing.document import Document, Figure, Paragraph
 from briefing.domain.model import Audience, Finding
 from briefing.writers import WriteOptions, export, write

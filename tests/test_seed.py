@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from briefing.domain.model import SECTION_KEYS
-from briefing.store.seed import load_seed, seed_database
+from briefing.services.seeding import seed_database
+from briefing.store.seed import load_seed
 
 
 def _metric(service, series: str, entity: str):  # type: ignore[no-untyped-def]
@@ -54,8 +55,8 @@ def test_sources_named_by_the_report_are_present(service) -> None:  # type: igno
 def test_seeding_again_never_duplicates(service) -> None:  # type: ignore[no-untyped-def]
     before = (service.count_findings(), len(service.list_sources()), len(service.list_audiences()),
               len(service.list_charts()))
-    seed_database(service.db)
-    seed_database(service.db)
+    seed_database(service)
+    seed_database(service)
     after = (service.count_findings(), len(service.list_sources()), len(service.list_audiences()),
              len(service.list_charts()))
     assert before == after

@@ -7,8 +7,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Mapping, Protocol, Sequence
 
 from briefing.compose.inline import finding_paragraphs, split_paragraphs
-from briefing.compose.select import select
-from briefing.compose.template import MetricRef, SectionSpec, Template, validate_template
+from briefing.domain.selection import select
+from briefing.domain.templates import MetricRef, SectionSpec, Template, validate_template
 from briefing.document import (
     Block,
     BulletList,

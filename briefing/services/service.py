@@ -230,7 +230,7 @@ class BriefingService:
         return q
 
     def _for_audience(self, audience_key: str, findings: list[Finding]) -> list[Finding]:
-        from briefing.compose.select import select_findings
+        from briefing.domain.selection import select_findings
 
         audience = self.get_audience(audience_key)
         return select_findings(audience, findings)
@@ -505,7 +505,7 @@ class BriefingService:
 
     @staticmethod
     def _check_template(template: Mapping[str, Any]) -> Mapping[str, Any]:
-        from briefing.compose.template import validate_template
+        from briefing.domain.templates import validate_template
 
         validate_template(template)
         return template
@@ -613,11 +613,12 @@ class BriefingService:
 
     # ---- Whole database
     def reset(self, *, seed: bool = True) -> None:
-        from briefing.store.seed import seed_database, wipe
+        from briefing.services.seeding import seed_database
+        from briefing.store.seed import wipe
 
         wipe(self.db)
         if seed:
-            seed_database(self.db)
+            seed_database(self)
 
     def backup(self, target: Path) -> None:
         self.db.backup_to(Path(target))

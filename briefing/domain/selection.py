@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from briefing.compose.template import Rule, SectionSpec, Template, validate_template
+from briefing.domain.templates import Rule, SectionSpec, Template, validate_template
 from briefing.domain.model import Audience, Finding
 
 
