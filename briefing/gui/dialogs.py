@@ -7,9 +7,9 @@ code under test runs without a modal loop that nobody would answer.
 from __future__ import annotations
 
 import enum
-from typing import Callable
+from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 
 class Choice(enum.Enum):
@@ -100,7 +100,7 @@ def ask_export_done(parent: QWidget | None, path: str, summary: str) -> str:
     box.setInformativeText(path)
     open_button = box.addButton("Open", QMessageBox.ButtonRole.AcceptRole)
     folder_button = box.addButton("Show in Folder", QMessageBox.ButtonRole.ActionRole)
-    box.addButton(QDialogButtonBox.StandardButton.Close)
+    box.addButton(QMessageBox.StandardButton.Close)  # the QDialogButtonBox form raises TypeError in 6.11
     box.setDefaultButton(open_button)
     box.exec()
     clicked = box.clickedButton()
