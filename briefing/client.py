@@ -41,7 +41,7 @@ def mode() -> str:
     return "auto" if value == "auto" else "on"
 
 
-def spawn(idle_minutes: float = DEFAULT_IDLE_MINUTES):  # type: ignore[no-untyped-def]
+def spawn(idle_minutes: float = DEFAULT_IDLE_MINUTES):
     """Start a server in the background, detached from this terminal; its log goes to the cache folder."""
     import subprocess
 

@@ -12,11 +12,12 @@ SIGTERM to the child, so a cancelled export cleans up as it would in-process.
 
 The child is usually a spare, forked before the command arrived: it has rehearsed an export (the
 caller's last one again, into a throwaway file, else the server's own seeded report), so its memory
-pages are already its own copies and the caller waits for neither a fork nor copy-on-write faults. The server keeps two, so that two
-commands in a row both find one; spares still rehearsing are stopped while a command runs, so they
-never compete with it for a core. When no spare is ready (more commands in a row than that), the
-command goes to the spare rehearsing longest, which cuts its rehearsal short at the next point an
-export can be cancelled; with no spare at all, the server forks for the command.
+pages are already its own copies and the caller waits for neither a fork nor copy-on-write faults.
+The server keeps two, so that two commands in a row both find one; spares still rehearsing are
+stopped while a command runs, so they never compete with it for a core. When no spare is ready (more
+commands in a row than that), the command goes to the spare rehearsing longest, which cuts its
+rehearsal short at the next point an export can be cancelled; with no spare at all, the server forks
+for the command.
 
 Why fork per command rather than run jobs in the server: nothing a command does (open databases,
 caches, changed environment, a crash) can leak into the next one, and two commands can run at once.
@@ -111,9 +112,9 @@ def preload(work: str) -> None:
     _PARSER = build_parser()  # imports every command module; reused by every forked command
     import sqlalchemy.dialects.sqlite.pysqlite  # noqa: F401  (loaded on the first engine otherwise)
 
-    import briefing.compose  # noqa: F401
-    import briefing.services  # noqa: F401
-    import briefing.store.engine  # noqa: F401
+    import briefing.compose
+    import briefing.services
+    import briefing.store.engine
     from briefing.theme import default_theme
     from briefing.writers import get_writer
     from briefing.writers.pdf.fonts import register_fonts
@@ -166,8 +167,8 @@ def plan_rehearsal(work: str, job: dict[str, Any] | None = None, seconds: float 
                 args = (_PARSER or build_parser()).parse_args(_hoist_db([str(a) for a in job.get("argv") or []]))
         except SystemExit:  # not a valid command line; it has already said so to its caller
             args = None
-    if (args is not None and args.command == "export" and "," not in args.audience and args.audience != "all"
-            and "," not in args.fmt):
+    if (args is not None and job is not None and args.command == "export" and "," not in args.audience
+            and args.audience != "all" and "," not in args.fmt):
         argv = [*(("--db", args.db) if args.db else ()), "export", "--audience", args.audience, "--format",
                 args.fmt, "--output", out, "--quiet", *(("--author", args.author) if args.author else ())]
         return Rehearsal(tuple(argv), {str(k): str(v) for k, v in (job.get("env") or {}).items()}, str(job["cwd"]))
@@ -373,7 +374,7 @@ class Server:
                 self.listener.settimeout(0.05 if self.children else 1.0)
                 try:
                     conn, _ = self.listener.accept()
-                except socket.timeout:
+                except TimeoutError:
                     continue
                 except InterruptedError:
                     continue
@@ -462,7 +463,7 @@ class Server:
             parent_end.close()
             self._leave_server()
             code = _spare_main(child_end, self.work, plan)
-        except BaseException:
+        except BaseException:  # noqa: BLE001 - a forked child must reach os._exit whatever happens
             import traceback
 
             traceback.print_exc()
@@ -619,7 +620,7 @@ def _run_child(conn: socket.socket, job: dict[str, Any], fds: list[int]) -> int:
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         code = 130
-    except BaseException:
+    except BaseException:  # noqa: BLE001 - a forked child reports anything, then exits with 1
         import traceback
 
         traceback.print_exc()

@@ -41,7 +41,7 @@ def seeded_db(seeded_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def service(seeded_db: Path):  # type: ignore[no-untyped-def]
+def service(seeded_db: Path):
     from briefing.services import open_service
 
     svc = open_service(seeded_db)
@@ -50,7 +50,7 @@ def service(seeded_db: Path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def empty_service(tmp_path: Path):  # type: ignore[no-untyped-def]
+def empty_service(tmp_path: Path):
     """A migrated database with the built-in audiences but no findings or sources."""
     from briefing.services import open_service
 

@@ -70,7 +70,8 @@ def test_text_is_normalised_and_stripped() -> None:
     assert info.value.errors[0].field == "title"
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "ftp://x.org/a", "http://", "www.rand.org"])
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "ftp://x.org/a", "http://",
+                                 "www.rand.org"])
 def test_only_web_urls_are_accepted(url: str) -> None:
     with pytest.raises(ValidationError) as info:
         clean_url(url)

@@ -98,6 +98,22 @@ def test_python_pptx_element_proxy() -> None:
         "python-pptx's ElementProxy no longer keeps its element in `_element`: briefing/charts/deck.py needs updating")
 
 
+def test_matplotlib_canvas_scales_by_the_figures_original_dpi() -> None:
+    """gui/charts/canvas.py keeps `Figure._original_dpi` in step with the dpi it sets, because
+    matplotlib's canvas derives the dpi from it when the device pixel ratio changes."""
+    from matplotlib.backend_bases import FigureCanvasBase
+    from matplotlib.figure import Figure
+
+    fig = Figure(dpi=100)
+    canvas = FigureCanvasBase(fig)
+    assert getattr(fig, "_original_dpi", None) == 100, (
+        "matplotlib's canvas no longer records Figure._original_dpi: briefing/gui/charts/canvas.py "
+        "(resizeEvent) sets it and needs another way to keep the chart's size in inches")
+    fig._original_dpi = 50  # what the GUI canvas does on resize
+    canvas._set_device_pixel_ratio(2)
+    assert fig.dpi == 100, "matplotlib no longer derives the dpi from Figure._original_dpi on a pixel-ratio change"
+
+
 def _png() -> io.BytesIO:
     """A 1x1 PNG, built by hand so the test needs no imaging library."""
     def chunk(kind: bytes, data: bytes) -> bytes:

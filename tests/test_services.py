@@ -13,7 +13,7 @@ from briefing.domain.model import FindingDraft, MetricDraft, SourceDraft
 from briefing.services import open_service
 
 
-def _draft(**kw) -> FindingDraft:  # type: ignore[no-untyped-def]
+def _draft(**kw) -> FindingDraft:
     base = dict(
         title="Test finding",
         statement="A statement.",
@@ -28,7 +28,7 @@ def _draft(**kw) -> FindingDraft:  # type: ignore[no-untyped-def]
     return FindingDraft(**base)
 
 
-def test_create_get_update_delete(service) -> None:  # type: ignore[no-untyped-def]
+def test_create_get_update_delete(service) -> None:
     src = service.list_sources()[0]
     f = service.create_finding(_draft(source_ids=(src.id,)))
     assert f.slug == "test-finding" and f.version == 1
@@ -52,7 +52,7 @@ def test_create_get_update_delete(service) -> None:  # type: ignore[no-untyped-d
     assert restored.sources == (src,) and restored.wordings["asia"] == "For Asia."
 
 
-def test_stale_version_is_a_conflict_and_overwrites_nothing(service) -> None:  # type: ignore[no-untyped-def]
+def test_stale_version_is_a_conflict_and_overwrites_nothing(service) -> None:
     f = service.list_findings(section="cost")[0]
     other = open_service(service.db.url.database)  # a second session, as another window or process would be
     other.update_finding(f.id, replace(f.to_draft(), title="Changed elsewhere"), f.version)
@@ -63,7 +63,7 @@ def test_stale_version_is_a_conflict_and_overwrites_nothing(service) -> None:  #
     other.close()
 
 
-def test_a_bad_number_saves_nothing(service) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_number_saves_nothing(service) -> None:
     f = service.list_findings(section="overview")[0]
     bad = replace(f.to_draft(), title="New title", metrics=(MetricDraft(label="x", value="abc"),))
     with pytest.raises(ValidationError) as info:
@@ -73,7 +73,7 @@ def test_a_bad_number_saves_nothing(service) -> None:  # type: ignore[no-untyped
     assert after == f
 
 
-def test_duplicate_slug_and_unknown_references_are_refused(service) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_slug_and_unknown_references_are_refused(service) -> None:
     existing = service.list_findings()[0]
     with pytest.raises(ValidationError) as info:
         service.create_finding(_draft(slug=existing.slug))
@@ -86,7 +86,7 @@ def test_duplicate_slug_and_unknown_references_are_refused(service) -> None:  # 
     assert info.value.errors[0].field == "wordings.martians"
 
 
-def test_full_text_search_and_filters(service) -> None:  # type: ignore[no-untyped-def]
+def test_full_text_search_and_filters(service) -> None:
     hits = service.list_findings(search="OpenRouter")
     assert hits and all("openrouter" in (f.title + f.statement + " ".join(f.tags)).lower() for f in hits)
     assert service.list_findings(search="Ascend", section="chips")
@@ -100,7 +100,7 @@ def test_full_text_search_and_filters(service) -> None:  # type: ignore[no-untyp
     assert all(tag in f.tags for f in service.list_findings(tag=tag))
 
 
-def test_search_index_follows_edits(service) -> None:  # type: ignore[no-untyped-def]
+def test_search_index_follows_edits(service) -> None:
     f = service.create_finding(_draft(title="Zebrafish accelerator", statement="Quokka."))
     assert [x.id for x in service.list_findings(search="zebrafish")] == [f.id]
     service.update_finding(f.id, replace(f.to_draft(), title="Plain"), f.version)
@@ -110,7 +110,7 @@ def test_search_index_follows_edits(service) -> None:  # type: ignore[no-untyped
     assert service.list_findings(search="quokka") == []
 
 
-def test_sources_crud_and_protection(service) -> None:  # type: ignore[no-untyped-def]
+def test_sources_crud_and_protection(service) -> None:
     s = service.create_source(SourceDraft(publisher="Test Org", title="A paper", url="https://example.org/a",
                                           published="2026-01"))
     assert s.key == "test-org-a-paper" and s.published.isoformat() == "2026-01-01"
@@ -128,7 +128,7 @@ def test_sources_crud_and_protection(service) -> None:  # type: ignore[no-untype
         service.get_source(s.id)
 
 
-def test_user_audiences(service) -> None:  # type: ignore[no-untyped-def]
+def test_user_audiences(service) -> None:
     keys = [a.key for a in service.list_audiences()]
     assert keys[:4] == ["full", "asia", "west", "investors"]
     a = service.create_audience("board", "The board", "Directors, quarterly.")
@@ -141,7 +141,7 @@ def test_user_audiences(service) -> None:  # type: ignore[no-untyped-def]
     assert "board" not in [x.key for x in service.list_audiences()]
 
 
-def test_audience_filter_follows_the_template_and_its_exclusions(service) -> None:  # type: ignore[no-untyped-def]
+def test_audience_filter_follows_the_template_and_its_exclusions(service) -> None:
     everything = service.list_findings()
     asia = service.list_findings(audience="asia")
     assert 0 < len(asia) < len(everything)
@@ -155,7 +155,7 @@ def test_audience_filter_follows_the_template_and_its_exclusions(service) -> Non
         service.update_audience("asia", template={"title": "x", "no_such_field": 1})
 
 
-def test_search_in_report_order_matches_the_ranked_search(service) -> None:  # type: ignore[no-untyped-def]
+def test_search_in_report_order_matches_the_ranked_search(service) -> None:
     ranked = service.list_findings(search="Chinese models")
     in_order = service.list_findings(search="Chinese models", order="report")
     assert ranked and {f.id for f in ranked} == {f.id for f in in_order}
@@ -168,7 +168,7 @@ def test_search_in_report_order_matches_the_ranked_search(service) -> None:  # t
         f for f in service.list_findings(search="Ascend", order="report") if f.kind.value == "opinion"]
 
 
-def test_all_findings_match_the_filtered_queries_record_for_record(service) -> None:  # type: ignore[no-untyped-def]
+def test_all_findings_match_the_filtered_queries_record_for_record(service) -> None:
     """list_findings() with no filter reads plain rows; a filtered query loads ORM objects. Both give
     the same records: children in their order, wordings by audience, a bare finding with none."""
     bare = service.create_finding(_draft(title="Bare", tags="", metrics=(), wordings={}, as_of=""))

@@ -209,7 +209,7 @@ def test_cancel_between_nodes() -> None:
 def test_progress_runs_forward_to_the_end() -> None:
     seen: list[float] = []
     write(kitchen_sink(), "pdf", OPTIONS, lambda f, _m: seen.append(f))
-    assert seen == sorted(seen) and 0 <= seen[0] and seen[-1] <= 1 and len(seen) >= 4
+    assert seen == sorted(seen) and seen[0] >= 0 and seen[-1] <= 1 and len(seen) >= 4
 
 
 def test_an_empty_document_still_writes() -> None:
@@ -225,7 +225,7 @@ def test_letter_pages_and_huge_titles() -> None:
     extra = Section("x", "H " * 150, (Paragraph((Link("", "https://e.com/" + "a" * 500),)),
                                       Paragraph((Text("é" * 3000),))))
     doc = replace(doc, meta=replace(doc.meta, title="T" * 300 + " 词元", subtitle="S " * 150),
-                  sections=doc.sections + (extra,))
+                  sections=(*doc.sections, extra))
     reader = PdfReader(io.BytesIO(write(doc, "pdf", replace(OPTIONS, page_size="Letter")).data))
     assert round(float(reader.pages[0].mediabox.width)) == 612
 
@@ -245,13 +245,13 @@ def test_oversized_parts_are_shortened_never_a_layout_error() -> None:
 
     big = "Huge " * 2000
     doc = kitchen_sink(hostile=False)
-    doc = replace(doc, sections=doc.sections + (Section("huge", big, (
+    doc = replace(doc, sections=(*doc.sections, Section("huge", big, (
         Heading(big, 2, "hh"),
         Callout(big, (Paragraph((Text(big * 3),)),)),
         Table(9, big, (Column(big), Column("b")), ((Cell((Text(big * 3),)), Cell((Text("Wide" * 3000),))),)),
         KeyFigures((KeyFigure(big[:300], big, big),) * 5, big),
         BulletList((Paragraph((Text(big * 2),)),)),
-    )),))
+    ))))
     result = write(doc, "pdf", OPTIONS)
     assert any("too long for a page were shortened" in w for w in result.warnings)
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(result.data)).pages)
@@ -259,12 +259,13 @@ def test_oversized_parts_are_shortened_never_a_layout_error() -> None:
 
 
 def test_a_layout_error_falls_back_to_plain_paragraphs(monkeypatch: pytest.MonkeyPatch) -> None:
-    import briefing.writers.pdf as pdf
     from reportlab.platypus.doctemplate import LayoutError
+
+    import briefing.writers.pdf as pdf
 
     real = pdf.build_once
 
-    def first_fails(*args, plain, **kw):  # type: ignore[no-untyped-def]
+    def first_fails(*args, plain, **kw):
         if not plain:
             raise LayoutError("Flowable too large")
         return real(*args, plain=plain, **kw)
@@ -287,7 +288,7 @@ def test_a_second_wrap_at_the_same_width_reuses_the_lines(monkeypatch: pytest.Mo
     calls = {"n": 0}
     real_break = RLParagraph.breakLines
 
-    def counting(self, width):  # type: ignore[no-untyped-def]
+    def counting(self, width):
         calls["n"] += 1
         return real_break(self, width)
 

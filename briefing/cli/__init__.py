@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from briefing import __version__
 from briefing.domain.errors import BriefingError
@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="database file or SQLAlchemy URL (default: $BRIEFING_DB, else the user data folder)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from briefing.cli import db as db_cmd, findings, server, sources
+    from briefing.cli import db as db_cmd
+    from briefing.cli import findings, server, sources
 
     findings.add_parser(sub)
     sources.add_parser(sub)
@@ -85,7 +86,7 @@ def main(argv: list[str] | None = None, *, parser: argparse.ArgumentParser | Non
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback
+    except Exception as exc:  # the CLI promises one line, never a traceback
         if os.environ.get("BRIEFING_DEBUG"):
             raise
         print(f"briefing: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from briefing.domain.charts import ChartSpec
 from briefing.domain.errors import NotFoundError
@@ -23,7 +24,7 @@ class ExportService(Protocol):
     def report(self) -> dict[str, Any]: ...
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from briefing.writers import FORMATS
 
     p = subparsers.add_parser("export", help="write an audience's briefing as PDF, Word or Markdown")

@@ -1,4 +1,7 @@
-"""`briefing server start|stop|status|run`: the warm process later commands fork from (briefing.server, briefing.client)."""
+"""`briefing server start|stop|status|run`: the warm process later commands fork from.
+
+The server itself is briefing.server; the caller's side is briefing.client.
+"""
 
 from __future__ import annotations
 

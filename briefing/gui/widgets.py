@@ -41,7 +41,7 @@ class ErrorLabel(QLabel):
         self.hide()
 
     # ---- Qt overrides
-    def changeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def changeEvent(self, event) -> None:
         if event.type() in (event.Type.PaletteChange, event.Type.ApplicationPaletteChange):
             self._restyle()
         super().changeEvent(event)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Float, Integer, delete, func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from briefing.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from briefing.domain.model import Audience, Finding, FindingDraft, Source, SourceDraft
-from briefing.domain.validate import CleanFinding, clean_finding, clean_key, clean_source
 from briefing.domain.text import clean_text
+from briefing.domain.validate import CleanFinding, clean_finding, clean_key, clean_source
 from briefing.services.mapping import (
     audience_record,
     finding_from_parts,
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from briefing.domain.charts import ChartSpec
 
 
-def _finding_query():  # type: ignore[no-untyped-def]
+def _finding_query():
     return select(FindingRow).options(
         selectinload(FindingRow.metrics),
         selectinload(FindingRow.tags),
@@ -199,7 +200,8 @@ class BriefingService:
             expr = fts.match_expression(query)
             if expr is None:
                 return []
-            sql = "SELECT rowid FROM findings_fts WHERE findings_fts MATCH :q ORDER BY bm25(findings_fts, 5.0, 1.0, 3.0)"
+            sql = ("SELECT rowid FROM findings_fts WHERE findings_fts MATCH :q "
+                   "ORDER BY bm25(findings_fts, 5.0, 1.0, 3.0)")
             if limit:
                 sql += f" LIMIT {int(limit)}"
             return [r[0] for r in s.execute(text(sql), {"q": expr})]
@@ -209,7 +211,7 @@ class BriefingService:
             q = q.limit(limit)
         return list(s.scalars(q))
 
-    def _filtered(self, s: Session, q, *, section, kind, tag, search):  # type: ignore[no-untyped-def]
+    def _filtered(self, s: Session, q, *, section, kind, tag, search):
         if section:
             q = q.where(FindingRow.section == section)
         if kind:
@@ -222,7 +224,8 @@ class BriefingService:
                 if expr is None:
                     return None
                 q = q.where(
-                    FindingRow.id.in_(text("SELECT rowid FROM findings_fts WHERE findings_fts MATCH :q").bindparams(q=expr))
+                    FindingRow.id.in_(
+                        text("SELECT rowid FROM findings_fts WHERE findings_fts MATCH :q").bindparams(q=expr))
                 )
             else:
                 like = f"%{search.strip()}%"
@@ -241,7 +244,11 @@ class BriefingService:
             return finding_record(row)
 
     def _finding_row(self, s: Session, ref: int | str, load: bool = False) -> FindingRow:
-        q = _finding_query() if load else select(FindingRow)
+        # Two statements, not a conditional expression: mypy 2.4 crashes joining the two Select types.
+        if load:
+            q = _finding_query()
+        else:
+            q = select(FindingRow)
         if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
             row = s.scalars(q.where(FindingRow.id == int(ref))).first()
         else:
@@ -569,23 +576,24 @@ class BriefingService:
         payload = read_findings(Path(path))
         return self.import_records(payload.sources, payload.findings)
 
-    def import_records(self, sources: Iterable[SourceDraft], findings: Iterable[tuple[FindingDraft, list[str]]]) -> ImportSummary:
+    def import_records(self, sources: Iterable[SourceDraft],
+                       findings: Iterable[tuple[FindingDraft, list[str]]]) -> ImportSummary:
         """All or nothing: sources by key (created when missing), findings upserted by slug."""
         created = updated = 0
         sources = list(sources)
         findings = list(findings)
         with self.db.writing() as s:
             key_to_id = {k: i for k, i in s.execute(select(SourceRow.key, SourceRow.id))}
-            for i, draft in enumerate(sources):
+            for i, source in enumerate(sources):
                 try:
-                    clean = clean_source(draft)
+                    clean_src = clean_source(source)
                 except ValidationError as exc:
-                    raise ValidationError(exc.errors, f"source {i + 1} ({draft.publisher!r})") from None
-                if clean.key not in key_to_id:
-                    row = SourceRow(**clean.__dict__)
-                    s.add(row)
+                    raise ValidationError(exc.errors, f"source {i + 1} ({source.publisher!r})") from None
+                if clean_src.key not in key_to_id:
+                    source_row = SourceRow(**clean_src.__dict__)
+                    s.add(source_row)
                     s.flush()
-                    key_to_id[clean.key] = row.id
+                    key_to_id[clean_src.key] = source_row.id
             next_pos = (s.scalar(select(func.max(FindingRow.position))) or 0) + 1
             audience_keys = set(s.scalars(select(AudienceRow.key)))
             for n, (draft, source_keys) in enumerate(findings):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import Finding, FindingDraft, MetricDraft, Source, SourceDraft
@@ -187,7 +188,7 @@ def _read_csv(path: Path) -> Payload:
     sources: dict[str, SourceDraft] = {}
     findings = []
     for n, row in enumerate(reader, start=2):
-        def cell(name: str, default: Any) -> Any:
+        def cell(name: str, default: Any, row: dict[str, Any] = row, n: int = n) -> Any:
             raw = row.get(name)
             if raw in (None, ""):
                 return default
@@ -202,9 +203,9 @@ def _read_csv(path: Path) -> Payload:
             if isinstance(s, str):
                 keys.append(s)
             else:
-                draft = source_draft(s)
-                sources.setdefault(str(draft.key), draft)
-                keys.append(str(draft.key))
+                source = source_draft(s)
+                sources.setdefault(str(source.key), source)
+                keys.append(str(source.key))
         d = {
             "slug": row.get("slug") or None,
             "title": row.get("title") or "",

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 
 
-def _briefing(window, qtbot, key: str = "asia"):  # type: ignore[no-untyped-def]
+def _briefing(window, qtbot, key: str = "asia"):
     window.go("briefing")
     panel = window.briefing
     qtbot.waitUntil(lambda: panel.audience() is not None and panel.tree.topLevelItemCount() > 0)
@@ -16,7 +16,7 @@ def _briefing(window, qtbot, key: str = "asia"):  # type: ignore[no-untyped-def]
     return panel
 
 
-def test_the_picker_shows_each_audiences_description(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_the_picker_shows_each_audiences_description(window, qtbot, service) -> None:
     panel = _briefing(window, qtbot, "investors")
     assert panel.description.text() == service.get_audience("investors").description
     assert window.settings.last_audience == "investors"
@@ -24,7 +24,7 @@ def test_the_picker_shows_each_audiences_description(window, qtbot, service) -> 
 
 def test_choose_an_audience_and_export_a_pdf_through_the_dialog(
     window, qtbot, service, script, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from pypdf import PdfReader
 
     panel = _briefing(window, qtbot, "west")
@@ -49,7 +49,7 @@ def test_choose_an_audience_and_export_a_pdf_through_the_dialog(
 
 def test_the_gui_keeps_processing_events_while_an_export_runs(
     window, qtbot, script, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     panel = _briefing(window, qtbot, "west")
     script.save_path = str(tmp_path / "west.pdf")
     ticks: list[int] = []
@@ -67,7 +67,7 @@ def test_the_gui_keeps_processing_events_while_an_export_runs(
     assert (tmp_path / "west.pdf").stat().st_size > 10_000
 
 
-def test_cancelling_an_export_writes_nothing(window, qtbot, script, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cancelling_an_export_writes_nothing(window, qtbot, script, tmp_path) -> None:
     panel = _briefing(window, qtbot, "west")
     script.save_path = str(tmp_path / "cancelled.pdf")
     panel.export("pdf")
@@ -79,7 +79,7 @@ def test_cancelling_an_export_writes_nothing(window, qtbot, script, tmp_path) ->
 
 def test_unticking_a_finding_is_saved_for_that_audience_and_undoable(
     window, qtbot, service
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     panel = _briefing(window, qtbot, "investors")
     slug = panel.tree.slugs()[0]
     item = panel.tree.item_for(slug)
@@ -99,11 +99,11 @@ def test_unticking_a_finding_is_saved_for_that_audience_and_undoable(
     qtbot.waitUntil(lambda: panel.tree.item_for(slug).checkState(0) == Qt.CheckState.Checked)
 
 
-def test_reordering_is_saved_per_audience_and_undoable(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_reordering_is_saved_per_audience_and_undoable(window, qtbot, service) -> None:
     panel = _briefing(window, qtbot, "asia")
     before = [f.slug for f in service.list_findings(audience="asia")]
     first, second = panel.tree.slugs()[:2]
-    assert panel.tree.move(first, 1)
+    assert panel.tree.move_finding(first, 1)
     qtbot.waitUntil(
         lambda: [f.slug for f in service.list_findings(audience="asia")][:2] == [second, first]
     )
@@ -112,7 +112,7 @@ def test_reordering_is_saved_per_audience_and_undoable(window, qtbot, service) -
     qtbot.waitUntil(lambda: [f.slug for f in service.list_findings(audience="asia")] == before)
 
 
-def test_the_preview_is_built_in_the_background_after_changes_stop(window, qtbot, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_preview_is_built_in_the_background_after_changes_stop(window, qtbot, settings) -> None:
     settings.preview_delay_ms = 100
     panel = _briefing(window, qtbot, "west")
     panel.schedule_preview()
@@ -121,7 +121,7 @@ def test_the_preview_is_built_in_the_background_after_changes_stop(window, qtbot
     assert panel.pages.text().endswith("pages")
 
 
-def test_export_word_through_the_dialog(window, qtbot, script, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_export_word_through_the_dialog(window, qtbot, script, tmp_path) -> None:
     import docx
 
     _briefing(window, qtbot, "investors")

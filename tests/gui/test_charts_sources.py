@@ -7,14 +7,14 @@ from PySide6.QtCore import Qt
 from briefing.domain.charts import ChartKind
 
 
-def _charts(window, qtbot):  # type: ignore[no-untyped-def]
+def _charts(window, qtbot):
     window.go("charts")
     panel = window.charts
     qtbot.waitUntil(lambda: panel.figure() is not None, timeout=30_000)
     return panel
 
 
-def test_the_chart_preview_follows_edits_of_title_kind_and_size(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_chart_preview_follows_edits_of_title_kind_and_size(window, qtbot) -> None:
     panel = _charts(window, qtbot)
     first = panel.figure()
     panel.title_edit.setText("A retitled chart")
@@ -23,14 +23,14 @@ def test_the_chart_preview_follows_edits_of_title_kind_and_size(window, qtbot) -
     assert "A retitled chart" in texts
 
     second = panel.figure()
-    panel.size.setCurrentIndex(panel.size.findData("4:3"))
+    panel.size_box.setCurrentIndex(panel.size_box.findData("4:3"))
     qtbot.waitUntil(lambda: panel.figure() is not second, timeout=30_000)
     w, h = panel.figure().get_size_inches()
     assert abs(w / h - 4 / 3) < 0.01
     assert panel.is_dirty()
 
 
-def test_a_saved_chart_edit_is_undoable(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_a_saved_chart_edit_is_undoable(window, qtbot, service) -> None:
     panel = _charts(window, qtbot)
     spec = panel.current_spec()
     other = next(k for k in ChartKind if k != spec.kind)
@@ -42,7 +42,7 @@ def test_a_saved_chart_edit_is_undoable(window, qtbot, service) -> None:  # type
     qtbot.waitUntil(lambda: service.get_chart(spec.key).kind == spec.kind)
 
 
-def test_selected_charts_export_as_images_to_a_folder(window, qtbot, script, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_selected_charts_export_as_images_to_a_folder(window, qtbot, script, tmp_path) -> None:
     panel = _charts(window, qtbot)
     panel.list.item(0).setSelected(True)
     panel.list.item(1).setSelected(True)
@@ -58,7 +58,7 @@ def test_selected_charts_export_as_images_to_a_folder(window, qtbot, script, tmp
     )
 
 
-def test_a_source_is_edited_and_its_link_opens(window, qtbot, service, script) -> None:  # type: ignore[no-untyped-def]
+def test_a_source_is_edited_and_its_link_opens(window, qtbot, service, script) -> None:
     window.go("sources")
     panel = window.sources
     qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
@@ -77,7 +77,7 @@ def test_a_source_is_edited_and_its_link_opens(window, qtbot, service, script) -
     assert script.asked("open_url")[-1] == ("https://example.org/report",)
 
 
-def test_selected_charts_export_as_a_powerpoint_deck(window, qtbot, script, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_selected_charts_export_as_a_powerpoint_deck(window, qtbot, script, tmp_path) -> None:
     from pptx import Presentation
 
     panel = _charts(window, qtbot)
@@ -91,7 +91,7 @@ def test_selected_charts_export_as_a_powerpoint_deck(window, qtbot, script, tmp_
     assert len(deck.slides) == 3
 
 
-def test_a_screen_that_cannot_load_says_so_and_loads_again_later(window, qtbot, script, seeded_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_screen_that_cannot_load_says_so_and_loads_again_later(window, qtbot, script, seeded_db) -> None:
     import sqlite3
 
     script.errors_expected = True

@@ -55,6 +55,7 @@ class BriefingPanel(QWidget):
         self._preview_path: Path | None = None
         self._export_op: Operation | None = None
         self._preview_stale = False
+        self.progress_dialog: QProgressDialog | None = None  # while an export runs
         self._build()
         ctx.events.sig_finding_saved.connect(lambda _f: self._data_changed())
         ctx.events.sig_finding_deleted.connect(lambda _i: self._data_changed())

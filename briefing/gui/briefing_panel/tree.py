@@ -43,11 +43,7 @@ class BriefingTree(QTreeWidget):
     # ---- Public API
     def fill(self, sections: Sequence[tuple[str, Sequence[tuple[Finding, bool]]]]) -> None:
         """Rebuild from (section title, [(finding, included)]) keeping which sections are open."""
-        collapsed = {
-            self.topLevelItem(i).text(0)
-            for i in range(self.topLevelItemCount())
-            if not self.topLevelItem(i).isExpanded()
-        }
+        collapsed = {top.text(0) for top in self._sections() if not top.isExpanded()}
         self._filling = True
         self.clear()
         bold = QFont(self.font())
@@ -87,11 +83,7 @@ class BriefingTree(QTreeWidget):
         self._filling = False
 
     def slugs(self) -> list[str]:
-        out: list[str] = []
-        for i in range(self.topLevelItemCount()):
-            top = self.topLevelItem(i)
-            out += [top.child(j).data(0, SLUG_ROLE) for j in range(top.childCount())]
-        return out
+        return [item.data(0, SLUG_ROLE) for item in self._children()]
 
     def excluded(self) -> list[str]:
         return [
@@ -107,12 +99,12 @@ class BriefingTree(QTreeWidget):
         item = self.item_for(slug)
         return item.text(0) if item is not None else slug
 
-    def move(self, slug: str, to_row: int) -> bool:
+    def move_finding(self, slug: str, to_row: int) -> bool:
         """Move a finding to `to_row` within its own section, as a drop does; False if nothing moved."""
         item = self.item_for(slug)
-        if item is None or item.parent() is None:
+        parent = item.parent() if item is not None else None
+        if item is None or parent is None:
             return False
-        parent = item.parent()
         row = parent.indexOfChild(item)
         to_row = max(0, min(to_row, parent.childCount() - 1))
         if row == to_row:
@@ -131,10 +123,10 @@ class BriefingTree(QTreeWidget):
         # become a child of a finding, and neither means anything in a briefing.
         dragged = self.currentItem()
         target = self.itemAt(event.position().toPoint())
-        if dragged is None or dragged.parent() is None or target is None:
+        parent = dragged.parent() if dragged is not None else None
+        if dragged is None or parent is None or target is None:
             event.ignore()
             return
-        parent = dragged.parent()
         if target is parent:
             to_row = 0
         elif target.parent() is parent:
@@ -152,14 +144,18 @@ class BriefingTree(QTreeWidget):
             return
         event.setDropAction(Qt.DropAction.IgnoreAction)
         event.accept()
-        self.move(dragged.data(0, SLUG_ROLE), to_row)
+        self.move_finding(dragged.data(0, SLUG_ROLE), to_row)
 
     # ---- Internals
+    def _sections(self) -> list[QTreeWidgetItem]:
+        return [top for i in range(self.topLevelItemCount()) if (top := self.topLevelItem(i)) is not None]
+
     def _children(self) -> list[QTreeWidgetItem]:
         return [
-            self.topLevelItem(i).child(j)
-            for i in range(self.topLevelItemCount())
-            for j in range(self.topLevelItem(i).childCount())
+            child
+            for top in self._sections()
+            for j in range(top.childCount())
+            if (child := top.child(j)) is not None
         ]
 
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:

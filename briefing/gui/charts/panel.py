@@ -85,7 +85,7 @@ class ChartsPanel(QWidget):
             title=self.title_edit.text(),
             kind=ChartKind(self.kind.currentData()),
             series=self._checked_series(),
-            size=str(self.size.currentData()),
+            size=str(self.size_box.currentData()),
         )
 
     def is_dirty(self) -> bool:
@@ -209,9 +209,9 @@ class ChartsPanel(QWidget):
         self.kind = QComboBox(self)
         for k in ChartKind:
             self.kind.addItem(k.label.capitalize(), k.value)
-        self.size = QComboBox(self)
+        self.size_box = QComboBox(self)
         for preset in SIZE_PRESETS:
-            self.size.addItem(
+            self.size_box.addItem(
                 {"16:9": "Slide 16:9", "4:3": "Slide 4:3", "column": "Document column"}.get(
                     preset, preset
                 ),
@@ -228,7 +228,7 @@ class ChartsPanel(QWidget):
         row.addWidget(self.kind, 1)
         row.addSpacing(12)
         row.addWidget(MutedLabel("Size", self))
-        row.addWidget(self.size, 1)
+        row.addWidget(self.size_box, 1)
         form.addRow("Kind", row)
         form.addRow("&Series", self.series)
         form.addRow("", self.refs)
@@ -272,7 +272,7 @@ class ChartsPanel(QWidget):
         self._preview_timer.timeout.connect(self._render)
         self.title_edit.textChanged.connect(self._edited)
         self.kind.currentIndexChanged.connect(self._edited)
-        self.size.currentIndexChanged.connect(self._edited)
+        self.size_box.currentIndexChanged.connect(self._edited)
         self.series.itemChanged.connect(self._edited)
         self._set_enabled(False)
 
@@ -316,11 +316,11 @@ class ChartsPanel(QWidget):
         self.error.clear_error()
         self.title_edit.setText(spec.title)
         self.kind.setCurrentIndex(max(0, self.kind.findData(spec.kind.value)))
-        at = self.size.findData(spec.size)
+        at = self.size_box.findData(spec.size)
         if at < 0:
-            self.size.addItem(spec.size, spec.size)
-            at = self.size.count() - 1
-        self.size.setCurrentIndex(at)
+            self.size_box.addItem(spec.size, spec.size)
+            at = self.size_box.count() - 1
+        self.size_box.setCurrentIndex(at)
         self.series.clear()
         choices = list(spec.series) + [
             k for k in getattr(self, "_series_choices", []) if k not in spec.series
@@ -368,7 +368,7 @@ class ChartsPanel(QWidget):
         for w in (
             self.title_edit,
             self.kind,
-            self.size,
+            self.size_box,
             self.series,
             self.save_button,
             self.revert_button,

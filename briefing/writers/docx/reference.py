@@ -52,7 +52,7 @@ class StyleSpec:
 
 def font_names(theme: Theme) -> tuple[str, str]:
     """The Latin and CJK family names Word should ask for, read from the theme's font files."""
-    from fontTools.ttLib import TTFont, TTCollection
+    from fontTools.ttLib import TTCollection, TTFont
 
     def family(path: Path, index: int = 0) -> str:
         if path.suffix.lower() == ".ttc":

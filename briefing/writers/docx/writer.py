@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, time, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime, time
 from pathlib import Path
-from typing import Any, Sequence, assert_never
+from typing import Any, assert_never
 
 from docx import Document as open_docx
 from docx.enum.section import WD_SECTION
@@ -15,7 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.shared import Cm, Emu, Length, Pt, RGBColor
 
 from briefing.document import (
     Block,
@@ -39,15 +40,6 @@ from briefing.document import (
 )
 from briefing.theme import Theme
 from briefing.writers import Progress, WriteOptions, render_figures
-from briefing.writers.docx.reference import (
-    REFERENCE_DOCX,
-    TABLE_STYLE,
-    StyleSpec,
-    apply_style,
-    ensure_table_style,
-    house_styles,
-)
-from briefing.writers.text import Notes, is_web_url, xml_safe
 from briefing.writers.docx.ooxml import (
     bookmark_name,
     bottom_border,
@@ -70,6 +62,15 @@ from briefing.writers.docx.ooxml import (
     table_look,
     table_width,
 )
+from briefing.writers.docx.reference import (
+    REFERENCE_DOCX,
+    TABLE_STYLE,
+    StyleSpec,
+    apply_style,
+    ensure_table_style,
+    house_styles,
+)
+from briefing.writers.text import Notes, is_web_url, xml_safe
 
 _SETTINGS_AFTER_UPDATE_FIELDS = (
     "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
@@ -94,7 +95,7 @@ class WordWriter:
         self.bookmark_id = 0
         self.section_number = 0
         self.word: Any = None
-        self.text_width = Cm(17)
+        self.text_width: Length = Cm(17)
         self.style_ids: dict[str, str] = {}
         self.pictures: dict[int, bytes | None] = {}
         self.top_margin: Any = Cm(2.5)
@@ -134,7 +135,7 @@ class WordWriter:
         path = Path(self.options.reference_docx) if self.options.reference_docx else REFERENCE_DOCX
         try:
             word = open_docx(str(path))
-        except Exception as exc:  # a missing or corrupt reference must not stop the export
+        except Exception as exc:  # noqa: BLE001 - a missing or corrupt reference must not stop the export
             self.notes.add(f"The Word reference document “{path}” could not be read ({exc}); "
                            "python-docx's default styles were used")
             word = open_docx()
@@ -238,7 +239,7 @@ class WordWriter:
         core.language = meta.language or ""
         core.revision = 1
         if meta.date is not None:
-            stamp = datetime.combine(meta.date, time(0, 0), tzinfo=timezone.utc)
+            stamp = datetime.combine(meta.date, time(0, 0), tzinfo=UTC)
             core.created = stamp
             core.modified = stamp
         settings = self.word.settings.element
@@ -472,7 +473,7 @@ class WordWriter:
             width = min(int(self.text_width), int(Cm(16)))
             try:
                 shape = p.add_run().add_picture(io.BytesIO(png), width=Emu(width))
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - one unplaceable picture leaves a note, not a failed export
                 self.notes.add(f"Figure {fig.number} could not be placed ({exc})")
                 self.add_text(p, f"[Figure {fig.number}: {fig.alt_text}]")
             else:

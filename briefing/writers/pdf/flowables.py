@@ -85,7 +85,7 @@ class Contents(Flowable):
         c = self.canv
         y = self.height
         slots: list[tuple[str, float, str, float]] = []
-        for (level, _, key), para, h in zip(self.entries, self.paras, self.heights):
+        for (_level, _, key), para, h in zip(self.entries, self.paras, self.heights):
             style = para.style
             y -= h
             bottom = y + style.spaceAfter
@@ -111,11 +111,11 @@ class Contents(Flowable):
 def last_line_end(para: RLParagraph) -> float:
     """Where the last line of a wrapped Paragraph ends, for the leader dots."""
     try:
-        lines = para.blPara.lines
+        lines = para.blPara.lines  # type: ignore[attr-defined]  # types-reportlab omits blPara, set by wrap()
         last = lines[-1]
         extra = last.extraSpace if hasattr(last, "extraSpace") else last[0]
         return para.style.leftIndent + (para.width - para.style.leftIndent - para.style.rightIndent) - extra
-    except Exception:  # an odd layout just loses its dots
+    except Exception:  # noqa: BLE001 - an odd layout just loses its dots
         return para.width
 
 
@@ -191,9 +191,9 @@ class ChartForm(Flowable):
             c.setFont(self.styles.fonts.regular, 9)
             c.drawCentredString(self.width / 2, self.height / 2, self.placeholder)
             return
-        # reportlab has no public handle on the canvas's PDFDocument; tests/test_library_privates.py
-        # fails with a clear message if `Canvas._doc` goes away.
-        add_form(c._doc, self.name, self.page)
+        # reportlab has no public handle on the canvas's PDFDocument (and types-reportlab leaves the
+        # private `_doc` out); tests/test_library_privates.py fails by name if it goes away.
+        add_form(c._doc, self.name, self.page)  # type: ignore[attr-defined]
         c.saveState()
         c.scale(self.scale, self.scale)
         c.translate(-self.page.bbox[0], -self.page.bbox[1])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfdoc import PDFDocument
+from reportlab.pdfbase.pdfdoc import PDFDocument, PDFStream
 from reportlab.pdfbase.ttfonts import TTFont
 
 from briefing.theme import Theme
@@ -34,7 +34,8 @@ class Face(TTFont):
     def addObjects(self, doc: PDFDocument) -> None:
         super().addObjects(doc)
         for name, obj in doc.idToObject.items():
-            if isinstance(name, str) and name.startswith(_TO_UNICODE) and isinstance(obj.content, str):
+            if isinstance(name, str) and name.startswith(_TO_UNICODE) and isinstance(obj, PDFStream) \
+                    and isinstance(obj.content, str):
                 obj.content = _ASTRAL_ENTRY.sub(_surrogates, obj.content)
 
 
@@ -72,8 +73,7 @@ class FontSet:
                     for bold in (0, 1):
                         for italic in (0, 1):
                             addMapping(self.cjk, bold, italic, self.cjk)
-                    face = pdfmetrics.getFont(self.cjk).face  # type: ignore[attr-defined]
-                    self._cjk_cmap = frozenset(face.charToGlyph)
+                    self._cjk_cmap = frozenset(face_file.face.charToGlyph)
         return self._cjk_cmap
 
 

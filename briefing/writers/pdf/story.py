@@ -61,9 +61,9 @@ class StoryBuilder:
 
     def story(self) -> list[Flowable]:
         doc = self.doc
-        front: list[Flowable] = self.cover() + [NextPageTemplate("body"), PageBreak()]
+        front: list[Flowable] = [*self.cover(), NextPageTemplate("body"), PageBreak()]
         if doc.summary is not None:
-            front += self.summary() + [PageBreak()]
+            front += [*self.summary(), PageBreak()]
         body: list[Flowable] = []
         for i, section in enumerate(doc.sections, start=1):
             self.options.check()
@@ -188,8 +188,9 @@ class StoryBuilder:
         return parts if self.plain else [KeepTogether(parts)]
 
     def table(self, table: Table) -> list[Flowable]:
+        out: list[Flowable]
         if self.plain:
-            out: list[Flowable] = [Para(f"<b>Table {table.number}:</b>&nbsp;{self.m.label(table.caption, 500)}",
+            out = [Para(f"<b>Table {table.number}:</b>&nbsp;{self.m.label(table.caption, 500)}",
                                                self.st.caption)]
             for r in table.rows:
                 parts = [f"{self.m.label(c.title, 200)}: {self.m.runs(cell.runs)}" for c, cell in zip(table.columns, r)]
@@ -215,7 +216,7 @@ class StoryBuilder:
                 style = self.st.cell_right if col.align == "right" else self.st.cell
                 row.append(Para(self.m.runs(cell.runs) if cell else "", style))
             rows.append(row)
-        commands = [
+        commands: list[tuple[Any, ...]] = [
             ("LINEBELOW", (0, 0), (-1, 0), 1.0, self.st.accent),
             ("LINEBELOW", (0, 1), (-1, -1), 0.4, self.st.rule),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -231,7 +232,7 @@ class StoryBuilder:
             f'<font name="{self.st.fonts.bold}" color="{self.m.accent_hex}">Table {table.number}:</font>'
             f"&nbsp;{self.m.label(table.caption, 500)}", ParagraphStyle("tcap", parent=self.st.caption,
                                                                         keepWithNext=1, spaceAfter=4))
-        out: list[Flowable] = [Spacer(1, 4)]
+        out = [Spacer(1, 4)]
         if table.anchor:
             out.append(Anchor(table.anchor))
         out += [caption, grid]
@@ -241,7 +242,7 @@ class StoryBuilder:
     def key_figures(self, kf: KeyFigures) -> list[Flowable]:
         st = self.st
         if self.plain:
-            head = [Para(self.m.label(kf.title.upper(), 200), st.kicker)] if kf.title else []
+            head: list[Flowable] = [Para(self.m.label(kf.title.upper(), 200), st.kicker)] if kf.title else []
             return head + [Para(f"<b>{self.m.label(i.value, 40)}</b> {self.m.text(i.label)} "
                                        f"{self.m.text(i.context)}{self.m.marker(i.refs)}", st.bullet, bulletText="•")
                            for i in kf.items]
@@ -291,7 +292,8 @@ class StoryBuilder:
     def callout(self, callout: Callout) -> list[Flowable]:
         st = self.st
         if self.plain:
-            head = [Para(self.m.label(callout.title.upper(), 300), st.callout_title)] if callout.title else []
+            head: list[Flowable] = (
+                [Para(self.m.label(callout.title.upper(), 300), st.callout_title)] if callout.title else [])
             return head + [Para(self.m.runs(p.runs), st.quote) for p in callout.body]
         inner: list[Flowable] = []
         if callout.title:
