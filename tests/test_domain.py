@@ -9,7 +9,7 @@ import pytest
 from briefing.domain.errors import ValidationError
 from briefing.domain.model import FindingDraft, MetricDraft, Scale, SourceDraft
 from briefing.domain.numbers import format_quantity, parse_number
-from briefing.domain.text import clean_text
+from briefing.domain.text import clean_tags, clean_text
 from briefing.domain.validate import clean_finding, clean_source, clean_url, parse_date
 
 
@@ -116,3 +116,11 @@ def test_the_key_number_is_a_quantity_not_a_year() -> None:
     only_year = Finding(2, "g", "T", "S", "overview", ClaimKind.REPORTED, metrics=(year,))
     assert only_year.key_metric == year
     assert Finding(3, "h", "T", "S", "overview", ClaimKind.REPORTED).key_metric is None
+
+
+def test_tags_from_a_list_or_text_and_a_clear_error_for_anything_else() -> None:
+    assert clean_tags(" AI, chips ,ai") == ("ai", "chips")
+    assert clean_tags(["Tokens", "tokens", ""]) == ("tokens",)
+    with pytest.raises(ValidationError) as err:
+        clean_tags(42)
+    assert err.value.errors[0].field == "tags"
