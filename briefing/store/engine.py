@@ -1,8 +1,10 @@
-"""The engine: where the database is, SQLite hygiene (WAL, foreign keys, IMMEDIATE writes), migrations."""
+"""The engine: where the database is, SQLite hygiene (WAL, foreign keys, IMMEDIATE writes), migrations,
+and a cheap "did anyone commit?" counter."""
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -91,6 +93,9 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self._write_engine, expire_on_commit=False)
         self._has_fts: bool | None = None
+        self._in_memory = in_memory
+        self._watch: Any = None  # the sqlite3 connection change_counter() polls
+        self._watch_lock = threading.Lock()
         if migrate and self._stored_revision() != SCHEMA_HEAD:
             self.upgrade()
         # Probed now, outside any transaction: an in-memory database has a single connection, and a
@@ -189,5 +194,27 @@ class Database:
             if tmp.exists():
                 tmp.unlink()
 
+    def change_counter(self) -> int | None:
+        """A number that moves when any other connection commits (another process, or this
+        process's own sessions); None where there is no cheap way to tell (in-memory, not SQLite).
+
+        SQLite's `PRAGMA data_version` on one dedicated connection that never writes: it answers
+        from the connection's own view of the file, without a transaction, in microseconds, so a
+        window can poll it twice a second."""
+        if not self.is_sqlite or self._in_memory:
+            return None
+        import sqlite3
+
+        with self._watch_lock:
+            if self._watch is None:
+                # Autocommit: a connection left inside a read transaction would not see commits.
+                self._watch = sqlite3.connect(self.url.database or "", isolation_level=None,
+                                              check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+            return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+
     def dispose(self) -> None:
+        with self._watch_lock:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
         self.engine.dispose()
