@@ -47,12 +47,12 @@ def _seed_copy_with_old_titles(tmp_path: Path) -> Path:
             lines[i] = f"  title: {OLD_TITLES[key]}"
     charts.write_text("\n".join(lines) + "\n", encoding="utf-8")
     from briefing.services import open_service
-    from briefing.store.seed import seed_database
+    from briefing.services.seeding import seed_database
 
     db = tmp_path / "old-titles.sqlite3"
     svc = open_service(db, seed=False)
     try:
-        seed_database(svc.db, root=data)
+        seed_database(svc, root=data)
         assert {c.key: c.title for c in svc.list_charts() if c.key in OLD_TITLES} == OLD_TITLES
     finally:
         svc.close()
