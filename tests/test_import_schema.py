@@ -167,9 +167,9 @@ def test_large_files_are_read_record_by_record_with_the_same_result(
     assert split is not None and len(split[2]) == service.count_findings()
     other = open_service(tmp_path / "other.sqlite3", seed=False)
     try:
-        from briefing.store.seed import seed_database
+        from briefing.services.seeding import seed_database
 
-        seed_database(other.db)  # audiences and sources; then replace the findings with the file's
+        seed_database(other)  # audiences and sources; then replace the findings with the file's
         with other.db.writing() as s:
             from sqlalchemy import text
 
