@@ -82,11 +82,16 @@ def compose(
     author: str = "",
     today: date | None = None,
     charts: ChartTools | None = None,
+    template: Mapping[str, Any] | None = None,
 ) -> Document:
     """Build the audience's briefing. Raises NotFoundError for an unknown audience and
-    ValidationError for a malformed template; stale slugs and chart keys become doc.warnings."""
+    ValidationError for a malformed template; stale slugs and chart keys become doc.warnings.
+
+    `template`, when given, stands in for the saved one: a selection exported once, unsaved."""
     audience = service.get_audience(audience_key)
-    template = validate_template(audience.template)
+    if template is not None:
+        audience = replace(audience, template=template)
+    valid = validate_template(audience.template)
     total = service.count_findings()
     if total > MAX_BRIEFING_FINDINGS:
         raise ValidationError(FieldError(
@@ -97,7 +102,7 @@ def compose(
     findings = service.list_findings()
     specs = list(service.list_charts(audience.key))
     all_specs = {s.key: s for s in service.list_charts(None)}
-    return _Composer(audience, template, report, findings, specs, all_specs, charts or _ChartsModule()).build(
+    return _Composer(audience, valid, report, findings, specs, all_specs, charts or _ChartsModule()).build(
         author=author, today=today or date.today()
     )
 

@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
 
     # ---- Qt overrides
     def closeEvent(self, event: QCloseEvent) -> None:
-        for form in (self.findings, self.sources):
+        for form in (self.findings, self.sources, self.briefing):
             if form is not None and not form.confirm_leave(then=self.close):
                 event.ignore()
                 return
@@ -325,6 +325,10 @@ class MainWindow(QMainWindow):
         self.findings.focus_search()
 
     def _export(self, fmt: str) -> None:
+        # Ctrl+E exports what the screen shows: the selected charts on Charts, else the briefing.
+        if self.charts is not None and self.stack.currentWidget() is self.charts:
+            self.charts.export_selected()
+            return
         if self.briefing is None:
             return
         self.go("briefing")
