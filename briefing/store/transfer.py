@@ -227,7 +227,12 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     d = dict(pairs)
     if len(d) != len(pairs):
         seen: set[str] = set()
-        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        twice = ""
+        for k, _ in pairs:  # the first key met a second time
+            if k in seen:
+                twice = k
+                break
+            seen.add(k)
         # Two values for one field: json keeps the last silently; the user meant one of them.
         raise ValidationError(FieldError("file", f"the field “{twice}” appears twice in one record; keep one"))
     return d

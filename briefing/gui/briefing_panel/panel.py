@@ -738,7 +738,9 @@ class BriefingPanel(QWidget):
 
     def _push_record(self, before: Audience | None, after: Audience | None, text: str) -> None:
         self.ctx.undo.push(AudienceRecordCommand(self.ctx, before, after, text))
-        self.ctx.events.sig_audience_changed.emit((after or before).key)  # type: ignore[union-attr]
+        changed = after or before
+        if changed is not None:
+            self.ctx.events.sig_audience_changed.emit(changed.key)
         self.ctx.events.sig_message.emit(text)
 
     def _refused(self, title: str) -> Any:
