@@ -11,6 +11,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -128,7 +129,9 @@ def both_engines(pg_cluster, pg_seeded_template, seeded_template):  # type: igno
 
 def test_the_seed_is_the_same_on_both_engines(both_engines) -> None:  # type: ignore[no-untyped-def]
     sqlite, pg = both_engines
-    strip = lambda f: (f.slug, f.title, f.statement, f.tags, f.metrics, f.wordings, f.sources)
+    def strip(f: Any) -> tuple[Any, ...]:
+        return (f.slug, f.title, f.statement, f.tags, f.metrics, f.wordings, f.sources)
+
     assert [strip(f) for f in sqlite.list_findings()] == [strip(f) for f in pg.list_findings()]
     assert pg.db.has_fts() and pg.db.is_postgresql
 
@@ -241,7 +244,9 @@ def _run(url: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedP
 
 
 def test_the_commands_run_on_postgresql(pg_url: str, tmp_path: Path) -> None:
-    ok = lambda r: r.returncode == 0 or pytest.fail(r.stderr)
+    def ok(r: subprocess.CompletedProcess[str]) -> None:
+        assert r.returncode == 0, r.stderr
+
     ok(r := _run(pg_url, "findings", "list", "--search", "deep seek", "--json"))
     hits = json.loads(r.stdout)
     assert any("DeepSeek" in h["title"] for h in hits)
@@ -365,7 +370,7 @@ def test_a_failed_copy_leaves_the_target_as_it_was(pg_cluster, seeded_db: Path) 
     pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     pg_cluster.admin(f"CREATE DATABASE {name}")
     try:
-        with pytest.raises(DatabaseError, match="refused a row of findings.*nothing was written"):
+        with pytest.raises(DatabaseError, match=r"refused a row of findings.*nothing was written"):
             copy_library(seeded_db, pg_cluster.url(name))
         db = Database(pg_cluster.url(name))
         try:

@@ -86,5 +86,5 @@ class DatabaseError(StorageError):
         self.reason = reason
         super().__init__(f"database {where}: {reason}")
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.where, self.reason))

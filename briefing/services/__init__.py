@@ -49,7 +49,7 @@ def open_service(db: URL | str | os.PathLike[str] | None = None, *, seed: bool =
     return service
 
 
-def database_url(db: str | os.PathLike[str] | None = None) -> URL:
+def database_url(db: URL | str | os.PathLike[str] | None = None) -> URL:
     """Where the database is (`--db`, else BRIEFING_DB, else the user data folder, made if missing);
     a data folder that cannot be made is a `StorageError` naming it."""
     from briefing.store.engine import resolve_url
@@ -62,7 +62,8 @@ def database_url(db: str | os.PathLike[str] | None = None) -> URL:
                            "choose a database with --db or BRIEFING_DB") from exc
 
 
-def copy_library(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> tuple[dict[str, int], str]:
+def copy_library(source: URL | str | os.PathLike[str],
+                 target: URL | str | os.PathLike[str]) -> tuple[dict[str, int], str]:
     """Copies a whole library (`briefing db copy`) into an empty database, all or nothing, verified
     by counts and content hashes: (rows per table, one hash over all). Both are migrated first."""
     from briefing.store.copy import copy_database

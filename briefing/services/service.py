@@ -843,7 +843,12 @@ class BriefingService:
         fts_on = self.db.has_fts()
         chunk = 2000  # bounded memory: each chunk's rows are built, inserted and dropped
         for k in range(0, len(added), chunk):
-            findings, metrics, tags, wordings, links, index = [], [], [], [], [], []
+            findings: list[dict[str, Any]] = []
+            metrics: list[dict[str, Any]] = []
+            tags: list[dict[str, Any]] = []
+            wordings: list[dict[str, Any]] = []
+            links: list[dict[str, Any]] = []
+            index: list[tuple[int, str, str, list[str]]] = []
             for j, c in enumerate(added[k:k + chunk]):
                 fid = ids[k + j]
                 findings.append(dict(id=fid, slug=c.slug, title=c.title, statement=c.statement, section=c.section,

@@ -358,6 +358,7 @@ class Database:
                 raw = self.engine.raw_connection()  # the pool's URL and driver arguments, then detached
                 conn = raw.driver_connection
                 raw.detach()
+                assert conn is not None  # a connection just lent by the pool has its driver connection
                 conn.rollback()  # the pool's ping may have opened a transaction
                 conn.autocommit = True
                 conn.execute(f"LISTEN {CHANGE_CHANNEL}")
