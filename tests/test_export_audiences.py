@@ -117,6 +117,17 @@ def test_pdf(docs: dict[str, Document], svc: Any, key: str) -> None:
     assert meta.subject == doc.meta.subject and meta.get("/Keywords")
 
 
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler not installed")
+@pytest.mark.parametrize("key", AUDIENCES)
+def test_pdf_pagination_holds_together(docs: dict[str, Document], key: str) -> None:
+    """No lonely line or heading, no split callout, no page but a chapter's last over 35 % blank."""
+    from briefing.writers.pdf.audit import audit_pdf
+
+    audit = audit_pdf(write(docs[key], "pdf", OPTIONS).data)
+    assert len(audit.pages) > 5
+    assert audit.problems == []
+
+
 @pytest.mark.parametrize("key", AUDIENCES)
 def test_docx(docs: dict[str, Document], svc: Any, key: str) -> None:
     doc = docs[key]
