@@ -91,7 +91,7 @@ class WordWriter:
         self.notes = notes
         self.progress = progress
         self.last = 0.0
-        self.accent = theme.accent(doc.meta.audience_key).lstrip("#").upper()
+        self.accent = theme.text_accent(doc.meta.audience_key).lstrip("#").upper()
         self.ref_numbers = {r.number for r in doc.references.entries}
         self.bookmark_id = 0
         self.section_number = 0

@@ -44,10 +44,10 @@ class Audit:
     problems: list[str]
 
 
-def fragments(page: Any) -> list[tuple[float, float, bool, float, str]]:
-    """A page's text pieces: (baseline from the top, size, bold, x, text)."""
+def fragments(page: Any) -> list[tuple[float, float, bool, float, str, str]]:
+    """A page's own text pieces: (baseline from the top, size, bold, x, text, font name)."""
     height = float(page.mediabox.height)
-    frags: list[tuple[float, float, bool, float, str]] = []
+    frags: list[tuple[float, float, bool, float, str, str]] = []
 
     def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
         if not text.strip():
@@ -56,10 +56,13 @@ def fragments(page: Any) -> list[tuple[float, float, bool, float, str]]:
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         shown = size * abs(tm[3]) * (abs(cm[3]) or 1.0) if tm[3] else size
         name = str(font.get("/BaseFont", "")) if font is not None else ""
-        frags.append((round(height - y, 0), shown, "Bold" in name, x, text))
+        frags.append((round(height - y, 0), shown, "Bold" in name, x, text, name))
 
     page.extract_text(visitor_text=visit)
-    return frags
+    # Text drawn by the page itself, not inside a chart (a form XObject with fonts of its own):
+    # a chart's tick labels are part of the figure, not lines of the text.
+    own = {str(f.get_object().get("/BaseFont")) for f in page.get("/Resources", {}).get("/Font", {}).values()}
+    return [f for f in frags if f[5] in own]
 
 
 def page_lines(reader: PdfReader) -> list[list[Line]]:
@@ -67,7 +70,7 @@ def page_lines(reader: PdfReader) -> list[list[Line]]:
     out: list[list[Line]] = []
     for page in reader.pages:
         height = float(page.mediabox.height)
-        rows: dict[float, list[tuple[float, float, bool, float, str]]] = {}
+        rows: dict[float, list[tuple[float, float, bool, float, str, str]]] = {}
         for f in fragments(page):
             rows.setdefault(f[0], []).append(f)
         lines = []

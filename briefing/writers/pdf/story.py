@@ -224,6 +224,7 @@ class StoryBuilder:
             ("LINEBELOW", (0, 0), (-1, 0), 1.0, self.st.accent),
             ("LINEBELOW", (0, 1), (-1, -1), 0.4, self.st.rule),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            self.cell_font(),
             ("TOPPADDING", (0, 0), (-1, -1), 4),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ("LEFTPADDING", (0, 0), (-1, -1), 4),
@@ -281,6 +282,7 @@ class StoryBuilder:
             row: list[Any] = []
             commands: list[tuple[Any, ...]] = [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            self.cell_font(),
                 ("LEFTPADDING", (0, 0), (-1, -1), 9),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 8),
                 ("TOPPADDING", (0, 0), (-1, -1), 9),
@@ -311,6 +313,7 @@ class StoryBuilder:
         if not inner:
             return []
         box = RLTable([[inner]], colWidths=[self.frame_width], splitInRow=24, hAlign="LEFT", style=TableStyle([
+            self.cell_font(),
             ("BACKGROUND", (0, 0), (-1, -1), st.panel),
             ("LINEBEFORE", (0, 0), (0, -1), 3, st.accent),
             ("LEFTPADDING", (0, 0), (-1, -1), 14),
@@ -320,6 +323,10 @@ class StoryBuilder:
         ]))
         # A callout is read whole: never its heading at a page's foot and its text overleaf.
         return [Float([Spacer(1, 6), box]), Spacer(1, 12)]
+
+    def cell_font(self) -> tuple[Any, ...]:
+        """A table's own cell font: left unset it is Helvetica, which the PDF would name but not embed."""
+        return ("FONTNAME", (0, 0), (-1, -1), self.st.fonts.regular)
 
     def reference(self, ref: Reference) -> Flowable:
         anchor = f'<a name="{ref.anchor or f"ref-{ref.number}"}"/>'
