@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 _SIZES = {"16:9": (19.2, 10.8), "4:3": (16.0, 12.0), "column": (6.3, 3.6)}
 
 
-def placeholder_chart(spec: ChartSpec, data: object, *, fmt: str = "png", size: str = "16:9",
+def placeholder_chart(spec: ChartSpec, data: object, *, fmt: str = "png", size: Any = "16:9",
                       theme: Theme | None = None, transparent: bool = False, dpi: int | None = None) -> bytes:
     width_in, height_in = _inches(size)
     colour = _accent(spec, theme)
@@ -34,7 +34,9 @@ def placeholder_chart(spec: ChartSpec, data: object, *, fmt: str = "png", size: 
     raise ValueError(f"“{fmt}” is not a chart format; use png, svg or pdf")
 
 
-def _inches(size: str) -> tuple[float, float]:
+def _inches(size: Any) -> tuple[float, float]:
+    if hasattr(size, "width_in"):  # a ChartSize, as the writers pass for a document's print size
+        return float(size.width_in), float(size.height_in)
     if size in _SIZES:
         return _SIZES[size]
     try:
