@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from test_charts_support import seed_charts, seed_findings
 
 from briefing.charts import ChartSpec, build_chart, resolve_chart_data
 from briefing.charts.sizes import DOCUMENT_WIDTH_IN, MIN_DOCUMENT_TYPE_PT, document_size
+from briefing.domain.text import typographic
 
 SPECS = seed_charts()
 
@@ -70,3 +72,19 @@ def test_timeline_and_range_labels_never_straddle_a_band_or_marker(spec: ChartSp
             if overlap and not inside:
                 clashes.append((t.get_text(), [round(v) for v in m.extents]))
     assert not clashes, clashes
+
+
+def test_typographic_quotes_and_dashes() -> None:
+    assert typographic('China\'s "AI+" plan - 2025') == "China’s “AI+” plan – 2025"
+    assert typographic("the '90s, 'quoted' -- done") == "the ’90s, ‘quoted’ — done"
+    assert typographic("2017-2020 self-reliance") == "2017-2020 self-reliance"  # hyphens in words stay
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.key)
+def test_every_chart_text_is_set_typographically(spec: ChartSpec) -> None:
+    spec = dataclasses.replace(spec, title=f'{spec.title} - China\'s "AI+"', subtitle="The 'open' stack")
+    fig = build_chart(spec, resolve_chart_data(spec, seed_findings()), size="16:9").figure
+    texts = [" ".join(t.get_text().split()) for t in fig.findobj(Text) if t.get_text().strip()]
+    every = " ".join(texts)  # a wrapped title is one text over several lines
+    assert "China’s “AI+”" in every and "‘open’" in every, texts
+    assert not [t for t in texts if "'" in t or '"' in t]
