@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
@@ -29,12 +30,12 @@ def rows(spec: ChartSpec) -> int:
 
 
 def drawn(spec: ChartSpec, size: object) -> tuple[list[Text], list[Bbox]]:
-    """The chart's visible texts and the extents of its bands, bars and markers, in pixels."""
+    """The chart's visible texts and the extents of its bands, bars, markers and lines, in pixels."""
     fig = build_chart(spec, resolve_chart_data(spec, seed_findings()), size=size, chrome=False).figure
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # Agg canvas
     fig.draw(renderer)
     texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
-    marks = [a.get_window_extent(renderer) for a in fig.findobj(lambda a: isinstance(a, (Rectangle, Circle)))
+    marks = [a.get_window_extent(renderer) for a in fig.findobj(lambda a: isinstance(a, (Rectangle, Circle, Line2D)))
              if a is not fig.patch and a.get_visible()]
     return texts, marks
 
@@ -60,7 +61,8 @@ def test_print_aspect_follows_the_kind() -> None:
 @pytest.mark.parametrize("size", ["document", "16:9"])
 @pytest.mark.parametrize("spec", [s for s in SPECS if str(s.kind) in ("timeline", "range")], ids=lambda s: s.key)
 def test_timeline_and_range_labels_never_straddle_a_band_or_marker(spec: ChartSpec, size: str) -> None:
-    """A label sits wholly inside a band or wholly clear of it; it never runs over a band's edge or a dot."""
+    """A label sits wholly inside a band or wholly clear of it; it never runs over a band's edge, a dot or a
+    marker line."""
     chart_size = document_size(str(spec.kind), rows(spec)) if size == "document" else size
     texts, marks = drawn(spec, chart_size)
     clashes = []
