@@ -11,11 +11,31 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from briefing.domain.errors import BriefingError
+
 BUSY_TIMEOUT_MS = 10_000
 # The newest migration. Opening a database already at this revision skips importing Alembic
 # (~0.15 s of every CLI command); tests/test_store.py checks it matches the migration scripts.
 SCHEMA_HEAD = "0003"
 DB_FILENAME = "briefing.sqlite3"
+# PRAGMA application_id of a Briefing database ("BrFg"): how we tell our files from another
+# application's SQLite file before changing anything in it.
+APPLICATION_ID = 0x42724667
+# Tables whose presence (without the application id) marks a database made by an earlier Briefing.
+_OUR_TABLES = {"alembic_version", "findings", "meta"}
+
+
+class NotBriefingDatabaseError(BriefingError):
+    """The file is some other application's SQLite database (or not SQLite at all); left untouched."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"“{path}” {reason}; Briefing leaves it untouched. "
+                         "Choose another file with --db, or a new file name to start a new database")
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.path, self.reason))
 
 
 def default_db_path() -> Path:
@@ -28,11 +48,51 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> URL:
     """`--db` beats BRIEFING_DB beats the user data folder; a value is a path or any SQLAlchemy URL."""
     value = os.fspath(db) if db is not None else os.environ.get("BRIEFING_DB") or None
     if value is None:
-        return make_url(f"sqlite:///{default_db_path()}")
+        return sqlite_url(default_db_path())
     if "://" in value:
         return make_url(value)
-    path = Path(value).expanduser().resolve()
-    return make_url(f"sqlite:///{path}")
+    return sqlite_url(Path(value).expanduser().resolve())
+
+
+def sqlite_url(path: Path) -> URL:
+    # Built from parts, not parsed from "sqlite:///…": make_url would decode a "%25" in a folder name.
+    return URL.create("sqlite", database=str(path))
+
+
+def check_sqlite_file(path: Path) -> int | None:
+    """A read-only look at an existing file before anything opens it for writing: its application id,
+    or None when it has none yet (empty, or made by an earlier Briefing). Raises
+    NotBriefingDatabaseError for any other file, which stays exactly as it was (no -wal/-shm either)."""
+    import sqlite3
+
+    with path.open("rb") as fh:
+        header = fh.read(100)
+    if not header:
+        return None
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        raise NotBriefingDatabaseError(str(path), "is not a SQLite database")
+    # The header's application id (offset 68); a WAL not yet checkpointed may hold a newer page 1,
+    # but only we stamp our id, and our own files then also pass the table check below.
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id == APPLICATION_ID:
+        return app_id
+    if app_id:
+        raise NotBriefingDatabaseError(str(path), f"belongs to another application (SQLite application id {app_id:#x})")
+    # With no -wal beside it the file holds everything: read it as immutable, which creates no
+    # -wal/-shm of its own. With one, a plain read-only open sees the latest commits.
+    wal = Path(f"{path}-wal").exists()
+    uri = f"{path.resolve().as_uri()}?mode=ro" + ("" if wal else "&immutable=1")
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        raise NotBriefingDatabaseError(str(path), "is not a readable SQLite database") from None
+    if tables and not _OUR_TABLES <= tables:
+        raise NotBriefingDatabaseError(str(path), "is another application's SQLite database (it has no Briefing tables)")
+    return None
 
 
 def _is_sqlite(url: URL) -> bool:
@@ -60,6 +120,7 @@ def _install_sqlite_hygiene(engine: Engine, in_memory: bool) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+
 class Database:
     """One database: an engine, read and write session factories, and its migrations."""
 
@@ -68,11 +129,21 @@ class Database:
         self.is_sqlite = _is_sqlite(self.url)
         kwargs: dict = {}
         in_memory = False
+        # A new file, and the folders made for it, are removed again if the first open fails.
+        created: list[Path] = []
+        stamp = False
         if self.is_sqlite:
             db = self.url.database or ""
-            in_memory = db in ("", ":memory:")
+            in_memory = db in ("", ":memory:") or db.startswith("file::memory:")
             if not in_memory:
-                Path(db).parent.mkdir(parents=True, exist_ok=True)
+                path = Path(db)
+                if path.exists():
+                    stamp = check_sqlite_file(path) != APPLICATION_ID
+                else:
+                    stamp = True
+                    created = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    created.insert(0, path)
             else:
                 from sqlalchemy.pool import StaticPool
 
@@ -87,11 +158,20 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self._write_engine, expire_on_commit=False)
         self._has_fts: bool | None = None
-        if migrate and self._stored_revision() != SCHEMA_HEAD:
-            self.upgrade()
-        # Probed now, outside any transaction: an in-memory database has a single connection, and a
-        # first probe from inside a write (the seed) would try to begin a second transaction on it.
-        self._has_fts = self._probe_fts()
+        try:
+            if migrate and self._stored_revision() != SCHEMA_HEAD:
+                self.upgrade()
+            if stamp and migrate:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+                    conn.commit()
+            # Probed now, outside any transaction: an in-memory database has a single connection, and a
+            # first probe from inside a write (the seed) would try to begin a second transaction on it.
+            self._has_fts = self._probe_fts()
+        except BaseException:
+            self.engine.dispose()
+            _remove_created(created)
+            raise
 
     # ---- Sessions
     @contextmanager
@@ -111,7 +191,9 @@ class Database:
 
         cfg = Config()
         cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-        cfg.set_main_option("sqlalchemy.url", self.url.render_as_string(hide_password=False))
+        # ConfigParser interpolates "%": escape it (a percent-encoded "josé" or a literal "50% off").
+        url = self.url.render_as_string(hide_password=False).replace("%", "%%")
+        cfg.set_main_option("sqlalchemy.url", url)
         return cfg
 
     def upgrade(self, revision: str = "head") -> None:
@@ -185,3 +267,17 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _remove_created(created: list[Path]) -> None:
+    """The database file (with its -wal/-shm/-journal) and then the folders made for it, if empty."""
+    if not created:
+        return
+    db, folders = created[0], created[1:]
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            break
