@@ -615,7 +615,7 @@ class BriefingService:
     def reset(self, *, seed: bool = True) -> None:
         from briefing.store.seed import seed_database, wipe
 
-        wipe(self.db)
+        wipe(self.db, emptied=not seed)
         if seed:
             seed_database(self.db)
 
