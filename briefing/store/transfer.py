@@ -7,6 +7,7 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -167,7 +168,7 @@ def finding_draft(d: dict[str, Any]) -> tuple[FindingDraft, list[str]]:
 
 
 def _read_json(path: Path) -> Payload:
-    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)  # numbers exact, not floats
     if isinstance(doc, list):
         doc = {"findings": doc, "sources": []}
     if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
@@ -192,7 +193,7 @@ def _read_csv(path: Path) -> Payload:
             if raw in (None, ""):
                 return default
             try:
-                return json.loads(raw)
+                return json.loads(raw, parse_float=Decimal)
             except json.JSONDecodeError:
                 raise ValidationError(FieldError(name, f"line {n}: not valid JSON")) from None
 
