@@ -62,7 +62,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     imp.set_defaults(func=cmd_import)
 
     exp = fsub.add_parser("export", help="export findings to .json or .csv")
-    exp.add_argument("file", type=Path)
+    # A string, not a Path: Path() would drop the trailing "/" that says "a folder".
+    exp.add_argument("file", help="a .json or .csv file, or a folder (ending in /) to write findings-<date>.json in")
     exp.add_argument("--section", choices=SECTION_KEYS)
     exp.set_defaults(func=cmd_export)
 
@@ -257,7 +258,12 @@ def cmd_import(args: argparse.Namespace, svc: BriefingService) -> int:
 
 
 def cmd_export(args: argparse.Namespace, svc: BriefingService) -> int:
+    from datetime import date
+
+    from briefing.fileio import output_path
+
+    path = output_path(args.file, f"findings-{date.today().isoformat()}.json")
     findings: list[Finding] = svc.list_findings(section=args.section)
-    n = svc.export_findings(args.file, findings)
-    print(f"Exported {n} finding(s) to {args.file}.")
+    n = svc.export_findings(path, findings)
+    print(f"Exported {n} finding(s) to {path}.")
     return 0

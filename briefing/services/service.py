@@ -620,7 +620,14 @@ class BriefingService:
             seed_database(self.db)
 
     def backup(self, target: Path) -> None:
-        self.db.backup_to(Path(target))
+        from briefing.fileio import UnsafeTargetError
+
+        try:
+            self.db.backup_to(Path(target))
+        except UnsafeTargetError as exc:
+            raise ValidationError(FieldError("file", str(exc))) from None
+        except OSError as exc:
+            raise ValidationError(FieldError("file", f"cannot write {target}: {exc.strerror or exc}")) from None
 
     def close(self) -> None:
         self.db.dispose()

@@ -250,20 +250,20 @@ class Database:
 
         if not self.is_sqlite:
             raise ValueError("backup is available for SQLite databases only")
-        target = Path(target)
-        tmp = target.with_name(f".{target.name}.partial")
+        from briefing.fileio import atomic_path
+
         raw = self.engine.raw_connection()
         try:
-            dest = sqlite3.connect(tmp)
-            try:
-                raw.driver_connection.backup(dest)  # type: ignore[union-attr]
-            finally:
-                dest.close()
-            os.replace(tmp, target)
+            # Into a temp file beside the target, renamed over it when whole; a device, FIFO or
+            # socket at the target (or a link to one) is refused, never replaced.
+            with atomic_path(Path(target)) as tmp:
+                dest = sqlite3.connect(tmp)
+                try:
+                    raw.driver_connection.backup(dest)  # type: ignore[union-attr]
+                finally:
+                    dest.close()
         finally:
             raw.close()
-            if tmp.exists():
-                tmp.unlink()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import Finding, FindingDraft, MetricDraft, Source, SourceDraft
-from briefing.fileio import atomic_write
+from briefing.fileio import UnsafeTargetError, atomic_write
 
 FORMAT = "briefing-findings"
 FORMAT_VERSION = 1
@@ -75,6 +75,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise ValidationError(FieldError("file", f"folder {path.parent} does not exist"))
     try:
         atomic_write(path, data)
+    except UnsafeTargetError as exc:
+        raise ValidationError(FieldError("file", str(exc))) from None
     except OSError as exc:
         raise ValidationError(FieldError("file", f"cannot write {path}: {exc.strerror or exc}")) from None
 
