@@ -147,13 +147,20 @@ def test_every_command_that_writes_refuses_a_device_and_leaves_it(seeded_db: Pat
     ]
     os.symlink(node, tmp_path / "n.json")
     os.symlink(node, tmp_path / "n.pptx")
+    charts = tmp_path / "charts"
+    charts.mkdir()
+    _fifo(charts / "training-cost.svg")
+    commands.append(("charts", "render", "--chart", "training-cost", "--format", "svg", "--out", str(charts)))
     for args in commands:
         r = _cli(seeded_db, *args)
         assert r.returncode == 2, (args, r.stdout, r.stderr)
         assert "writes only regular files" in r.stderr, (args, r.stderr)
+        assert "Traceback" not in r.stderr
         assert len(r.stderr.strip().splitlines()) == 1, r.stderr
         assert _node_state(node) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["n", "n.json", "n.pptx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["charts", "n", "n.json", "n.pptx"]
+    assert [p.name for p in charts.iterdir()] == ["training-cost.svg"]
+    assert stat.S_ISFIFO(os.lstat(charts / "training-cost.svg").st_mode)
 
 
 def test_export_to_proc_self_fd_1_is_refused(seeded_db: Path) -> None:

@@ -162,9 +162,7 @@ class Database:
             if migrate and self._stored_revision() != SCHEMA_HEAD:
                 self.upgrade()
             if stamp and migrate:
-                with self.engine.connect() as conn:
-                    conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
-                    conn.commit()
+                self._stamp_application_id()
             # Probed now, outside any transaction: an in-memory database has a single connection, and a
             # first probe from inside a write (the seed) would try to begin a second transaction on it.
             self._has_fts = self._probe_fts()
@@ -172,6 +170,17 @@ class Database:
             self.engine.dispose()
             _remove_created(created)
             raise
+
+    def _stamp_application_id(self) -> None:
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+                conn.commit()
+        except OperationalError:
+            # A read-only file made by an earlier version is still ours to read; stamped next time.
+            pass
 
     # ---- Sessions
     @contextmanager
