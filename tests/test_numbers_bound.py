@@ -202,3 +202,22 @@ def test_the_extremes_survive_list_show_every_export_and_the_deck(seeded_db: Pat
     con.close()
     assert [Decimal(v) for v in back] == [Decimal(LARGEST), Decimal("-" + LARGEST), Decimal(SMALLEST), Decimal(EXACT),
                                           Decimal(SMALLEST), Decimal(LARGEST)]
+
+
+def test_a_wide_value_stored_by_an_earlier_version_still_lists_shows_and_exports(seeded_db: Path,
+                                                                               tmp_path: Path) -> None:
+    # The reproduction saved a 29-digit value; a database made then still holds it.
+    wide = "99999999999999999999999999999"
+    con = sqlite3.connect(seeded_db)
+    fid, slug = con.execute("select id, slug from findings where id = (select finding_id from metrics "
+                            "where series = 'training-cost' limit 1)").fetchone()
+    con.execute("update metrics set value = ? where finding_id = ? and series = 'training-cost'", (wide, fid))
+    con.commit()
+    con.close()
+    for args in (("findings", "list"), ("findings", "show", slug),
+                 ("export", "--audience", "full", "--format", "md", "-o", str(tmp_path / "b.md")),
+                 ("charts", "deck", "--chart", "training-cost", "--out", str(tmp_path / "d.pptx"))):
+        r = _cli(seeded_db, *args)
+        assert r.returncode == 0, (args, r.stderr)
+        assert "InvalidOperation" not in r.stderr and "drawing failed" not in r.stderr.lower(), r.stderr
+    assert f"{int(wide):,}" in _cli(seeded_db, "findings", "show", slug).stdout
