@@ -83,6 +83,11 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
         if "max_gap_ms" in stall:
             rows.append(("GUI event loop never stalls > 50 ms during an export", f"{stall['max_gap_ms']:.0f} ms",
                          _verdict(stall["max_gap_ms"] <= 50)))
+    checks = _get(results, "checks", "with_reads_ms")
+    rows.append(("Checks over the whole seed ≤ 1 s (service reads and engine)",
+                 f"{checks:.0f} ms ({_get(results, 'checks', 'engine_ms'):.0f} ms engine; a fresh `briefing check` "
+                 f"{_get(results, 'checks', 'cli_fresh_process_s'):.2f} s)" if checks is not None else "not run",
+                 _verdict(None if checks is None else checks <= 1000)))
     s100k = _get(results, "search", "100000", "search_page_ms")
     rows.append(("Search over 100k findings ≤ 50 ms (first page of matches)",
                  f"{s100k:.1f} ms" if s100k is not None else "not run",

@@ -375,6 +375,33 @@ def bench_gui(ctx: Context) -> dict[str, Any]:
     return out
 
 
+def bench_checks(ctx: Context) -> dict[str, Any]:
+    """The evidence checks over the whole seed: the engine alone, with the service's reads, and the command."""
+    from briefing.checks import run_checks
+    from briefing.cli.check import gather
+    from briefing.services import open_service
+
+    db = seeded_db(ctx)
+    svc = open_service(db)
+    try:
+        library = gather(svc)
+        problems = run_checks(library)  # warm: regex compilation, imports
+        engine = [timed(lambda: run_checks(library)) for _ in range(ctx.reps)]
+        with_reads = [timed(lambda: run_checks(gather(svc))) for _ in range(ctx.reps)]
+    finally:
+        svc.close()
+    cli = []
+    for _ in range(ctx.reps):
+        t = time.perf_counter()
+        r = py("-m", "briefing", "--db", str(db), "check", env={"BRIEFING_SERVER": "off"})
+        cli.append(time.perf_counter() - t)
+        if r.returncode not in (0, 1):
+            raise RuntimeError(r.stderr.strip() or f"briefing check exited {r.returncode}")
+    return {"findings": len(library.findings), "charts": len(library.charts), "templates": len(library.audiences),
+            "problems": len(problems), "engine_ms": round(median(engine) * 1000, 1),
+            "with_reads_ms": round(median(with_reads) * 1000, 1), "cli_fresh_process_s": round(median(cli), 2)}
+
+
 BENCHES: dict[str, Callable[[Context], dict[str, Any]]] = {
     "search": bench_search,
     "charts": bench_charts,
@@ -384,6 +411,7 @@ BENCHES: dict[str, Callable[[Context], dict[str, Any]]] = {
     "scaling": bench_scaling,
     "memory": bench_memory,
     "gui": bench_gui,
+    "checks": bench_checks,
 }
 
 

@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     sources.add_parser(sub)
     db_cmd.add_parser(sub)
     server.add_parser(sub)
-    for module in ("briefing.cli.charts", "briefing.cli.export"):
+    for module in ("briefing.cli.charts", "briefing.cli.export", "briefing.cli.check"):
         try:
             mod = __import__(module, fromlist=["add_parser"])
         except ImportError:

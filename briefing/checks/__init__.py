@@ -1,0 +1,15 @@
+"""Evidence checks: numbers in text backed by metrics, derived claims recomputed, charts honest.
+
+Pure: domain records in, `Problem`s out; imports only `briefing.domain` and the standard library.
+"""
+
+from briefing.checks.engine import (
+    Library,
+    Problem,
+    check_chart,
+    check_finding,
+    check_template,
+    run_checks,
+)
+
+__all__ = ["Library", "Problem", "check_chart", "check_finding", "check_template", "run_checks"]
