@@ -120,7 +120,6 @@ def _install_sqlite_hygiene(engine: Engine, in_memory: bool) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-
 class Database:
     """One database: an engine, read and write session factories, and its migrations."""
 
