@@ -47,6 +47,9 @@ def test_every_command_works_with_the_default_database_under_an_odd_data_home(
         ("charts", "list"),
         ("export", "--audience", "asia", "--format", "md", "-o", str(out / "b.md")),
         ("db", "backup", str(out / "backup.sqlite3")),
+        ("findings", "import", str(out / "all.json")),
+        ("charts", "render", "--chart", "training-cost", "--format", "svg", "--out", str(out)),
+        ("findings", "delete", "odd-path", "--yes"),
     ]
     for args in commands:
         r = run(env, *args)
@@ -54,8 +57,9 @@ def test_every_command_works_with_the_default_database_under_an_odd_data_home(
         assert "unexpected error" not in r.stderr
     assert run(env, "db", "path").stdout.strip() == str(db)
     con = sqlite3.connect(db)
-    assert con.execute("select count(*) from findings where slug='odd-path'").fetchone() == (1,)
+    assert con.execute("select count(*) from findings where slug='odd-path'").fetchone() == (0,)  # deleted last
     con.close()
+    assert (out / "training-cost.svg").is_file()
     assert (out / "b.md").read_text(encoding="utf-8").strip()
     backup = sqlite3.connect(out / "backup.sqlite3")
     assert backup.execute("select count(*) from findings where slug='odd-path'").fetchone() == (1,)
