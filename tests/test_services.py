@@ -128,6 +128,64 @@ def test_sources_crud_and_protection(service) -> None:  # type: ignore[no-untype
         service.get_source(s.id)
 
 
+def test_a_deleted_source_is_restored_under_its_own_id(service) -> None:  # type: ignore[no-untyped-def]
+    first = service.create_source(SourceDraft(publisher="Undo Org", title="First", published="2026-02"))
+    second = service.create_source(SourceDraft(publisher="Undo Org", title="Second"))
+    assert second.id > first.id
+    deleted = service.delete_source(first.id)
+    later = service.create_source(SourceDraft(publisher="Undo Org", title="Later"))
+    restored = service.restore_source(deleted)
+    assert restored == first  # same id, key and fields, although newer sources exist
+    assert later.id != first.id
+    # A key taken meanwhile is refused with the field named, and nothing is written.
+    service.delete_source(first.id)
+    service.create_source(SourceDraft(publisher="Someone", title="Else", key=first.key))
+    with pytest.raises(ValidationError) as info:
+        service.restore_source(first)
+    assert info.value.errors[0].field == "key"
+
+
+def test_a_restored_finding_brings_back_its_deleted_source_under_the_same_id(service) -> None:  # type: ignore[no-untyped-def]
+    src = service.create_source(SourceDraft(publisher="Gone Org", title="Gone"))
+    f = service.create_finding(_draft(title="Cites a source", source_ids=(src.id,)))
+    snapshot = service.delete_finding(f.id)
+    service.delete_source(src.id)
+    restored = service.restore_finding(snapshot)
+    assert restored.id == f.id and restored.sources == (src,)
+
+
+def test_a_copy_gets_the_first_free_slug(service) -> None:  # type: ignore[no-untyped-def]
+    f = service.create_finding(_draft(title="Copied finding"))
+    one = service.create_finding(replace(f.to_draft(), slug=f.slug), fresh_slug=True)
+    two = service.create_finding(replace(f.to_draft(), slug=f.slug), fresh_slug=True)
+    assert (one.slug, two.slug) == (f"{f.slug}-2", f"{f.slug}-3")
+    with pytest.raises(ValidationError):  # without the flag a taken slug is still refused
+        service.create_finding(replace(f.to_draft(), slug=f.slug))
+
+
+def test_the_change_counter_moves_when_another_process_commits(service, seeded_db) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    before = service.change_counter()
+    assert before is not None and service.change_counter() == before  # nothing committed
+    conn = sqlite3.connect(seeded_db)
+    conn.execute("UPDATE findings SET title = 'Changed by hand' WHERE id = 1")
+    conn.commit()
+    conn.close()
+    after = service.change_counter()
+    assert after != before
+    start = time.perf_counter()
+    for _ in range(1000):
+        service.change_counter()
+    per_call = (time.perf_counter() - start) / 1000
+    assert per_call < 0.001  # cheap enough to poll from the GUI thread twice a second
+    memory = open_service("sqlite://", seed=False)
+    try:
+        assert memory.change_counter() is None  # nothing to watch
+    finally:
+        memory.close()
+
+
 def test_user_audiences(service) -> None:  # type: ignore[no-untyped-def]
     keys = [a.key for a in service.list_audiences()]
     assert keys[:4] == ["full", "asia", "west", "investors"]

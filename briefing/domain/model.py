@@ -94,6 +94,11 @@ class Source:
         year = f", {self.published.year}" if self.published else ""
         return f"{self.publisher}{year}"
 
+    def to_draft(self) -> SourceDraft:
+        """The draft that re-creates this source, key included (an undo, a restore)."""
+        return SourceDraft(self.publisher, self.title, self.url, self.published, self.accessed,
+                           self.notes, self.key)
+
 
 @dataclass(frozen=True)
 class SourceDraft:

@@ -6,13 +6,14 @@ temporary database, so any panel can be constructed alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from briefing.gui.settings import Settings
+from briefing.gui.undo import History
 from briefing.gui.workers import Failure, Operation, Operations
 
 T = TypeVar("T")
@@ -36,6 +37,8 @@ class DataEvents(QObject):
     """An audience's template (selection or order) changed; carries its key."""
     sig_chart_saved = Signal(object)
     """A chart spec was saved; carries the ChartSpec."""
+    sig_database_changed = Signal()
+    """Someone committed to the database (maybe another process): screens re-read what they show."""
     sig_message = Signal(str)
     """A one-line note for the status bar: what just happened."""
     sig_error = Signal(str, object)
@@ -64,6 +67,8 @@ class AppContext:
     undo: QUndoStack
     events: DataEvents
     exporter: ExportProcess
+    history: History = field(default_factory=History)
+    """The finding versions this window wrote: how far back undo may reach (see gui/undo.py)."""
 
     def load(self, what: str, read: Callable[[], T], done: Callable[[T], None]) -> Operation:
         """Read `what` off the GUI thread, then hand it to `done` on it; a failure is reported as

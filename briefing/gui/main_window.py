@@ -24,6 +24,7 @@ from briefing.gui.actions import build_actions, populate, refresh_icons
 from briefing.gui.context import AppContext, DataEvents
 from briefing.gui.icons import app_icon, icon
 from briefing.gui.settings import Settings
+from briefing.gui.watcher import DatabaseWatcher
 from briefing.gui.widgets import EmptyState
 from briefing.gui.workers import Failure, Operations
 
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.sources: SourcesPanel | None = None
         self.charts: ChartsPanel | None = None
         self.briefing: BriefingPanel | None = None
+        self.watcher: DatabaseWatcher | None = None
 
         self.setWindowTitle("Briefing")
         self.setWindowIcon(app_icon())
@@ -148,6 +150,10 @@ class MainWindow(QMainWindow):
             panel.restore_state()
             panel.start()
         self.findings.editor.sig_dirty_changed.connect(self.setWindowModified)
+        # Edits from another process (`briefing findings edit`) or window reach the screens.
+        self.watcher = DatabaseWatcher(service, self)
+        self.watcher.sig_changed.connect(self.events.sig_database_changed)
+        self.watcher.start()
         self.setWindowTitle(f"{label or 'Briefing'}[*] — Briefing" if label else "Briefing[*]")
         self.db_label.setText(label)
         self.nav.setEnabled(True)
@@ -198,6 +204,8 @@ class MainWindow(QMainWindow):
         for panel in self._panels():
             panel.save_state()
         self.settings.sync()
+        if self.watcher is not None:
+            self.watcher.stop()
         if self.briefing is not None:
             self.briefing.shutdown()
         if self.charts is not None:
@@ -232,8 +240,8 @@ class MainWindow(QMainWindow):
             "export_charts": self._export_charts,
             "preferences": self._preferences,
             "quit": self.close,
-            "undo": self.undo_stack.undo,
-            "redo": self.undo_stack.redo,
+            "undo": lambda: self._step(self.undo_stack.undo),
+            "redo": lambda: self._step(self.undo_stack.redo),
             "find": self._find,
             "delete": lambda: self._on_current("delete_selected"),
             "go_findings": lambda: self.go("findings"),
@@ -263,6 +271,14 @@ class MainWindow(QMainWindow):
             self.actions_by_key[key].setEnabled(enabled)
         self.actions_by_key["undo"].setEnabled(self.undo_stack.canUndo())
         self.actions_by_key["redo"].setEnabled(self.undo_stack.canRedo())
+
+    def _step(self, move: Callable[[], None]) -> None:
+        """Undo or redo one step, once the previous one has reached the database: a step that
+        fails puts the stack back, so the next one must not already be on its way."""
+        if self.ctx is not None and self.ctx.history.replaying:
+            self.statusBar().showMessage("Still applying the previous step…", 3_000)
+            return
+        move()
 
     def _undo_text(self, key: str, verb: str, text: str) -> None:
         action = self.actions_by_key[key]
@@ -302,7 +318,7 @@ class MainWindow(QMainWindow):
     def _refresh(self) -> None:
         widget = self.stack.currentWidget()
         if widget is self.findings and self.findings is not None:
-            self.findings.browser.refresh()
+            self.findings.reload()
         elif hasattr(widget, "refresh"):
             widget.refresh()
         self.statusBar().showMessage("Reloaded from the database", 4_000)

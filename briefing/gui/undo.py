@@ -2,23 +2,74 @@
 
 The GUI first performs an edit as an operation (so validation and conflicts surface before anything
 is recorded) and pushes the command already applied; later undos and redos replay through the
-service. Commands remember the version the database holds after their last replay; since every
-write runs on the same single worker, that version is always the one the next replay expects.
+service.
+
+How far back undo reaches: a finding's version goes up with every write, so a command cannot
+expect the version its own write produced (the steps undone after it wrote newer ones). The
+window's `History` remembers every version this window wrote; a step replays over the record's
+current version when every version since the step's own write is one of ours, and refuses (nothing
+written, the stack where it was, the reason shown) when someone else wrote in between. Sources have
+no version: a source step checks the source still holds what the step left there. A deleted record
+comes back under its own id, so older steps still find it.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
-from briefing.domain.model import Finding, Source, SourceDraft
+from briefing.domain.errors import BriefingError
+from briefing.domain.model import Finding, Source
 from briefing.gui.workers import Failure
 
 if TYPE_CHECKING:
     from briefing.domain.charts import ChartSpec
     from briefing.gui.context import AppContext
+
+
+class StaleStep(BriefingError):
+    """An undo or redo would overwrite a change made elsewhere since that step; nothing was written."""
+
+    def __init__(self, what: str, detail: str) -> None:
+        self.what = what
+        self.detail = detail
+        super().__init__(f"{what} was changed elsewhere since this step ({detail}); nothing was changed. "
+                         "Reload to see the other change.")
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.what, self.detail))
+
+
+class History:
+    """What the undo commands of one window share: the finding versions this window wrote, and
+    whether a replay is still on its way to the database (undo and redo wait for it)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ours: dict[int, set[int]] = {}
+        self.replaying = 0
+
+    def wrote(self, finding: Finding) -> None:
+        """`finding` (as returned by the service) is a version this window wrote."""
+        with self._lock:
+            self._ours.setdefault(finding.id, set()).add(finding.version)
+
+    def ours_since(self, finding_id: int, version: int, current: int) -> bool:
+        """True if every version after `version` up to `current` was written here."""
+        with self._lock:
+            ours = self._ours.get(finding_id, set())
+            return all(v in ours for v in range(version + 1, current + 1))
+
+    def current_version(self, ctx: AppContext, finding: Finding, since: int) -> int:
+        """The finding's version now, if nobody else wrote it after our version `since`."""
+        now = ctx.service.get_finding(finding.id).version
+        if not self.ours_since(finding.id, since, now):
+            raise StaleStep(f"“{_short(finding.title)}”",
+                            f"version {now} was written elsewhere after version {since}")
+        return now
 
 
 class ServiceCommand(QUndoCommand):
@@ -28,15 +79,20 @@ class ServiceCommand(QUndoCommand):
         super().__init__(text)
         self.ctx = ctx
         self._applied = True
+        self._skip = False
 
     # ---- Qt overrides
     def redo(self) -> None:
         if self._applied:
             self._applied = False  # the push itself: already done by the operation that built us
             return
+        if self._skip:
+            return
         self._submit(self.do, "Redo")
 
     def undo(self) -> None:
+        if self._skip:
+            return
         self._submit(self.revert, "Undo")
 
     # ---- For subclasses
@@ -52,19 +108,33 @@ class ServiceCommand(QUndoCommand):
     # ---- Internals
     def _submit(self, fn: Callable[[], Any], verb: str) -> None:
         text = self.text()
+        stack = self.ctx.undo
+        # QUndoStack moves its index after this returns; a failed write puts it back here.
+        index_before = stack.index()
+        history = self.ctx.history
+        history.replaying += 1
 
         def done(result: Any) -> None:
+            history.replaying -= 1
             self.announce(result)
             self.ctx.events.sig_message.emit(f"{verb}: {text}")
 
         def failed(failure: Failure) -> None:
+            history.replaying -= 1
+            self._skip = True  # moving the index back calls our undo/redo: write nothing
+            try:
+                stack.setIndex(index_before)
+            finally:
+                self._skip = False
+            self.ctx.events.sig_message.emit(f"Could not {verb.lower()} “{text}”: {failure.summary}")
             self.ctx.events.sig_error.emit(f"Could not {verb.lower()} “{text}”", failure)
 
         self.ctx.ops.write(lambda _t: fn(), label=f"{verb} {text}", success=done, failure=failed)
 
 
 class EditFindingCommand(ServiceCommand):
-    """A saved form (or a number fixed in the table): before and after are whole findings."""
+    """A saved form (or a number fixed in the table): before and after are whole findings, so one
+    Save that changed title, metrics and sources is one step."""
 
     def __init__(
         self, ctx: AppContext, before: Finding, after: Finding, text: str | None = None
@@ -72,7 +142,8 @@ class EditFindingCommand(ServiceCommand):
         super().__init__(ctx, text or f"Edit “{_short(after.title)}”")
         self.before = before
         self.after = after
-        self._version = after.version
+        self._version = after.version  # the version our last write of this step produced
+        ctx.history.wrote(after)
 
     def do(self) -> Finding:
         return self._write(self.after)
@@ -81,7 +152,10 @@ class EditFindingCommand(ServiceCommand):
         return self._write(self.before)
 
     def _write(self, target: Finding) -> Finding:
-        saved = self.ctx.service.update_finding(target.id, target.to_draft(), self._version)
+        history = self.ctx.history
+        now = history.current_version(self.ctx, target, self._version)
+        saved = self.ctx.service.update_finding(target.id, target.to_draft(), now)
+        history.wrote(saved)
         self._version = saved.version
         return saved
 
@@ -93,15 +167,14 @@ class CreateFindingCommand(ServiceCommand):
     def __init__(self, ctx: AppContext, created: Finding) -> None:
         super().__init__(ctx, f"New finding “{_short(created.title)}”")
         self.current = created
+        ctx.history.wrote(created)
 
     def do(self) -> Finding:
-        self.current = self.ctx.service.restore_finding(self.current)
+        self.current = _restore(self.ctx, self.current)
         return self.current
 
     def revert(self) -> int:
-        self.current = self.ctx.service.delete_finding(
-            self.current.id, expected_version=self.current.version
-        )
+        self.current = _delete(self.ctx, self.current)
         return self.current.id
 
     def announce(self, result: Finding | int) -> None:
@@ -112,20 +185,19 @@ class CreateFindingCommand(ServiceCommand):
 
 
 class DeleteFindingCommand(ServiceCommand):
-    """Holds the deleted finding whole: undo restores its metrics, sources and wordings."""
+    """Holds the deleted finding whole: undo restores its id, metrics, sources and wordings."""
 
     def __init__(self, ctx: AppContext, snapshot: Finding) -> None:
         super().__init__(ctx, f"Delete “{_short(snapshot.title)}”")
         self.current = snapshot
+        ctx.history.wrote(snapshot)
 
     def do(self) -> int:
-        self.current = self.ctx.service.delete_finding(
-            self.current.id, expected_version=self.current.version
-        )
+        self.current = _delete(self.ctx, self.current)
         return self.current.id
 
     def revert(self) -> Finding:
-        self.current = self.ctx.service.restore_finding(self.current)
+        self.current = _restore(self.ctx, self.current)
         return self.current
 
     def announce(self, result: Finding | int) -> None:
@@ -133,6 +205,18 @@ class DeleteFindingCommand(ServiceCommand):
             self.ctx.events.sig_finding_saved.emit(result)
         else:
             self.ctx.events.sig_finding_deleted.emit(result)
+
+
+def _restore(ctx: AppContext, finding: Finding) -> Finding:
+    restored = ctx.service.restore_finding(finding)
+    ctx.history.wrote(restored)
+    return restored
+
+
+def _delete(ctx: AppContext, finding: Finding) -> Finding:
+    """Delete the finding as this window last left it (a newer version from elsewhere refuses)."""
+    now = ctx.history.current_version(ctx, finding, finding.version)
+    return ctx.service.delete_finding(finding.id, expected_version=now)
 
 
 class AudienceTemplateCommand(ServiceCommand):
@@ -186,10 +270,12 @@ class EditSourceCommand(ServiceCommand):
         self.after = after
 
     def do(self) -> Source:
-        return self.ctx.service.update_source(self.after.id, source_draft(self.after))
+        _expect_source(self.ctx, self.before)
+        return self.ctx.service.update_source(self.after.id, self.after.to_draft())
 
     def revert(self) -> Source:
-        return self.ctx.service.update_source(self.before.id, source_draft(self.before))
+        _expect_source(self.ctx, self.after)
+        return self.ctx.service.update_source(self.before.id, self.before.to_draft())
 
     def announce(self, result: Source) -> None:
         self.ctx.events.sig_sources_changed.emit()
@@ -201,10 +287,11 @@ class CreateSourceCommand(ServiceCommand):
         self.current = created
 
     def do(self) -> Source:
-        self.current = self.ctx.service.create_source(source_draft(self.current))
+        self.current = self.ctx.service.restore_source(self.current)
         return self.current
 
     def revert(self) -> Source:
+        _expect_source(self.ctx, self.current)
         return self.ctx.service.delete_source(self.current.id)
 
     def announce(self, result: Source) -> None:
@@ -217,27 +304,23 @@ class DeleteSourceCommand(ServiceCommand):
         self.current = deleted
 
     def do(self) -> Source:
+        _expect_source(self.ctx, self.current)
         return self.ctx.service.delete_source(self.current.id)
 
     def revert(self) -> Source:
-        # The key is kept, so findings and exports that name the source by key still resolve.
-        self.current = self.ctx.service.create_source(source_draft(self.current))
+        # Same id and key: older steps and the findings that cite it still find it.
+        self.current = self.ctx.service.restore_source(self.current)
         return self.current
 
     def announce(self, result: Source) -> None:
         self.ctx.events.sig_sources_changed.emit()
 
 
-def source_draft(source: Source) -> SourceDraft:
-    return SourceDraft(
-        publisher=source.publisher,
-        title=source.title,
-        url=source.url,
-        published=source.published,
-        accessed=source.accessed,
-        notes=source.notes,
-        key=source.key,
-    )
+def _expect_source(ctx: AppContext, expected: Source) -> None:
+    """Sources carry no version: a step replays only over what it left there itself."""
+    now = ctx.service.get_source(expected.id)
+    if now != expected:
+        raise StaleStep(f"Source “{_short(expected.publisher)}”", "its fields differ from this step's")
 
 
 def _short(text: str, n: int = 40) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
@@ -58,6 +58,11 @@ class BriefingService:
     def database_url(self) -> str:
         """The database as a URL another process can open (exports run in a child process)."""
         return self.db.url.render_as_string(hide_password=False)
+
+    def change_counter(self) -> int | None:
+        """Moves whenever anyone commits to the database (another process, another window, this
+        one); None when this database cannot tell cheaply. Front ends poll it to stay current."""
+        return self.db.change_counter()
 
     # ---- Report
     def report(self) -> dict[str, Any]:
@@ -251,9 +256,15 @@ class BriefingService:
         return row
 
     # ---- Findings: edits
-    def create_finding(self, draft: FindingDraft, *, position: int | None = None) -> Finding:
+    def create_finding(
+        self, draft: FindingDraft, *, position: int | None = None, fresh_slug: bool = False
+    ) -> Finding:
+        """A new finding. `fresh_slug`: a taken slug gets a free "-2", "-3"… (a copy of a finding)
+        instead of being refused."""
         with self.db.writing() as s:
             clean = self._clean(s, draft)
+            if fresh_slug:
+                clean = replace(clean, slug=self._free_slug(s, clean.slug))
             if s.scalar(select(FindingRow.id).where(FindingRow.slug == clean.slug)) is not None:
                 raise ValidationError(FieldError("slug", f"“{clean.slug}” is already used by another finding"))
             if position is None:
@@ -264,6 +275,16 @@ class BriefingService:
             s.flush()
             fid = row.id
         return self.get_finding(fid)
+
+    @staticmethod
+    def _free_slug(s: Session, slug: str) -> str:
+        taken = set(s.scalars(select(FindingRow.slug).where(FindingRow.slug.like(f"{slug[:56]}%"))))
+        if slug not in taken:
+            return slug
+        n = 2
+        while f"{slug[:56].rstrip('-')}-{n}" in taken:
+            n += 1
+        return f"{slug[:56].rstrip('-')}-{n}"
 
     def update_finding(self, finding_id: int, draft: FindingDraft, expected_version: int) -> Finding:
         with self.db.writing() as s:
@@ -298,9 +319,7 @@ class BriefingService:
         known_sources = {src.id for src in self.list_sources()}
         missing = [src for src in finding.sources if src.id not in known_sources]
         for src in missing:
-            self.create_source(
-                SourceDraft(src.publisher, src.title, src.url, src.published, src.accessed, src.notes, src.key)
-            )
+            self.restore_source(src)
         by_key = {src.key: src.id for src in self.list_sources()}
         draft = finding.to_draft()
         draft = FindingDraft(
@@ -413,6 +432,20 @@ class BriefingService:
                 raise ValidationError(FieldError("key", f"“{clean.key}” is already used by another source"))
             for name, value in clean.__dict__.items():
                 setattr(row, name, value)
+            s.flush()
+            return source_record(row)
+
+    def restore_source(self, source: Source) -> Source:
+        """Re-creates a deleted source under its own id (an undo: older steps still name that id).
+        Refused when another source took its key meanwhile; a new id only if its id is taken."""
+        clean = clean_source(source.to_draft())
+        with self.db.writing() as s:
+            if s.scalar(select(SourceRow.id).where(SourceRow.key == clean.key)) is not None:
+                raise ValidationError(FieldError("key", f"“{clean.key}” is already used by another source"))
+            row = SourceRow(**clean.__dict__)
+            if s.get(SourceRow, source.id) is None:
+                row.id = source.id
+            s.add(row)
             s.flush()
             return source_record(row)
 

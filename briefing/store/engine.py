@@ -1,11 +1,13 @@
-"""The engine: where the database is, SQLite hygiene (WAL, foreign keys, IMMEDIATE writes), migrations."""
+"""The engine: where the database is, SQLite hygiene (WAL, foreign keys, IMMEDIATE writes), migrations,
+and a cheap "did anyone commit?" counter."""
 
 from __future__ import annotations
 
 import os
+import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -157,6 +159,9 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self._write_engine, expire_on_commit=False)
         self._has_fts: bool | None = None
+        self._in_memory = in_memory
+        self._watch: Any = None  # the sqlite3 connection change_counter() polls
+        self._watch_lock = threading.Lock()
         try:
             if migrate and self._stored_revision() != SCHEMA_HEAD:
                 self.upgrade()
@@ -273,7 +278,29 @@ class Database:
         finally:
             raw.close()
 
+    def change_counter(self) -> int | None:
+        """A number that moves when any other connection commits (another process, or this
+        process's own sessions); None where there is no cheap way to tell (in-memory, not SQLite).
+
+        SQLite's `PRAGMA data_version` on one dedicated connection that never writes: it answers
+        from the connection's own view of the file, without a transaction, in microseconds, so a
+        window can poll it twice a second."""
+        if not self.is_sqlite or self._in_memory:
+            return None
+        import sqlite3
+
+        with self._watch_lock:
+            if self._watch is None:
+                # Autocommit: a connection left inside a read transaction would not see commits.
+                self._watch = sqlite3.connect(self.url.database or "", isolation_level=None,
+                                              check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+            return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+
     def dispose(self) -> None:
+        with self._watch_lock:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
         self.engine.dispose()
 
 

@@ -1,35 +1,131 @@
-"""GUI fixtures: isolated QSettings and cache, scripted dialogs, a window on a temporary database,
+"""GUI fixtures: isolated QSettings and cache, real dialogs answered from a script, a window on a temporary database,
 and a guard that fails any test leaving a window open or background work running."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer, QUrl
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QFileDialog,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+)
 
 from briefing.gui import dialogs
 
 
 @dataclass
 class DialogScript:
-    """What the patched dialogs answer, and a log of every question asked."""
+    """How the real dialogs get answered, and a log of every one that appeared.
+
+    Nothing in `dialogs` is replaced: a timer finds `QApplication.activeModalWidget()` (the dialog
+    the app is waiting on in its own modal loop) and clicks one of its buttons, as a user would.
+    Only the desktop opener is swapped, so opened files and links land in `opened` instead of a
+    browser or a PDF viewer.
+    """
 
     unsaved: dialogs.Choice = dialogs.Choice.DISCARD
     reload_after_conflict: bool = True
+    conflict: dialogs.Resolution = dialogs.Resolution.CANCEL
     save_path: str = ""
     folder: str = ""
     export_done: str = ""
     confirm: bool = True
     errors_expected: bool = False
     calls: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+    opened: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
 
     def asked(self, name: str) -> list[tuple[Any, ...]]:
         return [args for n, args in self.calls if n == name]
+
+    # ---- The answering side
+    def open(self, url: QUrl) -> bool:
+        self.opened.append(url.toString())
+        return True
+
+    def answer(self) -> None:
+        """Called by the timer: answer the modal dialog on screen, if any, once."""
+        widget = QApplication.activeModalWidget()
+        if widget is None or isinstance(widget, QProgressDialog) or widget.property("answered"):
+            return
+        widget.setProperty("answered", True)
+        if isinstance(widget, dialogs.ConflictDialog):
+            self._conflict(widget)
+        elif isinstance(widget, QFileDialog):
+            self._file(widget)
+        elif isinstance(widget, QMessageBox):
+            self._message(widget)
+        else:
+            self.unknown.append(f"{type(widget).__name__}({widget.windowTitle()!r})")
+            widget.close()
+
+    def _conflict(self, box: dialogs.ConflictDialog) -> None:
+        table = box.table
+        rows = [
+            tuple(table.item(r, c).text() for c in range(3)) for r in range(table.rowCount())
+        ]
+        self.calls.append(("resolve_conflict", (box.differing_rows(), rows)))
+        buttons = {
+            dialogs.Resolution.KEEP_MINE: box.keep_mine,
+            dialogs.Resolution.TAKE_THEIRS: box.take_theirs,
+            dialogs.Resolution.SAVE_COPY: box.save_copy,
+        }
+        if self.conflict in buttons:
+            buttons[self.conflict].click()
+        else:
+            box.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).click()
+
+    def _file(self, dialog: QFileDialog) -> None:
+        saving = dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave
+        name = "save_file" if saving else "choose_folder"
+        answer = self.save_path if saving else self.folder
+        self.calls.append((name, (dialog.windowTitle(), dialog.selectedFiles())))
+        if not answer:
+            dialog.reject()
+            return
+        if saving:
+            # Type the path into the file name box, as a user would, then press Save.
+            dialog.findChild(QLineEdit, "fileNameEdit").setText(answer)
+        else:
+            dialog.setDirectory(answer)
+        dialog.accept()
+
+    def _message(self, box: QMessageBox) -> None:
+        title = box.windowTitle()
+        by_text = {b.text().replace("&", ""): b for b in box.buttons()}
+        std = QMessageBox.StandardButton
+        if title == "Unsaved changes":
+            self.calls.append(("ask_unsaved", (box.text(),)))
+            which = {dialogs.Choice.SAVE: std.Save, dialogs.Choice.DISCARD: std.Discard}
+            box.button(which.get(self.unsaved, std.Cancel)).click()
+        elif title == "Export finished":
+            self.calls.append(("ask_export_done", (box.informativeText(), box.text(), list(by_text))))
+            choice = {"open": "Open", "folder": "Show in Folder"}.get(self.export_done)
+            (by_text[choice] if choice else box.button(std.Close)).click()
+        elif title == "Changed elsewhere":
+            self.calls.append(("ask_reload_after_conflict", (box.text(), box.detailedText())))
+            by_text["Reload" if self.reload_after_conflict else "Keep Editing"].click()
+        elif box.icon() == QMessageBox.Icon.Critical:
+            self.calls.append(("show_error", (box.parent(), title, box.text(), box.detailedText())))
+            box.buttons()[0].click()
+        elif box.icon() == QMessageBox.Icon.Information:
+            self.calls.append(("show_info", (title, box.text())))
+            box.buttons()[0].click()
+        else:
+            self.calls.append(("confirm", (title, box.text())))
+            accept = (QMessageBox.ButtonRole.AcceptRole, QMessageBox.ButtonRole.DestructiveRole,
+                      QMessageBox.ButtonRole.YesRole)
+            wanted = [b for b in box.buttons() if (box.buttonRole(b) in accept) == self.confirm]
+            wanted[0].click()
 
 
 @pytest.fixture(scope="session")
@@ -80,38 +176,23 @@ def _isolated_qt(
 
 
 @pytest.fixture(autouse=True)
-def script(monkeypatch: pytest.MonkeyPatch) -> Iterator[DialogScript]:
-    """Every modal question is answered from this script; an unexpected error dialog fails the test."""
+def script(qapp: QApplication) -> Iterator[DialogScript]:
+    """Every real modal dialog is answered from this script; an unexpected error dialog, or a
+    dialog nobody knows how to answer, fails the test."""
     s = DialogScript()
-
-    def record(name: str, result: Callable[..., Any]) -> Callable[..., Any]:
-        def fn(*args: Any, **kwargs: Any) -> Any:
-            s.calls.append((name, args))
-            return result(*args)
-
-        return fn
-
-    monkeypatch.setattr(dialogs, "ask_unsaved", record("ask_unsaved", lambda *_: s.unsaved))
-    monkeypatch.setattr(
-        dialogs,
-        "ask_reload_after_conflict",
-        record("ask_reload_after_conflict", lambda *_: s.reload_after_conflict),
-    )
-    monkeypatch.setattr(dialogs, "save_file", record("save_file", lambda *_: s.save_path))
-    monkeypatch.setattr(dialogs, "choose_folder", record("choose_folder", lambda *_: s.folder))
-    monkeypatch.setattr(
-        dialogs, "ask_export_done", record("ask_export_done", lambda *_: s.export_done)
-    )
-    monkeypatch.setattr(dialogs, "confirm", record("confirm", lambda *_: s.confirm))
-    monkeypatch.setattr(dialogs, "show_error", record("show_error", lambda *_: None))
-    monkeypatch.setattr(dialogs, "show_info", record("show_info", lambda *_: None))
-    monkeypatch.setattr(dialogs, "open_url", record("open_url", lambda *_: True))
-    monkeypatch.setattr(dialogs, "open_path", record("open_path", lambda *_: True))
-    monkeypatch.setattr(dialogs, "show_in_folder", record("show_in_folder", lambda *_: True))
+    previous = dialogs.set_opener(s.open)
+    timer = QTimer()
+    timer.setInterval(15)
+    timer.timeout.connect(s.answer)
+    timer.start()
     yield s
+    timer.stop()
+    dialogs.set_opener(previous)
     errors = s.asked("show_error")
     if errors and not s.errors_expected:
         pytest.fail(f"unexpected error dialog(s): {[a[1:3] for a in errors]}")
+    if s.unknown:
+        pytest.fail(f"dialogs nobody answered: {s.unknown}")
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, QUrl
 
 
 def _briefing(window, qtbot, key: str = "asia"):  # type: ignore[no-untyped-def]
@@ -31,11 +31,17 @@ def test_choose_an_audience_and_export_a_pdf_through_the_dialog(
     target = tmp_path / "exports" / "west"  # no extension typed: the panel adds it
     target.parent.mkdir()
     script.save_path = str(target)
+    script.export_done = "open"
     window.actions_by_key["export_pdf"].trigger()
     assert script.asked("save_file")
     qtbot.waitUntil(lambda: bool(script.asked("ask_export_done")), timeout=60_000)
 
     out = Path(str(target) + ".pdf")
+    # The real "Export finished" box appeared, and its Open button opened the PDF.
+    (path, summary, buttons), = script.asked("ask_export_done")
+    assert path == str(out) and summary.startswith("Exported the")
+    assert sorted(buttons) == ["Close", "Open", "Show in Folder"]
+    assert script.opened == [QUrl.fromLocalFile(str(out)).toString()]
     reader = PdfReader(out)
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     assert len(reader.pages) > 2
@@ -126,7 +132,11 @@ def test_export_word_through_the_dialog(window, qtbot, script, tmp_path) -> None
 
     _briefing(window, qtbot, "investors")
     script.save_path = str(tmp_path / "investors.docx")
+    script.export_done = "folder"
     window.actions_by_key["export_word"].trigger()
     qtbot.waitUntil(lambda: bool(script.asked("ask_export_done")), timeout=60_000)
+    # "Show in Folder" opened the folder holding the document.
+    assert script.asked("ask_export_done")[0][0] == str(tmp_path / "investors.docx")
+    assert script.opened == [QUrl.fromLocalFile(str(tmp_path)).toString()]
     document = docx.Document(str(tmp_path / "investors.docx"))
     assert sum(len(p.text) for p in document.paragraphs) > 1000

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 
 from briefing.domain.charts import ChartKind
 
@@ -48,8 +48,14 @@ def test_selected_charts_export_as_images_to_a_folder(window, qtbot, script, tmp
     panel.list.item(1).setSelected(True)
     panel.export_format.setCurrentIndex(panel.export_format.findData("svg"))
     script.folder = str(tmp_path)
+    script.export_done = "open"
     window.actions_by_key["export_charts"].trigger()
     qtbot.waitUntil(lambda: bool(script.asked("ask_export_done")), timeout=30_000)
+    # The real "Export finished" box; Open opens the folder of images.
+    (path, summary, buttons), = script.asked("ask_export_done")
+    assert path == str(tmp_path) and summary == "Exported 2 charts as SVG"
+    assert sorted(buttons) == ["Close", "Open", "Show in Folder"]
+    assert script.opened == [QUrl.fromLocalFile(str(tmp_path)).toString()]
     written = sorted(p.name for p in tmp_path.glob("*.svg"))
     assert len(written) == 2
     assert all(
@@ -74,7 +80,7 @@ def test_a_source_is_edited_and_its_link_opens(window, qtbot, service, script) -
     qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: service.get_source(source.id).url == "https://example.org/report")
     panel.open_link.click()
-    assert script.asked("open_url")[-1] == ("https://example.org/report",)
+    assert script.opened[-1] == "https://example.org/report"
 
 
 def test_selected_charts_export_as_a_powerpoint_deck(window, qtbot, script, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -85,8 +91,11 @@ def test_selected_charts_export_as_a_powerpoint_deck(window, qtbot, script, tmp_
         panel.list.item(row).setSelected(True)
     panel.export_format.setCurrentIndex(panel.export_format.findData("pptx"))
     script.save_path = str(tmp_path / "charts")
-    panel.export_selected()
+    script.export_done = "folder"
+    window.actions_by_key["export_charts"].trigger()
     qtbot.waitUntil(lambda: bool(script.asked("ask_export_done")), timeout=60_000)
+    assert script.asked("ask_export_done")[0][0] == str(tmp_path / "charts.pptx")
+    assert script.opened == [QUrl.fromLocalFile(str(tmp_path)).toString()]
     deck = Presentation(str(tmp_path / "charts.pptx"))
     assert len(deck.slides) == 3
 

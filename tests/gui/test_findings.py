@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from briefing.domain.model import FindingDraft
 from briefing.gui import dialogs
 from briefing.gui.findings.metrics import FIELDS
 from briefing.gui.findings.model import KEY_NUMBER
@@ -154,33 +153,6 @@ def test_section_and_kind_filters_narrow_the_table(window, qtbot) -> None:  # ty
     qtbot.waitUntil(lambda: {f.section for f in browser.model.findings()} == {"chips"})
     browser.kind.setCurrentIndex(browser.kind.findData("opinion"))
     qtbot.waitUntil(lambda: all(f.kind.value == "opinion" for f in browser.model.findings()))
-
-
-def test_a_conflict_from_a_second_session_is_reported_not_overwritten(
-    window, qtbot, service, seeded_db, script
-) -> None:  # type: ignore[no-untyped-def]
-    from briefing.services import open_service
-
-    finding = _select(window, qtbot)
-    other = open_service(seeded_db)
-    try:
-        theirs = other.get_finding(finding.id)
-        draft = theirs.to_draft()
-        other.update_finding(
-            theirs.id, FindingDraft(**{**draft.__dict__, "title": "Their title"}), theirs.version
-        )
-    finally:
-        other.close()
-
-    editor = window.findings.editor
-    editor._title.setText("My title")
-    script.reload_after_conflict = True
-    editor.save()
-    qtbot.waitUntil(lambda: bool(script.asked("ask_reload_after_conflict")))
-    assert service.get_finding(finding.id).title == "Their title"
-    # Reload shows their version in the form, clean.
-    qtbot.waitUntil(lambda: editor._title.text() == "Their title" and not editor.is_dirty())
-    assert not window.undo_stack.canUndo()
 
 
 def test_leaving_a_form_with_unsaved_changes_asks(window, qtbot, script) -> None:  # type: ignore[no-untyped-def]

@@ -470,11 +470,7 @@ class BriefingPanel(QWidget):
                     result.warnings[:5]
                 )
             self.ctx.events.sig_message.emit(f"Exported {result.path}")
-            choice = dialogs.ask_export_done(self, str(result.path), summary)
-            if choice == "open":
-                dialogs.open_path(str(result.path))
-            elif choice == "folder":
-                dialogs.show_in_folder(str(result.path))
+            dialogs.export_finished(self, str(result.path), summary)
 
         def failed(failure: Failure) -> None:
             close_dialog()

@@ -492,7 +492,7 @@ class ChartsPanel(QWidget):
                 f"Exported {len(specs)} chart{'s' if len(specs) != 1 else ''} as {fmt.upper()}"
             )
             self.ctx.events.sig_message.emit(f"{summary} to {path}")
-            _after_export(self, path, summary)
+            dialogs.export_finished(self, str(path), summary)
 
         def failed(failure: Failure) -> None:
             dialog.close()
@@ -540,14 +540,6 @@ def _export_charts(
         replace_atomically(target / f"{spec.key}.{fmt}", payload)
     token.progress(1.0, "Done")
     return target
-
-
-def _after_export(parent: QWidget, path: Path, summary: str) -> None:
-    choice = dialogs.ask_export_done(parent, str(path), summary)
-    if choice == "open":
-        dialogs.open_path(str(path))
-    elif choice == "folder":
-        dialogs.open_path(str(path)) if path.is_dir() else dialogs.show_in_folder(str(path))
 
 
 def _series_keys(findings: list[Finding]) -> list[str]:

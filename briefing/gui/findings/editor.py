@@ -29,6 +29,7 @@ from briefing.domain.errors import ConflictError, FieldError, NotFoundError, Val
 from briefing.domain.model import SECTIONS, Audience, ClaimKind, Finding, FindingDraft, Source
 from briefing.gui import dialogs
 from briefing.gui.context import AppContext
+from briefing.gui.findings.compare import compare
 from briefing.gui.findings.metrics import FIELDS as METRIC_FIELDS
 from briefing.gui.findings.metrics import HEADERS as METRIC_HEADERS
 from briefing.gui.findings.metrics import MetricRow, MetricsModel, ScaleDelegate
@@ -73,7 +74,11 @@ class FindingEditor(QWidget):
         self._loading = False
         self._audiences: list[Audience] = []
         self._wording_edits: dict[str, QPlainTextEdit] = {}
+        # Edits set aside by "Take theirs", by finding id: the bar offers them back on that finding.
+        self._set_aside: dict[int, FindingDraft] = {}
+        self._stale = False
         self._build()
+        self._build_notice()
         self.load(None)
         ctx.events.sig_finding_saved.connect(self._finding_saved_elsewhere)
         ctx.events.sig_finding_deleted.connect(self._finding_deleted_elsewhere)
@@ -152,6 +157,12 @@ class FindingEditor(QWidget):
                 edit.setPlainText(finding.wordings.get(key, ""))
         self._loading = False
         self._baseline = self.draft()
+        self._stale = False
+        if finding is not None and finding.id in self._set_aside:
+            self._show_notice("Showing their version. Your edits were set aside.", "&Restore My Edits",
+                              self.restore_set_aside)
+        else:
+            self._notice.hide()
         self._set_dirty(False)
         self.sig_loaded.emit(finding)
 
@@ -202,7 +213,7 @@ class FindingEditor(QWidget):
 
         def failed(failure: Failure) -> None:
             self._set_saving(False)
-            self._save_failed(failure)
+            self._save_failed(failure, draft)
 
         self.ctx.ops.write(work, label="Save finding", success=saved, failure=failed)
 
@@ -215,6 +226,80 @@ class FindingEditor(QWidget):
         what = f"“{self._finding.title}”" if self._finding else "the new finding"
         return dialogs.confirm_leave(self, dirty=self._dirty, what=what,
                                      discard=lambda: self.load(self._finding), save=lambda: self.save(then=then))
+
+    def compare(self, mine: FindingDraft | None = None) -> None:
+        """Read the saved version, show it beside `mine` (the form by default) and settle the
+        conflict as the user picks: keep mine, take theirs, or save mine as a copy."""
+        current = self._finding
+        if current is None:
+            return
+        mine = mine if mine is not None else self.draft()
+        service = self.ctx.service
+
+        def got(theirs: Finding) -> None:
+            if self._finding is None or self._finding.id != current.id:
+                return  # the user moved on meanwhile
+            self._settle(mine, theirs)
+
+        def failed(failure: Failure) -> None:
+            if isinstance(failure.error, NotFoundError):
+                self._deleted_while_editing(failure)
+            else:
+                self.ctx.events.sig_error.emit("Could not read the saved finding", failure)
+
+        self.ctx.ops.run(lambda _t: service.get_finding(current.id), label="Read the saved finding",
+                         success=got, failure=failed)
+
+    def reload_from_database(self) -> None:
+        """F5 and changes from elsewhere: a clean form shows the saved version; a dirty form keeps
+        the edits and, if the record moved on, says so with a way to compare."""
+        current = self._finding
+        if current is None or self._saving:
+            return
+        service = self.ctx.service
+
+        def got(saved: Finding) -> None:
+            if self._finding is None or self._finding.id != saved.id or self._saving:
+                return
+            if not self._dirty:
+                if saved != self._finding:
+                    self.load(saved)
+                    self.ctx.events.sig_message.emit(
+                        f"“{_short(saved.title)}” was changed elsewhere; showing version {saved.version}")
+            elif saved.version != self._finding.version:
+                self._stale = True
+                self._show_notice("This finding changed elsewhere. Your edits are kept.", "Co&mpare…",
+                                  self.compare)
+
+        def failed(failure: Failure) -> None:
+            if not isinstance(failure.error, NotFoundError):
+                self.ctx.events.sig_error.emit("Could not reload the finding", failure)
+            elif self._finding is not None and self._finding.id == current.id:
+                if self._dirty:
+                    self._show_notice("This finding was deleted elsewhere. Save it as a new finding or "
+                                      "revert.", "Save as &New", self._save_as_copy_of_form)
+                else:
+                    self._finding_deleted_elsewhere(current.id)
+
+        self.ctx.ops.run(lambda _t: service.get_finding(current.id), label="Reload finding",
+                         success=got, failure=failed)
+
+    def is_stale(self) -> bool:
+        """The form holds edits over a version someone else has since replaced."""
+        return self._stale
+
+    def notice(self) -> str:
+        """The text of the bar above the form ("" when hidden); tests and screen readers read it."""
+        return "" if self._notice.isHidden() else self._notice_label.text()
+
+    def restore_set_aside(self) -> None:
+        """Put back the edits set aside by "Take theirs": the form is dirty again, over theirs."""
+        draft = self._set_aside.pop(self._finding.id, None) if self._finding is not None else None
+        if draft is None:
+            return
+        self._notice.hide()
+        self._fill(draft)
+        self.ctx.events.sig_message.emit("Your edits are back in the form; save to keep them")
 
     def remove_selected_metrics(self, focus: QWidget | None = None) -> None:
         """Remove the metric rows selected in the sub-table (when it, or `focus`, is the table)."""
@@ -507,7 +592,7 @@ class FindingEditor(QWidget):
         self._wording_error.clear_error()
         self._metrics.set_errors({})
 
-    def _save_failed(self, failure: Failure) -> None:
+    def _save_failed(self, failure: Failure, draft: FindingDraft) -> None:
         error = failure.error
         if isinstance(error, ValidationError):
             self.show_errors(error.errors)
@@ -518,35 +603,139 @@ class FindingEditor(QWidget):
             return
         if isinstance(error, ConflictError) and self._finding is not None:
             self.ctx.events.sig_message.emit("Not saved: someone else changed this finding")
-            if dialogs.ask_reload_after_conflict(
-                self.window(), f"“{self._finding.title}”", str(error)
-            ):
-                self._reload(self._finding.id)
+            self.compare(draft)
             return
         if isinstance(error, NotFoundError):
-            self.ctx.events.sig_message.emit("Not saved: the finding no longer exists")
-            dialogs.show_error(
-                self.window(),
-                "Finding deleted",
-                "This finding was deleted elsewhere; save it as a new finding or revert.",
-                failure.details,
-            )
+            self._deleted_while_editing(failure)
             return
         self.ctx.events.sig_error.emit("Could not save the finding", failure)
 
-    def _reload(self, finding_id: int) -> None:
-        service = self.ctx.service
-        self.ctx.ops.run(
-            lambda _t: service.get_finding(finding_id),
-            label="Reload finding",
-            success=self._reloaded,
-            failure=self.ctx.events.fail("Could not reload the finding"),
-        )
+    def _build_notice(self) -> None:
+        """The bar above the form: "changed elsewhere" with Compare, or edits set aside."""
+        bar = QFrame(self)
+        bar.setObjectName("editorNotice")
+        bar.setFrameShape(QFrame.Shape.StyledPanel)
+        bar.setAutoFillBackground(True)
+        palette = bar.palette()
+        palette.setColor(palette.ColorRole.Window, palette.color(palette.ColorRole.ToolTipBase))
+        palette.setColor(palette.ColorRole.WindowText, palette.color(palette.ColorRole.ToolTipText))
+        bar.setPalette(palette)
+        self._notice_label = QLabel("", bar)
+        self._notice_label.setWordWrap(True)
+        self._notice_button = QPushButton("", bar)
+        self._notice_button.clicked.connect(lambda: self._notice_action())
+        self._notice_action: Callable[[], None] = lambda: None
+        close = QToolButton(bar)
+        close.setIcon(icon("remove"))
+        close.setToolTip("Hide this message")
+        close.setAccessibleName("Hide this message")
+        close.clicked.connect(bar.hide)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(16, 6, 8, 6)
+        row.addWidget(self._notice_label, 1)
+        row.addWidget(self._notice_button)
+        row.addWidget(close)
+        bar.setAccessibleName("Notice")
+        bar.hide()
+        self._notice = bar
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, bar)
 
-    def _reloaded(self, finding: Finding) -> None:
-        self.load(finding)
-        self.ctx.events.sig_finding_saved.emit(finding)
-        self.ctx.events.sig_message.emit(f"Reloaded “{finding.title}” (version {finding.version})")
+    def _show_notice(self, text: str, button: str, action: Callable[[], None]) -> None:
+        self._notice_label.setText(text)
+        self._notice_button.setText(button)
+        self._notice_action = action
+        self._notice.show()
+
+    def _settle(self, mine: FindingDraft, theirs: Finding) -> None:
+        pairs = compare(mine, theirs, sources=self._sources.sources(), audiences=self._audiences)
+        choice = dialogs.resolve_conflict(self.window(), f"“{_short(theirs.title)}”", pairs,
+                                          f"Theirs (version {theirs.version})")
+        if choice is dialogs.Resolution.KEEP_MINE:
+            self._keep_mine(mine, theirs)
+        elif choice is dialogs.Resolution.TAKE_THEIRS:
+            self._set_aside[theirs.id] = mine
+            self.load(theirs)  # shows the bar offering them back
+            self.ctx.events.sig_finding_saved.emit(theirs)
+            self.ctx.events.sig_message.emit(f"Took their version {theirs.version}; your edits are set aside")
+        elif choice is dialogs.Resolution.SAVE_COPY:
+            self._save_copy(mine, theirs)
+        else:
+            self.ctx.events.sig_message.emit("Still editing; nothing was saved")
+
+    def _keep_mine(self, mine: FindingDraft, theirs: Finding) -> None:
+        """Save mine over theirs: one undo step brings theirs back."""
+        service = self.ctx.service
+        self._set_saving(True)
+
+        def saved(result: Finding) -> None:
+            self._set_saving(False)
+            self.ctx.undo.push(EditFindingCommand(self.ctx, theirs, result,
+                                                  text=f"Keep my version of “{_short(result.title)}”"))
+            self.load(result)
+            self.ctx.events.sig_finding_saved.emit(result)
+            self.sig_saved.emit(result)
+            self.ctx.events.sig_message.emit(f"Saved your version over theirs (version {result.version})")
+
+        def failed(failure: Failure) -> None:
+            self._set_saving(False)
+            self._save_failed(failure, mine)
+
+        self.ctx.ops.write(lambda _t: service.update_finding(theirs.id, mine, theirs.version),
+                           label="Save finding", success=saved, failure=failed)
+
+    def _save_copy(self, mine: FindingDraft, theirs: Finding | None) -> None:
+        """Save mine as a new finding; theirs stays as it is. The copy's slug is the original's
+        with the first free "-2", "-3"… (the original's own, if it was deleted meanwhile)."""
+        service = self.ctx.service
+        draft = mine
+        self._set_saving(True)
+
+        def saved(result: Finding) -> None:
+            self._set_saving(False)
+            self.ctx.undo.push(CreateFindingCommand(self.ctx, result))
+            if theirs is not None:
+                self.ctx.events.sig_finding_saved.emit(theirs)
+            self.load(result)
+            self.ctx.events.sig_finding_saved.emit(result)
+            self.sig_saved.emit(result)
+            self.ctx.events.sig_message.emit(f"Saved your version as a new finding “{result.slug}”")
+
+        def failed(failure: Failure) -> None:
+            self._set_saving(False)
+            self._save_failed(failure, mine)
+
+        self.ctx.ops.write(lambda _t: service.create_finding(draft, fresh_slug=True),
+                           label="Save as a new finding", success=saved, failure=failed)
+
+    def _save_as_copy_of_form(self) -> None:
+        self._save_copy(self.draft(), None)
+
+    def _deleted_while_editing(self, failure: Failure) -> None:
+        self.ctx.events.sig_message.emit("Not saved: the finding no longer exists")
+        dialogs.show_error(
+            self.window(),
+            "Finding deleted",
+            "This finding was deleted elsewhere; save it as a new finding or revert.",
+            failure.details,
+        )
+        self._show_notice("This finding was deleted elsewhere. Your edits are kept.", "Save as &New",
+                          self._save_as_copy_of_form)
+
+    def _fill(self, draft: FindingDraft) -> None:
+        """Put a draft's values into the widgets, keeping the loaded baseline (so the form is dirty)."""
+        self._title.setText(draft.title)
+        self._statement.setPlainText(draft.statement)
+        self._select(self._section, str(draft.section))
+        self._select(self._kind, str(draft.kind))
+        self._tags.setText(draft.tags if isinstance(draft.tags, str) else ", ".join(draft.tags))
+        self._as_of.setText(str(draft.as_of or ""))
+        self._sources.set_selected(list(draft.source_ids))
+        self._metrics.set_rows([MetricRow.from_draft(m) for m in draft.metrics])
+        for key, edit in self._wording_edits.items():
+            edit.setPlainText(draft.wordings.get(key, ""))
+        self._changed()
 
     def _finding_saved_elsewhere(self, finding: Finding) -> None:
         # An undo, a redo or a quick fix in the table changed the record behind a clean form.
@@ -584,3 +773,7 @@ class FindingEditor(QWidget):
     def _select(combo: QComboBox, value: str) -> None:
         at = combo.findData(value)
         combo.setCurrentIndex(max(at, 0))
+
+
+def _short(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

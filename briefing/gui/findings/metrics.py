@@ -43,6 +43,20 @@ class MetricRow:
             series=m.series,
         )
 
+    @classmethod
+    def from_draft(cls, m: MetricDraft) -> MetricRow:
+        """A row showing a draft as typed (set-aside edits coming back into the form)."""
+        return cls(
+            label=m.label,
+            value=str(m.value),
+            unit=m.unit,
+            scale=str(m.scale or ""),
+            entity=m.entity,
+            period=m.period,
+            as_of=str(m.as_of or ""),
+            series=m.series,
+        )
+
     def draft(self) -> MetricDraft:
         return MetricDraft(
             label=self.label,

@@ -47,6 +47,7 @@ class FindingsPanel(QWidget):
         ctx.events.sig_sources_changed.connect(self._load_sources)
         ctx.events.sig_audience_changed.connect(lambda _key: self._refresh_if_audience_filtered())
         self.editor.sig_saved.connect(lambda f: self.browser.select_id(f.id))
+        ctx.events.sig_database_changed.connect(self.reload)
 
     # ---- Public API
     def start(self) -> None:
@@ -54,6 +55,13 @@ class FindingsPanel(QWidget):
         self.ctx.load("audiences", self.ctx.service.list_audiences, self._audiences_loaded)
         self._load_sources()
         self.browser.refresh()
+
+    def reload(self) -> None:
+        """Re-read the table, the sources and the open finding (F5, or a commit from elsewhere);
+        edits in the form are kept, and the form says when its record moved on."""
+        self._load_sources()
+        self.browser.refresh()
+        self.editor.reload_from_database()
 
     def new_finding(self) -> None:
         def go() -> None:

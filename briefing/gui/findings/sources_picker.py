@@ -52,6 +52,10 @@ class SourcesPicker(QWidget):
     def selected(self) -> tuple[int, ...]:
         return tuple(self._order)
 
+    def sources(self) -> list[Source]:
+        """Every source the picker offers."""
+        return list(self._sources)
+
     # ---- Internals
     def _rebuild(self) -> None:
         self._list.blockSignals(True)
