@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -199,6 +200,56 @@ def test_user_audiences(service) -> None:  # type: ignore[no-untyped-def]
     assert "board" not in [x.key for x in service.list_audiences()]
 
 
+def _template_text(db: Path, key: str) -> bytes:
+    """The audience's template exactly as the database file holds it."""
+    with sqlite3.connect(db) as con:
+        (raw,) = con.execute("select template from audiences where key = ?", (key,)).fetchone()
+    return raw.encode() if isinstance(raw, str) else raw
+
+
+def test_reset_audience_restores_the_shipped_template_byte_for_byte(
+    service, seeded_db: Path, seeded_template: Path  # type: ignore[no-untyped-def]
+) -> None:
+    shipped = _template_text(seeded_template, "asia")
+    template = dict(service.get_audience("asia").template)
+    service.update_audience("asia", name="Asia (trimmed)", description="mine",
+                            template={**template, "title": "Changed", "excluded": ["x-y"]})
+    assert _template_text(seeded_db, "asia") != shipped
+    reset = service.reset_audience("asia")
+    assert _template_text(seeded_db, "asia") == shipped
+    assert (reset.name, reset.builtin) == ("Asia", True)
+    assert reset.description.startswith("Business leaders and policymakers across Asia")
+    board = service.create_audience("board", "The board")
+    with pytest.raises(ValidationError) as err:
+        service.reset_audience(board.key)
+    assert err.value.errors[0].field == "audience" and "not built in" in err.value.errors[0].message
+    with pytest.raises(NotFoundError):
+        service.reset_audience("nobody")
+
+
+def test_deleted_audience_comes_back_whole_and_keys_stay_free(service) -> None:  # type: ignore[no-untyped-def]
+    board = service.create_audience("board", "The board", "Directors.", {"title": "For the board",
+                                                                        "subtitle": "Quarterly"})
+    assert service.free_audience_key("The Board") == "the-board"
+    assert service.free_audience_key("Board") == "board-2"
+    service.delete_audience("board")
+    back = service.restore_audience(board)
+    assert back == board
+    assert service.get_audience("board").template["subtitle"] == "Quarterly"
+    with pytest.raises(ValidationError):
+        service.restore_audience(board)
+
+
+def test_compose_takes_an_unsaved_template_and_leaves_the_saved_one(service) -> None:  # type: ignore[no-untyped-def]
+    from briefing.compose import compose
+
+    saved = dict(service.get_audience("asia").template)
+    working = {**saved, "title": "Asia, trimmed once"}
+    doc = compose(service, "asia", template=working)
+    assert doc.meta.title == "Asia, trimmed once"
+    assert dict(service.get_audience("asia").template) == saved
+
+
 def test_audience_filter_follows_the_template_and_its_exclusions(service) -> None:  # type: ignore[no-untyped-def]
     everything = service.list_findings()
     asia = service.list_findings(audience="asia")
@@ -242,3 +293,124 @@ def test_all_findings_match_the_filtered_queries_record_for_record(service) -> N
     assert found[bare.id] == bare and found[bare.id].tags == () and found[bare.id].metrics == ()
     assert found[rich.id] == rich and found[rich.id].sources == (src[1], src[0])
     assert list(found[rich.id].wordings) == ["asia", "investors", "west"]
+
+
+def _titles(findings) -> list[str]:  # type: ignore[no-untyped-def]
+    return [f.title for f in findings]
+
+
+def test_search_is_forgiving_words_in_any_order_prefixes_joined_words_and_plurals(service) -> None:  # type: ignore[no-untyped-def]
+    """The reported misses: "deepseek price" and "deep seek" found nothing though "pric" and "deeps" did."""
+    def ids(query: str) -> set[int]:
+        return {f.id for f in service.list_findings(search=query)}
+
+    deepseek = ids("DeepSeek")
+    assert deepseek
+    assert ids("deep seek") >= deepseek and ids("Deep-Seek") >= deepseek
+    assert ids("deeps") >= deepseek
+    # The DeepSeek finding on its API pricing says "pricing", never "price".
+    priced = ids("deepseek price")
+    assert priced and priced <= deepseek
+    assert any("$0.028" in f.title for f in service.list_findings(search="deepseek price"))
+    assert ids("price deepseek") == priced == ids("deepseek pricing") == ids("DeepSeek prices")
+    assert ids("pric") == ids("price") == ids("prices") == ids("pricing")
+    # Plural and singular both ways, and a regular -ies plural.
+    assert ids("chip") == ids("chips") and ids("chip")
+    assert ids("company") == ids("companies") and ids("company")
+    assert ids("model") == ids("models")
+    # Every word still has to match: a word found nowhere empties the result.
+    assert ids("deepseek zebrafish") == set()
+
+
+def test_search_for_a_new_finding_in_any_word_form(service) -> None:  # type: ignore[no-untyped-def]
+    f = service.create_finding(_draft(title="Quokka accelerators ship", statement="Zebrafish pricing."))
+    for query in ("quokka", "QUOKKA accelerator", "accelerator quokka", "quokka shipping", "zebra fish", "zebrafish price",
+                  "quok acc"):
+        assert [x.id for x in service.list_findings(search=query)] == [f.id], query
+    assert service.search_ids("zebra fish price") == [f.id]
+    assert [x.id for x in service.list_findings(search="zebra fish", order="report", section="cost")] == [f.id]
+    assert service.list_findings(search="zebra fish", section="chips") == []
+
+
+def test_search_terms_are_prefix_stems_and_never_fts_syntax() -> None:
+    from briefing.store import fts
+
+    assert fts.search_terms("deep seek") == [("deep",), ("seek", "deepseek")]
+    # "zebrafish" needs no place in the first group: "zebra"* finds it already.
+    assert fts.search_terms("zebra fish price") == [("zebra",), ("fish", "zebrafish"), ("pric", "fishpric")]
+    assert fts.search_terms("Prices") == [("pric",)]
+    assert [fts.stem(w) for w in ("price", "pricing", "priced", "prices", "pric")] == ["pric"] * 5
+    assert [fts.stem(w) for w in ("uses", "class", "thing", "r1", "910C")] == ["use", "class", "thing", "r1", "910c"]
+    assert [fts.stem(w) for w in ("shipping", "stopped", "calling")] == ["ship", "stop", "call"]
+    assert fts.match_expression("NEAR( OR *") == '"near"* AND ("or"* OR "nearor"*)'
+    # One letter matches as a word, never as a prefix (which expands to much of the vocabulary).
+    assert fts.match_expression("China’s a") == '"china"* AND ("s" OR "china"* OR "sa"*) AND ("a" OR "sa"*)'
+    assert fts.match_expression(" -- ") is None
+    assert len(fts.search_terms(" ".join(f"w{i}" for i in range(40)))) == fts.MAX_WORDS
+
+
+def test_search_without_fts5_uses_the_same_terms(seeded_db) -> None:  # type: ignore[no-untyped-def]
+    """A database with no FTS table (as on PostgreSQL) answers the same forgiving queries with LIKE."""
+    with sqlite3.connect(seeded_db) as conn:
+        conn.execute("DROP TABLE findings_fts")
+    svc = open_service(seeded_db)
+    try:
+        assert not svc.db.has_fts()
+        hits = svc.list_findings(search="deepseek price")
+        assert hits and all("deepseek" in (f.title + f.statement).lower() for f in hits)
+        assert {f.id for f in svc.list_findings(search="deep seek")} >= {
+            f.id for f in svc.list_findings(search="DeepSeek")}
+        assert svc.list_findings(search="chip") and {f.id for f in svc.list_findings(search="chips")} == {
+            f.id for f in svc.list_findings(search="chip")}
+        assert svc.list_findings(search="100%_") == []
+        assert svc.search_ids("deepseek price", limit=None) == [f.id for f in hits]
+    finally:
+        svc.close()
+
+
+def test_month_names_are_accepted_wherever_dates_are_typed(service) -> None:  # type: ignore[no-untyped-def]
+    """A finding's as-of, a metric's as-of, a source's published and accessed dates: one parser."""
+    from datetime import date
+
+    f = service.create_finding(_draft(as_of="March 2026", metrics=(
+        MetricDraft(label="Price", value="1", as_of="Feb 2026"),)))
+    assert f.as_of == date(2026, 3, 1) and f.metrics[0].as_of == date(2026, 2, 1)
+    s = service.create_source(SourceDraft(publisher="Org", title="Paper", published="Sept 2025",
+                                          accessed="5 March 2026"))
+    assert (s.published, s.accessed) == (date(2025, 9, 1), date(2026, 3, 5))
+    with pytest.raises(ValidationError) as info:
+        service.create_finding(_draft(as_of="Marchember 2026"))
+    assert info.value.errors[0].field == "as_of" and "March 2026" in info.value.errors[0].message
+
+
+def test_a_chart_kind_that_does_not_fit_its_data_is_refused_naming_the_kind(service) -> None:  # type: ignore[no-untyped-def]
+    from briefing.domain.charts import ChartKind, ChartSpec, MetricRef
+
+    share = MetricRef("openrouter-chinese-models-61pct-of-top-ten", 0)
+    one_dot = ChartSpec("one-share", ChartKind.TIMELINE, "Chinese models' share", metrics=(share,))
+    with pytest.raises(ValidationError) as err:
+        service.save_chart(one_dot)
+    (e,) = err.value.errors
+    assert e.field == "kind" and "timeline" in e.message and "at least two" in e.message
+    assert service.unfit_chart_kinds(one_dot)[ChartKind.LINE].startswith("A line needs")
+    assert ChartKind.SHARE not in service.unfit_chart_kinds(one_dot)
+    with pytest.raises(NotFoundError):
+        service.get_chart("one-share")  # nothing was written
+    service.save_chart(replace(one_dot, kind=ChartKind.SHARE))
+
+    mixed = ChartSpec("mixed", ChartKind.BAR, "Tokens and shares",
+                      metrics=(share, MetricRef("china-daily-tokens-140-trillion", 0)))
+    with pytest.raises(ValidationError) as err:
+        service.save_chart(mixed)
+    assert "mixes units" in err.value.errors[0].message
+    service.save_chart(replace(mixed, kind=ChartKind.MULTIPLES))  # one panel per unit: fine
+
+
+def test_a_deleted_chart_comes_back_whole_in_its_place(service) -> None:  # type: ignore[no-untyped-def]
+    keys = [c.key for c in service.list_charts()]
+    spec = service.get_chart(keys[2])
+    deleted = service.delete_chart(keys[2])
+    assert keys[2] not in [c.key for c in service.list_charts()]
+    service.save_chart(deleted)
+    assert [c.key for c in service.list_charts()] == keys
+    assert service.get_chart(keys[2]) == spec

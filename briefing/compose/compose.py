@@ -33,6 +33,7 @@ from briefing.document import (
     Text,
     ref_marker,
 )
+from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import SECTION_KEYS, Audience, ClaimKind, Finding, Metric, Source, section
 from briefing.domain.numbers import group, plain
 
@@ -45,8 +46,16 @@ class ComposeService(Protocol):
 
     def get_audience(self, key: str) -> Audience: ...
     def list_findings(self) -> list[Finding]: ...
+    def count_findings(self) -> int: ...
     def list_charts(self, audience: str | None = None) -> list[ChartSpec]: ...
     def report(self) -> Mapping[str, Any]: ...
+
+
+# A briefing reads every finding of the report before its template picks some. At 100k findings the
+# records alone took ~840 MB and a full PDF 2.2 GB; a full PDF grew by ~42 KB a finding (95 MB at
+# 103 findings, 342 MB at 6,000), so past this many a briefing is refused up front and the largest
+# allowed stays well under 1 GB. See docs/performance.md, "Scale".
+MAX_BRIEFING_FINDINGS = 10_000
 
 
 class ChartTools(Protocol):
@@ -70,11 +79,22 @@ def compose(
     author: str = "",
     today: date | None = None,
     charts: ChartTools | None = None,
+    template: Mapping[str, Any] | None = None,
 ) -> Document:
     """Build the audience's briefing. Raises NotFoundError for an unknown audience and
-    ValidationError for a malformed template; stale slugs and chart keys become doc.warnings."""
+    ValidationError for a malformed template; stale slugs and chart keys become doc.warnings.
+
+    `template`, when given, stands in for the saved one: a selection exported once, unsaved."""
     audience = service.get_audience(audience_key)
+    if template is not None:
+        audience = replace(audience, template=template)
     template = validate_template(audience.template)
+    total = service.count_findings()
+    if total > MAX_BRIEFING_FINDINGS:
+        raise ValidationError(FieldError(
+            "findings", f"the database holds {total:,} findings; a briefing reads at most "
+                        f"{MAX_BRIEFING_FINDINGS:,}. Keep the briefing's findings in a smaller database "
+                        "(findings export --section, then import into a new --db)"))
     report = dict(service.report() or {})
     findings = service.list_findings()
     specs = list(service.list_charts(audience.key))

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from briefing.domain.errors import BriefingError
+from briefing.domain.errors import StorageError
 
 BUSY_TIMEOUT_MS = 10_000
 # The newest migration. Opening a database already at this revision skips importing Alembic
@@ -27,7 +27,7 @@ APPLICATION_ID = 0x42724667
 _OUR_TABLES = {"alembic_version", "findings", "meta"}
 
 
-class NotBriefingDatabaseError(BriefingError):
+class NotBriefingDatabaseError(StorageError):
     """The file is some other application's SQLite database (or not SQLite at all); left untouched."""
 
     def __init__(self, path: str, reason: str) -> None:
@@ -122,12 +122,34 @@ def _install_sqlite_hygiene(engine: Engine, in_memory: bool) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _read_only_file(path: Path) -> bool:
+    """An existing database that this user cannot write: the file, or its folder, where SQLite
+    keeps its journal and WAL files."""
+    return path.is_file() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def _read_only_connect(path: Path):  # type: ignore[no-untyped-def]
+    import sqlite3
+    from urllib.parse import quote
+
+    wal = all(Path(f"{path}{end}").is_file() for end in ("-wal", "-shm"))
+    # Without its -wal/-shm files (which cannot be made in a read-only folder) a WAL database opens
+    # only as immutable: nobody can be writing it, since nobody can create those files either.
+    uri = f"file:{quote(str(path))}?mode=ro" + ("" if wal else "&immutable=1")
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+
+    return connect
+
+
 class Database:
     """One database: an engine, read and write session factories, and its migrations."""
 
     def __init__(self, url: URL | str, *, migrate: bool = True) -> None:
         self.url = make_url(url) if isinstance(url, str) else url
         self.is_sqlite = _is_sqlite(self.url)
+        self.read_only = False
         kwargs: dict = {}
         in_memory = False
         # A new file, and the folders made for it, are removed again if the first open fails.
@@ -136,11 +158,16 @@ class Database:
         if self.is_sqlite:
             db = self.url.database or ""
             in_memory = db in ("", ":memory:") or db.startswith("file::memory:")
-            if not in_memory:
-                path = Path(db)
-                if path.exists():
-                    stamp = check_sqlite_file(path) != APPLICATION_ID
-                else:
+            path = Path(db)
+            if not in_memory and path.exists():
+                # Before anything opens it for writing: another application's file stays untouched.
+                stamp = check_sqlite_file(path) != APPLICATION_ID
+            self.read_only = not in_memory and _read_only_file(path)
+            if self.read_only:
+                # Reading must still work where nothing can be written (a shared or archived file).
+                kwargs["creator"] = _read_only_connect(path)
+            elif not in_memory:
+                if not path.exists():
                     stamp = True
                     created = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
                     path.parent.mkdir(parents=True, exist_ok=True)
@@ -152,7 +179,7 @@ class Database:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
         self.engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
-            _install_sqlite_hygiene(self.engine, in_memory)
+            _install_sqlite_hygiene(self.engine, in_memory or self.read_only)
             self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         else:
             self._write_engine = self.engine
@@ -163,17 +190,25 @@ class Database:
         self._watch: Any = None  # the sqlite3 connection change_counter() polls
         self._watch_lock = threading.Lock()
         try:
-            if migrate and self._stored_revision() != SCHEMA_HEAD:
-                self.upgrade()
-            if stamp and migrate:
+            self._open(migrate)
+            if stamp and migrate and not self.read_only:
                 self._stamp_application_id()
-            # Probed now, outside any transaction: an in-memory database has a single connection, and a
-            # first probe from inside a write (the seed) would try to begin a second transaction on it.
-            self._has_fts = self._probe_fts()
         except BaseException:
-            self.engine.dispose()
+            self.engine.dispose()  # a refused database keeps no connection (nor its -wal file) open
             _remove_created(created)
             raise
+
+    def _open(self, migrate: bool) -> None:
+        if migrate and self._stored_revision() != SCHEMA_HEAD:
+            if self.read_only:
+                from briefing.domain.errors import StorageError
+
+                raise StorageError(f"{self.url.database} is read-only and needs an upgrade to this version's "
+                                   "schema; make it writable once, or work on a writable copy")
+            self.upgrade()
+        # Probed now, outside any transaction: an in-memory database has a single connection, and a
+        # first probe from inside a write (the seed) would try to begin a second transaction on it.
+        self._has_fts = self._probe_fts()
 
     def _stamp_application_id(self) -> None:
         from sqlalchemy.exc import OperationalError
@@ -183,7 +218,7 @@ class Database:
                 conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
                 conn.commit()
         except OperationalError:
-            # A read-only file made by an earlier version is still ours to read; stamped next time.
+            # A file we cannot write after all is still ours to read; stamped on a later open.
             pass
 
     # ---- Sessions

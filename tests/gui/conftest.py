@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialogButtonBox,
     QFileDialog,
+    QInputDialog,
     QLineEdit,
     QMessageBox,
     QProgressDialog,
@@ -38,7 +39,11 @@ class DialogScript:
     save_path: str = ""
     folder: str = ""
     export_done: str = ""
+    export_problems: str = "Show Problems"  # or "Export Anyway", "Cancel"
     confirm: bool = True
+    texts: list[str] = field(default_factory=list)  # typed into each ask_text in turn; none left: Cancel
+    # The app's own dialogs by class name: a function that fills the real dialog in and presses its button.
+    fill: dict[str, Any] = field(default_factory=dict)
     errors_expected: bool = False
     calls: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
     opened: list[str] = field(default_factory=list)
@@ -64,6 +69,11 @@ class DialogScript:
             self._file(widget)
         elif isinstance(widget, QMessageBox):
             self._message(widget)
+        elif isinstance(widget, QInputDialog):
+            self._text(widget)
+        elif type(widget).__name__ in self.fill:
+            self.calls.append((type(widget).__name__, (widget.windowTitle(),)))
+            self.fill[type(widget).__name__](widget)
         else:
             self.unknown.append(f"{type(widget).__name__}({widget.windowTitle()!r})")
             widget.close()
@@ -99,6 +109,15 @@ class DialogScript:
             dialog.setDirectory(answer)
         dialog.accept()
 
+    def _text(self, dialog: QInputDialog) -> None:
+        self.calls.append(("ask_text", (dialog.windowTitle(), dialog.labelText(), dialog.textValue())))
+        if not self.texts:
+            dialog.reject()
+            return
+        # Type into the dialog's own line edit, as a user would, then press OK.
+        dialog.findChild(QLineEdit).setText(self.texts.pop(0))
+        dialog.accept()
+
     def _message(self, box: QMessageBox) -> None:
         title = box.windowTitle()
         by_text = {b.text().replace("&", ""): b for b in box.buttons()}
@@ -111,6 +130,9 @@ class DialogScript:
             self.calls.append(("ask_export_done", (box.informativeText(), box.text(), list(by_text))))
             choice = {"open": "Open", "folder": "Show in Folder"}.get(self.export_done)
             (by_text[choice] if choice else box.button(std.Close)).click()
+        elif title.startswith("Problems in the ") and title.endswith(" briefing"):
+            self.calls.append(("ask_export_with_problems", (title, box.text(), box.detailedText())))
+            by_text[self.export_problems].click()
         elif title == "Changed elsewhere":
             self.calls.append(("ask_reload_after_conflict", (box.text(), box.detailedText())))
             by_text["Reload" if self.reload_after_conflict else "Keep Editing"].click()
