@@ -118,7 +118,7 @@ def test_json_and_csv_imports_meet_the_same_bound(seeded_db: Path, tmp_path: Pat
                     '"metrics": [{"label": "L", "value": 1' + "0" * 400 + '}]}]}', encoding="utf-8")
     assert json.loads(huge.read_text())["findings"][0]["metrics"][0]["value"] == 10**400
     r = _cli(seeded_db, "findings", "import", str(huge))
-    assert r.returncode == 2 and "metrics.0.value" in r.stderr and "too large" in r.stderr, r.stderr
+    assert r.returncode == 2 and "metrics[0].value" in r.stderr and "too large" in r.stderr, r.stderr
     wide = tmp_path / "wide.json"
     wide.write_text(json.dumps({"findings": [finding("99999999999999999999999999999", "wide")]}), encoding="utf-8")
     r = _cli(seeded_db, "findings", "import", str(wide))

@@ -33,7 +33,7 @@ class NotBriefingDatabaseError(StorageError):
     def __init__(self, path: str, reason: str) -> None:
         self.path = path
         self.reason = reason
-        super().__init__(f"“{path}” {reason}; Briefing leaves it untouched. "
+        super().__init__(f"“{path}” is not a Briefing database ({reason}); Briefing leaves it untouched. "
                          "Choose another file with --db, or a new file name to start a new database")
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
@@ -72,14 +72,14 @@ def check_sqlite_file(path: Path) -> int | None:
     if not header:
         return None
     if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
-        raise NotBriefingDatabaseError(str(path), "is not a SQLite database")
+        raise NotBriefingDatabaseError(str(path), "not SQLite at all")
     # The header's application id (offset 68); a WAL not yet checkpointed may hold a newer page 1,
     # but only we stamp our id, and our own files then also pass the table check below.
     app_id = int.from_bytes(header[68:72], "big")
     if app_id == APPLICATION_ID:
         return app_id
     if app_id:
-        raise NotBriefingDatabaseError(str(path), f"belongs to another application (SQLite application id {app_id:#x})")
+        raise NotBriefingDatabaseError(str(path), f"another application's SQLite file: application id {app_id:#x}")
     # With no -wal beside it the file holds everything: read it as immutable, which creates no
     # -wal/-shm of its own. With one, a plain read-only open sees the latest commits.
     wal = Path(f"{path}-wal").exists()
@@ -91,9 +91,9 @@ def check_sqlite_file(path: Path) -> int | None:
         finally:
             con.close()
     except sqlite3.DatabaseError:
-        raise NotBriefingDatabaseError(str(path), "is not a readable SQLite database") from None
+        raise NotBriefingDatabaseError(str(path), "unreadable as SQLite") from None
     if tables and not _OUR_TABLES <= tables:
-        raise NotBriefingDatabaseError(str(path), "is another application's SQLite database (it has no Briefing tables)")
+        raise NotBriefingDatabaseError(str(path), "another application's SQLite file: none of Briefing's tables")
     return None
 
 
