@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
-from briefing.compose.template import Rule, SectionSpec, default_sections, parse_metric_ref, validate_template
 from briefing.domain.errors import ValidationError
 from briefing.domain.model import SECTION_KEYS, ClaimKind
+from briefing.domain.templates import Rule, SectionSpec, default_sections, parse_metric_ref, validate_template
 from briefing.paths import TEMPLATES
 
 BUILT_IN = ("full", "asia", "west", "investors")

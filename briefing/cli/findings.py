@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
-from briefing.domain.errors import FieldError, ValidationError
+from briefing.domain.errors import FieldError, NotFoundError, ValidationError
 from briefing.domain.model import SECTION_KEYS, ClaimKind, Finding, FindingDraft, MetricDraft
 from briefing.services import BriefingService
 
@@ -108,7 +108,7 @@ def cmd_list(args: argparse.Namespace, svc: BriefingService) -> int:
     return 0
 
 
-def _metric_text(m, by_label: bool = False) -> str:  # type: ignore[no-untyped-def]
+def _metric_text(m, by_label: bool = False) -> str:
     name = m.label if by_label else m.entity
     who = f"{name}: " if name else ""
     return f"{who}{m.display(compact=False)}"
@@ -200,7 +200,7 @@ def _source_ids(svc: BriefingService, keys: list[str]) -> tuple[int, ...]:
     for i, key in enumerate(keys):
         try:
             ids.append(svc.get_source(key).id)
-        except Exception:
+        except NotFoundError:
             raise ValidationError(FieldError(f"sources.{i}", f"no source with key or id “{key}”")) from None
     return tuple(ids)
 

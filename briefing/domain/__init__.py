@@ -1,7 +1,8 @@
 """The domain: frozen records, validation, text sanitising and number handling. Stdlib only."""
 
-from briefing.domain.errors import ConflictError, NotFoundError, ValidationError, FieldError
+from briefing.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from briefing.domain.model import (
+    SECTIONS,
     Audience,
     ClaimKind,
     Finding,
@@ -10,12 +11,12 @@ from briefing.domain.model import (
     MetricDraft,
     Scale,
     Section,
-    SECTIONS,
     Source,
     SourceDraft,
 )
 
 __all__ = [
+    "SECTIONS",
     "Audience",
     "ClaimKind",
     "ConflictError",
@@ -27,7 +28,6 @@ __all__ = [
     "NotFoundError",
     "Scale",
     "Section",
-    "SECTIONS",
     "Source",
     "SourceDraft",
     "ValidationError",

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import and_, delete, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, Table, and_, delete, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from briefing.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from briefing.domain.model import Audience, Finding, FindingDraft, Source, SourceDraft
-from briefing.domain.validate import CleanFinding, clean_finding, clean_key, clean_source
 from briefing.domain.text import clean_text
+from briefing.domain.validate import CleanFinding, clean_finding, clean_key, clean_source
 from briefing.services.mapping import (
     audience_record,
     finding_from_parts,
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
     from briefing.domain.charts import ChartSpec
 
 
-def _finding_query():  # type: ignore[no-untyped-def]
+def _finding_query():
     return select(FindingRow).options(
         selectinload(FindingRow.metrics),
         selectinload(FindingRow.tags),
@@ -122,7 +124,7 @@ class BriefingService:
                 ids = list(s.scalars(q.order_by(FindingRow.position, FindingRow.id)))
         # A small first chunk puts the first line on screen sooner; later ones amortise the queries.
         bounds = [0, min(20, chunk), *range(min(20, chunk) + chunk, len(ids) + chunk, chunk)]
-        for k, end in zip(bounds, bounds[1:]):
+        for k, end in pairwise(bounds):
             batch = ids[k:end]
             if not batch:
                 break
@@ -227,7 +229,7 @@ class BriefingService:
         if not groups:
             return []
 
-        def contains(term: str):  # type: ignore[no-untyped-def]
+        def contains(term: str) -> ColumnElement[bool]:
             pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             tagged = select(TagRow.finding_id).where(TagRow.tag.ilike(pattern, escape="\\"))
             return or_(FindingRow.title.ilike(pattern, escape="\\"),
@@ -241,7 +243,7 @@ class BriefingService:
         return list(s.scalars(q))
 
     @staticmethod
-    def _filtered(q, *, section: str | None, kind: str | None, tag: str | None):  # type: ignore[no-untyped-def]
+    def _filtered(q: Select[Any], *, section: str | None, kind: str | None, tag: str | None) -> Select[Any]:
         if section:
             q = q.where(FindingRow.section == section)
         if kind:
@@ -251,7 +253,7 @@ class BriefingService:
         return q
 
     def _for_audience(self, audience_key: str, findings: list[Finding]) -> list[Finding]:
-        from briefing.compose.select import select_findings
+        from briefing.domain.selection import select_findings
 
         audience = self.get_audience(audience_key)
         return select_findings(audience, findings)
@@ -262,7 +264,11 @@ class BriefingService:
             return finding_record(row)
 
     def _finding_row(self, s: Session, ref: int | str, load: bool = False) -> FindingRow:
-        q = _finding_query() if load else select(FindingRow)
+        # Two statements, not a conditional expression: mypy 2.4 crashes joining the two Select types.
+        if load:
+            q = _finding_query()
+        else:
+            q = select(FindingRow)
         if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
             row = s.scalars(q.where(FindingRow.id == int(ref))).first()
         else:
@@ -598,7 +604,7 @@ class BriefingService:
 
     @staticmethod
     def _check_template(template: Mapping[str, Any]) -> Mapping[str, Any]:
-        from briefing.compose.template import validate_template
+        from briefing.domain.templates import validate_template
 
         validate_template(template)
         return template
@@ -681,8 +687,8 @@ class BriefingService:
         payload = read_findings(Path(path))
         return self._import(payload.sources, payload.source_paths, payload.findings, dry_run=dry_run)
 
-    def import_records(self, sources: Iterable[SourceDraft], findings: Iterable[tuple[FindingDraft, list[str]]],
-                       *, dry_run: bool = False) -> ImportSummary:
+    def import_records(self, sources: Iterable[SourceDraft],
+                       findings: Iterable[tuple[FindingDraft, list[str]]], *, dry_run: bool = False) -> ImportSummary:
         """All or nothing: sources by key (created when missing), findings upserted by slug."""
         from briefing.store.transfer import ImportItem
 
@@ -717,9 +723,9 @@ class BriefingService:
                 key_to_id = {k: i for k, i in s.execute(select(SourceRow.key, SourceRow.id))}
                 file_keys: dict[str, str] = {}
                 new_sources = 0
-                for i, draft in enumerate(sources):
+                for i, source in enumerate(sources):
                     try:
-                        clean_src = clean_source(draft)
+                        clean_src = clean_source(source)
                     except ValidationError as exc:
                         refuse(FieldError(json_path(spath[i], e.field), e.message) for e in exc.errors)
                         continue
@@ -831,8 +837,10 @@ class BriefingService:
                 wordings += [dict(finding_id=fid, audience_key=a, text=t) for a, t in c.wordings.items()]
                 links += [dict(finding_id=fid, source_id=sid, position=i) for i, sid in enumerate(c.source_ids)]
                 index.append(dict(id=fid, t=c.title, s=c.statement, g=" ".join(c.tags)))
-            for table, rows in ((FindingRow.__table__, findings), (MetricRow.__table__, metrics),
-                                (TagRow.__table__, tags), (WordingRow.__table__, wordings), (finding_sources, links)):
+            # SQLAlchemy types every mapped class's __table__ as a FromClause; these are Tables.
+            tables = [cast(Table, FindingRow.__table__), cast(Table, MetricRow.__table__),
+                      cast(Table, TagRow.__table__), cast(Table, WordingRow.__table__), finding_sources]
+            for table, rows in zip(tables, (findings, metrics, tags, wordings, links)):
                 if rows:
                     s.execute(insert(table), rows)
             if fts_on:
@@ -841,11 +849,12 @@ class BriefingService:
 
     # ---- Whole database
     def reset(self, *, seed: bool = True) -> None:
-        from briefing.store.seed import seed_database, wipe
+        from briefing.services.seeding import seed_database
+        from briefing.store.seed import wipe
 
         wipe(self.db, emptied=not seed)
         if seed:
-            seed_database(self.db)
+            seed_database(self)
 
     def backup(self, target: Path) -> None:
         from briefing.fileio import UnsafeTargetError

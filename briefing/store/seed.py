@@ -1,4 +1,5 @@
-"""Seeds a database from data/ (the report's findings) and templates/audiences (built-in audiences)."""
+"""Seed data read from data/ (the report's findings) and templates/audiences (built-in audiences), and the
+store's own checks and wipe for seeding; `briefing.services.seeding` writes the records through the service."""
 
 from __future__ import annotations
 
@@ -93,64 +94,6 @@ def needs_seed(db: Database) -> bool:
         return not s.scalar(select(func.count()).select_from(FindingRow)) and not s.scalar(
             select(func.count()).select_from(AudienceRow)
         )
-
-
-def seed_database(db: Database, root: Path = SEED_DATA) -> None:
-    """Adds every seed record that is missing (by key/slug). Never duplicates; never overwrites edits."""
-    from briefing.services.service import BriefingService
-    from briefing.store.transfer import source_draft, finding_draft
-
-    data = load_seed(root)
-    with db.writing() as s:
-        if data["report"]:
-            row = s.get(MetaRow, "report")
-            if row is None:
-                s.add(MetaRow(key="report", value=data["report"]))
-        existing = set(s.scalars(select(AudienceRow.key)))
-        for i, a in enumerate(data["audiences"]):
-            if a["key"] in existing:
-                continue
-            s.add(
-                AudienceRow(
-                    key=a["key"],
-                    name=a["name"],
-                    description=a.get("description", ""),
-                    builtin=True,
-                    position=i,
-                    template=audience_template(a["key"]),
-                )
-            )
-        meta = s.get(MetaRow, "seed")
-        if meta is None:  # marked done only at the end: an interrupted seeding is resumed (needs_seed)
-            s.add(MetaRow(key="seed", value={"version": SEED_VERSION, "complete": False}))
-    service = BriefingService(db)
-    service.import_records(
-        [source_draft(src) for src in data["sources"]],
-        [d for d in (finding_draft(f) for f in data["findings"]) if not _exists(db, d[0].slug)],
-    )
-    if data["charts"]:
-        from briefing.domain.charts import validate_chart_spec
-
-        with db.writing() as s:
-            existing = set(s.scalars(select(ChartRow.key)))
-            for i, raw in enumerate(data["charts"]):
-                spec = validate_chart_spec(raw)
-                if spec.key in existing:
-                    continue
-                s.add(ChartRow(key=spec.key, kind=spec.kind.value, title=spec.title, position=spec.position or i + 1,
-                               spec=spec.to_dict(), version=1))
-    with db.writing() as s:
-        meta = s.get(MetaRow, "seed")
-        if meta is not None and meta.value.get("complete") is False:
-            meta.value = {**meta.value, "complete": True}
-
-
-
-def _exists(db: Database, slug: str | None) -> bool:
-    if not slug:
-        return False
-    with db.reading() as s:
-        return s.scalar(select(FindingRow.id).where(FindingRow.slug == slug)) is not None
 
 
 def wipe(db: Database, *, emptied: bool = False) -> None:

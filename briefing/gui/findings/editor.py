@@ -220,7 +220,7 @@ class FindingEditor(QWidget):
             slug=self._finding.slug if self._finding else None,
         )
 
-    def save(self, then: Callable[[], None] | None = None) -> None:
+    def save(self, then: Callable[[], object] | None = None) -> None:
         """Validate and save through the service; `then` runs after a successful save."""
         if self._saving:
             return
@@ -260,7 +260,7 @@ class FindingEditor(QWidget):
         self.load(self._finding)
         self.ctx.events.sig_message.emit("Reverted to the saved version")
 
-    def confirm_leave(self, then: Callable[[], None]) -> bool:
+    def confirm_leave(self, then: Callable[[], object]) -> bool:
         """True if the form may be left now. Otherwise asks; on "Save", `then` runs once saved."""
         what = f"“{self._finding.title}”" if self._finding else "the new finding"
         return dialogs.confirm_leave(self, dirty=self._dirty, what=what,
