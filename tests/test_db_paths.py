@@ -20,8 +20,8 @@ def run(env_extra: dict[str, str], *args: str, cwd: Path | None = None) -> subpr
     env = {**os.environ, "BRIEFING_SERVER": "off", **env_extra}
     env.pop("BRIEFING_DEBUG", None)
     env.pop("BRIEFING_DB", None)
-    return subprocess.run([sys.executable, "-m", "briefing", *args], check=False, capture_output=True, text=True, env=env,
-                          timeout=180, cwd=cwd)
+    return subprocess.run([sys.executable, "-m", "briefing", *args], check=False, capture_output=True, text=True,
+                          env=env, timeout=180, cwd=cwd)
 
 
 @pytest.mark.parametrize("folder", ODD_FOLDERS)

@@ -35,8 +35,8 @@ def _state(folder: Path) -> dict[str, str]:
 def _cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "BRIEFING_SERVER": "off", "BRIEFING_DB": str(db)}
     env.pop("BRIEFING_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "briefing", *args], check=False, capture_output=True, text=True, env=env,
-                          timeout=120)
+    return subprocess.run([sys.executable, "-m", "briefing", *args], check=False, capture_output=True, text=True,
+                          env=env, timeout=120)
 
 
 @pytest.mark.parametrize("kind", ["plain", "wal", "other-app-id"])
@@ -83,7 +83,8 @@ def test_a_new_database_carries_the_application_id(tmp_path: Path) -> None:
     con.close()
 
 
-def test_an_earlier_briefing_database_without_the_id_is_accepted_and_stamped(seeded_template: Path, tmp_path: Path) -> None:
+def test_an_earlier_briefing_database_without_the_id_is_accepted_and_stamped(seeded_template: Path,
+                                                                            tmp_path: Path) -> None:
     from briefing.services import open_service
 
     path = tmp_path / "old.sqlite3"

@@ -198,7 +198,8 @@ def test_the_extremes_survive_list_show_every_export_and_the_deck(seeded_db: Pat
     assert r.returncode == 0, r.stderr
     con = sqlite3.connect(other)
     back = [v for (v,) in con.execute(
-        "select m.value from metrics m join findings f on f.id=m.finding_id where f.slug='extremes' order by m.position")]
+        "select m.value from metrics m join findings f on f.id=m.finding_id where f.slug='extremes' "
+        "order by m.position")]
     con.close()
     assert [Decimal(v) for v in back] == [Decimal(LARGEST), Decimal("-" + LARGEST), Decimal(SMALLEST), Decimal(EXACT),
                                           Decimal(SMALLEST), Decimal(LARGEST)]

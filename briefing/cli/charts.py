@@ -262,7 +262,6 @@ def cmd_render(args: argparse.Namespace, service: ChartService) -> int:
 
 def cmd_deck(args: argparse.Namespace, service: ChartService) -> int:
     from briefing.charts import resolve_chart_data, write_deck
-
     from briefing.fileio import output_path
 
     out = output_path(args.out, f"charts-{args.audience or 'all'}.pptx")

@@ -78,10 +78,9 @@ def cmd_export(args: argparse.Namespace, service: ExportService) -> int:
         return _fail("name at least one audience and one format")
 
     from briefing.compose import compose
+    from briefing.fileio import names_folder, output_path
     from briefing.writers import WriteOptions, export
     from briefing.writers.safe import check_target
-
-    from briefing.fileio import names_folder, output_path
 
     batch = len(audiences) * len(fmts) > 1
     folder: Path | None = None

@@ -98,7 +98,7 @@ def check_sqlite_file(path: Path) -> int | None:
             con.close()
     except sqlite3.DatabaseError:
         raise NotBriefingDatabaseError(str(path), "unreadable as SQLite") from None
-    if tables and not _OUR_TABLES <= tables:
+    if tables and not tables >= _OUR_TABLES:
         raise NotBriefingDatabaseError(str(path), "another application's SQLite file: none of Briefing's tables")
     return None
 
