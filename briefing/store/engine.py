@@ -42,7 +42,7 @@ class NotBriefingDatabaseError(StorageError):
         super().__init__(f"“{path}” is not a Briefing database ({reason}); Briefing leaves it untouched. "
                          "Choose another file with --db, or a new file name to start a new database")
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[type[NotBriefingDatabaseError], tuple[str, str]]:
         return (type(self), (self.path, self.reason))
 
 
