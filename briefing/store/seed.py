@@ -99,7 +99,7 @@ def needs_seed(db: Database) -> bool:
 def wipe(db: Database, *, emptied: bool = False) -> None:
     """Deletes every record (the schema stays), in one transaction. `emptied` records in the same
     transaction that the database is empty on purpose, so that no later open re-seeds it."""
-    from sqlalchemy import text
+    from briefing.store import fts
 
     with db.writing() as s:
         s.execute(delete(WordingRow))
@@ -110,6 +110,6 @@ def wipe(db: Database, *, emptied: bool = False) -> None:
         s.execute(delete(ChartRow))
         s.execute(delete(MetaRow))
         if db.has_fts():
-            s.execute(text("DELETE FROM findings_fts"))
+            fts.clear_index(s)
         if emptied:
             s.add(MetaRow(key="seed", value={"version": SEED_VERSION, "complete": True, "emptied": True}))
