@@ -885,12 +885,19 @@ class BriefingService:
         from briefing.services.seeding import seed_database
         from briefing.store.seed import wipe
 
-        wipe(self.db)
+        wipe(self.db, emptied=not seed)
         if seed:
             seed_database(self)
 
     def backup(self, target: Path) -> None:
-        self.db.backup_to(Path(target))
+        from briefing.fileio import UnsafeTargetError
+
+        try:
+            self.db.backup_to(Path(target))
+        except UnsafeTargetError as exc:
+            raise ValidationError(FieldError("file", str(exc))) from None
+        except OSError as exc:
+            raise ValidationError(FieldError("file", f"cannot write {target}: {exc.strerror or exc}")) from None
 
     def close(self) -> None:
         self.db.dispose()
