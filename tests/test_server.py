@@ -106,7 +106,7 @@ def test_ctrl_c_reaches_the_command_and_the_status_comes_back(running: Env) -> N
                 shown += os.read(proc.stdout.fileno(), 4096).decode(errors="replace")
         assert proc.poll() is None
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=60)
     finally:
         os.close(primary)
         os.close(secondary)

@@ -118,14 +118,12 @@ def delegate(argv: list[str]) -> int | None:
         reply = recv_message(sock)
         if reply is None or "pid" not in reply[0]:
             return None
-        send_message(sock, {"go": True})
+        pid = int(reply[0]["pid"])
     except (OSError, ValueError):  # no server, no stdio, a deleted folder, a server that went away
         return None
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         return 130
-    pid = int(reply[0]["pid"])
-    sock.settimeout(None)
 
     def forward(signum: int, _frame: object) -> None:
         try:
@@ -133,8 +131,14 @@ def delegate(argv: list[str]) -> int | None:
         except ProcessLookupError:
             pass
 
+    # Forward before "go": a Ctrl+C from the moment the command may start reaches the command.
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
+        try:
+            send_message(sock, {"go": True})
+        except OSError:  # the server went away before the command started: run it here
+            return None
+        sock.settimeout(None)
         done = recv_message(sock)
     except (OSError, ValueError):
         done = None

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 
@@ -136,7 +137,10 @@ class Operation(QObject):
             else:
                 self.sig_failed.emit(failure)
         finally:
-            self.sig_finished.emit()
+            # A handler above may have closed the window that owned this operation (and with it
+            # this object's C++ side); the finished signal then has no one left to tell.
+            if shiboken6.isValid(self):
+                self.sig_finished.emit()
 
 
 class _Runnable(QRunnable):
