@@ -172,7 +172,24 @@ def plan_rehearsal(work: str, job: dict[str, Any] | None = None, seconds: float 
                 args.fmt, "--output", out, "--quiet", *(("--author", args.author) if args.author else ())]
         return Rehearsal(tuple(argv), {str(k): str(v) for k, v in (job.get("env") or {}).items()}, str(job["cwd"]))
     db, _cache = _rehearsal_paths(work)
-    return Rehearsal(("--db", db, "export", "--audience", "full", "--format", "pdf", "--output", out, "--quiet"))
+    return Rehearsal(("--db", db, "export", "--audience", _first_audience(db), "--format", "pdf", "--output", out,
+                      "--quiet"))
+
+
+_FIRST_AUDIENCE: dict[str, str] = {}  # database -> its report's first audience (the fullest briefing)
+
+
+def _first_audience(db: str) -> str:
+    """The seeded report's first audience: audiences are data, so the server asks rather than names one."""
+    if db not in _FIRST_AUDIENCE:
+        from briefing.services import open_service
+
+        service = open_service(db)
+        try:
+            _FIRST_AUDIENCE[db] = service.list_audiences()[0].key
+        finally:
+            service.close()
+    return _FIRST_AUDIENCE[db]
 
 
 def _warm_up(work: str) -> None:
@@ -199,10 +216,11 @@ def _warm_up(work: str) -> None:
     options = WriteOptions(render_chart=functools.partial(document_chart, cache=ChartCache(Path(cache) / "charts")))
     service = open_service(db)
     try:
-        for audience in service.list_audiences():  # each audience's wording lays out anew
+        for i, audience in enumerate(service.list_audiences()):  # each audience's wording lays out anew
             doc = compose(service, audience.key)
-            for fmt in ("pdf", "docx", "md") if audience.key == "full" else ("pdf",):
+            for fmt in ("pdf", "docx", "md") if i == 0 else ("pdf",):
                 write(doc, fmt, options)
+            _FIRST_AUDIENCE.setdefault(db, audience.key)
     finally:
         service.close()
     if threading.active_count() != 1:  # forking with another thread alive could copy a held lock

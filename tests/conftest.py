@@ -51,7 +51,7 @@ def service(seeded_db: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def empty_service(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """A migrated database with the built-in audiences but no findings or sources."""
+    """A migrated database with the seed report, its sections and built-in audiences but no findings or sources."""
     from briefing.services import open_service
 
     svc = open_service(tmp_path / "empty.sqlite3", seed=False)
@@ -68,5 +68,6 @@ def _audiences_only(tmp_path: Path) -> Path:
     root = tmp_path / "seed-audiences"
     (root / "findings").mkdir(parents=True)
     shutil.copyfile(SEED_DATA / "audiences.yaml", root / "audiences.yaml")
+    shutil.copyfile(SEED_DATA / "report.yaml", root / "report.yaml")  # the report and its sections
     (root / "sources.yaml").write_text("[]\n", encoding="utf-8")
     return root

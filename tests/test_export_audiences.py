@@ -61,7 +61,8 @@ def included(doc: Document, svc: Any) -> list[Finding]:
 
 
 def excluded(svc: Any, key: str) -> list[Finding]:
-    template = validate_template(svc.get_audience(key).template)
+    audience = svc.get_audience(key)
+    template = validate_template(audience.template, audience.sections)
     return [f for f in svc.list_findings() if f.slug in template.excluded]
 
 

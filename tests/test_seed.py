@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from briefing.domain.model import SECTION_KEYS
-from briefing.store.seed import load_seed, seed_database
+from briefing.store.seed import load_report, load_seed, seed_database
+
+SECTION_KEYS = [x["key"] for x in load_report()["sections"]]
 
 
 def _metric(service, series: str, entity: str):  # type: ignore[no-untyped-def]

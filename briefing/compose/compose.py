@@ -33,7 +33,7 @@ from briefing.document import (
     Text,
     ref_marker,
 )
-from briefing.domain.model import SECTION_KEYS, Audience, ClaimKind, Finding, Metric, Source, section
+from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Source
 from briefing.domain.numbers import group, plain
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def compose(
     """Build the audience's briefing. Raises NotFoundError for an unknown audience and
     ValidationError for a malformed template; stale slugs and chart keys become doc.warnings."""
     audience = service.get_audience(audience_key)
-    template = validate_template(audience.template)
+    template = validate_template(audience.template, audience.sections)
     report = dict(service.report() or {})
     findings = service.list_findings()
     specs = list(service.list_charts(audience.key))
@@ -110,7 +110,7 @@ def compose_from(
     today: date | None = None,
 ) -> Document:
     """compose() over records already in hand (previews, tests, imports without a database)."""
-    template = validate_template(audience.template)
+    template = validate_template(audience.template, audience.sections)
     specs = {s.key: s for s in charts_available}
     return _Composer(audience, template, dict(report or {}), list(findings), list(charts_available), specs,
                      charts).build(author=author, today=today or date.today())
@@ -242,9 +242,8 @@ class _Composer:
     def section_title(self, spec: SectionSpec) -> str:
         if spec.title:
             return spec.title
-        if spec.key in SECTION_KEYS:
-            return section(spec.key).title
-        return spec.key
+        found = next((s for s in self.audience.sections if s.key == spec.key), None)
+        return found.title if found else spec.key
 
     def section(self, spec: SectionSpec, found: Sequence[Finding]) -> Section | None:
         blocks: list[Block] = []

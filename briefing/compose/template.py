@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from briefing.domain.errors import FieldError, ValidationError
-from briefing.domain.model import SECTION_KEYS, ClaimKind
+from briefing.domain.model import ClaimKind, Section
 from briefing.domain.text import MAX_STATEMENT, clean_text
 
 SCHEMA_VERSION = 1
@@ -68,7 +68,7 @@ class SectionSpec:
     key: str
     title: str = ""
     intro: str = ""
-    findings: tuple[Rule, ...] | None = None  # None: the report section named by `key`, if any
+    findings: tuple[Rule, ...] | None = None  # None: the findings of the report section named by `key`
     charts: tuple[str, ...] = ()
     table: bool = False
     limit: int | None = None
@@ -80,7 +80,8 @@ class SectionSpec:
     def rules(self) -> tuple[Rule, ...]:
         if self.findings is not None:
             return self.findings
-        return (Rule(sections=(self.key,)),) if self.key in SECTION_KEYS else ()
+        # Findings only ever sit in their report's sections, so a key that names none picks nothing.
+        return (Rule(sections=(self.key,)),)
 
 
 @dataclass(frozen=True)
@@ -105,14 +106,17 @@ class Template:
         return self.sections + ((self.what_this_means,) if self.what_this_means else ())
 
 
-def default_sections() -> tuple[SectionSpec, ...]:
+def default_sections(sections: Sequence[Section]) -> tuple[SectionSpec, ...]:
     """Every report section in report order: what a template without `sections` gets."""
-    return tuple(SectionSpec(key=k) for k in SECTION_KEYS)
+    return tuple(SectionSpec(key=s.key) for s in sections)
 
 
-def validate_template(raw: Mapping[str, Any] | None) -> Template:
-    """Parse a template mapping; raise one ValidationError listing every bad field (dotted paths)."""
-    v = _Validator()
+def validate_template(raw: Mapping[str, Any] | None, sections: Sequence[Section] | None = None) -> Template:
+    """Parse a template mapping; raise one ValidationError listing every bad field (dotted paths).
+
+    `sections`: the report's sections (an audience record carries them). Section keys are checked
+    against them and a template without `sections` gets them all; None checks only the shape."""
+    v = _Validator(None if sections is None else tuple(s.key for s in sections))
     template = v.template(raw)
     if v.errors:
         raise ValidationError(v.errors, "audience template")
@@ -131,8 +135,9 @@ def parse_metric_ref(text: str) -> MetricRef | None:
 class _Validator:
     """Collects every error rather than stopping at the first, so a form can mark them all."""
 
-    def __init__(self) -> None:
+    def __init__(self, section_keys: tuple[str, ...] | None) -> None:
         self.errors: list[FieldError] = []
+        self.section_keys = section_keys
 
     def fail(self, path: str, message: str) -> None:
         self.errors.append(FieldError(path, message))
@@ -202,7 +207,7 @@ class _Validator:
         title = self.text(raw, "title", "title", required=True)
         sections_raw = raw.get("sections")
         if sections_raw is None:
-            sections = default_sections()
+            sections = tuple(SectionSpec(key=k) for k in self.section_keys or ())
         else:
             sections = self.sections(sections_raw, "sections")
         what = None
@@ -261,7 +266,8 @@ class _Validator:
                           if key is None else "may hold only lower-case letters, digits, '-' and '_'")
                 key = f"section-{path.rsplit('.', 1)[-1]}"
         title = self.text(raw, "title", f"{path}.title", required=own)
-        if not own and not title and key not in SECTION_KEYS and raw.get("key") is not None:
+        if (not own and not title and self.section_keys is not None and key not in self.section_keys
+                and raw.get("key") is not None):
             self.fail(f"{path}.title", f"is required: “{key}” is not one of the report's sections")
         findings = None
         if raw.get("findings") is not None:
@@ -331,8 +337,9 @@ class _Validator:
             return None
         sections = self.merged(raw, "section", "sections", path)
         for s in sections:
-            if s not in SECTION_KEYS:
-                self.fail(f"{path}.section", f"“{s}” is not a section; choose one of {', '.join(SECTION_KEYS)}")
+            if self.section_keys is not None and s not in self.section_keys:
+                self.fail(f"{path}.section",
+                          f"“{s}” is not a section of this report; choose one of {', '.join(self.section_keys)}")
         kinds: list[ClaimKind] = []
         for k in self.merged(raw, "kind", "kinds", path):
             try:

@@ -97,7 +97,9 @@ def _run(tmp: Path, out: Path, *, dark: bool) -> int:
 
     window.go("briefing")
     _wait(app, lambda: window.briefing.audience() is not None)
-    window.briefing.set_audience("asia")
+    # The report's second audience: a briefing that differs from the first (fullest) one.
+    audiences = window.ctx.service.list_audiences()
+    window.briefing.set_audience(audiences[min(1, len(audiences) - 1)].key)
     _wait(
         app,
         lambda: (

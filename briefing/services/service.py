@@ -10,14 +10,15 @@ from sqlalchemy import Float, Integer, delete, func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from briefing.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from briefing.domain.model import Audience, Finding, FindingDraft, Source, SourceDraft
-from briefing.domain.validate import CleanFinding, clean_finding, clean_key, clean_source
+from briefing.domain.model import Audience, Finding, FindingDraft, Report, ReportDraft, Section, Source, SourceDraft
+from briefing.domain.validate import CleanFinding, clean_finding, clean_key, clean_report, clean_sections, clean_source
 from briefing.domain.text import clean_text
 from briefing.services.mapping import (
     audience_record,
     finding_from_parts,
     finding_record,
     metric_record,
+    report_record,
     source_record,
 )
 from briefing.store import fts
@@ -28,6 +29,8 @@ from briefing.store.models import (
     FindingRow,
     MetaRow,
     MetricRow,
+    ReportRow,
+    SectionRow,
     SourceRow,
     TagRow,
     WordingRow,
@@ -49,10 +52,17 @@ def _finding_query():  # type: ignore[no-untyped-def]
 
 
 class BriefingService:
-    """Queries and validated edits over one database."""
+    """Queries and validated edits over one database, on its current report.
 
-    def __init__(self, db: Database) -> None:
+    Findings, audiences and charts belong to a report; every call works on the current one: the
+    report named at construction or by `use_report`, else the only report, else the last one used
+    (remembered in the database), else the first. Sources are the library's, shared by all reports.
+    """
+
+    def __init__(self, db: Database, report: str | None = None) -> None:
         self.db = db
+        self._report_key = report
+        self._report_id: int | None = None
 
     @property
     def database_url(self) -> str:
@@ -64,11 +74,203 @@ class BriefingService:
         one); None when this database cannot tell cheaply. Front ends poll it to stay current."""
         return self.db.change_counter()
 
-    # ---- Report
-    def report(self) -> dict[str, Any]:
+    # ---- Reports
+    @property
+    def report_id(self) -> int:
+        """The current report's id (NotFoundError when the library holds no report, or not the one named)."""
+        if self._report_id is None:
+            with self.db.reading() as s:
+                self._report_id = self._resolve_report(s, self._report_key)
+        return self._report_id
+
+    def _resolve_report(self, s: Session, key: str | None) -> int:
+        if key is not None:
+            rid = s.scalar(select(ReportRow.id).where(ReportRow.key == key))
+            if rid is None:
+                keys = list(s.scalars(select(ReportRow.key).order_by(ReportRow.position, ReportRow.id)))
+                raise ValidationError(FieldError(
+                    "report", f"no report “{key}”; choose one of {', '.join(keys)}" if keys else "the library holds no report"))
+            return rid
+        ids = list(s.scalars(select(ReportRow.id).order_by(ReportRow.position, ReportRow.id)))
+        if not ids:
+            raise NotFoundError("report", "(any)")
+        if len(ids) > 1:
+            last = s.get(MetaRow, "last_report")
+            if last is not None and isinstance(last.value, dict) and last.value.get("id") in ids:
+                return int(last.value["id"])
+        return ids[0]
+
+    def use_report(self, key: str, *, remember: bool = True) -> Report:
+        """Makes `key` the current report; `remember`: later sessions that name none open it."""
         with self.db.reading() as s:
-            row = s.get(MetaRow, "report")
-            return dict(row.value) if row else {}
+            rid = self._resolve_report(s, key)
+        self._report_key, self._report_id = key, rid
+        if remember:
+            with self.db.writing() as s:
+                row = s.get(MetaRow, "last_report")
+                if row is None:
+                    s.add(MetaRow(key="last_report", value={"id": rid}))
+                elif row.value != {"id": rid}:
+                    row.value = {"id": rid}
+        return self.get_report()
+
+    def report(self) -> dict[str, Any]:
+        """The current report's cover fields (title, subtitle, publisher, author, edition, summary)."""
+        return self.get_report().cover()
+
+    def get_report(self, key: str | None = None) -> Report:
+        with self.db.reading() as s:
+            rid = self.report_id if key is None else self._resolve_report(s, key)
+            row = s.scalars(select(ReportRow).options(selectinload(ReportRow.sections)).where(ReportRow.id == rid)).one()
+            return report_record(row)
+
+    def list_reports(self) -> list[Report]:
+        with self.db.reading() as s:
+            rows = s.scalars(select(ReportRow).options(selectinload(ReportRow.sections))
+                             .order_by(ReportRow.position, ReportRow.id))
+            return [report_record(r) for r in rows]
+
+    def sections(self) -> tuple[Section, ...]:
+        """The current report's sections in reading order."""
+        return self.get_report().sections
+
+    def report_counts(self, key: str | None = None) -> dict[str, int]:
+        """How many findings, audiences and charts a report holds."""
+        with self.db.reading() as s:
+            rid = self.report_id if key is None else self._resolve_report(s, key)
+            return {name: s.scalar(select(func.count()).select_from(row).where(row.report_id == rid)) or 0
+                    for name, row in (("findings", FindingRow), ("audiences", AudienceRow), ("charts", ChartRow))}
+
+    def create_report(self, draft: ReportDraft, *, use: bool = False) -> Report:
+        clean = clean_report(draft)
+        with self.db.writing() as s:
+            if s.scalar(select(ReportRow.id).where(ReportRow.key == clean.key)) is not None:
+                raise ValidationError(FieldError("key", f"a report “{clean.key}” already exists"))
+            pos = (s.scalar(select(func.max(ReportRow.position))) or 0) + 1
+            row = ReportRow(position=pos)
+            self._apply_report(row, clean)
+            row.sections = [SectionRow(key=x.key, title=x.title, short=x.short, position=i)
+                            for i, x in enumerate(clean.sections, start=1)]
+            s.add(row)
+            s.flush()
+            key = row.key
+        return self.use_report(key) if use else self.get_report(key)
+
+    def update_report(self, key: str, draft: ReportDraft) -> Report:
+        """Changes a report's fields (its key too) and, when `draft.sections` is given, its sections."""
+        clean = clean_report(draft)
+        with self.db.writing() as s:
+            rid = self._resolve_report(s, key)
+            if clean.key != key and s.scalar(select(ReportRow.id).where(ReportRow.key == clean.key)) is not None:
+                raise ValidationError(FieldError("key", f"a report “{clean.key}” already exists"))
+            row = s.get(ReportRow, rid)
+            assert row is not None
+            self._check_as_of(s, row.predecessor_id, clean.data_as_of)
+            self._apply_report(row, clean)
+            if draft.sections:
+                self._replace_sections(s, row, clean.sections)
+        if self._report_id == rid:
+            self._report_key = clean.key
+        return self.get_report(clean.key)
+
+    def set_sections(self, sections: Sequence[Section | tuple[str, str, str]], key: str | None = None) -> Report:
+        """Replaces a report's sections (order, titles, keys). A section its findings still use is
+        refused, saying how many findings sit where."""
+        clean = clean_sections(sections)
+        with self.db.writing() as s:
+            rid = self.report_id if key is None else self._resolve_report(s, key)
+            row = s.get(ReportRow, rid)
+            assert row is not None
+            self._replace_sections(s, row, clean)
+            report_key = row.key
+        return self.get_report(report_key)
+
+    @staticmethod
+    def _replace_sections(s: Session, row: ReportRow, sections: Sequence[Section]) -> None:
+        if not sections:
+            raise ValidationError(FieldError("sections", "a report needs at least one section"))
+        keep = {x.key for x in sections}
+        used = s.execute(select(FindingRow.section, func.count()).where(FindingRow.report_id == row.id)
+                         .group_by(FindingRow.section)).all()
+        orphans = [(k, n) for k, n in used if k not in keep]
+        if orphans:
+            where = "; ".join(f"{n} finding(s) in “{k}”" for k, n in orphans)
+            raise ValidationError(FieldError(
+                "sections", f"cannot remove a section that findings use: {where}; move them to another section first"))
+        by_key = {x.key: x for x in row.sections}
+        rows = []
+        for i, x in enumerate(sections, start=1):
+            sec = by_key.get(x.key) or SectionRow(key=x.key)
+            sec.title, sec.short, sec.position = x.title, x.short, i
+            rows.append(sec)
+        row.sections = rows
+        s.flush()
+
+    @staticmethod
+    def _apply_report(row: ReportRow, clean: Any) -> None:
+        for name in ("key", "title", "subtitle", "publisher", "author", "edition", "data_as_of", "published",
+                     "summary"):
+            setattr(row, name, getattr(clean, name))
+
+    @staticmethod
+    def _check_as_of(s: Session, predecessor_id: int | None, as_of: Any) -> None:
+        if predecessor_id is None or as_of is None:
+            return
+        before = s.get(ReportRow, predecessor_id)
+        if before is not None and before.data_as_of is not None and as_of < before.data_as_of:
+            raise ValidationError(FieldError(
+                "data_as_of", f"{as_of.isoformat()} is before the previous edition’s ({before.data_as_of.isoformat()}, "
+                              f"“{before.key}”)"))
+
+    def delete_report(self, key: str) -> ReportSnapshot:
+        """Deletes a report with its sections, audiences, charts and findings (sources stay: they are
+        the library's); returns everything so that `restore_report` can bring it back."""
+        snapshot = self.report_snapshot(key)
+        with self.db.writing() as s:
+            rid = self._resolve_report(s, key)
+            if self.db.has_fts():
+                for fid in s.scalars(select(FindingRow.id).where(FindingRow.report_id == rid)):
+                    fts.unindex_finding(s, fid)
+            s.execute(delete(FindingRow).where(FindingRow.report_id == rid))
+            s.execute(delete(ReportRow).where(ReportRow.id == rid))
+        if self._report_id == snapshot.report.id:
+            self._report_key, self._report_id = None, None
+        return snapshot
+
+    def report_snapshot(self, key: str | None = None) -> ReportSnapshot:
+        report = self.get_report(key)
+        other = BriefingService(self.db, report.key)
+        return ReportSnapshot(report, tuple(other.list_audiences()), tuple(other.list_charts()),
+                              tuple(other.list_findings()))
+
+    def restore_report(self, snapshot: ReportSnapshot) -> Report:
+        """Re-creates a deleted report whole: its fields and sections, audiences, charts, and its
+        findings under their own ids (older undo steps still name them)."""
+        r = snapshot.report
+        with self.db.writing() as s:
+            if s.scalar(select(ReportRow.id).where(ReportRow.key == r.key)) is not None:
+                raise ValidationError(FieldError("key", f"a report “{r.key}” already exists"))
+            row = ReportRow(key=r.key, title=r.title, subtitle=r.subtitle, publisher=r.publisher, author=r.author,
+                            edition=r.edition, data_as_of=r.data_as_of, published=r.published, summary=r.summary,
+                            predecessor_id=r.predecessor_id if r.predecessor_id and s.get(ReportRow, r.predecessor_id)
+                            else None,
+                            position=(s.scalar(select(func.max(ReportRow.position))) or 0) + 1)
+            if s.get(ReportRow, r.id) is None:
+                row.id = r.id
+            row.sections = [SectionRow(key=x.key, title=x.title, short=x.short, position=i)
+                            for i, x in enumerate(r.sections, start=1)]
+            s.add(row)
+            s.flush()
+            for i, a in enumerate(snapshot.audiences):
+                s.add(AudienceRow(report_id=row.id, key=a.key, name=a.name, description=a.description,
+                                  builtin=a.builtin, position=i, template=dict(a.template)))
+            for i, c in enumerate(snapshot.charts):
+                s.add(ChartRow(report_id=row.id, key=c.key, kind=c.kind.value, title=c.title,
+                               position=c.position or i + 1, spec=c.to_dict(), version=1))
+        other = BriefingService(self.db, r.key)
+        for f in snapshot.findings:
+            other.restore_finding(f)
+        return self.get_report(r.key)
 
     # ---- Findings: queries
     def list_findings(
@@ -85,20 +287,21 @@ class BriefingService:
         """Findings matching every given filter. With `search`, best match first unless
         `order="report"` (a table filter: report order, and no ranking cost on broad queries)."""
         searching = bool(search and search.strip())
+        rid = self.report_id
         if not (searching or section or kind or tag or limit):
             with self.db.reading() as s:
-                findings = self._all_findings(s)
+                findings = self._all_findings(s, rid)
             return self._for_audience(audience, findings) if audience else findings
         with self.db.reading() as s:
             if searching and order == "report" and self.db.has_fts():
-                ids = self._report_order_hits(s, search or "", section=section, kind=kind, tag=tag,
+                ids = self._report_order_hits(s, search or "", rid, section=section, kind=kind, tag=tag,
                                               limit=None if audience else limit)
                 rows = {r.id: r for r in s.scalars(_finding_query().where(FindingRow.id.in_(ids)))}
                 findings = [finding_record(rows[i]) for i in ids if i in rows]
                 if audience:
                     findings = self._for_audience(audience, findings)
                 return findings[:limit] if limit else findings
-            q = _finding_query()
+            q = _finding_query().where(FindingRow.report_id == rid)
             q = self._filtered(s, q, section=section, kind=kind, tag=tag, search=None)
             if searching and self.db.has_fts():
                 expr = fts.match_expression(search or "")
@@ -131,38 +334,41 @@ class BriefingService:
         return findings[:limit] if limit else findings
 
     @staticmethod
-    def _all_findings(s: Session) -> list[Finding]:
-        """Every finding in report order, in five plain queries (a briefing reads them all).
+    def _all_findings(s: Session, report_id: int) -> list[Finding]:
+        """Every finding of a report in report order, in five plain queries (a briefing reads them all).
 
         Core rows instead of ORM objects with selectinload: about 6 ms instead of 14 for the
         seeded report, and no identity map to fill and throw away."""
+        mine = select(FindingRow.id).where(FindingRow.report_id == report_id).scalar_subquery()
         tags: dict[int, list[str]] = {}
-        for fid, tag in s.execute(select(TagRow.finding_id, TagRow.tag).order_by(TagRow.finding_id,
-                                                                                 TagRow.position)):
+        for fid, tag in s.execute(select(TagRow.finding_id, TagRow.tag).where(TagRow.finding_id.in_(mine))
+                                  .order_by(TagRow.finding_id, TagRow.position)):
             tags.setdefault(fid, []).append(tag)
         metrics: dict[int, list[Any]] = {}
         m = MetricRow.__table__
-        for row in s.execute(select(m).order_by(m.c.finding_id, m.c.position)):
+        for row in s.execute(select(m).where(m.c.finding_id.in_(mine)).order_by(m.c.finding_id, m.c.position)):
             metrics.setdefault(row.finding_id, []).append(metric_record(row))
         wordings: dict[int, dict[str, str]] = {}
-        words = select(WordingRow.finding_id, WordingRow.audience_key, WordingRow.text)
+        words = select(WordingRow.finding_id, WordingRow.audience_key, WordingRow.text).where(
+            WordingRow.finding_id.in_(mine))
         for fid, audience, text_ in s.execute(words.order_by(WordingRow.finding_id, WordingRow.audience_key)):
             wordings.setdefault(fid, {})[audience] = text_
         sources: dict[int, list[Any]] = {}
         src = SourceRow.__table__
-        links = select(finding_sources.c.finding_id, src).join(src, src.c.id == finding_sources.c.source_id)
+        links = select(finding_sources.c.finding_id, src).join(src, src.c.id == finding_sources.c.source_id).where(
+            finding_sources.c.finding_id.in_(mine))
         for row in s.execute(links.order_by(finding_sources.c.finding_id, finding_sources.c.position)):
             sources.setdefault(row.finding_id, []).append(source_record(row))
         f = FindingRow.__table__
         return [
             finding_from_parts(row, tags=tags.get(row.id, ()), sources=sources.get(row.id, ()),
                                metrics=metrics.get(row.id, ()), wordings=wordings.get(row.id, {}))
-            for row in s.execute(select(f).order_by(f.c.position, f.c.id))
+            for row in s.execute(select(f).where(f.c.report_id == report_id).order_by(f.c.position, f.c.id))
         ]
 
     @staticmethod
-    def _report_order_hits(s: Session, search: str, *, section: str | None, kind: str | None, tag: str | None,
-                           limit: int | None) -> list[int]:
+    def _report_order_hits(s: Session, search: str, report_id: int, *, section: str | None, kind: str | None,
+                           tag: str | None, limit: int | None) -> list[int]:
         """Ids of the findings matching `search`, in report order, filters applied, in one SQLite query.
 
         The sort reads each hit's position from the covering (id, position) index: at 100k findings
@@ -171,7 +377,7 @@ class BriefingService:
         expr = fts.match_expression(search)
         if expr is None:
             return []
-        where, params = [], {"q": expr}
+        where, params = ["f.report_id = :rid"], {"q": expr, "rid": report_id}
         if section:
             where.append("f.section = :section")
             params["section"] = section
@@ -184,7 +390,7 @@ class BriefingService:
         sql = (
             "SELECT f.id FROM findings AS f INDEXED BY ix_findings_id_position "
             "JOIN (SELECT rowid AS fid FROM findings_fts WHERE findings_fts MATCH :q) AS h ON h.fid = f.id"
-            + (" WHERE " + " AND ".join(where) if where else "")
+            + " WHERE " + " AND ".join(where)
             + " ORDER BY f.position, f.id"
             + (f" LIMIT {int(limit)}" if limit else "")
         )
@@ -192,7 +398,8 @@ class BriefingService:
 
     def count_findings(self) -> int:
         with self.db.reading() as s:
-            return s.scalar(select(func.count()).select_from(FindingRow)) or 0
+            return s.scalar(select(func.count()).select_from(FindingRow).where(
+                FindingRow.report_id == self.report_id)) or 0
 
     def search_ids(self, query: str, limit: int | None = 50) -> list[int]:
         """Finding ids best-first for a full-text query (FTS5 bm25 on SQLite, LIKE elsewhere)."""
@@ -204,12 +411,15 @@ class BriefingService:
             expr = fts.match_expression(query)
             if expr is None:
                 return []
-            sql = "SELECT rowid FROM findings_fts WHERE findings_fts MATCH :q ORDER BY bm25(findings_fts, 5.0, 1.0, 3.0)"
+            sql = ("SELECT rowid FROM findings_fts WHERE findings_fts MATCH :q "
+                   "AND rowid IN (SELECT id FROM findings WHERE report_id = :rid) "
+                   "ORDER BY bm25(findings_fts, 5.0, 1.0, 3.0)")
             if limit:
                 sql += f" LIMIT {int(limit)}"
-            return [r[0] for r in s.execute(text(sql), {"q": expr})]
+            return [r[0] for r in s.execute(text(sql), {"q": expr, "rid": self.report_id})]
         like = f"%{query}%"
-        q = select(FindingRow.id).where(FindingRow.title.ilike(like) | FindingRow.statement.ilike(like))
+        q = select(FindingRow.id).where(FindingRow.report_id == self.report_id,
+                                        FindingRow.title.ilike(like) | FindingRow.statement.ilike(like))
         if limit:
             q = q.limit(limit)
         return list(s.scalars(q))
@@ -246,11 +456,12 @@ class BriefingService:
             return finding_record(row)
 
     def _finding_row(self, s: Session, ref: int | str, load: bool = False) -> FindingRow:
+        """By id (any report: ids are the library's) or by slug (in the current report)."""
         q = _finding_query() if load else select(FindingRow)
         if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
             row = s.scalars(q.where(FindingRow.id == int(ref))).first()
         else:
-            row = s.scalars(q.where(FindingRow.slug == ref)).first()
+            row = s.scalars(q.where(FindingRow.slug == ref, FindingRow.report_id == self.report_id)).first()
         if row is None:
             raise NotFoundError("finding", ref)
         return row
@@ -261,15 +472,16 @@ class BriefingService:
     ) -> Finding:
         """A new finding. `fresh_slug`: a taken slug gets a free "-2", "-3"… (a copy of a finding)
         instead of being refused."""
+        rid = self.report_id
         with self.db.writing() as s:
-            clean = self._clean(s, draft)
+            clean = self._clean(s, draft, rid)
             if fresh_slug:
-                clean = replace(clean, slug=self._free_slug(s, clean.slug))
-            if s.scalar(select(FindingRow.id).where(FindingRow.slug == clean.slug)) is not None:
+                clean = replace(clean, slug=self._free_slug(s, clean.slug, rid))
+            if s.scalar(select(FindingRow.id).where(FindingRow.slug == clean.slug, FindingRow.report_id == rid)):
                 raise ValidationError(FieldError("slug", f"“{clean.slug}” is already used by another finding"))
             if position is None:
-                position = (s.scalar(select(func.max(FindingRow.position))) or 0) + 1
-            row = FindingRow(slug=clean.slug, position=position, version=1)
+                position = (s.scalar(select(func.max(FindingRow.position)).where(FindingRow.report_id == rid)) or 0) + 1
+            row = FindingRow(report_id=rid, slug=clean.slug, position=position, version=1)
             s.add(row)
             self._apply(s, row, clean)
             s.flush()
@@ -277,8 +489,9 @@ class BriefingService:
         return self.get_finding(fid)
 
     @staticmethod
-    def _free_slug(s: Session, slug: str) -> str:
-        taken = set(s.scalars(select(FindingRow.slug).where(FindingRow.slug.like(f"{slug[:56]}%"))))
+    def _free_slug(s: Session, slug: str, report_id: int) -> str:
+        taken = set(s.scalars(select(FindingRow.slug).where(FindingRow.slug.like(f"{slug[:56]}%"),
+                                                            FindingRow.report_id == report_id)))
         if slug not in taken:
             return slug
         n = 2
@@ -291,12 +504,14 @@ class BriefingService:
             row = self._finding_row(s, finding_id, load=True)
             if row.version != expected_version:
                 raise ConflictError("finding", row.slug, expected_version, row.version)
-            clean = self._clean(s, draft)
+            clean = self._clean(s, draft, row.report_id)
             if clean.slug != row.slug and s.scalar(
-                select(FindingRow.id).where(FindingRow.slug == clean.slug, FindingRow.id != row.id)
+                select(FindingRow.id).where(FindingRow.slug == clean.slug, FindingRow.id != row.id,
+                                            FindingRow.report_id == row.report_id)
             ):
                 raise ValidationError(FieldError("slug", f"“{clean.slug}” is already used by another finding"))
             row.slug = clean.slug
+            row.carried_over = False  # an edit is a review
             row.version += 1
             row.updated_at = utcnow()
             self._apply(s, row, clean)
@@ -325,14 +540,19 @@ class BriefingService:
         draft = FindingDraft(
             **{**draft.__dict__, "source_ids": tuple(by_key[src.key] for src in finding.sources)}
         )
+        rid = finding.report_id or self.report_id
         with self.db.writing() as s:
-            clean = self._clean(s, draft)
+            clean = self._clean(s, draft, rid)
             taken = s.get(FindingRow, finding.id) is not None
             row = FindingRow(
+                report_id=rid,
                 slug=clean.slug,
                 position=finding.position,
                 version=finding.version + 1,
                 created_at=finding.created_at or utcnow(),
+                carried_over=finding.carried_over,
+                predecessor_id=finding.predecessor_id if finding.predecessor_id and s.get(
+                    FindingRow, finding.predecessor_id) else None,
             )
             if not taken:
                 row.id = finding.id
@@ -347,10 +567,28 @@ class BriefingService:
             row = self._finding_row(s, finding_id)
             row.position = position
 
-    def _clean(self, s: Session, draft: FindingDraft) -> CleanFinding:
-        audience_keys = set(s.scalars(select(AudienceRow.key)))
+    def _clean(self, s: Session, draft: FindingDraft, report_id: int) -> CleanFinding:
+        audience_keys = set(s.scalars(select(AudienceRow.key).where(AudienceRow.report_id == report_id)))
         source_ids = set(s.scalars(select(SourceRow.id)))
-        return clean_finding(draft, audience_keys=audience_keys, source_ids=source_ids)
+        return clean_finding(draft, audience_keys=audience_keys, source_ids=source_ids,
+                             section_keys=self._section_keys(s, report_id))
+
+    @staticmethod
+    def _section_keys(s: Session, report_id: int) -> list[str]:
+        return list(s.scalars(select(SectionRow.key).where(SectionRow.report_id == report_id)
+                              .order_by(SectionRow.position)))
+
+    def confirm_finding(self, finding_id: int, expected_version: int | None = None) -> Finding:
+        """The analyst has reviewed a carried-over finding: it is no longer marked."""
+        with self.db.writing() as s:
+            row = self._finding_row(s, finding_id)
+            if expected_version is not None and row.version != expected_version:
+                raise ConflictError("finding", row.slug, expected_version, row.version)
+            if row.carried_over:
+                row.carried_over = False
+                row.version += 1
+                row.updated_at = utcnow()
+        return self.get_finding(finding_id)
 
     def _apply(self, s: Session, row: FindingRow, clean: CleanFinding) -> None:
         row.title = clean.title
@@ -464,16 +702,31 @@ class BriefingService:
 
     # ---- Audiences
     def list_audiences(self) -> list[Audience]:
+        rid = self.report_id
         with self.db.reading() as s:
-            rows = s.scalars(select(AudienceRow).order_by(AudienceRow.position, AudienceRow.id))
-            return [audience_record(r) for r in rows]
+            sections = self._section_records(s, rid)
+            rows = s.scalars(select(AudienceRow).where(AudienceRow.report_id == rid)
+                             .order_by(AudienceRow.position, AudienceRow.id))
+            return [audience_record(r, sections) for r in rows]
 
     def get_audience(self, key: str) -> Audience:
+        rid = self.report_id
         with self.db.reading() as s:
-            row = s.scalars(select(AudienceRow).where(AudienceRow.key == key)).first()
-            if row is None:
-                raise NotFoundError("audience", key)
-            return audience_record(row)
+            row = self._audience_row(s, key)
+            return audience_record(row, self._section_records(s, rid))
+
+    def _audience_row(self, s: Session, key: str) -> AudienceRow:
+        row = s.scalars(select(AudienceRow).where(AudienceRow.key == key,
+                                                  AudienceRow.report_id == self.report_id)).first()
+        if row is None:
+            raise NotFoundError("audience", key)
+        return row
+
+    @staticmethod
+    def _section_records(s: Session, report_id: int) -> tuple[Section, ...]:
+        rows = s.execute(select(SectionRow.key, SectionRow.title, SectionRow.short)
+                         .where(SectionRow.report_id == report_id).order_by(SectionRow.position))
+        return tuple(Section(k, t, sh) for k, t, sh in rows)
 
     def create_audience(
         self, key: str, name: str, description: str = "", template: Mapping[str, Any] | None = None
@@ -494,15 +747,16 @@ class BriefingService:
         if errors:
             raise ValidationError(errors, "audience")
         template = self._check_template(template or {"title": name})
+        rid = self.report_id
         with self.db.writing() as s:
-            if s.scalar(select(AudienceRow.id).where(AudienceRow.key == key)) is not None:
+            if s.scalar(select(AudienceRow.id).where(AudienceRow.key == key, AudienceRow.report_id == rid)):
                 raise ValidationError(FieldError("key", f"an audience “{key}” already exists"))
-            pos = (s.scalar(select(func.max(AudienceRow.position))) or 0) + 1
-            row = AudienceRow(key=key, name=name, description=description, builtin=False, position=pos,
-                              template=dict(template))
+            pos = (s.scalar(select(func.max(AudienceRow.position)).where(AudienceRow.report_id == rid)) or 0) + 1
+            row = AudienceRow(report_id=rid, key=key, name=name, description=description, builtin=False,
+                              position=pos, template=dict(template))
             s.add(row)
             s.flush()
-            return audience_record(row)
+            return audience_record(row, self._section_records(s, rid))
 
     def update_audience(
         self,
@@ -515,9 +769,7 @@ class BriefingService:
         if template is not None:
             template = self._check_template(template)
         with self.db.writing() as s:
-            row = s.scalars(select(AudienceRow).where(AudienceRow.key == key)).first()
-            if row is None:
-                raise NotFoundError("audience", key)
+            row = self._audience_row(s, key)
             if name is not None:
                 row.name = clean_text(name, "name", max_length=120, required=True)
             if description is not None:
@@ -525,22 +777,22 @@ class BriefingService:
             if template is not None:
                 row.template = dict(template)
             s.flush()
-            return audience_record(row)
+            return audience_record(row, self._section_records(s, row.report_id))
 
     def delete_audience(self, key: str) -> None:
         with self.db.writing() as s:
-            row = s.scalars(select(AudienceRow).where(AudienceRow.key == key)).first()
-            if row is None:
-                raise NotFoundError("audience", key)
+            row = self._audience_row(s, key)
             if row.builtin:
                 raise ValidationError(FieldError("audience", f"“{row.name}” is built in and cannot be deleted"))
+            # Wordings name their audience by key within the report (no foreign key): they go with it.
+            s.execute(delete(WordingRow).where(WordingRow.audience_key == key, WordingRow.finding_id.in_(
+                select(FindingRow.id).where(FindingRow.report_id == row.report_id))))
             s.delete(row)
 
-    @staticmethod
-    def _check_template(template: Mapping[str, Any]) -> Mapping[str, Any]:
+    def _check_template(self, template: Mapping[str, Any]) -> Mapping[str, Any]:
         from briefing.compose.template import validate_template
 
-        validate_template(template)
+        validate_template(template, self.sections())
         return template
 
     # ---- Charts
@@ -548,7 +800,8 @@ class BriefingService:
         from briefing.domain.charts import ChartSpec
 
         with self.db.reading() as s:
-            rows = s.scalars(select(ChartRow).order_by(ChartRow.position, ChartRow.id)).all()
+            rows = s.scalars(select(ChartRow).where(ChartRow.report_id == self.report_id)
+                             .order_by(ChartRow.position, ChartRow.id)).all()
             specs = [ChartSpec.from_dict(r.spec) for r in rows]
         if audience:
             specs = [c for c in specs if not c.audiences or audience in c.audiences]
@@ -558,7 +811,7 @@ class BriefingService:
         from briefing.domain.charts import ChartSpec
 
         with self.db.reading() as s:
-            row = s.scalars(select(ChartRow).where(ChartRow.key == key)).first()
+            row = s.scalars(select(ChartRow).where(ChartRow.key == key, ChartRow.report_id == self.report_id)).first()
             if row is None:
                 raise NotFoundError("chart", key)
             return ChartSpec.from_dict(row.spec)
@@ -568,11 +821,13 @@ class BriefingService:
         from briefing.domain.charts import validate_chart_spec
 
         spec = validate_chart_spec(spec.to_dict())
+        rid = self.report_id
         with self.db.writing() as s:
-            row = s.scalars(select(ChartRow).where(ChartRow.key == spec.key)).first()
+            row = s.scalars(select(ChartRow).where(ChartRow.key == spec.key, ChartRow.report_id == rid)).first()
             if row is None:
-                pos = spec.position or (s.scalar(select(func.max(ChartRow.position))) or 0) + 1
-                row = ChartRow(key=spec.key, position=pos, version=0)
+                pos = spec.position or (s.scalar(select(func.max(ChartRow.position)).where(
+                    ChartRow.report_id == rid)) or 0) + 1
+                row = ChartRow(report_id=rid, key=spec.key, position=pos, version=0)
                 s.add(row)
             row.kind = spec.kind.value
             row.title = spec.title
@@ -583,7 +838,7 @@ class BriefingService:
 
     def delete_chart(self, key: str) -> None:
         with self.db.writing() as s:
-            row = s.scalars(select(ChartRow).where(ChartRow.key == key)).first()
+            row = s.scalars(select(ChartRow).where(ChartRow.key == key, ChartRow.report_id == self.report_id)).first()
             if row is None:
                 raise NotFoundError("chart", key)
             s.delete(row)
@@ -607,6 +862,7 @@ class BriefingService:
         created = updated = 0
         sources = list(sources)
         findings = list(findings)
+        rid = self.report_id
         with self.db.writing() as s:
             key_to_id = {k: i for k, i in s.execute(select(SourceRow.key, SourceRow.id))}
             for i, draft in enumerate(sources):
@@ -619,8 +875,9 @@ class BriefingService:
                     s.add(row)
                     s.flush()
                     key_to_id[clean.key] = row.id
-            next_pos = (s.scalar(select(func.max(FindingRow.position))) or 0) + 1
-            audience_keys = set(s.scalars(select(AudienceRow.key)))
+            next_pos = (s.scalar(select(func.max(FindingRow.position)).where(FindingRow.report_id == rid)) or 0) + 1
+            audience_keys = set(s.scalars(select(AudienceRow.key).where(AudienceRow.report_id == rid)))
+            section_keys = self._section_keys(s, rid)
             for n, (draft, source_keys) in enumerate(findings):
                 unknown = [k for k in source_keys if k not in key_to_id]
                 if unknown:
@@ -628,12 +885,14 @@ class BriefingService:
                                           f"finding {n + 1} ({draft.slug or draft.title!r})")
                 draft = FindingDraft(**{**draft.__dict__, "source_ids": tuple(key_to_id[k] for k in source_keys)})
                 try:
-                    clean = clean_finding(draft, audience_keys=audience_keys, source_ids=set(key_to_id.values()))
+                    clean = clean_finding(draft, audience_keys=audience_keys, source_ids=set(key_to_id.values()),
+                                          section_keys=section_keys)
                 except ValidationError as exc:
                     raise ValidationError(exc.errors, f"finding {n + 1} ({draft.slug or draft.title!r})") from None
-                row = s.scalars(_finding_query().where(FindingRow.slug == clean.slug)).first()
+                row = s.scalars(_finding_query().where(FindingRow.slug == clean.slug,
+                                                       FindingRow.report_id == rid)).first()
                 if row is None:
-                    row = FindingRow(slug=clean.slug, position=next_pos, version=1)
+                    row = FindingRow(report_id=rid, slug=clean.slug, position=next_pos, version=1)
                     next_pos += 1
                     s.add(row)
                     created += 1
@@ -657,6 +916,16 @@ class BriefingService:
 
     def close(self) -> None:
         self.db.dispose()
+
+
+@dataclass(frozen=True)
+class ReportSnapshot:
+    """A deleted report whole, for its undo."""
+
+    report: Report
+    audiences: tuple[Audience, ...]
+    charts: tuple[ChartSpec, ...]
+    findings: tuple[Finding, ...]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Seeds a database from data/ (the report's findings) and templates/audiences (built-in audiences)."""
+"""Seeds a database from data/ (the seed report, its sections, findings and charts) and templates/audiences
+(its built-in audiences)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from briefing.store.models import (
     ChartRow,
     FindingRow,
     MetaRow,
+    ReportRow,
+    SectionRow,
     SourceRow,
     WordingRow,
     finding_sources,
@@ -56,12 +59,18 @@ def load_seed(root: Path = SEED_DATA) -> dict[str, Any]:
             findings.append(item)
     charts_path = root / "charts.yaml"
     return {
-        "report": _plain(_load_yaml(root / "report.yaml")) if (root / "report.yaml").exists() else {},
+        "report": load_report(root),
         "audiences": _plain(_load_yaml(root / "audiences.yaml")) or [],
         "sources": _plain(_load_yaml(root / "sources.yaml")) or [],
         "findings": findings,
         "charts": _plain(_load_yaml(charts_path)) if charts_path.exists() else [],
     }
+
+
+def load_report(root: Path = SEED_DATA) -> dict[str, Any]:
+    """data/report.yaml: the seed report's fields and its `sections` (key, title, short) in order."""
+    path = root / "report.yaml"
+    return (_plain(_load_yaml(path)) or {}) if path.exists() else {}
 
 
 def audience_template(key: str, templates: Path = TEMPLATES) -> dict[str, Any]:
@@ -89,18 +98,36 @@ def seed_database(db: Database, root: Path = SEED_DATA) -> None:
     from briefing.services.service import BriefingService
     from briefing.store.transfer import source_draft, finding_draft
 
+    from briefing.domain.model import ReportDraft
+    from briefing.domain.validate import clean_report
+
     data = load_seed(root)
+    info = data["report"]
+    report = clean_report(ReportDraft(
+        key=info.get("key") or "report", title=info.get("title") or "Report", subtitle=info.get("subtitle") or "",
+        publisher=info.get("publisher") or "", author=info.get("author") or "", edition=info.get("edition") or "",
+        data_as_of=info.get("data_as_of"), published=info.get("published"), summary=info.get("summary") or "",
+        sections=tuple((x["key"], x["title"], x.get("short") or "") for x in info.get("sections") or ()),
+    ))
     with db.writing() as s:
-        if data["report"]:
-            row = s.get(MetaRow, "report")
-            if row is None:
-                s.add(MetaRow(key="report", value=data["report"]))
-        existing = set(s.scalars(select(AudienceRow.key)))
+        rid = s.scalar(select(ReportRow.id).where(ReportRow.key == report.key))
+        if rid is None:
+            row = ReportRow(key=report.key, title=report.title, subtitle=report.subtitle, publisher=report.publisher,
+                            author=report.author, edition=report.edition, data_as_of=report.data_as_of,
+                            published=report.published, summary=report.summary,
+                            position=(s.scalar(select(func.max(ReportRow.position))) or 0) + 1)
+            row.sections = [SectionRow(key=x.key, title=x.title, short=x.short, position=i)
+                            for i, x in enumerate(report.sections, start=1)]
+            s.add(row)
+            s.flush()
+            rid = row.id
+        existing = set(s.scalars(select(AudienceRow.key).where(AudienceRow.report_id == rid)))
         for i, a in enumerate(data["audiences"]):
             if a["key"] in existing:
                 continue
             s.add(
                 AudienceRow(
+                    report_id=rid,
                     key=a["key"],
                     name=a["name"],
                     description=a.get("description", ""),
@@ -112,21 +139,21 @@ def seed_database(db: Database, root: Path = SEED_DATA) -> None:
         meta = s.get(MetaRow, "seed")
         if meta is None:  # marked done only at the end: an interrupted seeding is resumed (needs_seed)
             s.add(MetaRow(key="seed", value={"version": SEED_VERSION, "complete": False}))
-    service = BriefingService(db)
+    service = BriefingService(db, report.key)
     service.import_records(
         [source_draft(src) for src in data["sources"]],
-        [d for d in (finding_draft(f) for f in data["findings"]) if not _exists(db, d[0].slug)],
+        [d for d in (finding_draft(f) for f in data["findings"]) if not _exists(db, rid, d[0].slug)],
     )
     if data["charts"]:
         from briefing.domain.charts import validate_chart_spec
 
         with db.writing() as s:
-            existing = set(s.scalars(select(ChartRow.key)))
+            existing = set(s.scalars(select(ChartRow.key).where(ChartRow.report_id == rid)))
             for i, raw in enumerate(data["charts"]):
                 spec = validate_chart_spec(raw)
                 if spec.key in existing:
                     continue
-                s.add(ChartRow(key=spec.key, kind=spec.kind.value, title=spec.title, position=spec.position or i + 1,
+                s.add(ChartRow(report_id=rid, key=spec.key, kind=spec.kind.value, title=spec.title, position=spec.position or i + 1,
                                spec=spec.to_dict(), version=1))
     with db.writing() as s:
         meta = s.get(MetaRow, "seed")
@@ -135,11 +162,11 @@ def seed_database(db: Database, root: Path = SEED_DATA) -> None:
 
 
 
-def _exists(db: Database, slug: str | None) -> bool:
+def _exists(db: Database, report_id: int, slug: str | None) -> bool:
     if not slug:
         return False
     with db.reading() as s:
-        return s.scalar(select(FindingRow.id).where(FindingRow.slug == slug)) is not None
+        return s.scalar(select(FindingRow.id).where(FindingRow.slug == slug, FindingRow.report_id == report_id)) is not None
 
 
 def wipe(db: Database) -> None:
@@ -153,6 +180,8 @@ def wipe(db: Database) -> None:
         s.execute(delete(SourceRow))
         s.execute(delete(AudienceRow))
         s.execute(delete(ChartRow))
+        s.execute(delete(SectionRow))
+        s.execute(delete(ReportRow))
         s.execute(delete(MetaRow))
         if db.has_fts():
             s.execute(text("DELETE FROM findings_fts"))

@@ -265,10 +265,11 @@ class BriefingPanel(QWidget):
         template = _plain(self._audience.template)
         excluded = set(template.get("excluded") or ())
         # Select with nothing excluded, so unticked findings still show (unticked) in their section.
-        everything = validate_template({**template, "excluded": []})
+        everything = validate_template({**template, "excluded": []}, self._audience.sections)
         selection = select(everything, self._findings)
+        titles = {s.key: s.title for s in self._audience.sections}
         sections = [
-            (spec.title or _section_title(spec.key), list(found))
+            (spec.title or titles.get(spec.key, spec.key), list(found))
             for spec, found in selection.sections
             if found
         ]
@@ -503,15 +504,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
-
-
-def _section_title(key: str) -> str:
-    from briefing.domain.model import section
-
-    try:
-        return section(key).title
-    except KeyError:
-        return key
 
 
 def _file_stem(name: str) -> str:
