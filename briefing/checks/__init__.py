@@ -3,6 +3,7 @@
 Pure: domain records in, `Problem`s out; imports only `briefing.domain` and the standard library.
 """
 
+from briefing.checks.audience import check_briefing, in_briefing
 from briefing.checks.engine import (
     Library,
     Problem,
@@ -12,4 +13,4 @@ from briefing.checks.engine import (
     run_checks,
 )
 
-__all__ = ["Library", "Problem", "check_chart", "check_finding", "check_template", "run_checks"]
+__all__ = ["Library", "Problem", "check_briefing", "check_chart", "check_finding", "check_template", "in_briefing", "run_checks"]

@@ -12,6 +12,9 @@ from briefing.checks.scan import Mention, numbers
 from briefing.domain.charts import ChartSpec
 from briefing.domain.model import Audience, Finding, Metric
 
+# Rules that find a number without evidence rather than evidence against the number.
+UNBACKED_RULES = frozenset({"unbacked-number", "unbacked-duration"})
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -23,6 +26,12 @@ class Problem:
     field: str  # where in it: "statement", "wordings.asia", "title", "sections.2.intro"
     text: str  # the words at fault, as written
     message: str
+
+    @property
+    def severity(self) -> str:
+        """"error" when the data contradicts the text (a claim recomputed, a chart's axis);
+        "warning" when the text states a number the data does not hold, which may still be true."""
+        return "warning" if self.rule in UNBACKED_RULES else "error"
 
     def line(self) -> str:
         return f"{self.kind} {self.subject} · {self.field} [{self.rule}]: {self.message}"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from briefing.domain.charts import ChartSpec
 from briefing.domain.errors import NotFoundError
@@ -39,6 +40,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     p.add_argument("--author", default="", help="author on the cover and in the file's properties "
                                                 "(default: the report's author)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the path written")
+    p.add_argument("--strict", action="store_true",
+                   help="refuse to write anything when the evidence checks find a problem in the "
+                        "briefing (exit status 1); without it, problems are printed as warnings")
     p.set_defaults(func=cmd_export)
 
     a = subparsers.add_parser("audiences", help="the audiences briefings can be written for")
@@ -86,6 +90,11 @@ def cmd_export(args: argparse.Namespace, service: ExportService) -> int:
             else:
                 path = args.output or default_output(key, fmt)
             jobs.append((key, fmt, check_target(path)))  # a bad folder fails now, before any drawing
+    problems = _check_briefings(service, audiences)
+    if problems and args.strict:
+        return _refuse(problems)
+    if problems and not args.quiet:
+        _warn(problems)
     composed: dict[str, Any] = {}
     for key, fmt, path in jobs:
         try:
@@ -103,6 +112,45 @@ def cmd_export(args: argparse.Namespace, service: ExportService) -> int:
             for warning in result.warnings:
                 print(f"warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _check_briefings(service: ExportService, audiences: list[str]) -> dict[str, list[Any]]:
+    """The evidence checks that concern each audience's briefing (its findings, charts and
+    template), by audience key; audiences whose briefing checks clean are left out."""
+    from briefing.checks import Library
+    from briefing.checks.audience import check_briefings
+    from briefing.compose.scope import briefing_contents
+
+    findings = service.list_findings()
+    by_key = {a.key: a for a in service.list_audiences()}
+    library = Library(findings=findings, charts=service.list_charts(), audiences=list(by_key.values()))
+    found = check_briefings(library, {key: briefing_contents(by_key[key], findings) for key in audiences})
+    return {key: problems for key, problems in found.items() if problems}
+
+
+def _count(problems: dict[str, list[Any]]) -> str:
+    n = sum(len(found) for found in problems.values())
+    noun = "problem" if n == 1 else "problems"
+    if len(problems) == 1:
+        return f"{n} {noun} in the {next(iter(problems))} briefing"
+    where = ", ".join(f"{key} ({len(found)})" for key, found in problems.items())
+    return f"{n} {noun} in the briefings for {where}"
+
+
+def _warn(problems: dict[str, list[Any]]) -> None:
+    for found in problems.values():
+        for p in found:
+            print(f"warning: {p.line()}", file=sys.stderr)
+    print(f"warning: {_count(problems)}; exported anyway (--strict refuses; `briefing check` "
+          "lists the whole library)", file=sys.stderr)
+
+
+def _refuse(problems: dict[str, list[Any]]) -> int:
+    for found in problems.values():
+        for p in found:
+            print(f"briefing export: {p.line()}", file=sys.stderr)
+    print(f"briefing export: --strict: {_count(problems)}; nothing was written", file=sys.stderr)
+    return 1
 
 
 def _split(text: str) -> list[str]:

@@ -146,6 +146,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Pick an audience, preview, export",
     ),
     ActionSpec(
+        "go_checks",
+        "C&hecks",
+        "&View",
+        ("Ctrl+5",),
+        "checks",
+        "Problems the evidence checks find, with a jump to each",
+    ),
+    ActionSpec(
         "refresh",
         "&Reload",
         "&View",

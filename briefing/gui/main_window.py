@@ -31,6 +31,7 @@ from briefing.gui.workers import Failure, Operations
 if TYPE_CHECKING:
     from briefing.gui.briefing_panel.panel import BriefingPanel
     from briefing.gui.charts.panel import ChartsPanel
+    from briefing.gui.checks.panel import ChecksPanel
     from briefing.gui.findings.panel import FindingsPanel
     from briefing.gui.sources.panel import SourcesPanel
     from briefing.services import BriefingService
@@ -41,6 +42,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("sources", "Sources", "sources"),
     ("charts", "Charts", "charts"),
     ("briefing", "Briefing", "briefing"),
+    ("checks", "Checks", "checks"),
 )
 
 
@@ -58,6 +60,7 @@ class MainWindow(QMainWindow):
         self.sources: SourcesPanel | None = None
         self.charts: ChartsPanel | None = None
         self.briefing: BriefingPanel | None = None
+        self.checks: ChecksPanel | None = None
         self.watcher: DatabaseWatcher | None = None
 
         self.setWindowTitle("Briefing")
@@ -133,6 +136,8 @@ class MainWindow(QMainWindow):
         """Build the panels over an open service (the window is already on screen)."""
         from briefing.gui.briefing_panel.panel import BriefingPanel
         from briefing.gui.charts.panel import ChartsPanel
+        from briefing.gui.checks.jump import open_problem
+        from briefing.gui.checks.panel import ChecksPanel
         from briefing.gui.findings.panel import FindingsPanel
         from briefing.gui.sources.panel import SourcesPanel
 
@@ -145,6 +150,10 @@ class MainWindow(QMainWindow):
         self.sources = SourcesPanel(ctx, self)
         self.charts = ChartsPanel(ctx, self)
         self.briefing = BriefingPanel(ctx, self)
+        self.checks = ChecksPanel(ctx, self)
+        self.checks.sig_open.connect(lambda p, finding_id: open_problem(self, p, finding_id))
+        self.checks.sig_count_changed.connect(self._checks_counted)
+        self.briefing.sig_show_problems.connect(self.show_problems)
         for panel in self._panels():
             self.stack.addWidget(panel)
             panel.restore_state()
@@ -163,6 +172,12 @@ class MainWindow(QMainWindow):
         page = self.settings.text("window/page", "findings")
         self.go(page if page in {k for k, _, _ in PAGES} else "findings")
         self.statusBar().showMessage("Ready", 5_000)
+
+    def show_problems(self, audience: str = "") -> None:
+        """The Checks screen, showing the problems in `audience`'s briefing ("" for all)."""
+        if self.checks is not None:
+            self.checks.show_audience(audience)
+            self.go("checks")
 
     def service_failed(self, failure: Failure) -> None:
         self.loading.set_text("Could not open the database", failure.summary)
@@ -227,7 +242,9 @@ class MainWindow(QMainWindow):
     # ---- Internals
     def _panels(self) -> list[QWidget]:
         return [
-            p for p in (self.findings, self.sources, self.charts, self.briefing) if p is not None
+            p
+            for p in (self.findings, self.sources, self.charts, self.briefing, self.checks)
+            if p is not None
         ]
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
@@ -248,6 +265,7 @@ class MainWindow(QMainWindow):
             "go_sources": lambda: self.go("sources"),
             "go_charts": lambda: self.go("charts"),
             "go_briefing": lambda: self.go("briefing"),
+            "go_checks": lambda: self.go("checks"),
             "refresh": self._refresh,
             "about": self._about,
         }
@@ -266,6 +284,7 @@ class MainWindow(QMainWindow):
             "go_sources",
             "go_charts",
             "go_briefing",
+            "go_checks",
             "refresh",
         ):
             self.actions_by_key[key].setEnabled(enabled)
@@ -334,6 +353,12 @@ class MainWindow(QMainWindow):
         from briefing.gui.about import AboutDialog
 
         AboutDialog(self).exec()
+
+    def _checks_counted(self, count: int) -> None:
+        item = self.nav.item([k for k, _, _ in PAGES].index("checks"))
+        item.setText(f"Checks ({count})" if count > 0 else "Checks")
+        item.setToolTip(f"{count} problem{'s' if count != 1 else ''} found by the checks" if count > 0
+                        else "No problems found by the checks")
 
     def _style_navigation(self) -> None:
         palette = self.palette()

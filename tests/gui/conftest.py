@@ -38,6 +38,7 @@ class DialogScript:
     save_path: str = ""
     folder: str = ""
     export_done: str = ""
+    export_problems: str = "Show Problems"  # or "Export Anyway", "Cancel"
     confirm: bool = True
     errors_expected: bool = False
     calls: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
@@ -111,6 +112,9 @@ class DialogScript:
             self.calls.append(("ask_export_done", (box.informativeText(), box.text(), list(by_text))))
             choice = {"open": "Open", "folder": "Show in Folder"}.get(self.export_done)
             (by_text[choice] if choice else box.button(std.Close)).click()
+        elif title.startswith("Problems in the ") and title.endswith(" briefing"):
+            self.calls.append(("ask_export_with_problems", (title, box.text(), box.detailedText())))
+            by_text[self.export_problems].click()
         elif title == "Changed elsewhere":
             self.calls.append(("ask_reload_after_conflict", (box.text(), box.detailedText())))
             by_text["Reload" if self.reload_after_conflict else "Keep Editing"].click()

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -43,6 +43,10 @@ class BriefingPanel(QWidget):
     """Every change to the audience's selection is an undoable template edit; the preview follows."""
 
     title = "Briefing"
+
+    # ---- Signals
+    sig_show_problems = Signal(str)
+    """The user asked to see the problems the checks found in this audience's briefing; carries its key."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -429,7 +433,11 @@ class BriefingPanel(QWidget):
             self.pdf_view.setZoomFactor(float(value))
 
     # ---- Internals: export
-    def _run_export(self, audience: Audience, fmt: str, path: Path) -> None:
+    def _run_export(self, audience: Audience, fmt: str, path: Path, *, problems: int | None = None) -> None:
+        """Check the briefing, then write it. With problems, the user is asked first (`problems`
+        is their count once the user chose to export anyway; the checks then do not run again)."""
+        from briefing.gui.checks.model import check_audience
+
         label = _FORMATS[fmt][0]
         dialog = QProgressDialog(
             f"Exporting the {audience.name} briefing as {label}…", "Cancel", 0, 1000, self
@@ -448,6 +456,14 @@ class BriefingPanel(QWidget):
         exporter = self.ctx.exporter
 
         def work(token: Token) -> Any:
+            if problems is None:
+                token.progress(0.0, f"Checking the numbers in the {audience.name} briefing…")
+                try:
+                    found = check_audience(service, audience.key)
+                except Exception:  # noqa: BLE001 - a fault in a check must never stop an export
+                    found = []
+                if found:
+                    return _Held(found)
             # In the export process: the GUI thread never waits on reportlab for the GIL.
             return exporter.run(job, progress=token.progress, cancelled=lambda: token.cancelled)
 
@@ -464,12 +480,18 @@ class BriefingPanel(QWidget):
 
         def done(result: Any) -> None:
             close_dialog()
+            if isinstance(result, _Held):
+                self._export_held(audience, fmt, path, result.problems)
+                return
             kib = max(1, round(result.size / 1024))
             summary = f"Exported the {audience.name} briefing as {label} ({kib:,} KB, {result.seconds:.1f} s)"
             if result.warnings:
                 summary += f" with {len(result.warnings)} warning(s):\n" + "\n".join(
                     result.warnings[:5]
                 )
+            if problems:
+                summary += (f"\nExported with {problems} unresolved {'problem' if problems == 1 else 'problems'} "
+                            "from the checks (see the Checks screen).")
             self.ctx.events.sig_message.emit(f"Exported {result.path}")
             dialogs.export_finished(self, str(result.path), summary)
 
@@ -495,6 +517,25 @@ class BriefingPanel(QWidget):
         )
         dialog.canceled.connect(self._export_op.cancel)
         dialog.show()
+
+    def _export_held(self, audience: Audience, fmt: str, path: Path, problems: list[Any]) -> None:
+        from briefing.gui.checks.export_warning import ask_export_with_problems
+
+        choice = ask_export_with_problems(self, audience.name, _FORMATS[fmt][0], problems)
+        if choice == "export":
+            self._run_export(audience, fmt, path, problems=len(problems))
+        elif choice == "show":
+            self.ctx.events.sig_message.emit("Export held back; nothing was written")
+            self.sig_show_problems.emit(audience.key)
+        else:
+            self.ctx.events.sig_message.emit("Export cancelled; nothing was written")
+
+
+class _Held:
+    """An export the checks held back: the problems the user is asked about before writing."""
+
+    def __init__(self, problems: list[Any]) -> None:
+        self.problems = problems
 
 
 def _plain(value: Any) -> Any:

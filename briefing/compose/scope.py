@@ -1,0 +1,18 @@
+"""What an audience's briefing shows: the slugs of its findings and the keys of its charts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from briefing.compose.select import select
+from briefing.compose.template import validate_template
+from briefing.domain.model import Audience, Finding
+
+
+def briefing_contents(audience: Audience, findings: Sequence[Finding]) -> tuple[list[str], list[str]]:
+    """(finding slugs, chart keys) in briefing order, as compose() would place them; the checks
+    on export report only what these name."""
+    template = validate_template(audience.template)
+    slugs = [f.slug for f in select(template, findings).findings]
+    charts = list(dict.fromkeys(key for spec in template.all_sections() for key in spec.charts))
+    return slugs, charts
