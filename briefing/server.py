@@ -168,8 +168,9 @@ def plan_rehearsal(work: str, job: dict[str, Any] | None = None, seconds: float 
             args = None
     if (args is not None and args.command == "export" and "," not in args.audience and args.audience != "all"
             and "," not in args.fmt):
-        argv = [*(("--db", args.db) if args.db else ()), "export", "--audience", args.audience, "--format",
-                args.fmt, "--output", out, "--quiet", *(("--author", args.author) if args.author else ())]
+        argv = [*(("--db", args.db) if args.db else ()), *(("--report", args.report) if args.report else ()),
+                "export", "--audience", args.audience, "--format", args.fmt, "--output", out, "--quiet",
+                *(("--author", args.author) if args.author else ())]
         return Rehearsal(tuple(argv), {str(k): str(v) for k, v in (job.get("env") or {}).items()}, str(job["cwd"]))
     db, _cache = _rehearsal_paths(work)
     return Rehearsal(("--db", db, "export", "--audience", _first_audience(db), "--format", "pdf", "--output", out,

@@ -23,9 +23,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH_OR_URL",
         help="database file or SQLAlchemy URL (default: $BRIEFING_DB, else the user data folder)",
     )
+    parser.add_argument(
+        "--report",
+        metavar="KEY",
+        help="the report to work on (default: the only one, else the last one used); "
+        "see `briefing reports list`",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from briefing.cli import db as db_cmd, findings, server, sources
+    from briefing.cli import db as db_cmd, findings, reports, server, sources
 
+    reports.add_parser(sub)
     findings.add_parser(sub)
     sources.add_parser(sub)
     db_cmd.add_parser(sub)
@@ -39,18 +46,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_GLOBAL = ("--db", "--report")
+
+
 def _hoist_db(argv: list[str]) -> list[str]:
-    """Accept `--db PATH` anywhere on the line, as users type it, not only before the command."""
+    """Accept `--db PATH` and `--report KEY` anywhere on the line, as users type them, not only
+    before the command."""
     out: list[str] = []
     front: list[str] = []
     i = 0
     while i < len(argv):
         arg = argv[i]
-        if arg == "--db" and i + 1 < len(argv):
+        if arg in _GLOBAL and i + 1 < len(argv):
             front += [arg, argv[i + 1]]
             i += 2
             continue
-        if arg.startswith("--db="):
+        if arg.startswith(tuple(f"{g}=" for g in _GLOBAL)):
             front.append(arg)
         else:
             out.append(arg)
@@ -78,6 +89,8 @@ def main(argv: list[str] | None = None, *, parser: argparse.ArgumentParser | Non
             from briefing.services import open_service
 
             service = open_service(args.db)
+            if args.report is not None:  # refused with the valid keys listed; remembered as the last used
+                service.use_report(args.report)
         return func(args, service)
     except BriefingError as exc:
         print(f"briefing: {exc}", file=sys.stderr)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from briefing.domain.errors import FieldError, ValidationError
-from briefing.domain.model import SECTION_KEYS, ClaimKind, Finding, FindingDraft, MetricDraft
+from briefing.domain.model import ClaimKind, Finding, FindingDraft, MetricDraft
 from briefing.services import BriefingService
 
 METRIC_FIELDS = ("label", "value", "unit", "scale", "entity", "period", "as_of", "series")
@@ -19,7 +19,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     fsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     ls = fsub.add_parser("list", help="list findings (filter and full-text search)")
-    ls.add_argument("--section", choices=SECTION_KEYS)
+    # Sections are the report's (data, not code): checked by section_arg once the database is open.
+    ls.add_argument("--section", metavar="KEY", help="a section key of the report (see `briefing reports sections`)")
     ls.add_argument("--search", metavar="TEXT", help="full-text search over title, statement and tags")
     ls.add_argument("--audience", metavar="KEY", help="only the findings this audience's briefing uses")
     ls.add_argument("--kind", choices=[k.value for k in ClaimKind])
@@ -38,7 +39,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             e.add_argument("ref", metavar="ID", help="numeric id or slug")
         e.add_argument("--title")
         e.add_argument("--statement")
-        e.add_argument("--section", choices=SECTION_KEYS)
+        e.add_argument("--section", metavar="KEY", help="a section key of the report (see `briefing reports sections`)")
         e.add_argument("--kind", choices=[k.value for k in ClaimKind])
         e.add_argument("--tags", help="comma-separated")
         e.add_argument("--as-of", dest="as_of", metavar="DATE")
@@ -63,14 +64,26 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     exp = fsub.add_parser("export", help="export findings to .json or .csv")
     exp.add_argument("file", type=Path)
-    exp.add_argument("--section", choices=SECTION_KEYS)
+    exp.add_argument("--section", metavar="KEY", help="only this section's findings")
     exp.set_defaults(func=cmd_export)
 
 
 # ---- Commands
+def section_arg(svc: BriefingService, key: str | None) -> str | None:
+    """A --section value, refused unless it is a section of the current report (the keys listed)."""
+    if key is None:
+        return None
+    keys = [s.key for s in svc.sections()]
+    if key not in keys:
+        report = svc.get_report().key
+        raise ValidationError(FieldError("section", f"“{key}” is not a section of report “{report}”; "
+                                                    f"choose one of {', '.join(keys) or '(none defined)'}"))
+    return key
+
+
 def cmd_list(args: argparse.Namespace, svc: BriefingService) -> int:
     findings = svc.list_findings(
-        section=args.section, search=args.search, audience=args.audience, kind=args.kind, tag=args.tag
+        section=section_arg(svc, args.section), search=args.search, audience=args.audience, kind=args.kind, tag=args.tag
     )
     if args.json:
         from briefing.store.transfer import finding_dict
@@ -91,7 +104,8 @@ def cmd_list(args: argparse.Namespace, svc: BriefingService) -> int:
         numbers = ", ".join(_metric_text(m, by_label) for m in f.metrics[:3])
         if len(f.metrics) > 3:
             numbers += f", +{len(f.metrics) - 3} more"
-        print(f"{f.id:>5}  {f.slug}  [{f.section} · {f.kind.value}]")
+        mark = " · carried over" if f.carried_over else ""
+        print(f"{f.id:>5}  {f.slug}  [{f.section} · {f.kind.value}{mark}]")
         print(f"       {f.title}")
         if numbers:
             print(f"       {numbers}")
@@ -118,7 +132,9 @@ def cmd_show(args: argparse.Namespace, svc: BriefingService) -> int:
         return 0
     print(f"{f.title}")
     print(f"  id {f.id} · slug {f.slug} · version {f.version}")
-    print(f"  section: {f.section_title}")
+    print(f"  section: {svc.get_report().section_title(f.section)}")
+    if f.carried_over:
+        print("  carried over from the previous edition, not yet reviewed (`briefing reports confirm`)")
     print(f"  kind: {f.kind.value}" + (f" · as of {f.as_of.isoformat()}" if f.as_of else ""))
     if f.tags:
         print(f"  tags: {', '.join(f.tags)}")
@@ -202,7 +218,7 @@ def cmd_add(args: argparse.Namespace, svc: BriefingService) -> int:
     draft = FindingDraft(
         title=args.title,
         statement=args.statement,
-        section=args.section,
+        section=section_arg(svc, args.section),
         kind=args.kind or "reported",
         tags=args.tags or (),
         as_of=args.as_of,
@@ -222,7 +238,7 @@ def cmd_edit(args: argparse.Namespace, svc: BriefingService) -> int:
     changes = {
         "title": args.title,
         "statement": args.statement,
-        "section": args.section,
+        "section": section_arg(svc, args.section),
         "kind": args.kind,
         "tags": args.tags,
         "as_of": args.as_of,
@@ -257,7 +273,7 @@ def cmd_import(args: argparse.Namespace, svc: BriefingService) -> int:
 
 
 def cmd_export(args: argparse.Namespace, svc: BriefingService) -> int:
-    findings: list[Finding] = svc.list_findings(section=args.section)
+    findings: list[Finding] = svc.list_findings(section=section_arg(svc, args.section))
     n = svc.export_findings(args.file, findings)
     print(f"Exported {n} finding(s) to {args.file}.")
     return 0

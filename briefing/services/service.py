@@ -40,6 +40,11 @@ from briefing.store.models import (
 
 if TYPE_CHECKING:
     from briefing.domain.charts import ChartSpec
+    from briefing.domain.editions import EditionDiff
+
+
+# The audience a new report starts with (a report's audiences are its own data; this one is generic).
+DEFAULT_AUDIENCE = "standard"
 
 
 def _finding_query():  # type: ignore[no-untyped-def]
@@ -153,6 +158,11 @@ class BriefingService:
                             for i, x in enumerate(clean.sections, start=1)]
             s.add(row)
             s.flush()
+            # One audience to start from, so a new report exports at once: every section, in order.
+            s.add(AudienceRow(report_id=row.id, key=DEFAULT_AUDIENCE, name="Standard briefing",
+                              description="Every finding, section by section", builtin=False, position=1,
+                              template={"title": clean.title, **({"subtitle": clean.subtitle} if clean.subtitle
+                                                                  else {})}))
             key = row.key
         return self.use_report(key) if use else self.get_report(key)
 
@@ -221,6 +231,69 @@ class BriefingService:
             raise ValidationError(FieldError(
                 "data_as_of", f"{as_of.isoformat()} is before the previous edition’s ({before.data_as_of.isoformat()}, "
                               f"“{before.key}”)"))
+
+    def new_edition(self, report: str | None = None, *, key: str, edition: str, data_as_of: Any = None,
+                    title: str | None = None, published: Any = None, use: bool = False) -> Report:
+        """Copies a report forward as its next edition, in one transaction: the same sections,
+        audiences and charts; every finding with its metrics, sources and wordings, marked "carried
+        over, not yet reviewed" and linked to the finding it was copied from. The title's edition
+        name becomes the new one ("… — April 2026" → "… — May 2026") unless a title is given."""
+        before = self.get_report(report)
+        if title is None:
+            title = (before.title.replace(before.edition, edition) if before.edition and edition
+                     and before.edition in before.title else before.title)
+        clean = clean_report(ReportDraft(
+            key=key, title=title, subtitle=before.subtitle, publisher=before.publisher, author=before.author,
+            edition=edition, data_as_of=data_as_of, published=published, summary=before.summary,
+            sections=before.sections))
+        with self.db.writing() as s:
+            if s.scalar(select(ReportRow.id).where(ReportRow.key == clean.key)) is not None:
+                raise ValidationError(FieldError("key", f"a report “{clean.key}” already exists"))
+            self._check_as_of(s, before.id, clean.data_as_of)
+            row = ReportRow(predecessor_id=before.id,
+                            position=(s.scalar(select(func.max(ReportRow.position))) or 0) + 1)
+            self._apply_report(row, clean)
+            row.sections = [SectionRow(key=x.key, title=x.title, short=x.short, position=i)
+                            for i, x in enumerate(clean.sections, start=1)]
+            s.add(row)
+            s.flush()
+            for a in s.scalars(select(AudienceRow).where(AudienceRow.report_id == before.id)):
+                s.add(AudienceRow(report_id=row.id, key=a.key, name=a.name, description=a.description,
+                                  builtin=a.builtin, position=a.position, template=dict(a.template or {})))
+            for c in s.scalars(select(ChartRow).where(ChartRow.report_id == before.id)):
+                s.add(ChartRow(report_id=row.id, key=c.key, kind=c.kind, title=c.title, position=c.position,
+                               spec=dict(c.spec), version=1))
+            old = s.scalars(_finding_query().where(FindingRow.report_id == before.id)
+                            .order_by(FindingRow.position, FindingRow.id)).all()
+            for f in old:
+                copy = FindingRow(report_id=row.id, slug=f.slug, title=f.title, statement=f.statement,
+                                  section=f.section, kind=f.kind, as_of=f.as_of, position=f.position, version=1,
+                                  carried_over=True, predecessor_id=f.id)
+                copy.metrics = [MetricRow(position=m.position, label=m.label, value=m.value, unit=m.unit,
+                                          scale=m.scale, entity=m.entity, period=m.period, as_of=m.as_of,
+                                          series=m.series) for m in f.metrics]
+                copy.tags = [TagRow(tag=t.tag, position=t.position) for t in f.tags]
+                copy.wordings = [WordingRow(audience_key=w.audience_key, text=w.text) for w in f.wordings]
+                s.add(copy)
+                s.flush()
+                if f.sources:
+                    s.execute(finding_sources.insert(), [
+                        {"finding_id": copy.id, "source_id": src.id, "position": i} for i, src in enumerate(f.sources)])
+                if self.db.has_fts():
+                    fts.index_finding(s, copy.id, f.title, f.statement, [t.tag for t in f.tags])
+            new_key = row.key
+        return self.use_report(new_key) if use else self.get_report(new_key)
+
+    def diff_editions(self, old: str, new: str) -> EditionDiff:
+        """What changed from report `old` to report `new`: findings added, removed and changed
+        (field by field, with the old and new numbers)."""
+        from briefing.domain.editions import diff_findings
+
+        before = BriefingService(self.db, old)
+        after = BriefingService(self.db, new)
+        before.get_report(old)  # unknown keys are refused here, naming the valid ones
+        after.get_report(new)
+        return diff_findings(old, before.list_findings(), new, after.list_findings())
 
     def delete_report(self, key: str) -> ReportSnapshot:
         """Deletes a report with its sections, audiences, charts and findings (sources stay: they are
