@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from briefing.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from briefing.domain.model import SECTIONS, Audience, ClaimKind, Finding, FindingDraft, Source
+from briefing.domain.model import Audience, ClaimKind, Finding, FindingDraft, Section, Source
 from briefing.gui import dialogs
 from briefing.gui.context import AppContext
 from briefing.gui.findings.compare import compare
@@ -93,6 +93,20 @@ class FindingEditor(QWidget):
     def is_saving(self) -> bool:
         return self._saving
 
+    def set_sections(self, sections: Sequence[Section]) -> None:
+        """The current report's sections, in reading order, for the Section combo."""
+        current = self._section.currentData()
+        self._sections = tuple(sections)
+        self._section.blockSignals(True)
+        self._section.clear()
+        for s in self._sections:
+            self._section.addItem(s.short or s.title, s.key)
+            self._section.setItemData(self._section.count() - 1, s.title, Qt.ItemDataRole.ToolTipRole)
+        self._section.setCurrentIndex(max(0, self._section.findData(current)))
+        self._section.blockSignals(False)
+        if self._finding is not None and not self._dirty:
+            self.load(self._finding)
+
     def set_audiences(self, audiences: Sequence[Audience]) -> None:
         texts = self._wordings_from_widgets()
         self._audiences = list(audiences)
@@ -131,7 +145,7 @@ class FindingEditor(QWidget):
             self._meta.setText("Fill in at least a title, a statement and a section, then save.")
             self._title.clear()
             self._statement.clear()
-            self._select(self._section, section or SECTIONS[0].key)
+            self._select(self._section, section or self._section.itemData(0) or "")
             self._select(self._kind, ClaimKind.REPORTED.value)
             self._tags.clear()
             self._as_of.clear()
@@ -375,12 +389,8 @@ class FindingEditor(QWidget):
         self._statement.setTabChangesFocus(True)
         self._statement.setMinimumHeight(72)
         self._statement.setMaximumHeight(96)
-        self._section = QComboBox(self)
-        for s in SECTIONS:
-            self._section.addItem(s.short, s.key)
-            self._section.setItemData(
-                self._section.count() - 1, s.title, Qt.ItemDataRole.ToolTipRole
-            )
+        self._section = QComboBox(self)  # the report's own sections: set_sections
+        self._sections: tuple[Section, ...] = ()
         self._kind = QComboBox(self)
         for k in ClaimKind:
             self._kind.addItem(k.label, k.value)
@@ -649,7 +659,8 @@ class FindingEditor(QWidget):
         self._notice.show()
 
     def _settle(self, mine: FindingDraft, theirs: Finding) -> None:
-        pairs = compare(mine, theirs, sources=self._sources.sources(), audiences=self._audiences)
+        pairs = compare(mine, theirs, sources=self._sources.sources(), audiences=self._audiences,
+                        sections=self._sections)
         choice = dialogs.resolve_conflict(self.window(), f"“{_short(theirs.title)}”", pairs,
                                           f"Theirs (version {theirs.version})")
         if choice is dialogs.Resolution.KEEP_MINE:

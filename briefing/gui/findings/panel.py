@@ -9,7 +9,7 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QSplitter, QWidget
 
 from briefing.domain.errors import ConflictError, ValidationError
-from briefing.domain.model import Audience, Finding, Source
+from briefing.domain.model import Audience, Finding, Section, Source
 from briefing.domain.numbers import parse_number
 from briefing.gui import dialogs
 from briefing.gui.context import AppContext
@@ -52,7 +52,7 @@ class FindingsPanel(QWidget):
     # ---- Public API
     def start(self) -> None:
         """First load: audiences, sources and the findings, all in the background."""
-        self.ctx.load("audiences", self.ctx.service.list_audiences, self._audiences_loaded)
+        self._load_report()
         self._load_sources()
         self.browser.refresh()
 
@@ -162,7 +162,14 @@ class FindingsPanel(QWidget):
             self.browser.view.horizontalHeader().restoreState(QByteArray(header))
 
     # ---- Internals
-    def _audiences_loaded(self, audiences: list[Audience]) -> None:
+    def _load_report(self) -> None:
+        service = self.ctx.service
+        self.ctx.load("audiences", lambda: (service.sections(), service.list_audiences()), self._report_loaded)
+
+    def _report_loaded(self, loaded: tuple[tuple[Section, ...], list[Audience]]) -> None:
+        sections, audiences = loaded
+        self.browser.set_sections(sections)
+        self.editor.set_sections(sections)
         self.browser.set_audiences(audiences)
         self.editor.set_audiences(audiences)
 
