@@ -28,6 +28,7 @@ class ExportJob:
     fmt: str
     path: str
     author: str = ""
+    report: str = ""  # the report whose audience this is ("": the database's default report)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ def run_job(job: ExportJob, progress: Progress | None = None, cancelled: Callabl
     from briefing.writers import ExportCancelled, WriteOptions, export
 
     service = _service(job.db_url)
+    if job.report:
+        service.use_report(job.report, remember=False)
     if progress:
         progress(0.02, "Gathering findings…")
     doc = compose(service, job.audience, author=job.author)

@@ -79,6 +79,19 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Export the selected charts as images or a slide deck",
     ),
     ActionSpec(
+        "new_report",
+        "New &Report…",
+        "&File",
+        ("Ctrl+Shift+N",),
+        "",
+        "Create a report with its own sections",
+        separator_before=True,
+    ),
+    ActionSpec("edit_report", "Report Se&ttings…", "&File", (), "", "Rename the report, edit its sections"),
+    ActionSpec(
+        "delete_report", "Delete Repor&t…", "&File", (), "", "Delete the current report (undo brings it back)"
+    ),
+    ActionSpec(
         "preferences",
         "Pre&ferences…",
         "&File",

@@ -105,6 +105,13 @@ class BriefingService:
                 return int(last.value["id"])
         return ids[0]
 
+    @property
+    def report_key(self) -> str:
+        """The current report's key (another process names it to work on the same report)."""
+        if self._report_key is None:
+            self._report_key = self.get_report().key
+        return self._report_key
+
     def use_report(self, key: str, *, remember: bool = True) -> Report:
         """Makes `key` the current report; `remember`: later sessions that name none open it."""
         with self.db.reading() as s:

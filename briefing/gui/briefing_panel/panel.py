@@ -378,7 +378,7 @@ class BriefingPanel(QWidget):
         target = _preview_dir() / f"preview-{audience.key}-{next(_preview_counter)}.pdf"
         self.preview_status.setText("Updating preview…")
 
-        job = ExportJob(service.database_url, audience.key, "pdf", str(target), author)
+        job = ExportJob(service.database_url, audience.key, "pdf", str(target), author, service.report_key)
         exporter = self.ctx.exporter
 
         def work(token: Token) -> Path:
@@ -452,7 +452,7 @@ class BriefingPanel(QWidget):
         service = self.ctx.service
         author = self.ctx.settings.author
 
-        job = ExportJob(service.database_url, audience.key, fmt, str(path), author)
+        job = ExportJob(service.database_url, audience.key, fmt, str(path), author, service.report_key)
         exporter = self.ctx.exporter
 
         def work(token: Token) -> Any:

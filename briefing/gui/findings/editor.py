@@ -175,6 +175,9 @@ class FindingEditor(QWidget):
         if finding is not None and finding.id in self._set_aside:
             self._show_notice("Showing their version. Your edits were set aside.", "&Restore My Edits",
                               self.restore_set_aside)
+        elif finding is not None and finding.carried_over:
+            self._show_notice("Carried over from the previous edition, not yet reviewed. Confirm it as it "
+                              "stands, or edit and save it.", "&Confirm", self.confirm_carried_over)
         else:
             self._notice.hide()
         self._set_dirty(False)
@@ -747,6 +750,21 @@ class FindingEditor(QWidget):
         for key, edit in self._wording_edits.items():
             edit.setPlainText(draft.wordings.get(key, ""))
         self._changed()
+
+    def confirm_carried_over(self) -> None:
+        """The analyst has reviewed the carried-over finding as it stands: it is no longer marked."""
+        finding = self._finding
+        if finding is None or not finding.carried_over:
+            return
+        ctx = self.ctx
+
+        def done(confirmed: Finding) -> None:
+            ctx.history.wrote(confirmed)
+            ctx.events.sig_finding_saved.emit(confirmed)
+            ctx.events.sig_message.emit(f"Confirmed “{_short(confirmed.title)}”")
+
+        ctx.ops.write(lambda _t: ctx.service.confirm_finding(finding.id, finding.version), label="Confirm finding",
+                      success=done, failure=ctx.events.fail("Could not confirm the finding"))
 
     def _finding_saved_elsewhere(self, finding: Finding) -> None:
         # An undo, a redo or a quick fix in the table changed the record behind a clean form.

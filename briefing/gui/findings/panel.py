@@ -63,6 +63,12 @@ class FindingsPanel(QWidget):
         self.browser.refresh()
         self.editor.reload_from_database()
 
+    def report_changed(self) -> None:
+        """Another report is current: its sections, audiences and findings; the form starts blank."""
+        self.editor.load(None)
+        self._load_report()
+        self.browser.refresh()
+
     def new_finding(self) -> None:
         def go() -> None:
             self.browser.select_id(None)
