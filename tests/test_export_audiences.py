@@ -85,7 +85,8 @@ def test_excluded_findings_would_otherwise_be_in(svc: Any, key: str) -> None:
         assert not gone
         return
     assert gone
-    unfiltered = Audience(audience.key, audience.name, template=MappingProxyType(template))
+    unfiltered = Audience(audience.key, audience.name, template=MappingProxyType(template),
+                          sections=audience.sections)
     assert gone <= {f.slug for f in select_findings(unfiltered, svc.list_findings())}
     assert not gone & {f.slug for f in select_findings(audience, svc.list_findings())}
 

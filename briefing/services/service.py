@@ -987,8 +987,11 @@ class BriefingService:
     def reset(self, *, seed: bool = True) -> None:
         from briefing.store.seed import seed_database, wipe
 
-        wipe(self.db)
+        # Without the seed, the reports and their sections stay (empty): the library keeps its shape.
+        wipe(self.db, keep_reports=not seed)
+        self._report_id = None
         if seed:
+            self._report_key = None
             seed_database(self.db)
 
     def backup(self, target: Path) -> None:

@@ -169,8 +169,9 @@ def _exists(db: Database, report_id: int, slug: str | None) -> bool:
         return s.scalar(select(FindingRow.id).where(FindingRow.slug == slug, FindingRow.report_id == report_id)) is not None
 
 
-def wipe(db: Database) -> None:
-    """Deletes every record (the schema stays), in one transaction."""
+def wipe(db: Database, *, keep_reports: bool = False) -> None:
+    """Deletes every record (the schema stays), in one transaction. `keep_reports`: the reports and
+    their sections stay, empty, so findings can be added or imported into them again."""
     from sqlalchemy import text
 
     with db.writing() as s:
@@ -180,8 +181,9 @@ def wipe(db: Database) -> None:
         s.execute(delete(SourceRow))
         s.execute(delete(AudienceRow))
         s.execute(delete(ChartRow))
-        s.execute(delete(SectionRow))
-        s.execute(delete(ReportRow))
+        if not keep_reports:
+            s.execute(delete(SectionRow))
+            s.execute(delete(ReportRow))
         s.execute(delete(MetaRow))
         if db.has_fts():
             s.execute(text("DELETE FROM findings_fts"))

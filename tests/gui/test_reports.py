@@ -50,6 +50,7 @@ def test_a_bad_report_is_refused_in_the_dialog(window, qtbot, script) -> None:  
     window.actions_by_key["new_report"].trigger()
     _idle(window, qtbot)
     [(title, refused)] = script.asked("report_dialog")
+    assert title == "New Report"
     assert "sections.1.key" in refused and "unique" in refused
     assert [r.key for r in window.ctx.service.list_reports()] == [window.ctx.service.get_report().key]
 
