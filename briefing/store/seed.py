@@ -133,7 +133,7 @@ def seed_database(db: Database, root: Path = SEED_DATA) -> None:
                     description=a.get("description", ""),
                     builtin=True,
                     position=i,
-                    template=audience_template(a["key"]),
+                    template=a.get("template") or audience_template(a["key"]),
                 )
             )
         meta = s.get(MetaRow, "seed")
