@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from briefing.cli import main
+from briefing.domain.errors import ValidationError
 from briefing.services import open_service
 
 
@@ -144,3 +145,38 @@ def test_the_diff_lists_exactly_what_changed(capsys, seeded_db: Path) -> None:  
     assert f"+ {new.slug}" in out and f"- {gone.slug}" in out
     for slug, (m, _v) in changed.items():
         assert f"~ {slug}" in out and f"metrics.0.value: {m.display(compact=False)} →" in out
+
+
+def test_a_template_can_say_what_changed_since_the_last_edition(capsys, seeded_db: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _may(capsys, seeded_db)
+    svc = open_service(seeded_db)
+    try:
+        svc.use_report("dia-2026-05")
+        f = next(f for f in svc.list_findings() if f.metrics)
+        metrics = list(f.to_draft().metrics)
+        metrics[0] = replace(metrics[0], value=f.metrics[0].value * 2)
+        svc.update_finding(f.id, replace(f.to_draft(), metrics=tuple(metrics)), f.version)
+        gone = svc.list_findings()[-1]
+        svc.delete_finding(gone.id)
+        asia = svc.get_audience("asia")
+        svc.update_audience("asia", template={**dict(asia.template), "what_changed": True})
+        with pytest.raises(ValidationError):  # anything else than true, false or a title is named
+            svc.update_audience("asia", template={**dict(asia.template), "what_changed": 3})
+        old = f.metrics[0].display(compact=False)
+        new = replace(f.metrics[0], value=f.metrics[0].value * 2).display(compact=False)
+    finally:
+        svc.close()
+    out = tmp_path / "asia.md"
+    code, _, err = cli(capsys, seeded_db, "--report", "dia-2026-05", "export", "--audience", "asia", "--format", "md",
+                       "--output", str(out), "--quiet")
+    assert code == 0, err
+    text = out.read_text(encoding="utf-8")
+    assert "What changed since April 2026" in text
+    section = text.split("What changed since April 2026", 2)[-1].split("\n## ", 1)[0]
+    assert "0 new, 1 changed and 1 dropped findings since April 2026." in section
+    assert f"{f.title} (figure 1 {old} → {new})" in section
+    assert f"Dropped:** {gone.title}" in section or f"Dropped: {gone.title}" in section.replace("**", "")
+    # The April edition's own briefing has no such section (a first edition).
+    code, _, err = cli(capsys, seeded_db, "--report", "digital-in-asia-2026-04", "export", "--audience", "asia",
+                       "--format", "md", "--output", str(tmp_path / "april.md"), "--quiet")
+    assert code == 0 and "What changed since" not in (tmp_path / "april.md").read_text(encoding="utf-8")

@@ -38,6 +38,16 @@ from briefing.domain.numbers import group, plain
 
 if TYPE_CHECKING:
     from briefing.domain.charts import ChartSpec
+    from briefing.domain.editions import EditionDiff
+
+
+def _field_label(field: str) -> str:
+    """"metrics.0.value" → "figure 1"; "as_of" → "as of"."""
+    parts = field.split(".")
+    if parts[0] == "metrics" and len(parts) > 1:
+        return f"figure {int(parts[1]) + 1}" + (f" {parts[2].replace('_', ' ')}" if len(parts) > 2 and
+                                                  parts[2] != "value" else "")
+    return field.replace("_", " ")
 
 
 class ComposeService(Protocol):
@@ -79,9 +89,12 @@ def compose(
     findings = service.list_findings()
     specs = list(service.list_charts(audience.key))
     all_specs = {s.key: s for s in service.list_charts(None)}
-    return _Composer(audience, template, report, findings, specs, all_specs, charts or _ChartsModule()).build(
-        author=author, today=today or date.today()
-    )
+    # Only a service that knows editions can say what changed (previews over records cannot).
+    changes_of = getattr(service, "edition_changes", None)
+    changes = changes_of() if template.what_changed and changes_of is not None else None
+    composer = _Composer(audience, template, report, findings, specs, all_specs, charts or _ChartsModule())
+    composer.changes = changes
+    return composer.build(author=author, today=today or date.today())
 
 
 class _ChartsModule:
@@ -127,6 +140,7 @@ class _Composer:
         all_specs: Mapping[str, ChartSpec],
         charts: ChartTools,
     ) -> None:
+        self.changes: tuple[str, EditionDiff] | None = None
         self.audience = audience
         self.template = template
         self.report = report
@@ -171,6 +185,8 @@ class _Composer:
                                      "and was left out")
                 continue
             sections.append(built)
+        if self.changes is not None:
+            sections.insert(0, self.what_changed(*self.changes))
         references = References(
             entries=tuple(self.reference(self.sources[sid], n) for sid, n in self.ref_numbers.items()),
             title=t.references_title,
@@ -238,6 +254,24 @@ class _Composer:
         return tuple(tiles)
 
     # ---- Sections
+
+    def what_changed(self, edition: str, diff: EditionDiff) -> Section:
+        """Findings added, removed and changed since the previous edition, numbers old → new."""
+        title = self.template.what_changed.replace("{edition}", edition)
+        items: list[Paragraph] = []
+        for f in diff.added:
+            items.append(Paragraph((Strong("New: "), Text(f.title))))
+        for c in diff.changed:
+            details = "; ".join(f"{_field_label(x.field)} {x.old or '—'} → {x.new or '—'}" for x in c.fields
+                                if x.field.startswith("metrics.") or x.field in ("title", "kind", "as_of"))
+            items.append(Paragraph((Strong("Changed: "), Text(c.new.title + (f" ({details})" if details else "")))))
+        for f in diff.removed:
+            items.append(Paragraph((Strong("Dropped: "), Text(f.title))))
+        lead = (f"{len(diff.added)} new, {len(diff.changed)} changed and {len(diff.removed)} dropped "
+                f"finding{'s' if len(diff.added) + len(diff.changed) + len(diff.removed) != 1 else ''} "
+                f"since {edition}.")
+        blocks: tuple[Block, ...] = (Paragraph((Text(lead),)),) + ((BulletList(tuple(items)),) if items else ())
+        return Section(key="what-changed", title=title, blocks=blocks, anchor="sec-what-changed")
 
     def section_title(self, spec: SectionSpec) -> str:
         if spec.title:

@@ -24,8 +24,11 @@ MAX_LIST = 10_000  # a GUI-saved `order` lists every finding; the seed has ~40, 
 TOP_LEVEL_KEYS = (
     "version", "title", "subtitle", "description", "introduction", "summary_title",
     "key_figures", "key_figures_title", "sections", "what_this_means", "excluded", "order",
-    "keywords", "references_title", "contents_title",
+    "keywords", "references_title", "contents_title", "what_changed",
 )
+# `what_changed: true` (or a title, where "{edition}" names the previous edition) opens the briefing
+# with what changed since the report's previous edition: findings added, removed and changed.
+WHAT_CHANGED_TITLE = "What changed since {edition}"
 SECTION_FIELDS = ("key", "title", "intro", "findings", "charts", "table", "limit")
 WHAT_FIELDS = ("key", "title", "intro", "text", "bullets", "findings", "charts", "table", "limit", "callout")
 RULE_FIELDS = ("section", "sections", "tag", "tags", "kind", "kinds", "id", "ids")
@@ -100,6 +103,7 @@ class Template:
     keywords: tuple[str, ...] = ()
     references_title: str = "References"
     contents_title: str = "Contents"
+    what_changed: str = ""  # the title of the "what changed" section; "" for none
 
     def all_sections(self) -> tuple[SectionSpec, ...]:
         """The sections in reading order, the audience's own "what this means" last."""
@@ -234,7 +238,22 @@ class _Validator:
             keywords=self.strings(raw, "keywords", "keywords", max_length=60),
             references_title=self.text(raw, "references_title", "references_title") or "References",
             contents_title=self.text(raw, "contents_title", "contents_title") or "Contents",
+            what_changed=self.what_changed(raw.get("what_changed")),
         )
+
+    def what_changed(self, value: object) -> str:
+        if value is None or value is False:
+            return ""
+        if value is True:
+            return WHAT_CHANGED_TITLE
+        if isinstance(value, str) and value.strip():
+            try:
+                return clean_text(value, "what_changed", max_length=300, required=True)
+            except ValidationError as exc:
+                self.errors.extend(exc.errors)
+                return ""
+        self.fail("what_changed", "must be true, false or a title (\"{edition}\" names the previous edition)")
+        return ""
 
     def sections(self, raw: object, path: str) -> tuple[SectionSpec, ...]:
         if not isinstance(raw, Sequence) or isinstance(raw, str):

@@ -302,6 +302,17 @@ class BriefingService:
         after.get_report(new)
         return diff_findings(old, before.list_findings(), new, after.list_findings())
 
+    def edition_changes(self) -> tuple[str, EditionDiff] | None:
+        """What changed since the current report's previous edition (its edition name, or key, and
+        the diff); None for a first edition."""
+        report = self.get_report()
+        if report.predecessor_id is None:
+            return None
+        before = next((r for r in self.list_reports() if r.id == report.predecessor_id), None)
+        if before is None:
+            return None
+        return (before.edition or before.key, self.diff_editions(before.key, report.key))
+
     def delete_report(self, key: str) -> ReportSnapshot:
         """Deletes a report with its sections, audiences, charts and findings (sources stay: they are
         the library's); returns everything so that `restore_report` can bring it back."""
