@@ -80,9 +80,22 @@ def test_only_web_urls_are_accepted(url: str) -> None:
 def test_dates_accept_partial_iso_and_refuse_nonsense() -> None:
     assert parse_date("2026-03", "as_of").isoformat() == "2026-03-01"
     assert parse_date("2026", "as_of").isoformat() == "2026-01-01"
-    for bad in ("March 2026", "2026-13-01", "2026-02-30"):
-        with pytest.raises(ValidationError):
+    for bad in ("Marchember 2026", "2026-13-01", "2026-02-30", "March", "31 February 2026", "Mar 26"):
+        with pytest.raises(ValidationError) as info:
             parse_date(bad, "as_of")
+        assert info.value.errors[0].field == "as_of"
+    assert "March 2026" in str(info.value)  # the message shows the forms it accepts
+
+
+def test_dates_accept_month_names() -> None:
+    """The report says "as of March 2026"; the form refused that though it is how people write it."""
+    cases = {
+        "March 2026": "2026-03-01", "Mar 2026": "2026-03-01", "march 2026": "2026-03-01",
+        "Sept 2025": "2025-09-01", "Sep. 2025": "2025-09-01", "2026 March": "2026-03-01",
+        "5 March 2026": "2026-03-05", "March 5, 2026": "2026-03-05", "Mar 5 2026": "2026-03-05",
+        "2026-03-05": "2026-03-05", " 2026-3 ": "2026-03-01",
+    }
+    assert {text: parse_date(text, "as_of").isoformat() for text in cases} == cases
 
 
 def test_a_bad_draft_reports_every_field_at_once() -> None:

@@ -242,3 +242,91 @@ def test_all_findings_match_the_filtered_queries_record_for_record(service) -> N
     assert found[bare.id] == bare and found[bare.id].tags == () and found[bare.id].metrics == ()
     assert found[rich.id] == rich and found[rich.id].sources == (src[1], src[0])
     assert list(found[rich.id].wordings) == ["asia", "investors", "west"]
+
+
+def _titles(findings) -> list[str]:  # type: ignore[no-untyped-def]
+    return [f.title for f in findings]
+
+
+def test_search_is_forgiving_words_in_any_order_prefixes_joined_words_and_plurals(service) -> None:  # type: ignore[no-untyped-def]
+    """The reported misses: "deepseek price" and "deep seek" found nothing though "pric" and "deeps" did."""
+    def ids(query: str) -> set[int]:
+        return {f.id for f in service.list_findings(search=query)}
+
+    deepseek = ids("DeepSeek")
+    assert deepseek
+    assert ids("deep seek") >= deepseek and ids("Deep-Seek") >= deepseek
+    assert ids("deeps") >= deepseek
+    # The DeepSeek finding on its API pricing says "pricing", never "price".
+    priced = ids("deepseek price")
+    assert priced and priced <= deepseek
+    assert any("$0.028" in f.title for f in service.list_findings(search="deepseek price"))
+    assert ids("price deepseek") == priced == ids("deepseek pricing") == ids("DeepSeek prices")
+    assert ids("pric") == ids("price") == ids("prices") == ids("pricing")
+    # Plural and singular both ways, and a regular -ies plural.
+    assert ids("chip") == ids("chips") and ids("chip")
+    assert ids("company") == ids("companies") and ids("company")
+    assert ids("model") == ids("models")
+    # Every word still has to match: a word found nowhere empties the result.
+    assert ids("deepseek zebrafish") == set()
+
+
+def test_search_for_a_new_finding_in_any_word_form(service) -> None:  # type: ignore[no-untyped-def]
+    f = service.create_finding(_draft(title="Quokka accelerators ship", statement="Zebrafish pricing."))
+    for query in ("quokka", "QUOKKA accelerator", "accelerator quokka", "quokka shipping", "zebra fish", "zebrafish price",
+                  "quok acc"):
+        assert [x.id for x in service.list_findings(search=query)] == [f.id], query
+    assert service.search_ids("zebra fish price") == [f.id]
+    assert [x.id for x in service.list_findings(search="zebra fish", order="report", section="cost")] == [f.id]
+    assert service.list_findings(search="zebra fish", section="chips") == []
+
+
+def test_search_terms_are_prefix_stems_and_never_fts_syntax() -> None:
+    from briefing.store import fts
+
+    assert fts.search_terms("deep seek") == [("deep",), ("seek", "deepseek")]
+    # "zebrafish" needs no place in the first group: "zebra"* finds it already.
+    assert fts.search_terms("zebra fish price") == [("zebra",), ("fish", "zebrafish"), ("pric", "fishpric")]
+    assert fts.search_terms("Prices") == [("pric",)]
+    assert [fts.stem(w) for w in ("price", "pricing", "priced", "prices", "pric")] == ["pric"] * 5
+    assert [fts.stem(w) for w in ("uses", "class", "thing", "r1", "910C")] == ["use", "class", "thing", "r1", "910c"]
+    assert [fts.stem(w) for w in ("shipping", "stopped", "calling")] == ["ship", "stop", "call"]
+    assert fts.match_expression("NEAR( OR *") == '"near"* AND ("or"* OR "nearor"*)'
+    # One letter matches as a word, never as a prefix (which expands to much of the vocabulary).
+    assert fts.match_expression("China’s a") == '"china"* AND ("s" OR "china"* OR "sa"*) AND ("a" OR "sa"*)'
+    assert fts.match_expression(" -- ") is None
+    assert len(fts.search_terms(" ".join(f"w{i}" for i in range(40)))) == fts.MAX_WORDS
+
+
+def test_search_without_fts5_uses_the_same_terms(seeded_db) -> None:  # type: ignore[no-untyped-def]
+    """A database with no FTS table (as on PostgreSQL) answers the same forgiving queries with LIKE."""
+    with sqlite3.connect(seeded_db) as conn:
+        conn.execute("DROP TABLE findings_fts")
+    svc = open_service(seeded_db)
+    try:
+        assert not svc.db.has_fts()
+        hits = svc.list_findings(search="deepseek price")
+        assert hits and all("deepseek" in (f.title + f.statement).lower() for f in hits)
+        assert {f.id for f in svc.list_findings(search="deep seek")} >= {
+            f.id for f in svc.list_findings(search="DeepSeek")}
+        assert svc.list_findings(search="chip") and {f.id for f in svc.list_findings(search="chips")} == {
+            f.id for f in svc.list_findings(search="chip")}
+        assert svc.list_findings(search="100%_") == []
+        assert svc.search_ids("deepseek price", limit=None) == [f.id for f in hits]
+    finally:
+        svc.close()
+
+
+def test_month_names_are_accepted_wherever_dates_are_typed(service) -> None:  # type: ignore[no-untyped-def]
+    """A finding's as-of, a metric's as-of, a source's published and accessed dates: one parser."""
+    from datetime import date
+
+    f = service.create_finding(_draft(as_of="March 2026", metrics=(
+        MetricDraft(label="Price", value="1", as_of="Feb 2026"),)))
+    assert f.as_of == date(2026, 3, 1) and f.metrics[0].as_of == date(2026, 2, 1)
+    s = service.create_source(SourceDraft(publisher="Org", title="Paper", published="Sept 2025",
+                                          accessed="5 March 2026"))
+    assert (s.published, s.accessed) == (date(2025, 9, 1), date(2026, 3, 5))
+    with pytest.raises(ValidationError) as info:
+        service.create_finding(_draft(as_of="Marchember 2026"))
+    assert info.value.errors[0].field == "as_of" and "March 2026" in info.value.errors[0].message

@@ -28,17 +28,42 @@ _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 MAX_METRICS = 200
 
 
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+         ("october", "oct"), ("november", "nov"), ("december", "dec")),
+        start=1,
+    )
+    for name in names
+}
+# "March 2026", "Mar. 2026", "2026 March", "5 March 2026", "March 5, 2026": a month by name, a
+# four-digit year and maybe a day, in the orders people write them.
+_NAMED_DATE = (
+    re.compile(r"^(?P<month>[a-z]+)\.?\s+(?:(?P<day>\d{1,2}),?\s+)?(?P<year>\d{4})$"),
+    re.compile(r"^(?:(?P<day>\d{1,2})\s+)?(?P<month>[a-z]+)\.?,?\s+(?P<year>\d{4})$"),
+    re.compile(r"^(?P<year>\d{4})\s+(?P<month>[a-z]+)(?P<day>)$"),
+)
+DATE_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY or a month name (“March 2026”, “Mar 2026”)"
+
+
 def parse_date(value: object, field: str) -> date | None:
-    """ISO dates; "2026-03" and "2026" are read as the first day of that month or year."""
+    """ISO dates; "2026-03" and "2026" are read as the first day of that month or year, and so are
+    "March 2026" and "Mar 2026" (English month names, full or short, with or without a day)."""
     if value is None or value == "":
         return None
     if isinstance(value, date):
         return value
-    text = str(value).strip()
+    text = " ".join(str(value).split())
     m = _PARTIAL_DATE.match(text)
-    if not m:
-        raise ValidationError(FieldError(field, f"“{text[:40]}” is not a date; use YYYY-MM-DD"))
-    year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+    if m:
+        year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+    else:
+        named = next((n for p in _NAMED_DATE if (n := p.match(text.lower())) and n["month"] in _MONTHS), None)
+        if named is None:
+            raise ValidationError(FieldError(field, f"“{text[:40]}” is not a date; use {DATE_FORMS}"))
+        year, month, day = int(named["year"]), _MONTHS[named["month"]], int(named["day"] or 1)
     try:
         return date(year, month, day)
     except ValueError as exc:

@@ -18,9 +18,13 @@ DOMAIN = "briefing.local"
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication with names (for QSettings), icon and high-DPI policy; reuses one if it exists."""
+    """The QApplication with names (for QSettings), icon, style and high-DPI policy; reuses one if it
+    exists (and gives it the app's style)."""
+    from briefing.gui.style import install_style
+
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
+        install_style(existing)
         return existing
     # Fractional scale factors (125 %, 150 %) render crisp instead of being rounded to 1× or 2×.
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
@@ -37,6 +41,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     from briefing.gui.icons import app_icon
 
     app.setWindowIcon(app_icon())
+    install_style(app)
     return app
 
 

@@ -76,7 +76,10 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(168)
         self.nav.setFrameShape(QListWidget.Shape.NoFrame)
         self.nav.setSpacing(2)
-        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # In the tab chain: the arrows then switch screens (it was NoFocus, out of keyboard reach).
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.nav.setTabKeyNavigation(False)
+        self.nav.setAccessibleName("Screens")
         for key, text, icon_name in PAGES:
             item = QListWidgetItem(icon(icon_name), text)
             item.setData(Qt.ItemDataRole.UserRole, key)

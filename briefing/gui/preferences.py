@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from briefing.gui import dialogs
 from briefing.gui.settings import Settings
-from briefing.gui.widgets import MutedLabel
+from briefing.gui.widgets import MutedLabel, buddy_label
 
 
 class PreferencesDialog(QDialog):
@@ -41,9 +41,10 @@ class PreferencesDialog(QDialog):
         self.delay.setSuffix(" ms")
         self.delay.setValue(settings.preview_delay_ms)
         form = QFormLayout()
-        form.addRow("&Author name", self.author)
-        form.addRow("Default &export folder", folder_row)
-        form.addRow("Preview &delay", self.delay)
+        form.addRow(buddy_label("&Author name", self.author, self), self.author)
+        # The folder's row is a layout: without an explicit buddy, Alt+E had nowhere to go.
+        form.addRow(buddy_label("Default &export folder", self.folder, self), folder_row)
+        form.addRow(buddy_label("Preview &delay", self.delay, self), self.delay)
         hint = MutedLabel("The briefing preview is rebuilt this long after your last change.", self)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

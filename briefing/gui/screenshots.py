@@ -1,4 +1,6 @@
-"""`python -m briefing.gui.screenshots`: render each screen offscreen at 1440×900 into docs/screenshots/.
+"""`python -m briefing.gui.screenshots`: render each screen offscreen into docs/screenshots/: at 1440×900
+in a light palette (`findings.png`, …), the same in a dark palette (`findings-dark.png`, …) and at
+1280×720 (`findings-1280x720.png`, …).
 
 Runs on a throwaway seeded database, settings file and cache, so the user's own are never touched.
 """
@@ -15,6 +17,12 @@ from pathlib import Path
 
 SIZE = (1440, 900)
 SCREENS = ("findings", "finding-editor", "sources", "charts", "briefing")
+# name: (file name suffix, window size, dark palette)
+VARIANTS: dict[str, tuple[str, tuple[int, int], bool]] = {
+    "light": ("", SIZE, False),
+    "dark": ("-dark", SIZE, True),
+    "small": ("-1280x720", (1280, 720), False),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,15 +30,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).resolve().parents[2] / "docs" / "screenshots"
     )
-    parser.add_argument("--dark", action="store_true", help="render with a dark palette")
+    parser.add_argument("--only", nargs="*", choices=sorted(VARIANTS), default=list(VARIANTS),
+                        help="render only these variants (default: all)")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory(prefix="briefing-shots-") as tmp:
         os.environ["BRIEFING_CACHE"] = str(Path(tmp) / "cache")
-        return _run(Path(tmp), args.out, dark=args.dark)
+        for name in args.only:
+            suffix, size, dark = VARIANTS[name]
+            _run(Path(tmp) / name, args.out, suffix=suffix, size=size, dark=dark)
+    return 0
 
 
-def _run(tmp: Path, out: Path, *, dark: bool) -> int:
+def _run(tmp: Path, out: Path, *, suffix: str, size: tuple[int, int], dark: bool) -> int:
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -40,9 +52,13 @@ def _run(tmp: Path, out: Path, *, dark: bool) -> int:
     from briefing.gui.settings import Settings
     from briefing.services import open_service
 
+    tmp.mkdir(parents=True, exist_ok=True)
     app = create_application(["briefing-screenshots"])
+    # Before the window exists, as a system palette would be at a real start.
     if dark:
         _apply_dark(app)
+    else:
+        QApplication.setPalette(QApplication.style().standardPalette())
     QCoreApplication.setOrganizationName("BriefingScreenshots")
     settings = Settings(QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat))
     settings.author = "Research desk"
@@ -52,16 +68,16 @@ def _run(tmp: Path, out: Path, *, dark: bool) -> int:
     )
     service = open_service(tmp / "briefing.sqlite3")
     window = MainWindow(settings)
-    window.resize(*SIZE)
+    window.resize(*size)
     window.show()
     window.attach_service(service, label="briefing.sqlite3")
-    window.resize(*SIZE)
+    window.resize(*size)
     assert window.findings and window.sources and window.charts and window.briefing
     out.mkdir(parents=True, exist_ok=True)
 
     def shoot(name: str) -> None:
         _settle(app, window)
-        path = out / f"{name}.png"
+        path = out / f"{name}{suffix}.png"
         window.grab().save(str(path))
         window.statusBar().clearMessage()  # the next screen should not show this one's news
         print(f"wrote {path}")
@@ -172,6 +188,11 @@ def _apply_dark(app: object) -> None:
         (QPalette.ColorRole.ToolTipText, "#e8eaed"),
     ):
         p.setColor(role, QColor(color))
+    # Greyed-out text for what cannot be used now (Undo with nothing to undo, Save with nothing
+    # changed), as a system dark palette has; without it disabled controls looked enabled.
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6f7378"))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Button, QColor("#242528"))
     QApplication.setPalette(p)
 
 

@@ -1,10 +1,25 @@
-"""Small shared widgets: inline field errors, section headings, a placeholder for empty panes."""
+"""Small shared widgets: inline field errors, section headings, a placeholder for empty panes, and the
+helpers that make a form reachable by keyboard and screen reader."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFrame,
+    QLabel,
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+# What a date field accepts (see briefing.domain.validate.parse_date), shown as its placeholder.
+DATE_HINT = "2026-03-05, 2026-03, March 2026 or 2026"
 
 
 def is_dark(widget: QWidget | None = None) -> bool:
@@ -114,3 +129,69 @@ def with_error(field: QWidget, error: ErrorLabel) -> QWidget:
     layout.addWidget(field)
     layout.addWidget(error)
     return box
+
+
+def plain(label: str) -> str:
+    """A label's text as read aloud: without the mnemonic's "&" (a doubled "&&" is a literal "&")."""
+    return label.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def named(widget: QWidget, name: str, description: str = "") -> QWidget:
+    """Gives `widget` the name (and description) a screen reader announces; returns it."""
+    widget.setAccessibleName(name)
+    if description:
+        widget.setAccessibleDescription(description)
+    return widget
+
+
+def buddy_label(text: str, field: QWidget, parent: QWidget | None = None) -> QLabel:
+    """A label whose mnemonic (Alt+letter) focuses `field` itself, never a wrapper around it, and
+    whose text is `field`'s accessible name, so a screen reader says what the eye reads."""
+    label = QLabel(text, parent or field.parentWidget())
+    label.setBuddy(field)
+    named(field, plain(text))
+    return label
+
+
+class _CtrlTabLeaves(QObject):
+    """Ctrl+Tab (Ctrl+Shift+Tab) moves on from a view as Tab (Shift+Tab) does, the way Qt's text
+    editors let Ctrl+Tab out; a view otherwise swallows it."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            modifiers = event.modifiers() & ~Qt.KeyboardModifier.ControlModifier
+            QApplication.sendEvent(watched, QKeyEvent(QEvent.Type.KeyPress, event.key(), modifiers))
+            return True
+        return super().eventFilter(watched, event)
+
+
+def one_tab_stop(view: QAbstractItemView) -> None:
+    """A table is one Tab stop: Tab and Ctrl+Tab leave it (a table walked cell by cell and never
+    left, ~700 cells); the arrows move inside it."""
+    view.setTabKeyNavigation(False)
+    ctrl_tab = _CtrlTabLeaves(view)
+    view.installEventFilter(ctrl_tab)
+
+
+class TitleDelegate(QStyledItemDelegate):
+    """Paints a long title with its middle left out ("China’s daily AI … in March 2026"): titles in
+    one section often begin alike, so the end tells them apart, and eliding at the right hid it.
+    The tooltip holds the whole title."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # Qt override
+        super().initStyleOption(option, index)
+        widget = option.widget
+        if not option.text or widget is None or option.rect.width() <= 0:
+            return
+        style = widget.style()
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, widget)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
+        option.text = option.fontMetrics.elidedText(
+            option.text, Qt.TextElideMode.ElideMiddle, max(0, rect.width() - 2 * margin)
+        )
+        option.textElideMode = Qt.TextElideMode.ElideMiddle

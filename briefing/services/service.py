@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import Float, Integer, delete, func, select, text
+from sqlalchemy import and_, delete, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from briefing.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
@@ -384,42 +384,17 @@ class BriefingService:
                 findings = self._all_findings(s, rid)
             return self._for_audience(audience, findings) if audience else findings
         with self.db.reading() as s:
-            if searching and order == "report" and self.db.has_fts():
-                ids = self._report_order_hits(s, search or "", rid, section=section, kind=kind, tag=tag,
-                                              limit=None if audience else limit)
+            if searching:
+                ids = self._search(s, search or "", section=section, kind=kind, tag=tag, order=order,
+                                   limit=None if audience else limit)
                 rows = {r.id: r for r in s.scalars(_finding_query().where(FindingRow.id.in_(ids)))}
                 findings = [finding_record(rows[i]) for i in ids if i in rows]
-                if audience:
-                    findings = self._for_audience(audience, findings)
-                return findings[:limit] if limit else findings
-            q = _finding_query().where(FindingRow.report_id == rid)
-            q = self._filtered(s, q, section=section, kind=kind, tag=tag, search=None)
-            if searching and self.db.has_fts():
-                expr = fts.match_expression(search or "")
-                if expr is None:
-                    return []
-                # Join the FTS hits (best bm25 first) so filters, ranking and LIMIT run in SQLite.
-                hits = (
-                    text(
-                        "SELECT rowid AS fid, bm25(findings_fts, 5.0, 1.0, 3.0) AS rank "
-                        "FROM findings_fts WHERE findings_fts MATCH :q"
-                    )
-                    .bindparams(q=expr)
-                    .columns(fid=Integer, rank=Float)
-                    .subquery("hits")
-                )
-                q = q.join(hits, hits.c.fid == FindingRow.id)
-                if order == "report":
-                    q = q.order_by(FindingRow.position, FindingRow.id)
-                else:
-                    q = q.order_by(hits.c.rank, FindingRow.id)
             else:
-                if searching:
-                    q = self._filtered(s, q, section=None, kind=None, tag=None, search=search)
+                q = self._filtered(_finding_query(), section=section, kind=kind, tag=tag)  # this report's
                 q = q.order_by(FindingRow.position, FindingRow.id)
-            if limit and not audience:
-                q = q.limit(limit)
-            findings = [finding_record(r) for r in s.scalars(q)]
+                if limit and not audience:
+                    q = q.limit(limit)
+                findings = [finding_record(r) for r in s.scalars(q)]
         if audience:
             findings = self._for_audience(audience, findings)
         return findings[:limit] if limit else findings
@@ -457,18 +432,29 @@ class BriefingService:
             for row in s.execute(select(f).where(f.c.report_id == report_id).order_by(f.c.position, f.c.id))
         ]
 
-    @staticmethod
-    def _report_order_hits(s: Session, search: str, report_id: int, *, section: str | None, kind: str | None,
-                           tag: str | None, limit: int | None) -> list[int]:
-        """Ids of the findings matching `search`, in report order, filters applied, in one SQLite query.
+    def count_findings(self) -> int:
+        with self.db.reading() as s:
+            return s.scalar(select(func.count()).select_from(FindingRow).where(
+                FindingRow.report_id == self.report_id)) or 0
 
-        The sort reads each hit's position from the covering (id, position) index: at 100k findings
-        a broad term matches ~40k rows, and reading their full rows to sort them cost ~15 ms more.
-        """
+    def search_ids(self, query: str, limit: int | None = 50) -> list[int]:
+        """Finding ids for a search: best first by bm25 on SQLite (FTS5); in report order with
+        LIKE elsewhere."""
+        with self.db.reading() as s:
+            return self._search(s, query, limit=limit)
+
+    def _search(self, s: Session, search: str, *, section: str | None = None, kind: str | None = None,
+                tag: str | None = None, order: str = "relevance", limit: int | None = None) -> list[int]:
+        """The one search: ids of the findings matching `search` (see `fts.search_terms`: every word
+        as a prefix, in any order, plurals and neighbours written as one word) and the filters, best
+        first or, with `order="report"`, in report order. The table, the CLI and `search_ids` all
+        come here."""
+        if not self.db.has_fts():
+            return self._search_like(s, search, section=section, kind=kind, tag=tag, limit=limit)
         expr = fts.match_expression(search)
         if expr is None:
             return []
-        where, params = ["f.report_id = :rid"], {"q": expr, "rid": report_id}
+        where, params = ["f.report_id = :rid"], {"q": expr, "rid": self.report_id}
         if section:
             where.append("f.section = :section")
             params["section"] = section
@@ -478,61 +464,51 @@ class BriefingService:
         if tag:
             where.append("f.id IN (SELECT finding_id FROM finding_tags WHERE tag = :tag)")
             params["tag"] = tag.lower()
-        sql = (
-            "SELECT f.id FROM findings AS f INDEXED BY ix_findings_id_position "
-            "JOIN (SELECT rowid AS fid FROM findings_fts WHERE findings_fts MATCH :q) AS h ON h.fid = f.id"
-            + " WHERE " + " AND ".join(where)
-            + " ORDER BY f.position, f.id"
-            + (f" LIMIT {int(limit)}" if limit else "")
-        )
+        if order == "report":
+            # The sort reads each hit's position from the covering (id, position) index: at 100k
+            # findings a broad term matches ~40k rows, and reading their full rows cost ~15 ms more.
+            sql = ("SELECT f.id FROM findings AS f INDEXED BY ix_findings_id_position "
+                   "JOIN (SELECT rowid AS fid FROM findings_fts WHERE findings_fts MATCH :q) AS h ON h.fid = f.id"
+                   + " WHERE " + " AND ".join(where)
+                   + " ORDER BY f.position, f.id")
+        else:
+            # Always filtered, at least to the current report (the index holds every report's findings).
+            sql = ("SELECT f.id FROM findings AS f "
+                   "JOIN (SELECT rowid AS fid, bm25(findings_fts, 5.0, 1.0, 3.0) AS rank "
+                   "FROM findings_fts WHERE findings_fts MATCH :q) AS h ON h.fid = f.id"
+                   " WHERE " + " AND ".join(where) + " ORDER BY h.rank, f.id")
+        if limit:
+            sql += f" LIMIT {int(limit)}"
         return [r[0] for r in s.execute(text(sql), params)]
 
-    def count_findings(self) -> int:
-        with self.db.reading() as s:
-            return s.scalar(select(func.count()).select_from(FindingRow).where(
-                FindingRow.report_id == self.report_id)) or 0
+    def _search_like(self, s: Session, search: str, *, section: str | None, kind: str | None, tag: str | None,
+                     limit: int | None) -> list[int]:
+        """The same terms as LIKE patterns, for databases without FTS5; report order (no ranking)."""
+        groups = fts.search_terms(search)
+        if not groups:
+            return []
 
-    def search_ids(self, query: str, limit: int | None = 50) -> list[int]:
-        """Finding ids best-first for a full-text query (FTS5 bm25 on SQLite, LIKE elsewhere)."""
-        with self.db.reading() as s:
-            return self._search_ids(s, query, limit)
+        def contains(term: str):  # type: ignore[no-untyped-def]
+            pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            tagged = select(TagRow.finding_id).where(TagRow.tag.ilike(pattern, escape="\\"))
+            return or_(FindingRow.title.ilike(pattern, escape="\\"),
+                       FindingRow.statement.ilike(pattern, escape="\\"), FindingRow.id.in_(tagged))
 
-    def _search_ids(self, s: Session, query: str, limit: int | None) -> list[int]:
-        if self.db.has_fts():
-            expr = fts.match_expression(query)
-            if expr is None:
-                return []
-            sql = ("SELECT rowid FROM findings_fts WHERE findings_fts MATCH :q "
-                   "AND rowid IN (SELECT id FROM findings WHERE report_id = :rid) "
-                   "ORDER BY bm25(findings_fts, 5.0, 1.0, 3.0)")
-            if limit:
-                sql += f" LIMIT {int(limit)}"
-            return [r[0] for r in s.execute(text(sql), {"q": expr, "rid": self.report_id})]
-        like = f"%{query}%"
-        q = select(FindingRow.id).where(FindingRow.report_id == self.report_id,
-                                        FindingRow.title.ilike(like) | FindingRow.statement.ilike(like))
+        q = self._filtered(select(FindingRow.id), section=section, kind=kind, tag=tag)
+        q = q.where(and_(*(or_(*(contains(t) for t in group)) for group in groups)))
+        q = q.order_by(FindingRow.position, FindingRow.id)
         if limit:
             q = q.limit(limit)
         return list(s.scalars(q))
 
-    def _filtered(self, s: Session, q, *, section, kind, tag, search):  # type: ignore[no-untyped-def]
+    def _filtered(self, q, *, section: str | None, kind: str | None, tag: str | None):  # type: ignore[no-untyped-def]
+        q = q.where(FindingRow.report_id == self.report_id)
         if section:
             q = q.where(FindingRow.section == section)
         if kind:
             q = q.where(FindingRow.kind == kind)
         if tag:
             q = q.where(FindingRow.id.in_(select(TagRow.finding_id).where(TagRow.tag == tag.lower())))
-        if search and search.strip():
-            if self.db.has_fts():
-                expr = fts.match_expression(search)
-                if expr is None:
-                    return None
-                q = q.where(
-                    FindingRow.id.in_(text("SELECT rowid FROM findings_fts WHERE findings_fts MATCH :q").bindparams(q=expr))
-                )
-            else:
-                like = f"%{search.strip()}%"
-                q = q.where(FindingRow.title.ilike(like) | FindingRow.statement.ilike(like))
         return q
 
     def _for_audience(self, audience_key: str, findings: list[Finding]) -> list[Finding]:

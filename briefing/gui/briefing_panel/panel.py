@@ -32,7 +32,7 @@ from briefing.gui.briefing_panel.tree import BriefingTree
 from briefing.gui.context import AppContext
 from briefing.gui.icons import icon
 from briefing.gui.undo import AudienceTemplateCommand
-from briefing.gui.widgets import EmptyState, Heading, MutedLabel
+from briefing.gui.widgets import EmptyState, Heading, MutedLabel, named
 from briefing.gui.workers import Failure, Operation, Token
 
 _FORMATS = {"pdf": ("PDF", "PDF document (*.pdf)"), "docx": ("Word", "Word document (*.docx)")}
@@ -165,7 +165,11 @@ class BriefingPanel(QWidget):
         buttons.addWidget(self.export_word)
         buttons.addWidget(self.export_pdf)
         picker = QHBoxLayout()
-        picker.addWidget(Heading("Audience", self))
+        audience_label = Heading("Au&dience", self)
+        audience_label.setBuddy(self.audience_combo)
+        named(self.audience_combo, "Audience")
+        named(self.tree, "Findings in this briefing", "Space ticks or unticks the selected finding")
+        picker.addWidget(audience_label)
         picker.addWidget(self.audience_combo, 1)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -200,9 +204,12 @@ class BriefingPanel(QWidget):
         self.zoom.addItem("100 %", 1.0)
         self.zoom.addItem("150 %", 1.5)
         self.zoom.currentIndexChanged.connect(self._zoom_changed)
+        named(self.zoom, "Zoom")
+        named(self.pdf_view, "Preview")
         refresh = QToolButton(self)
         refresh.setIcon(icon("refresh"))
         refresh.setToolTip("Rebuild the preview now")
+        named(refresh, "Rebuild the preview now")
         refresh.clicked.connect(self._build_preview)
         bar = QHBoxLayout()
         bar.setContentsMargins(10, 6, 10, 6)

@@ -9,6 +9,7 @@ from PySide6.QtGui import QBrush, QDropEvent, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from briefing.domain.model import Finding
+from briefing.gui.widgets import TitleDelegate
 
 SLUG_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -39,6 +40,9 @@ class BriefingTree(QTreeWidget):
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self._filling = False
         self.itemChanged.connect(self._item_changed)
+        # Findings' titles keep their start and end when the column is narrow; the tooltip has all.
+        self._titles = TitleDelegate(self)
+        self.setItemDelegateForColumn(0, self._titles)
 
     # ---- Public API
     def fill(self, sections: Sequence[tuple[str, Sequence[tuple[Finding, bool]]]]) -> None:
@@ -68,7 +72,7 @@ class BriefingTree(QTreeWidget):
                 )
                 child.setData(0, SLUG_ROLE, finding.slug)
                 child.setSizeHint(0, row)
-                child.setToolTip(0, finding.statement)
+                child.setToolTip(0, f"{finding.title}\n\n{finding.statement}")
                 child.setFlags(
                     Qt.ItemFlag.ItemIsEnabled
                     | Qt.ItemFlag.ItemIsSelectable

@@ -31,7 +31,7 @@ from briefing.gui.charts.aspect import AspectBox
 from briefing.gui.context import AppContext
 from briefing.gui.icons import icon
 from briefing.gui.undo import SaveChartCommand
-from briefing.gui.widgets import ErrorLabel, Heading, MutedLabel
+from briefing.gui.widgets import ErrorLabel, Heading, MutedLabel, buddy_label, named
 from briefing.gui.workers import Failure, Operation, Token
 
 if TYPE_CHECKING:
@@ -189,9 +189,11 @@ class ChartsPanel(QWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setUniformItemSizes(True)
         self.list.currentItemChanged.connect(self._current_changed)
+        named(self.list, "Charts")
         self.export_format = QComboBox(self)
         for key, label in EXPORT_FORMATS:
             self.export_format.addItem(label, key)
+        named(self.export_format, "Export format")
         self.export_button = QPushButton(icon("export"), "Export Selected…", self)
         self.export_button.clicked.connect(self.export_selected)
         self.count = MutedLabel("Loading charts…", self)
@@ -223,14 +225,14 @@ class ChartsPanel(QWidget):
         self.error = ErrorLabel(self)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("&Title", self.title_edit)
+        form.addRow(buddy_label("&Title", self.title_edit, self), self.title_edit)
         row = QHBoxLayout()
         row.addWidget(self.kind, 1)
         row.addSpacing(12)
-        row.addWidget(MutedLabel("Size", self))
+        row.addWidget(buddy_label("Si&ze", self.size, self))
         row.addWidget(self.size, 1)
-        form.addRow("Kind", row)
-        form.addRow("&Series", self.series)
+        form.addRow(buddy_label("&Kind", self.kind, self), row)
+        form.addRow(buddy_label("&Series", self.series, self), self.series)
         form.addRow("", self.refs)
         self.revert_button = QPushButton(icon("revert"), "Revert", self)
         self.revert_button.clicked.connect(self.revert)

@@ -125,7 +125,7 @@ class ChecksPanel(QWidget):
         self.scope.setAccessibleName("Show problems in")
         self.scope.setToolTip("The whole library, or only what one audience's briefing shows")
         self.scope.currentIndexChanged.connect(lambda _i: self._show())
-        scope_label = QLabel("&Show:", self)
+        scope_label = QLabel("&Show problems in", self)  # the words of the combo box's name
         scope_label.setBuddy(self.scope)
         self.again = QPushButton(icon("refresh"), "&Check Again", self)
         self.again.setAccessibleName("Check again")

@@ -36,7 +36,16 @@ from briefing.gui.findings.metrics import MetricRow, MetricsModel, ScaleDelegate
 from briefing.gui.findings.sources_picker import SourcesPicker
 from briefing.gui.icons import icon
 from briefing.gui.undo import CreateFindingCommand, EditFindingCommand
-from briefing.gui.widgets import ErrorLabel, Heading, MutedLabel, with_error
+from briefing.gui.widgets import (
+    DATE_HINT,
+    ErrorLabel,
+    Heading,
+    MutedLabel,
+    buddy_label,
+    named,
+    one_tab_stop,
+    with_error,
+)
 from briefing.gui.workers import Failure
 
 # Which error label shows a service error, by the first part of its dotted field path.
@@ -121,6 +130,7 @@ class FindingEditor(QWidget):
             )
             edit.setPlainText(texts.get(a.key, ""))
             edit.setTabChangesFocus(True)
+            named(edit, f"Wording for {a.name}")
             edit.textChanged.connect(self._changed)
             self._wording_edits[a.key] = edit
             self._tabs.addTab(edit, a.name)
@@ -400,7 +410,7 @@ class FindingEditor(QWidget):
         self._tags = QLineEdit(self)
         self._tags.setPlaceholderText("tokens, usage, china")
         self._as_of = QLineEdit(self)
-        self._as_of.setPlaceholderText("YYYY-MM-DD, YYYY-MM or YYYY")
+        self._as_of.setPlaceholderText(DATE_HINT)
         self._as_of.setMaximumWidth(200)
         self._sources = SourcesPicker(self)
 
@@ -417,6 +427,7 @@ class FindingEditor(QWidget):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self._metrics_view.setAlternatingRowColors(True)
+        one_tab_stop(self._metrics_view)
         self._metrics_view.verticalHeader().setDefaultSectionSize(
             self._metrics_view.fontMetrics().height() + 10
         )
@@ -438,10 +449,12 @@ class FindingEditor(QWidget):
         add = QToolButton(self)
         add.setIcon(icon("add"))
         add.setToolTip("Add a metric")
+        named(add, "Add a metric")
         add.clicked.connect(self._add_metric)
         remove = QToolButton(self)
         remove.setIcon(icon("remove"))
         remove.setToolTip("Remove the selected metrics")
+        named(remove, "Remove the selected metrics")
         remove.clicked.connect(self._remove_metrics)
         self._remove_metric_button = remove
 
@@ -460,19 +473,22 @@ class FindingEditor(QWidget):
             "kind": self._kind,
             "tags": self._tags,
             "as_of": self._as_of,
-            "sources": self._sources,
+            "sources": self._sources.checklist,
         }
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         form.setVerticalSpacing(6)
-        form.addRow("&Title", with_error(self._title, self._errors["title"]))
-        form.addRow("S&tatement", with_error(self._statement, self._errors["statement"]))
+        # Each label's buddy is the input itself (a wrapper cannot take focus, so Alt+letter did
+        # nothing), and names it for screen readers. Alt+F/E/V/H belong to the menu bar.
+        form.addRow(buddy_label("&Title", self._title, self),
+                    with_error(self._title, self._errors["title"]))
+        form.addRow(buddy_label("&Statement", self._statement, self),
+                    with_error(self._statement, self._errors["statement"]))
         row = QHBoxLayout()
         row.addWidget(self._section, 2)
-        kind_label = QLabel("Claim &kind", self)
-        kind_label.setBuddy(self._kind)
+        kind_label = buddy_label("Claim &kind", self._kind, self)
         row.addSpacing(12)
         row.addWidget(kind_label)
         row.addWidget(self._kind, 1)
@@ -487,13 +503,18 @@ class FindingEditor(QWidget):
         section_box.addWidget(self._errors["kind"])
         section_widget = QWidget(self)
         section_widget.setLayout(section_box)
-        form.addRow("Se&ction", section_widget)
-        form.addRow("Ta&gs", with_error(self._tags, self._errors["tags"]))
-        form.addRow("&As of", with_error(self._as_of, self._errors["as_of"]))
-        form.addRow("Sou&rces", with_error(self._sources, self._errors["sources"]))
+        form.addRow(buddy_label("Se&ction", self._section, self), section_widget)
+        form.addRow(buddy_label("Ta&gs", self._tags, self), with_error(self._tags, self._errors["tags"]))
+        form.addRow(buddy_label("&As of", self._as_of, self),
+                    with_error(self._as_of, self._errors["as_of"]))
+        form.addRow(buddy_label("Sou&rces", self._sources.checklist, self),
+                    with_error(self._sources, self._errors["sources"]))
 
         metrics_head = QHBoxLayout()
-        metrics_head.addWidget(Heading("Metrics", self))
+        metrics_label = Heading("&Metrics", self)
+        metrics_label.setBuddy(self._metrics_view)
+        named(self._metrics_view, "Metrics")
+        metrics_head.addWidget(metrics_label)
         metrics_head.addWidget(
             MutedLabel("The numbers this finding states; charts read them from here.", self), 1
         )
@@ -501,7 +522,10 @@ class FindingEditor(QWidget):
         metrics_head.addWidget(remove)
 
         wording_head = QHBoxLayout()
-        wording_head.addWidget(Heading("Wording per audience", self))
+        wording_label = Heading("&Wording per audience", self)
+        wording_label.setBuddy(self._tabs)
+        named(self._tabs, "Wording per audience")
+        wording_head.addWidget(wording_label)
         wording_head.addStretch(1)
 
         body = QWidget(self)
@@ -527,6 +551,8 @@ class FindingEditor(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
+        # Not a Tab stop of its own: it scrolls to whichever field Tab reaches.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         self._status = MutedLabel("", self)
         self._status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -586,7 +612,8 @@ class FindingEditor(QWidget):
         self._update_buttons()
 
     def _update_buttons(self, *_args: object) -> None:
-        self._save_button.setEnabled((self._dirty or self._finding is None) and not self._saving)
+        # Nothing typed, nothing to save: a blank new form does not offer Save either.
+        self._save_button.setEnabled(self._dirty and not self._saving)
         self._revert_button.setEnabled(self._dirty and not self._saving)
         self._remove_metric_button.setEnabled(self._metrics_view.selectionModel().hasSelection())
         if self._saving:

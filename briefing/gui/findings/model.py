@@ -136,6 +136,8 @@ class FindingsModel(QAbstractTableModel):
                 return (
                     "\n".join(f"{s.publisher}: {s.title}" for s in finding.sources) or "No sources"
                 )
+            if col == TITLE:  # the whole title, which a narrow column shortens
+                return f"{finding.title}\n\n{finding.statement}"
             return finding.statement
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (KEY_NUMBER, SOURCES):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

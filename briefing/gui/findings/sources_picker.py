@@ -24,6 +24,7 @@ class SourcesPicker(QWidget):
         self._filter = QLineEdit(self)
         self._filter.setPlaceholderText("Filter sources…")
         self._filter.setClearButtonEnabled(True)
+        self._filter.setAccessibleName("Filter sources")
         self._list = QListWidget(self)
         self._list.setUniformItemSizes(True)
         self._list.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -55,6 +56,15 @@ class SourcesPicker(QWidget):
     def sources(self) -> list[Source]:
         """Every source the picker offers."""
         return list(self._sources)
+
+    @property
+    def checklist(self) -> QListWidget:
+        """The list of sources to tick: the form's "Sources" label points here."""
+        return self._list
+
+    @property
+    def filter(self) -> QLineEdit:
+        return self._filter
 
     # ---- Internals
     def _rebuild(self) -> None:

@@ -36,7 +36,16 @@ from briefing.gui import dialogs
 from briefing.gui.context import AppContext
 from briefing.gui.icons import icon
 from briefing.gui.undo import CreateSourceCommand, DeleteSourceCommand, EditSourceCommand
-from briefing.gui.widgets import ErrorLabel, Heading, MutedLabel, with_error
+from briefing.gui.widgets import (
+    DATE_HINT,
+    ErrorLabel,
+    Heading,
+    MutedLabel,
+    buddy_label,
+    named,
+    one_tab_stop,
+    with_error,
+)
 from briefing.gui.workers import Failure
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -108,6 +117,7 @@ class SourcesPanel(QWidget):
         self.filter.setPlaceholderText("Filter sources…")
         self.filter.setClearButtonEnabled(True)
         self.filter.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        named(self.filter, "Filter sources")
         self.model = SourcesModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -122,6 +132,8 @@ class SourcesPanel(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
+        one_tab_stop(self.view)
+        named(self.view, "Sources")
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
         self.view.verticalHeader().hide()
@@ -136,6 +148,7 @@ class SourcesPanel(QWidget):
         new = QToolButton(self)
         new.setIcon(icon("add"))
         new.setToolTip("New source")
+        named(new, "New source")
         new.clicked.connect(self.new_source)
 
         top = QHBoxLayout()
@@ -170,8 +183,8 @@ class SourcesPanel(QWidget):
         hints = {
             "key": "made from publisher and title when empty",
             "url": "https://…",
-            "published": "YYYY-MM-DD",
-            "accessed": "YYYY-MM-DD",
+            "published": DATE_HINT,
+            "accessed": DATE_HINT,
         }
         for name, label in labels.items():
             edit = QLineEdit(self)
@@ -182,6 +195,7 @@ class SourcesPanel(QWidget):
                 self.open_link = QToolButton(self)
                 self.open_link.setIcon(icon("link"))
                 self.open_link.setToolTip("Open the web address in your browser")
+                named(self.open_link, "Open the web address in your browser")
                 self.open_link.clicked.connect(self.open_url)
                 row = QHBoxLayout()
                 row.setContentsMargins(0, 0, 0, 0)
@@ -189,18 +203,18 @@ class SourcesPanel(QWidget):
                 row.addWidget(self.open_link)
                 holder = QWidget(self)
                 holder.setLayout(row)
-                form.addRow(label, with_error(holder, self.errors[name]))
+                form.addRow(buddy_label(label, edit, self), with_error(holder, self.errors[name]))
             else:
-                form.addRow(label, with_error(edit, self.errors[name]))
+                form.addRow(buddy_label(label, edit, self), with_error(edit, self.errors[name]))
         self.notes = QPlainTextEdit(self)
         self.notes.setPlaceholderText("What the source says, caveats, page numbers")
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(120)
         self.notes.textChanged.connect(self._changed)
-        form.addRow("&Notes", with_error(self.notes, self.errors["notes"]))
+        form.addRow(buddy_label("&Notes", self.notes, self), with_error(self.notes, self.errors["notes"]))
         self.usage = QListWidget(self)
         self.usage.setMaximumHeight(140)
-        form.addRow("Cited by", self.usage)
+        form.addRow(buddy_label("C&ited by", self.usage, self), self.usage)
 
         self.status = MutedLabel("", self)
         self.delete_button = QPushButton(icon("delete"), "Delete", self)
