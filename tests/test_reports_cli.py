@@ -180,3 +180,40 @@ def test_a_template_can_say_what_changed_since_the_last_edition(capsys, seeded_d
     code, _, err = cli(capsys, seeded_db, "--report", "digital-in-asia-2026-04", "export", "--audience", "asia",
                        "--format", "md", "--output", str(tmp_path / "april.md"), "--quiet")
     assert code == 0 and "What changed since" not in (tmp_path / "april.md").read_text(encoding="utf-8")
+
+
+def test_show_edit_and_delete_a_report(capsys, seeded_db: Path) -> None:  # type: ignore[no-untyped-def]
+    cli(capsys, seeded_db, "reports", "new", "gulf", "--title", "Gulf", "--section", "supply=Supply")
+    code, out, err = cli(capsys, seeded_db, "reports", "edit", "gulf", "--key", "gulf-q2", "--title", "Gulf Energy",
+                         "--edition", "Q2 2026", "--data-as-of", "2026-06-30")
+    assert code == 0, err
+    code, out, _ = cli(capsys, seeded_db, "reports", "show", "gulf-q2")
+    assert code == 0 and "Gulf Energy" in out and "edition Q2 2026" in out and "1. supply: Supply" in out
+    code, _, err = cli(capsys, seeded_db, "reports", "edit", "gulf-q2", "--title", " ")
+    assert code == 2 and "title" in err and "required" in err
+    code, _, err = cli(capsys, seeded_db, "reports", "edit", "gulf-q2", "--key", "digital-in-asia-2026-04")
+    assert code == 2 and "key" in err and "already exists" in err
+    code, _, err = cli(capsys, seeded_db, "reports", "delete", "digital-in-asia-2026-04")
+    assert code == 1 and "Refusing without --yes" in err  # asks first; no terminal here
+    code, out, _ = cli(capsys, seeded_db, "reports", "delete", "digital-in-asia-2026-04", "--yes")
+    assert code == 0
+    code, out, _ = cli(capsys, seeded_db, "reports", "list", "--json")
+    assert [r["key"] for r in json.loads(out)] == ["gulf-q2"]
+    conn = sqlite3.connect(seeded_db)
+    assert conn.execute("SELECT COUNT(*) FROM findings").fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(*) FROM metrics").fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(*) FROM sources").fetchone()[0] == 25  # the library's, kept
+    conn.close()
+
+
+def test_an_export_job_names_its_report(capsys, seeded_db: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from briefing.exporting import ExportJob, run_job
+
+    cli(capsys, seeded_db, "reports", "new", "gulf", "--title", "Gulf Energy Monitor", "--section", "supply=Supply")
+    cli(capsys, seeded_db, "findings", "add", "--report", "gulf", "--title", "Output rose",
+        "--statement", "Output rose in the quarter.", "--section", "supply")
+    cli(capsys, seeded_db, "--report", "digital-in-asia-2026-04", "reports", "list")  # the seed is the last used
+    target = tmp_path / "gulf.md"
+    run_job(ExportJob(f"sqlite:///{seeded_db}", "standard", "md", str(target), report="gulf"))
+    text = target.read_text(encoding="utf-8")
+    assert "Gulf Energy Monitor" in text and "Output rose in the quarter." in text
