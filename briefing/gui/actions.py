@@ -167,6 +167,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Problems the evidence checks find, with a jump to each",
     ),
     ActionSpec(
+        "what_changed",
+        "What C&hanged…",
+        "&View",
+        (),
+        "",
+        "Findings added, removed and changed since the previous edition",
+        separator_before=True,
+    ),
+    ActionSpec(
         "refresh",
         "&Reload",
         "&View",

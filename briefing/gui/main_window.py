@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from briefing.gui.checks.panel import ChecksPanel
     from briefing.gui.findings.panel import FindingsPanel
     from briefing.gui.sources.panel import SourcesPanel
+    from briefing.domain.editions import EditionDiff
     from briefing.domain.model import Report
     from briefing.services import BriefingService
 
@@ -306,6 +307,7 @@ class MainWindow(QMainWindow):
             "new_report": self._new_report,
             "edit_report": self._edit_report,
             "delete_report": self._delete_report,
+            "what_changed": self._what_changed,
         }
 
     def _set_service_actions(self, enabled: bool) -> None:
@@ -327,6 +329,7 @@ class MainWindow(QMainWindow):
             "new_report",
             "edit_report",
             "delete_report",
+            "what_changed",
         ):
             self.actions_by_key[key].setEnabled(enabled)
         self.report_switcher.setEnabled(enabled)
@@ -452,6 +455,22 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(DeleteReportCommand(
             self.ctx, snapshot, lambda key: self.switch_report(key, clear_undo=False)))
         self.statusBar().showMessage(f"Deleted report “{report.title}”", 8_000)
+
+    def _what_changed(self) -> None:
+        from briefing.gui.reports import changes_text
+
+        if self.ctx is None:
+            return
+
+        def show(changes: tuple[str, EditionDiff] | None) -> None:
+            if changes is None:
+                dialogs.show_info(self, "What Changed", "This report is a first edition: there is no previous "
+                                                        "edition to compare it with.")
+                return
+            edition, diff = changes
+            dialogs.show_info(self, f"What changed since {edition}", changes_text(diff))
+
+        self.ctx.load("changes", self.ctx.service.edition_changes, show)
 
     def _checks_counted(self, count: int) -> None:
         item = self.nav.item([k for k, _, _ in PAGES].index("checks"))

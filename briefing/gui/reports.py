@@ -27,6 +27,7 @@ from briefing.domain.model import Report, ReportDraft
 from briefing.gui.undo import ServiceCommand
 
 if TYPE_CHECKING:
+    from briefing.domain.editions import EditionDiff
     from briefing.gui.context import AppContext
     from briefing.services.service import ReportSnapshot
 
@@ -141,6 +142,17 @@ class ReportDialog(QDialog):
             self.error.show()
             return
         self.accept()
+
+
+def changes_text(diff: EditionDiff) -> str:
+    """The diff as the What Changed box shows it: new, changed (field, old → new), dropped."""
+    lines = [f"{len(diff.added)} new, {len(diff.changed)} changed, {len(diff.removed)} dropped."]
+    lines += [f"New: {f.title}" for f in diff.added]
+    for c in diff.changed:
+        lines.append(f"Changed: {c.new.title}")
+        lines += [f"    {x.field}: {x.old or '—'} → {x.new or '—'}" for x in c.fields]
+    lines += [f"Dropped: {f.title}" for f in diff.removed]
+    return "\n".join(lines)
 
 
 class DeleteReportCommand(ServiceCommand):

@@ -131,3 +131,25 @@ def test_carried_over_findings_are_marked_and_confirmed(window, qtbot, script) -
     assert conn.execute("SELECT carried_over FROM findings WHERE id = ?", (first.id,)).fetchone()[0] == 0
     assert conn.execute("SELECT COUNT(*) FROM findings WHERE carried_over").fetchone()[0] == 102
     conn.close()
+
+
+def test_what_changed_lists_the_edition_diff(window, qtbot, script) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    service = window.ctx.service
+    window.actions_by_key["what_changed"].trigger()
+    qtbot.waitUntil(lambda: bool(script.asked("show_info")), timeout=10_000)
+    assert "first edition" in script.asked("show_info")[-1][1]
+    service.new_edition(key="dia-may", edition="May 2026", data_as_of="2026-05-31")
+    window.report_switcher.sig_chosen.emit("dia-may")
+    _idle(window, qtbot)
+    f = next(x for x in service.list_findings() if x.metrics)
+    metrics = list(f.to_draft().metrics)
+    metrics[0] = replace(metrics[0], value=f.metrics[0].value + 1)
+    service.update_finding(f.id, replace(f.to_draft(), metrics=tuple(metrics)), f.version)
+    window.actions_by_key["what_changed"].trigger()
+    qtbot.waitUntil(lambda: len(script.asked("show_info")) == 2, timeout=10_000)
+    title, text = script.asked("show_info")[-1]
+    assert title == "What changed since April 2026"
+    assert text.splitlines()[0] == "0 new, 1 changed, 0 dropped."
+    assert f"Changed: {f.title}" in text and f"metrics.0.value: {f.metrics[0].display(compact=False)} →" in text
