@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from briefing.domain.editions import EditionDiff
     from briefing.domain.model import Report
     from briefing.services import BriefingService
+    from briefing.services.service import ReportSnapshot
 
 
 PAGES: tuple[tuple[str, str, str], ...] = (
@@ -450,11 +451,16 @@ class MainWindow(QMainWindow):
             ok_text="Delete Report", destructive=True,
         ):
             return
-        snapshot = service.delete_report(report.key)
-        self.switch_report(others[-1].key)  # clears the undo history: the delete is its first step
-        self.undo_stack.push(DeleteReportCommand(
-            self.ctx, snapshot, lambda key: self.switch_report(key, clear_undo=False)))
-        self.statusBar().showMessage(f"Deleted report “{report.title}”", 8_000)
+        ctx = self.ctx
+
+        def deleted(snapshot: ReportSnapshot) -> None:
+            self.switch_report(others[-1].key)  # clears the undo history: the delete is its first step
+            self.undo_stack.push(DeleteReportCommand(
+                ctx, snapshot, lambda key: self.switch_report(key, clear_undo=False)))
+            self.statusBar().showMessage(f"Deleted report “{report.title}”", 8_000)
+
+        ctx.ops.write(lambda _t: service.delete_report(report.key), label="Delete report", success=deleted,
+                      failure=ctx.events.fail("Could not delete the report"))
 
     def _what_changed(self) -> None:
         from briefing.gui.reports import changes_text
