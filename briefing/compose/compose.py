@@ -276,7 +276,7 @@ class _Composer:
     def section_title(self, spec: SectionSpec) -> str:
         if spec.title:
             return spec.title
-        found = next((s for s in self.audience.sections if s.key == spec.key), None)
+        found = next((s for s in self.audience.sections or () if s.key == spec.key), None)
         return found.title if found else spec.key
 
     def section(self, spec: SectionSpec, found: Sequence[Finding]) -> Section | None:

@@ -189,8 +189,9 @@ class Audience:
     builtin: bool = False
     template: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
     # The sections of the audience's report, in reading order: a template without `sections`
-    # gets them all, and a template section named by one of their keys takes its heading.
-    sections: tuple[Section, ...] = ()
+    # gets them all, and a template section named by one of their keys takes its heading. None for
+    # an audience built by hand (a preview, a test): its template's section keys are not checked.
+    sections: tuple[Section, ...] | None = None
 
 
 @dataclass(frozen=True)

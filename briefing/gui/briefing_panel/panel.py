@@ -278,7 +278,7 @@ class BriefingPanel(QWidget):
         # Select with nothing excluded, so unticked findings still show (unticked) in their section.
         everything = validate_template({**template, "excluded": []}, self._audience.sections)
         selection = select(everything, self._findings)
-        titles = {s.key: s.title for s in self._audience.sections}
+        titles = {s.key: s.title for s in self._audience.sections or ()}
         sections = [
             (spec.title or titles.get(spec.key, spec.key), list(found))
             for spec, found in selection.sections
