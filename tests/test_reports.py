@@ -204,3 +204,10 @@ def test_deleting_a_report_takes_its_records_and_restore_brings_them_back(servic
                 [x.key for x in f.sources], dict(f.wordings))
 
     assert [whole(f) for f in after[3]] == [whole(f) for f in before[3]]
+
+
+def test_the_only_report_is_not_deleted(service) -> None:  # type: ignore[no-untyped-def]
+    key = service.get_report().key
+    with pytest.raises(ValidationError, match="only report"):
+        service.delete_report(key)
+    assert service.count_findings() == 103

@@ -319,6 +319,10 @@ class BriefingService:
         snapshot = self.report_snapshot(key)
         with self.db.writing() as s:
             rid = self._resolve_report(s, key)
+            if s.scalar(select(func.count()).select_from(ReportRow)) == 1:
+                # Every front end works on a current report; a library needs one to open on.
+                raise ValidationError(FieldError("report", f"“{key}” is the library's only report; "
+                                                           "create another before deleting it"))
             if self.db.has_fts():
                 for fid in s.scalars(select(FindingRow.id).where(FindingRow.report_id == rid)):
                     fts.unindex_finding(s, fid)
