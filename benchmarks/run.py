@@ -48,10 +48,11 @@ def timed(fn: Callable[[], Any]) -> float:
     return time.perf_counter() - t
 
 
-def py(*args: str, env: dict[str, str] | None = None, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+def py(*args: str, env: dict[str, str] | None = None, timeout: int = 600,
+       cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=full_env, timeout=timeout,
-                          cwd=ROOT)
+                          cwd=cwd)
 
 
 def seeded_db(ctx: Context) -> Path:
@@ -171,24 +172,36 @@ def _export_cli(db: Path, audience: str, fmt: str, out: Path, cache: Path) -> tu
 class CliServer:
     """`briefing server` for the length of a benchmark, in a private socket folder."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, pythonpath: Path | None = None) -> None:
         self.runtime = Path(tempfile.mkdtemp(prefix="brb-", dir="/tmp"))  # short: a socket path is ≤ 107 bytes
         self.env = {"XDG_RUNTIME_DIR": str(self.runtime), "BRIEFING_DB": str(db)}
+        self.cwd = pythonpath or ROOT  # `python -m` puts its folder first on the path
+        if pythonpath is not None:  # another checkout's code, with this one's libraries
+            self.env["PYTHONPATH"] = str(pythonpath)
 
     def __enter__(self) -> CliServer:
         t = time.perf_counter()
-        r = py("-m", "briefing", "server", "start", "--idle", "30", env=self.env)
+        r = py("-m", "briefing", "server", "start", "--idle", "30", env=self.env, cwd=self.cwd)
         if r.returncode != 0:
             raise RuntimeError(f"briefing server start failed: {r.stderr.strip()[-500:]}")
         self.start_s = time.perf_counter() - t
         return self
 
     def served(self) -> int:
-        r = py("-m", "briefing", "server", "status", env=self.env)
+        r = py("-m", "briefing", "server", "status", env=self.env, cwd=self.cwd)
         return int(r.stdout.split(" command(s) served")[0].rsplit(" ", 1)[1]) if r.returncode == 0 else -1
 
+    def settle(self, limit: float = 30.0) -> None:
+        """Wait while the server works between commands (a spare server's rehearsals), then a second more."""
+        deadline = time.monotonic() + limit
+        while "warming up" in py("-m", "briefing", "server", "status", env=self.env, cwd=self.cwd).stdout:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        time.sleep(1.0)
+
     def __exit__(self, *exc: object) -> None:
-        py("-m", "briefing", "server", "stop", env=self.env)
+        py("-m", "briefing", "server", "stop", env=self.env, cwd=self.cwd)
         shutil.rmtree(self.runtime, ignore_errors=True)
 
     def export(self, audience: str, fmt: str, out: Path, cache: Path, db: Path | None = None) -> float:
@@ -198,7 +211,7 @@ class CliServer:
             env["BRIEFING_DB"] = str(db)
         t = time.perf_counter()
         r = subprocess.run([sys.executable, "-m", "briefing", "export", "--audience", audience, "--format", fmt,
-                            "--output", str(out)], capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+                            "--output", str(out)], capture_output=True, text=True, env=env, cwd=self.cwd, timeout=600)
         wall = time.perf_counter() - t
         if r.returncode != 0:
             raise RuntimeError(f"export {audience}/{fmt} through the server failed: {r.stderr.strip()[-500:]}")
@@ -242,6 +255,40 @@ def bench_export(ctx: Context) -> dict[str, Any]:
         if served != expected:  # a command the server declined ran in-process: the figures would lie
             raise RuntimeError(f"the server ran {served} of {expected} exports")
     return out
+
+
+def bench_server_ab(ctx: Context) -> dict[str, Any]:
+    """The full PDF through this checkout's server and through another revision's, interleaved in one run.
+
+    BRIEFING_BENCH_BASELINE names the other revision (e.g. the spare-assisted server, a5d59b1). Commands
+    are spaced as a person types them: after each, the baseline's spares may finish their rehearsal.
+    """
+    rev = os.environ.get("BRIEFING_BENCH_BASELINE")
+    if not rev:
+        return {"absent": "set BRIEFING_BENCH_BASELINE to a git revision to compare this server with"}
+    base = WORK / f"baseline-{rev}"
+    if not base.exists():
+        base.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
+    db, cache, out = seeded_db(ctx), ctx.tmp("ab-cache"), ctx.tmp("ab") / "x.pdf"
+    _export_cli(db, "full", "pdf", out, cache)  # a warm chart cache for all three
+    this, other = CliServer(db), CliServer(db, pythonpath=base)
+    times: dict[str, list[float]] = {"this_server_s": [], "baseline_server_s": [], "no_server_s": []}
+    with this, other:
+        for i in range(max(ctx.reps, 5) * 2):
+            for name, srv in (("this_server_s", this), ("baseline_server_s", other))[:: 1 if i % 2 else -1]:
+                times[name].append(srv.export("full", "pdf", out, cache))
+                srv.settle()
+            if i % 2:
+                times["no_server_s"].append(_export_cli(db, "full", "pdf", out, cache)[0])
+        if this.served() != len(times["this_server_s"]):
+            raise RuntimeError("this checkout's server declined some exports")
+    res: dict[str, Any] = {k: round(median(v), 3) for k, v in times.items()}
+    res.update(baseline=rev, runs={k: [round(t, 3) for t in v] for k, v in times.items()},
+               vs_baseline=round(res["this_server_s"] / res["baseline_server_s"], 2),
+               speedup_vs_no_server=round(res["no_server_s"] / res["this_server_s"], 2))
+    return res
 
 
 def bench_peer(ctx: Context) -> dict[str, Any]:
@@ -407,6 +454,7 @@ BENCHES: dict[str, Callable[[Context], dict[str, Any]]] = {
     "charts": bench_charts,
     "export": bench_export,
     "peer": bench_peer,
+    "server_ab": bench_server_ab,
     "reexport": bench_reexport,
     "scaling": bench_scaling,
     "memory": bench_memory,
@@ -435,7 +483,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[bench] {name} done in {time.perf_counter() - started:.1f}s: "
               f"{json.dumps(ctx.results[name])[:400]}", file=sys.stderr, flush=True)
     merged = {**previous.get("results", {}), **ctx.results}
-    doc = {"machine": _machine(), "quick": args.quick, "reps": ctx.reps, "ran": list(ctx.results),
+    run_at = {**previous.get("run_at", {}), **{name: time.strftime("%Y-%m-%d %H:%M") for name in ctx.results}}
+    doc = {"machine": _machine(), "quick": args.quick, "reps": ctx.reps, "ran": list(ctx.results), "run_at": run_at,
            "results": merged}
     if not args.no_write:
         (ROOT / "docs" / "performance.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")

@@ -15,7 +15,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"briefing: the desktop app is unavailable ({exc}); see `briefing --help`", file=sys.stderr)
             return 2
         return run_gui(gui_db)
-    from briefing.client import delegate
+    from briefing.cli.client import delegate
 
     code = delegate(args)  # a running `briefing server` saves the imports; None: run it here
     if code is not None:

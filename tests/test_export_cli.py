@@ -75,20 +75,3 @@ def test_a_batch_needs_a_folder_and_valid_names(db: Path, capsys: pytest.Capture
     assert main(["--db", str(db), "export", "--audience", "asia,mars", "--format", "md", "--output", str(tmp_path)]) == 2
     assert "mars" in capsys.readouterr().err
     assert not any(tmp_path.glob("briefing-*"))
-
-
-def test_a_cancel_hook_stops_the_export_and_writes_nothing(db: Path, capsys: pytest.CaptureFixture[str],
-                                                           tmp_path: Path) -> None:
-    out = tmp_path / "x.pdf"
-    out.write_bytes(b"the previous file")
-    calls = []
-
-    def cancelled() -> bool:
-        calls.append(1)
-        return len(calls) > 3  # a few pieces in, as the server's spare is when a command comes
-
-    assert main(["--db", str(db), "export", "--audience", "asia", "-o", str(out)], cancelled=cancelled) == 2
-    assert "export cancelled; nothing was written" in capsys.readouterr().err
-    assert out.read_bytes() == b"the previous file"
-    assert main(["--db", str(db), "export", "--audience", "asia", "-o", str(out)]) == 0  # no hook: whole
-    assert out.read_bytes().startswith(b"%PDF")

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from typing import Callable
 
 from briefing import __version__
-from briefing.domain.errors import BriefingError
+
+# Every command imports briefing.cli.client first, and with it this package: keep its import light.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="briefing",
         description="Briefing: keep a report's findings, export audience briefings and slide-ready charts. "
@@ -69,13 +74,12 @@ def _hoist_db(argv: list[str]) -> list[str]:
     return front + out
 
 
-def main(argv: list[str] | None = None, *, parser: argparse.ArgumentParser | None = None,
-         cancelled: Callable[[], bool] | None = None) -> int:
-    """Run one command. `parser` lets a caller that runs many (briefing.server) build the tree once;
-    `cancelled`, polled between the pieces of an export, stops it as the app's Cancel does."""
+def main(argv: list[str] | None = None, *, parser: argparse.ArgumentParser | None = None) -> int:
+    """Run one command. `parser` lets a caller that runs many (briefing.cli.serve) build the tree once."""
+    from briefing.domain.errors import BriefingError
+
     parser = parser or build_parser()
     args = parser.parse_args(_hoist_db(list(sys.argv[1:] if argv is None else argv)))
-    args.cancelled = cancelled
     if args.command is None:
         parser.print_help()
         return 0

@@ -75,7 +75,7 @@ def cmd_export(args: argparse.Namespace, service: ExportService) -> int:
         return _fail("name at least one audience and one format")
 
     from briefing.compose import compose
-    from briefing.writers import ExportCancelled, WriteOptions, export
+    from briefing.writers import WriteOptions, export
     from briefing.writers.safe import check_target
 
     batch = len(audiences) * len(fmts) > 1
@@ -101,12 +101,7 @@ def cmd_export(args: argparse.Namespace, service: ExportService) -> int:
             doc = composed.get(key) or composed.setdefault(key, compose(service, key, author=args.author))
         except NotFoundError:
             return _fail(f"no audience “{key}”; choose one of {', '.join(keys)}")
-        try:
-            cancelled = getattr(args, "cancelled", None)
-            options = WriteOptions(cancelled=cancelled) if cancelled is not None else WriteOptions()
-            result = export(doc, fmt, path, options, None)
-        except ExportCancelled:
-            return _fail("export cancelled; nothing was written")
+        result = export(doc, fmt, path, WriteOptions(), None)
         print(result.path)
         if not args.quiet:
             for warning in result.warnings:
