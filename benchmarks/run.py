@@ -396,6 +396,13 @@ def bench_memory(ctx: Context) -> dict[str, Any]:
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
+def bench_scale(ctx: Context) -> dict[str, Any]:
+    from benchmarks.scale import bench_scale as run_scale
+
+    n = 10_000 if ctx.quick else 100_000
+    return run_scale(n, make_db=synthetic_db)
+
+
 def bench_gui(ctx: Context) -> dict[str, Any]:
     env = {"QT_QPA_PLATFORM": "offscreen", "BRIEFING_DB": str(seeded_db(ctx))}
     out: dict[str, Any] = {}
@@ -459,6 +466,7 @@ BENCHES: dict[str, Callable[[Context], dict[str, Any]]] = {
     "scaling": bench_scaling,
     "memory": bench_memory,
     "gui": bench_gui,
+    "scale": bench_scale,
     "checks": bench_checks,
 }
 

@@ -20,6 +20,7 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["XDG_DATA_HOME"] = str(root / "data")
     os.environ["XDG_CONFIG_HOME"] = str(root / "config")
     os.environ["XDG_CACHE_HOME"] = str(root / "xdg-cache")
+    os.environ["XDG_STATE_HOME"] = str(root / "state")  # the error log
 
 
 @pytest.fixture(scope="session")

@@ -105,6 +105,9 @@ class FakeService:
     def list_findings(self) -> list[Finding]:
         return list(self.findings)
 
+    def count_findings(self) -> int:
+        return len(self.findings)
+
     def list_charts(self, audience: str | None = None) -> list[ChartSpec]:
         return [c for c in self.charts if c.in_audience(audience)]
 

@@ -13,9 +13,24 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
 
+    from briefing.domain.errors import BriefingError
+
+# Every command's module; one that fails to import fails the command line naming it (a broken
+# install), instead of its subcommand silently vanishing from the tree.
+COMMAND_MODULES = ("reports", "findings", "sources", "db", "server", "charts", "export", "check")
+
+
+class CommandModuleError(Exception):
+    """A module of the command line failed to import."""
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+        super().__init__(module)
+
 
 def build_parser() -> argparse.ArgumentParser:
     import argparse
+    import importlib
 
     parser = argparse.ArgumentParser(
         prog="briefing",
@@ -35,18 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
         "see `briefing reports list`",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from briefing.cli import db as db_cmd, findings, reports, server, sources
-
-    reports.add_parser(sub)
-    findings.add_parser(sub)
-    sources.add_parser(sub)
-    db_cmd.add_parser(sub)
-    server.add_parser(sub)
-    for module in ("briefing.cli.charts", "briefing.cli.export", "briefing.cli.check"):
+    for name in COMMAND_MODULES:
+        module = f"briefing.cli.{name}"
         try:
-            mod = __import__(module, fromlist=["add_parser"])
-        except ImportError:
-            continue
+            mod = importlib.import_module(module)
+        except ImportError as exc:
+            raise CommandModuleError(module) from exc
         mod.add_parser(sub)
     return parser
 
@@ -78,8 +87,19 @@ def main(argv: list[str] | None = None, *, parser: argparse.ArgumentParser | Non
     """Run one command. `parser` lets a caller that runs many (briefing.cli.serve) build the tree once."""
     from briefing.domain.errors import BriefingError
 
-    parser = parser or build_parser()
-    args = parser.parse_args(_hoist_db(list(sys.argv[1:] if argv is None else argv)))
+    argv = list(sys.argv[1:] if argv is None else argv)
+    context = "briefing " + " ".join(argv)
+    try:
+        parser = parser or build_parser()
+    except CommandModuleError as exc:
+        from briefing.errorlog import record
+
+        log = record(exc, context)
+        where = f"; details in {log}" if log else ""
+        print(f"briefing: the command module {exc.module} failed to import; reinstall Briefing "
+              f"(./scripts/setup){where}", file=sys.stderr)
+        return 1
+    args = parser.parse_args(_hoist_db(argv))
     if args.command is None:
         parser.print_help()
         return 0
@@ -92,24 +112,55 @@ def main(argv: list[str] | None = None, *, parser: argparse.ArgumentParser | Non
         if getattr(args, "needs_service", True):
             from briefing.services import open_service
 
-            service = open_service(args.db)
+            service = open_service(args.db, lasting=True)
             if args.report is not None:  # refused with the valid keys listed; remembered as the last used
                 service.use_report(args.report)
-        return func(args, service)
+        code = func(args, service)
+        sys.stdout.flush()  # here, so a closed pipe is met inside this try, not at exit
+        return code
     except BriefingError as exc:
         print(f"briefing: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback
+    except BrokenPipeError:
+        # `briefing findings list | head`: the reader has all it wants. Point stdout at /dev/null so
+        # the interpreter's last flush does not complain either; 141 is a shell's "killed by SIGPIPE".
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 141
+    except Exception as exc:  # noqa: BLE001 - the CLI promises one or two lines, never a traceback
         if os.environ.get("BRIEFING_DEBUG"):
             raise
-        print(f"briefing: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        problem = _storage_problem(exc, args.db, service)
+        if problem is not None:
+            print(f"briefing: {problem}", file=sys.stderr)
+            return 2
+        from briefing.errorlog import unexpected_message
+
+        for line in unexpected_message(exc, context).splitlines():
+            print(f"briefing: {line}", file=sys.stderr)
         return 1
     finally:
         if service is not None:
             service.close()
+
+
+def _storage_problem(exc: Exception, db: str | None, service: object) -> BriefingError | None:
+    """A database failure met after opening (a write to a read-only file, a lock held too long)."""
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError):
+        return None
+    from briefing.store.engine import resolve_url
+    from briefing.store.problems import explain
+
+    url = service.db.url if service is not None else resolve_url(db)  # type: ignore[attr-defined]
+    return explain(exc, url)
 
 
 def confirm(question: str, assume_yes: bool) -> bool:

@@ -23,9 +23,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_path(args: argparse.Namespace, svc: BriefingService | None) -> int:
-    from briefing.store.engine import resolve_url
+    from briefing.services import database_url
 
-    url = resolve_url(args.db)
+    url = database_url(args.db)
     print(url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True))
     return 0
 

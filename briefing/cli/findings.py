@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Iterable
 
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import ClaimKind, Finding, FindingDraft, MetricDraft
@@ -48,7 +49,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        help="source key (repeat for several); replaces the list on edit")
         e.add_argument("--metric", dest="metrics", action="append", metavar="SPEC",
                        help="'label=...;value=...;unit=...;scale=...;entity=...;period=...;series=...' "
-                            "(repeat; replaces all metrics on edit)")
+                            "(repeat; replaces all metrics on edit). Write a ; inside a value as \\; "
+                            "and a backslash as \\\\")
         e.add_argument("--wording", dest="wordings", action="append", metavar="AUDIENCE=TEXT",
                        help="per-audience wording (repeat; empty text removes it)")
         e.set_defaults(func=func)
@@ -60,6 +62,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     imp = fsub.add_parser("import", help="import findings from .json or .csv (upsert by slug; all or nothing)")
     imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true",
+                     help="check the file and show what would be added, updated or left unchanged; write nothing")
     imp.set_defaults(func=cmd_import)
 
     exp = fsub.add_parser("export", help="export findings to .json or .csv")
@@ -82,23 +86,27 @@ def section_arg(svc: BriefingService, key: str | None) -> str | None:
 
 
 def cmd_list(args: argparse.Namespace, svc: BriefingService) -> int:
-    findings = svc.list_findings(
-        section=section_arg(svc, args.section), search=args.search, audience=args.audience, kind=args.kind, tag=args.tag
-    )
+    section = section_arg(svc, args.section)
+    if args.audience:  # an audience's selection needs every finding at once
+        findings: Iterable[Finding] = svc.list_findings(
+            section=section, search=args.search, audience=args.audience, kind=args.kind, tag=args.tag
+        )
+    else:
+        # Streamed: the first line shows at once at 100k findings, and memory holds one chunk.
+        findings = svc.iter_findings(section=section, search=args.search, kind=args.kind, tag=args.tag)
+    n = 0
     if args.json:
         from briefing.store.transfer import finding_dict
 
-        out = []
+        print("[", end="")
         for f in findings:
-            d = finding_dict(f)
-            d["id"] = f.id
-            out.append(d)
-        print(json.dumps(out, ensure_ascii=False, indent=2))
-        return 0
-    if not findings:
-        print("No findings match.", file=sys.stderr)
+            text = json.dumps({**finding_dict(f), "id": f.id}, ensure_ascii=False, indent=2)
+            print(("," if n else "") + "\n" + _indent(text), end="")
+            n += 1
+        print("\n]" if n else "]")
         return 0
     for f in findings:
+        n += 1
         # Name each number by its entity, unless several share one ("Atlas 950 vs NVL144"): then by label.
         by_label = len({m.entity for m in f.metrics}) < len(f.metrics)
         numbers = ", ".join(_metric_text(m, by_label) for m in f.metrics[:3])
@@ -109,7 +117,8 @@ def cmd_list(args: argparse.Namespace, svc: BriefingService) -> int:
         print(f"       {f.title}")
         if numbers:
             print(f"       {numbers}")
-    print(f"{len(findings)} finding(s)", file=sys.stderr)
+    sys.stdout.flush()
+    print(f"{n} finding(s)" if n else "No findings match.", file=sys.stderr)
     return 0
 
 
@@ -165,9 +174,24 @@ def _indent(text: str, n: int = 2) -> str:
     return "\n".join(" " * n + line for line in text.splitlines())
 
 
+def _split_spec(spec: str) -> list[str]:
+    """`a=1;b=x\\;y` → ["a=1", "b=x;y"]: a backslash keeps the next character as text."""
+    parts, current, chars = [], [], iter(spec)
+    for ch in chars:
+        if ch == "\\":
+            current.append(next(chars, "\\"))
+        elif ch == ";":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
 def parse_metric_spec(spec: str, index: int) -> MetricDraft:
     fields: dict[str, str] = {}
-    for part in spec.split(";"):
+    for part in _split_spec(spec):
         if not part.strip():
             continue
         if "=" not in part:
@@ -267,13 +291,22 @@ def cmd_delete(args: argparse.Namespace, svc: BriefingService) -> int:
 
 
 def cmd_import(args: argparse.Namespace, svc: BriefingService) -> int:
-    summary = svc.import_findings(args.file)
-    print(f"Imported {args.file}: {summary.created} created, {summary.updated} updated.")
+    summary = svc.import_findings(args.file, dry_run=args.dry_run)
+    counts = f"{summary.created} added, {summary.updated} updated, {summary.unchanged} unchanged"
+    if not args.dry_run:
+        print(f"Imported {args.file}: {counts}.")
+        return 0
+    print(f"Dry run of {args.file}: {counts}, {summary.sources} new source(s); nothing was written.")
+    for label, slugs in (("added", summary.created_slugs), ("updated", summary.updated_slugs),
+                         ("unchanged", summary.unchanged_slugs)):
+        if slugs:
+            shown = ", ".join(slugs[:20]) + (f", … (+{len(slugs) - 20} more)" if len(slugs) > 20 else "")
+            print(f"  {label}: {shown}")
     return 0
 
 
 def cmd_export(args: argparse.Namespace, svc: BriefingService) -> int:
-    findings: list[Finding] = svc.list_findings(section=section_arg(svc, args.section))
-    n = svc.export_findings(args.file, findings)
+    # streamed: bounded memory at any size
+    n = svc.export_findings(args.file, section=section_arg(svc, args.section))
     print(f"Exported {n} finding(s) to {args.file}.")
     return 0

@@ -33,6 +33,7 @@ from briefing.document import (
     Text,
     ref_marker,
 )
+from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Source
 from briefing.domain.numbers import group, plain
 
@@ -55,8 +56,16 @@ class ComposeService(Protocol):
 
     def get_audience(self, key: str) -> Audience: ...
     def list_findings(self) -> list[Finding]: ...
+    def count_findings(self) -> int: ...
     def list_charts(self, audience: str | None = None) -> list[ChartSpec]: ...
     def report(self) -> Mapping[str, Any]: ...
+
+
+# A briefing reads every finding of the report before its template picks some. At 100k findings the
+# records alone took ~840 MB and a full PDF 2.2 GB; a full PDF grew by ~42 KB a finding (95 MB at
+# 103 findings, 342 MB at 6,000), so past this many a briefing is refused up front and the largest
+# allowed stays well under 1 GB. See docs/performance.md, "Scale".
+MAX_BRIEFING_FINDINGS = 10_000
 
 
 class ChartTools(Protocol):
@@ -85,6 +94,12 @@ def compose(
     ValidationError for a malformed template; stale slugs and chart keys become doc.warnings."""
     audience = service.get_audience(audience_key)
     template = validate_template(audience.template, audience.sections)
+    total = service.count_findings()
+    if total > MAX_BRIEFING_FINDINGS:
+        raise ValidationError(FieldError(
+            "findings", f"the report holds {total:,} findings; a briefing reads at most "
+                        f"{MAX_BRIEFING_FINDINGS:,}. Keep the briefing's findings in a smaller report "
+                        "(findings export --section, then import into a new report or --db)"))
     report = dict(service.report() or {})
     findings = service.list_findings()
     specs = list(service.list_charts(audience.key))

@@ -62,3 +62,14 @@ class ConflictError(BriefingError):
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
         return (type(self), (self.kind, self.key, self.expected, self.actual))
+
+
+class StorageError(BriefingError):
+    """The database cannot be used as asked (damaged, read-only, from a newer Briefing, busy...);
+    the message says which file and what to do. The library's own error is its `__cause__`."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (str(self),))

@@ -26,6 +26,8 @@ T = TypeVar("T")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 MAX_METRICS = 200
+# Spaces and the characters no browser accepts unescaped in an address.
+_BAD_URL_CHAR = re.compile(r'[\s<>"{}|\\^`]')
 
 
 _MONTHS = {
@@ -74,9 +76,16 @@ def clean_url(value: object, field: str = "url") -> str | None:
     text = clean_text(value, field, max_length=MAX_URL)
     if not text:
         return None
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise ValidationError(FieldError(field, "must be a web address starting with http:// or https://"))
+    refusal = FieldError(field, "must be a web address starting with http:// or https://, with a host name "
+                                "and no spaces (e.g. https://example.com/page)")
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:  # "http://[::1": an unclosed IPv6 bracket
+        raise ValidationError(refusal) from None
+    if parts.scheme.lower() not in ("http", "https") or not host or _BAD_URL_CHAR.search(text):
+        raise ValidationError(refusal)
     return text
 
 

@@ -48,8 +48,14 @@ class ExceptHook(QObject):
             return
         details = "".join(traceback.format_exception(etype, value, tb))
         sys.stderr.write(details)
+        # The one error policy: the user reads two lines naming the log file that holds the trace.
+        from briefing.errorlog import unexpected_message
+
+        if value.__traceback__ is None:
+            value = value.with_traceback(tb)
+        message = unexpected_message(value, "the app, unhandled")
         # A signal, not a call: from a non-GUI thread the dialog must be built on the GUI thread.
-        self.sig_exception.emit(f"{etype.__name__}: {value}", details)
+        self.sig_exception.emit(message, "")
 
     def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_type is SystemExit:
@@ -69,7 +75,7 @@ class ExceptHook(QObject):
                 self._parent_window(),
                 "Unexpected error",
                 "Something went wrong that Briefing did not expect. Your saved work is safe.\n\n"
-                + summary,
+                + summary[:1].upper() + summary[1:],
                 details,
             )
         finally:

@@ -23,14 +23,29 @@ class Cancelled(Exception):
 
 @dataclass(frozen=True)
 class Failure:
-    """An error as the GUI thread receives it: the exception plus its formatted traceback."""
+    """An error as the GUI thread receives it: the exception, its formatted traceback (empty when it
+    went to the error log instead) and the one or two lines a user reads."""
 
     error: BaseException
     details: str
+    message: str = ""
 
     @property
     def summary(self) -> str:
-        return str(self.error) or type(self.error).__name__
+        return self.message or str(self.error) or type(self.error).__name__
+
+    @classmethod
+    def of(cls, exc: BaseException, details: str) -> Failure:
+        """A refusal (BriefingError: bad input, a database that cannot be used) reads as its own
+        message. Anything else is a defect whose text may hold SQL or user data: its trace goes to
+        the error log, and the user reads the CLI's two lines, which name the log file."""
+        from briefing.domain.errors import BriefingError
+
+        if isinstance(exc, (BriefingError, Cancelled)):
+            return cls(exc, details)
+        from briefing.errorlog import unexpected_message
+
+        return cls(exc, "", unexpected_message(exc, f"the app, in an operation:\n{details}"))
 
 
 class Token:
@@ -106,7 +121,7 @@ class Operation(QObject):
         except Cancelled:
             self._bridge.sig_done.emit(None, Failure(Cancelled(), ""))
         except BaseException as exc:  # noqa: BLE001 - every error must reach the GUI, never vanish
-            self._bridge.sig_done.emit(None, Failure(exc, traceback.format_exc()))
+            self._bridge.sig_done.emit(None, Failure.of(exc, traceback.format_exc()))
         else:
             self._bridge.sig_done.emit(result, None)
 

@@ -3,19 +3,61 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
+from briefing.domain.errors import BriefingError, StorageError
 from briefing.services.service import BriefingService, ImportSummary
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
-def open_service(db: str | os.PathLike[str] | None = None, *, seed: bool = True) -> BriefingService:
-    """Opens (creating and migrating as needed) the database; the first open of an empty one seeds it."""
-    from briefing.store.engine import Database, resolve_url
+
+def open_service(db: str | os.PathLike[str] | None = None, *, seed: bool = True,
+                 lasting: bool = False) -> BriefingService:
+    """Opens (creating and migrating as needed) the database; the first open of an empty one seeds it.
+
+    A database that cannot be used (damaged, from a newer Briefing, read-only and in need of a
+    migration; in memory when `lasting`, as for a command) raises `StorageError` naming the file;
+    the library's error is its cause."""
+    from briefing.store.engine import Database
+    from briefing.store.problems import explain
     from briefing.store.seed import needs_seed, seed_database
 
-    database = Database(resolve_url(db))
-    if seed and needs_seed(database):
-        seed_database(database)
+    url = database_url(db)
+    if lasting and url.get_backend_name() == "sqlite" and (url.database or ":memory:") == ":memory:":
+        # Every command, and the app's export process, would each see a different empty database.
+        raise StorageError(f"“{url.render_as_string()}” is a database in memory that vanishes when Briefing "
+                           "stops; give a file path with --db or BRIEFING_DB")
+    database = None
+    try:
+        database = Database(url)
+        if seed and needs_seed(database):
+            seed_database(database)
+    except BriefingError:
+        if database is not None:
+            database.dispose()
+        raise
+    except Exception as exc:
+        if database is not None:
+            database.dispose()
+        problem = explain(exc, url)
+        if problem is None:
+            raise
+        raise problem from exc
     return BriefingService(database)
 
 
-__all__ = ["BriefingService", "ImportSummary", "open_service"]
+def database_url(db: str | os.PathLike[str] | None = None) -> URL:
+    """Where the database is (`--db`, else BRIEFING_DB, else the user data folder, made if missing);
+    a data folder that cannot be made is a `StorageError` naming it."""
+    from briefing.store.engine import resolve_url
+
+    try:
+        return resolve_url(db)
+    except OSError as exc:
+        where = exc.filename or "the user data folder"
+        raise StorageError(f"cannot create the data folder {where} ({(exc.strerror or 'error').lower()}); "
+                           "choose a database with --db or BRIEFING_DB") from exc
+
+
+__all__ = ["BriefingService", "ImportSummary", "database_url", "open_service"]

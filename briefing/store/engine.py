@@ -62,18 +62,44 @@ def _install_sqlite_hygiene(engine: Engine, in_memory: bool) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _read_only_file(path: Path) -> bool:
+    """An existing database that this user cannot write: the file, or its folder, where SQLite
+    keeps its journal and WAL files."""
+    return path.is_file() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def _read_only_connect(path: Path):  # type: ignore[no-untyped-def]
+    import sqlite3
+    from urllib.parse import quote
+
+    wal = all(Path(f"{path}{end}").is_file() for end in ("-wal", "-shm"))
+    # Without its -wal/-shm files (which cannot be made in a read-only folder) a WAL database opens
+    # only as immutable: nobody can be writing it, since nobody can create those files either.
+    uri = f"file:{quote(str(path))}?mode=ro" + ("" if wal else "&immutable=1")
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+
+    return connect
+
+
 class Database:
     """One database: an engine, read and write session factories, and its migrations."""
 
     def __init__(self, url: URL | str, *, migrate: bool = True) -> None:
         self.url = make_url(url) if isinstance(url, str) else url
         self.is_sqlite = _is_sqlite(self.url)
+        self.read_only = False
         kwargs: dict = {}
         in_memory = False
         if self.is_sqlite:
             db = self.url.database or ""
             in_memory = db in ("", ":memory:")
-            if not in_memory:
+            self.read_only = not in_memory and _read_only_file(Path(db))
+            if self.read_only:
+                # Reading must still work where nothing can be written (a shared or archived file).
+                kwargs["creator"] = _read_only_connect(Path(db))
+            elif not in_memory:
                 Path(db).parent.mkdir(parents=True, exist_ok=True)
             else:
                 from sqlalchemy.pool import StaticPool
@@ -82,7 +108,7 @@ class Database:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
         self.engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
-            _install_sqlite_hygiene(self.engine, in_memory)
+            _install_sqlite_hygiene(self.engine, in_memory or self.read_only)
             self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         else:
             self._write_engine = self.engine
@@ -92,7 +118,19 @@ class Database:
         self._in_memory = in_memory
         self._watch: Any = None  # the sqlite3 connection change_counter() polls
         self._watch_lock = threading.Lock()
+        try:
+            self._open(migrate)
+        except BaseException:
+            self.engine.dispose()  # a refused database keeps no connection (nor its -wal file) open
+            raise
+
+    def _open(self, migrate: bool) -> None:
         if migrate and self._stored_revision() != SCHEMA_HEAD:
+            if self.read_only:
+                from briefing.domain.errors import StorageError
+
+                raise StorageError(f"{self.url.database} is read-only and needs an upgrade to this version's "
+                                   "schema; make it writable once, or work on a writable copy")
             self.upgrade()
         # Probed now, outside any transaction: an in-memory database has a single connection, and a
         # first probe from inside a write (the seed) would try to begin a second transaction on it.

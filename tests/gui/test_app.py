@@ -55,7 +55,7 @@ def test_navigation_switches_screens(window, qtbot) -> None:  # type: ignore[no-
         assert window.current_page() == key
 
 
-def test_a_failing_operation_shows_a_dialog_with_details(window, qtbot, script) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_operation_shows_two_lines_and_logs_the_trace(window, qtbot, script) -> None:  # type: ignore[no-untyped-def]
     script.errors_expected = True
 
     def boom(_token: object) -> None:
@@ -64,8 +64,14 @@ def test_a_failing_operation_shows_a_dialog_with_details(window, qtbot, script) 
     window.ops.run(boom, label="Doomed work")
     qtbot.waitUntil(lambda: bool(script.asked("show_error")))
     _parent, title, summary, details = script.asked("show_error")[0]
-    assert "Doomed work" in title and summary == "disk on fire"
-    assert "Traceback" in details and "boom" in details
+    # An unexpected error: two lines naming the log file; the trace is in the log, not the dialog.
+    assert "Doomed work" in title and "(RuntimeError)" in summary and "disk on fire" not in summary
+    assert details == ""
+    from briefing.errorlog import log_path
+
+    assert str(log_path()) in summary
+    text = log_path().read_text(encoding="utf-8")
+    assert "RuntimeError: disk on fire" in text and "boom" in text
 
 
 def test_unhandled_exceptions_anywhere_are_shown(qtbot, script) -> None:  # type: ignore[no-untyped-def]
@@ -85,9 +91,19 @@ def test_unhandled_exceptions_anywhere_are_shown(qtbot, script) -> None:  # type
         qtbot.waitUntil(lambda: len(script.asked("show_error")) == 2)
     finally:
         hook.uninstall()
-    summaries = [args[2] for args in script.asked("show_error")]
-    assert any("from the GUI thread" in s for s in summaries)
-    assert any("from a thread" in s for s in summaries)
+    # The one error policy: the dialog names the kind of error and the log file, never the library's
+    # text or a traceback; the log holds both traces.
+    shown = script.asked("show_error")
+    summaries = [args[2] for args in shown]
+    assert any("(ValueError)" in s for s in summaries) and any("(KeyError)" in s for s in summaries)
+    assert not any("from the GUI thread" in s or "from a thread" in s for s in summaries)
+    assert all(args[3] == "" for args in shown)
+    from briefing.errorlog import log_path
+
+    log = log_path()
+    assert all(str(log) in s for s in summaries)
+    text = log.read_text(encoding="utf-8")
+    assert "ValueError: from the GUI thread" in text and "KeyError: 'from a thread'" in text
 
 
 def test_operations_deliver_progress_and_cancel_on_the_gui_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
