@@ -28,6 +28,8 @@ class ExportJob:
     fmt: str
     path: str
     author: str = ""
+    # A working selection exported (or previewed) without saving it: the template to use instead.
+    template: dict[str, Any] | None = None
     report: str = ""  # the report whose audience this is ("": the database's default report)
 
 
@@ -50,7 +52,7 @@ def run_job(job: ExportJob, progress: Progress | None = None, cancelled: Callabl
         service.use_report(job.report, remember=False)
     if progress:
         progress(0.02, "Gathering findings…")
-    doc = compose(service, job.audience, author=job.author)
+    doc = compose(service, job.audience, author=job.author, template=job.template)
     if cancelled():
         raise ExportCancelled("export cancelled")
     result = export(

@@ -122,3 +122,49 @@ def test_reset_seed_restores_after_asking(seeded_db: Path) -> None:
     assert con.execute("select count(*) from findings").fetchone()[0] == n
     assert con.execute("select count(*) from findings where slug=?", (slug,)).fetchone() == (1,)
     assert f"{n} finding(s) now" in r.stdout
+
+
+def test_charts_new_edit_show_delete_from_a_script(seeded_db: Path, tmp_path: Path) -> None:
+    import json
+
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    a, b = "over-90pct-chinese-enterprises-use-open-source#0", "a16z-80pct-us-startups-use-chinese-base-models#0"
+    # One share as a timeline: refused in one line, naming the field, and nothing saved.
+    r = run(seeded_db, "charts", "new", "--title", "One share", "--kind", "timeline",
+            "--metric", "openrouter-chinese-models-61pct-of-top-ten#0")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert r.stderr.startswith("briefing charts: kind: a timeline chart does not fit this data")
+    assert run(seeded_db, "charts", "show", "one-share").returncode == 2
+
+    # No kind given: the first that fits (two shares of one unit: a bar).
+    r = run(seeded_db, "charts", "new", "--title", "Open models in use", "--metric", a, "--metric", b,
+            "--subtitle", "Share of organisations", "--note", "Survey answers.", "--highlight", "US startups",
+            "--labels", "entity")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split()[:2] == ["open-models-in-use", "bar"]
+    r = run(seeded_db, "charts", "edit", "open-models-in-use", "--kind", "share", "--size", "4:3",
+            "--number-format", "percent")
+    assert r.returncode == 0, r.stderr
+    shown = json.loads(run(seeded_db, "charts", "show", "open-models-in-use").stdout)
+    assert shown["kind"] == "share" and shown["size"] == "4:3" and shown["subtitle"] == "Share of organisations"
+    assert shown["options"] == {"highlight": "US startups", "category": "entity"}
+    assert "line" in shown["does_not_fit"] and "bar" in shown["fits"]  # two values, no series of two
+    r = run(seeded_db, "charts", "edit", "open-models-in-use", "--kind", "line")
+    assert r.returncode == 2 and "kind: a line chart does not fit" in r.stderr
+
+    out = tmp_path / "out"
+    for fmt in ("png", "pdf"):
+        r = run(seeded_db, "charts", "render", "--chart", "open-models-in-use", "--format", fmt, "--out", str(out))
+        assert r.returncode == 0, r.stderr
+    assert (out / "open-models-in-use.png").read_bytes().startswith(b"\x89PNG")
+    text = PdfReader(out / "open-models-in-use.pdf").pages[0].extract_text()
+    assert "Open models in use" in text and "US startups" in text
+    r = run(seeded_db, "charts", "deck", "--chart", "open-models-in-use", "--out", str(tmp_path / "d.pptx"))
+    assert r.returncode == 0, r.stderr
+    shapes = Presentation(str(tmp_path / "d.pptx")).slides[0].shapes
+    assert any(s.has_chart for s in shapes)
+
+    r = run(seeded_db, "charts", "delete", "open-models-in-use")
+    assert r.returncode == 0 and run(seeded_db, "charts", "show", "open-models-in-use").returncode == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -199,6 +200,56 @@ def test_user_audiences(service) -> None:  # type: ignore[no-untyped-def]
     assert "board" not in [x.key for x in service.list_audiences()]
 
 
+def _template_text(db: Path, key: str) -> bytes:
+    """The audience's template exactly as the database file holds it."""
+    with sqlite3.connect(db) as con:
+        (raw,) = con.execute("select template from audiences where key = ?", (key,)).fetchone()
+    return raw.encode() if isinstance(raw, str) else raw
+
+
+def test_reset_audience_restores_the_shipped_template_byte_for_byte(
+    service, seeded_db: Path, seeded_template: Path  # type: ignore[no-untyped-def]
+) -> None:
+    shipped = _template_text(seeded_template, "asia")
+    template = dict(service.get_audience("asia").template)
+    service.update_audience("asia", name="Asia (trimmed)", description="mine",
+                            template={**template, "title": "Changed", "excluded": ["x-y"]})
+    assert _template_text(seeded_db, "asia") != shipped
+    reset = service.reset_audience("asia")
+    assert _template_text(seeded_db, "asia") == shipped
+    assert (reset.name, reset.builtin) == ("Asia", True)
+    assert reset.description.startswith("Business leaders and policymakers across Asia")
+    board = service.create_audience("board", "The board")
+    with pytest.raises(ValidationError) as err:
+        service.reset_audience(board.key)
+    assert err.value.errors[0].field == "audience" and "not built in" in err.value.errors[0].message
+    with pytest.raises(NotFoundError):
+        service.reset_audience("nobody")
+
+
+def test_deleted_audience_comes_back_whole_and_keys_stay_free(service) -> None:  # type: ignore[no-untyped-def]
+    board = service.create_audience("board", "The board", "Directors.", {"title": "For the board",
+                                                                        "subtitle": "Quarterly"})
+    assert service.free_audience_key("The Board") == "the-board"
+    assert service.free_audience_key("Board") == "board-2"
+    service.delete_audience("board")
+    back = service.restore_audience(board)
+    assert back == board
+    assert service.get_audience("board").template["subtitle"] == "Quarterly"
+    with pytest.raises(ValidationError):
+        service.restore_audience(board)
+
+
+def test_compose_takes_an_unsaved_template_and_leaves_the_saved_one(service) -> None:  # type: ignore[no-untyped-def]
+    from briefing.compose import compose
+
+    saved = dict(service.get_audience("asia").template)
+    working = {**saved, "title": "Asia, trimmed once"}
+    doc = compose(service, "asia", template=working)
+    assert doc.meta.title == "Asia, trimmed once"
+    assert dict(service.get_audience("asia").template) == saved
+
+
 def test_audience_filter_follows_the_template_and_its_exclusions(service) -> None:  # type: ignore[no-untyped-def]
     everything = service.list_findings()
     asia = service.list_findings(audience="asia")
@@ -330,3 +381,36 @@ def test_month_names_are_accepted_wherever_dates_are_typed(service) -> None:  # 
     with pytest.raises(ValidationError) as info:
         service.create_finding(_draft(as_of="Marchember 2026"))
     assert info.value.errors[0].field == "as_of" and "March 2026" in info.value.errors[0].message
+
+
+def test_a_chart_kind_that_does_not_fit_its_data_is_refused_naming_the_kind(service) -> None:  # type: ignore[no-untyped-def]
+    from briefing.domain.charts import ChartKind, ChartSpec, MetricRef
+
+    share = MetricRef("openrouter-chinese-models-61pct-of-top-ten", 0)
+    one_dot = ChartSpec("one-share", ChartKind.TIMELINE, "Chinese models' share", metrics=(share,))
+    with pytest.raises(ValidationError) as err:
+        service.save_chart(one_dot)
+    (e,) = err.value.errors
+    assert e.field == "kind" and "timeline" in e.message and "at least two" in e.message
+    assert service.unfit_chart_kinds(one_dot)[ChartKind.LINE].startswith("A line needs")
+    assert ChartKind.SHARE not in service.unfit_chart_kinds(one_dot)
+    with pytest.raises(NotFoundError):
+        service.get_chart("one-share")  # nothing was written
+    service.save_chart(replace(one_dot, kind=ChartKind.SHARE))
+
+    mixed = ChartSpec("mixed", ChartKind.BAR, "Tokens and shares",
+                      metrics=(share, MetricRef("china-daily-tokens-140-trillion", 0)))
+    with pytest.raises(ValidationError) as err:
+        service.save_chart(mixed)
+    assert "mixes units" in err.value.errors[0].message
+    service.save_chart(replace(mixed, kind=ChartKind.MULTIPLES))  # one panel per unit: fine
+
+
+def test_a_deleted_chart_comes_back_whole_in_its_place(service) -> None:  # type: ignore[no-untyped-def]
+    keys = [c.key for c in service.list_charts()]
+    spec = service.get_chart(keys[2])
+    deleted = service.delete_chart(keys[2])
+    assert keys[2] not in [c.key for c in service.list_charts()]
+    service.save_chart(deleted)
+    assert [c.key for c in service.list_charts()] == keys
+    assert service.get_chart(keys[2]) == spec

@@ -1,15 +1,18 @@
-"""`briefing charts list|render|deck`: the saved charts as files and as a PowerPoint deck."""
+"""`briefing charts list|show|new|edit|delete|render|deck`: make and change charts from a script
+(validated as the app validates them, kinds that do not fit the data refused), render them to files
+or a PowerPoint deck."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Any, Protocol
 
-from briefing.domain.charts import ChartSpec
-from briefing.domain.errors import BriefingError
+from briefing.domain.charts import NUMBER_FORMATS, ChartKind, ChartSpec
+from briefing.domain.errors import BriefingError, ValidationError
 from briefing.domain.model import Audience, Finding
 
 FORMATS = ("png", "svg", "pdf")
@@ -25,6 +28,12 @@ class ChartService(Protocol):
     def list_findings(self) -> list[Finding]: ...
 
     def get_audience(self, key: str) -> Audience: ...
+
+    def save_chart(self, spec: ChartSpec) -> ChartSpec: ...
+
+    def delete_chart(self, key: str) -> ChartSpec: ...
+
+    def unfit_chart_kinds(self, spec: ChartSpec) -> dict[Any, str]: ...
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -48,12 +57,146 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     render.add_argument("--out", metavar="DIR", required=True, type=Path, help="folder to write into")
     render.set_defaults(func=cmd_render)
 
+    show = sub.add_parser("show", help="print one chart's spec as JSON, and which kinds fit its data")
+    show.add_argument("key", help="the chart's key")
+    show.set_defaults(func=cmd_show)
+
+    new = sub.add_parser("new", help="make a chart from metric references and/or series keys")
+    new.add_argument("--key", help="the chart's key (default: made from the title)")
+    new.add_argument("--title", required=True)
+    _spec_options(new)
+    new.set_defaults(func=cmd_new)
+
+    edit = sub.add_parser("edit", help="change a chart's fields (only those given)")
+    edit.add_argument("key", help="the chart's key")
+    edit.add_argument("--title")
+    _spec_options(edit)
+    edit.set_defaults(func=cmd_edit)
+
+    delete = sub.add_parser("delete", help="delete a chart")
+    delete.add_argument("key", help="the chart's key")
+    delete.set_defaults(func=cmd_delete)
+
     deck = sub.add_parser("deck", help="write a 16:9 PowerPoint deck, one chart per slide")
     deck.add_argument("--audience", metavar="A", help="the audience's chart pack, in its accent colour")
     deck.add_argument("--chart", metavar="ID", nargs="+", action="extend", dest="charts",
                       help="chart key(s) to include (default: every chart in the pack)")
     deck.add_argument("--out", metavar="FILE.pptx", required=True, type=Path, help="the deck file to write")
     deck.set_defaults(func=cmd_deck)
+
+
+def _spec_options(p: argparse.ArgumentParser) -> None:
+    kinds = [k.value for k in ChartKind]
+    p.add_argument("--kind", choices=kinds, help="chart kind (new: default the first that fits the data)")
+    p.add_argument("--metric", metavar="SLUG#N", action="append", dest="metrics",
+                   help="a finding's metric to plot; repeat for more (edit: replaces the list)")
+    p.add_argument("--series", metavar="KEY", action="append", dest="series",
+                   help="a metric series key to plot; repeat for more (edit: replaces the list)")
+    p.add_argument("--subtitle")
+    p.add_argument("--note", help="a note printed under the chart")
+    p.add_argument("--source", help="the source line (default: the findings' sources)")
+    p.add_argument("--size", help="16:9, 4:3, column or WIDTHxHEIGHT pixels")
+    p.add_argument("--unit", help="the unit shown on the axis")
+    p.add_argument("--number-format", choices=[f for f in NUMBER_FORMATS if f], dest="number_format")
+    p.add_argument("--labels", choices=("auto", "entity", "label", "period", "entity+period", "label+period"),
+                   help="what names each bar or point")
+    p.add_argument("--highlight", metavar="ENTITY", help="the entity drawn in the accent colour")
+    p.add_argument("--log", action=argparse.BooleanOptionalAction, default=None, help="log value axis")
+    p.add_argument("--audience", metavar="A", action="append", dest="audiences",
+                   help="an audience whose pack holds the chart; repeat for more (default: every audience)")
+
+
+_FIELDS = ("title", "kind", "subtitle", "note", "source", "size", "unit", "number_format")
+_OPTIONS = {"labels": "category", "highlight": "highlight", "log": "log"}
+
+
+def _apply(raw: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    """The spec's JSON form with the given command-line fields laid over it."""
+    out = dict(raw)
+    for name in _FIELDS:
+        value = getattr(args, name, None)
+        if value is not None:
+            out[name] = value
+    for name in ("metrics", "series", "audiences"):
+        value = getattr(args, name, None)
+        if value is not None:
+            out[name] = list(value)
+    options = dict(out.get("options") or {})
+    for arg, option in _OPTIONS.items():
+        value = getattr(args, arg, None)
+        if value is not None:
+            options[option] = value
+    out["options"] = options
+    return out
+
+
+def _save(service: ChartService, raw: dict[str, Any], *, pick_kind: bool) -> int:
+    from briefing.domain.charts import validate_chart_spec
+
+    try:
+        spec = validate_chart_spec({**raw, "kind": raw.get("kind") or "bar"})
+        if pick_kind:
+            unfit = service.unfit_chart_kinds(spec)
+            fitting = [k for k in _PREFERRED if k not in unfit]
+            if not fitting:
+                return _fail(f"kind: no chart kind fits this data: {unfit[ChartKind.BAR]}")
+            spec = dataclasses.replace(spec, kind=fitting[0])
+        saved = service.save_chart(spec)
+    except ValidationError as exc:
+        return _fail("; ".join(f"{e.field}: {e.message}" for e in exc.errors))
+    except BriefingError as exc:
+        return _fail(str(exc))
+    print(f"{saved.key} {saved.kind.value} {saved.title}")
+    return 0
+
+
+_PREFERRED = (ChartKind.BAR, ChartKind.LINE, ChartKind.GROUPED_BAR, ChartKind.SHARE, ChartKind.TIMELINE,
+              ChartKind.RANGE, ChartKind.MULTIPLES, ChartKind.KEY_FIGURES)
+
+
+def cmd_show(args: argparse.Namespace, service: ChartService) -> int:
+    import json
+
+    try:
+        spec = service.get_chart(args.key)
+        unfit = service.unfit_chart_kinds(spec)
+    except BriefingError as exc:
+        return _fail(str(exc))
+    out = {**spec.to_dict(omit_defaults=True),
+           "fits": [k.value for k in ChartKind if k not in unfit],
+           "does_not_fit": {k.value: why for k, why in unfit.items()}}
+    print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_new(args: argparse.Namespace, service: ChartService) -> int:
+    import re
+
+    key = args.key or re.sub(r"[^a-z0-9]+", "-", args.title.lower()).strip("-")[:60] or "chart"
+    try:
+        service.get_chart(key)
+        return _fail(f"key: a chart “{key}” already exists; give another --key")
+    except BriefingError:
+        pass
+    raw = _apply({"key": key}, args)
+    return _save(service, raw, pick_kind=args.kind is None)
+
+
+def cmd_edit(args: argparse.Namespace, service: ChartService) -> int:
+    try:
+        spec = service.get_chart(args.key)
+    except BriefingError as exc:
+        return _fail(str(exc))
+    return _save(service, _apply(spec.to_dict(), args), pick_kind=False)
+
+
+def cmd_delete(args: argparse.Namespace, service: ChartService) -> int:
+    try:
+        deleted = service.delete_chart(args.key)
+    except BriefingError as exc:
+        return _fail(str(exc))
+    print(f"deleted {deleted.key}")
+    return 0
 
 
 def _fail(message: str) -> int:

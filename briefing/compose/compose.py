@@ -89,10 +89,15 @@ def compose(
     author: str = "",
     today: date | None = None,
     charts: ChartTools | None = None,
+    template: Mapping[str, Any] | None = None,
 ) -> Document:
     """Build the audience's briefing. Raises NotFoundError for an unknown audience and
-    ValidationError for a malformed template; stale slugs and chart keys become doc.warnings."""
+    ValidationError for a malformed template; stale slugs and chart keys become doc.warnings.
+
+    `template`, when given, stands in for the saved one: a selection exported once, unsaved."""
     audience = service.get_audience(audience_key)
+    if template is not None:
+        audience = replace(audience, template=template)
     template = validate_template(audience.template, audience.sections)
     total = service.count_findings()
     if total > MAX_BRIEFING_FINDINGS:

@@ -37,6 +37,8 @@ class DataEvents(QObject):
     """An audience's template (selection or order) changed; carries its key."""
     sig_chart_saved = Signal(object)
     """A chart spec was saved; carries the ChartSpec."""
+    sig_charts_changed = Signal()
+    """Charts were created or deleted: the list is re-read."""
     sig_database_changed = Signal()
     """Someone committed to the database (maybe another process): screens re-read what they show."""
     sig_message = Signal(str)

@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
 
     # ---- Qt overrides
     def closeEvent(self, event: QCloseEvent) -> None:
-        for panel in (self.findings, self.sources):
+        for panel in (self.findings, self.sources, self.briefing):
             if panel is not None and not panel.confirm_leave(then=self.close):
                 event.ignore()
                 return
@@ -369,6 +369,10 @@ class MainWindow(QMainWindow):
         self.findings.focus_search()
 
     def _export(self, fmt: str) -> None:
+        # Ctrl+E exports what the screen shows: the selected charts on Charts, else the briefing.
+        if self.charts is not None and self.stack.currentWidget() is self.charts:
+            self.charts.export_selected()
+            return
         if self.briefing is None:
             return
         self.go("briefing")

@@ -127,6 +127,33 @@ def _run(tmp: Path, out: Path, *, suffix: str, size: tuple[int, int], dark: bool
     _pump(1.5)  # QPdfView renders pages on its own thread; give it time to paint them
     shoot("briefing")
 
+    # The working selection: a finding left out and not saved yet, the bar that offers Save.
+    from PySide6.QtCore import Qt
+
+    panel = window.briefing
+    panel.tree.item_for(panel.tree.slugs()[1]).setCheckState(0, Qt.CheckState.Unchecked)
+    shoot("briefing-selection")
+    panel.revert_selection()
+    # The audience's Details form, on its second section.
+    panel.tabs.setCurrentWidget(panel.form)
+    panel.form.section_list.setCurrentRow(1)
+    shoot("audience-form")
+    panel.tabs.setCurrentIndex(0)
+
+    # A new chart from two findings: the proposal and the kinds that fit.
+    from briefing.gui.charts.new_chart import NewChartDialog
+
+    window.go("charts")
+    dialog = NewChartDialog(list(window.charts._findings.values()), set(window.charts._specs), window)
+    dialog.set_checked(["over-90pct-chinese-enterprises-use-open-source",
+                        "a16z-80pct-us-startups-use-chinese-base-models"])
+    dialog.title.setText("Open models in use")
+    dialog.show()
+    _settle(app, window)
+    dialog.grab().save(str(out / f"new-chart{suffix}.png"))
+    print(f"wrote {out / f'new-chart{suffix}.png'}")
+    dialog.close()
+
     window.ops.shutdown()
     window.close()
     service.close()

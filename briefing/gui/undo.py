@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QUndoCommand
 
 from briefing.domain.errors import BriefingError
-from briefing.domain.model import Finding, Source
+from briefing.domain.model import Audience, Finding, Source
 from briefing.gui.workers import Failure
 
 if TYPE_CHECKING:
@@ -220,7 +220,7 @@ def _delete(ctx: AppContext, finding: Finding) -> Finding:
 
 
 class AudienceTemplateCommand(ServiceCommand):
-    """A change to what an audience's briefing holds: a finding ticked or unticked, or a drag."""
+    """A saved change to what an audience's briefing holds (the Briefing screen's Save)."""
 
     def __init__(
         self,
@@ -247,6 +247,53 @@ class AudienceTemplateCommand(ServiceCommand):
         self.ctx.events.sig_audience_changed.emit(result)
 
 
+class AudienceRecordCommand(ServiceCommand):
+    """An audience created, deleted, renamed or reset: `before` and `after` are whole records (None:
+    no such audience), so undo brings a deleted audience back with its template."""
+
+    def __init__(
+        self, ctx: AppContext, before: Audience | None, after: Audience | None, text: str
+    ) -> None:
+        super().__init__(ctx, text)
+        self.before = before
+        self.after = after
+
+    def do(self) -> str:
+        return _put_audience(self.ctx, self.before, self.after)
+
+    def revert(self) -> str:
+        return _put_audience(self.ctx, self.after, self.before)
+
+    def announce(self, result: str) -> None:
+        self.ctx.events.sig_audience_changed.emit(result)
+
+
+def _put_audience(ctx: AppContext, now: Audience | None, target: Audience | None) -> str:
+    """Turn the audience that this step left as `now` into `target`; refuses if it moved on since."""
+    service = ctx.service
+    key = (target or now).key  # type: ignore[union-attr]
+    if now is not None:
+        current = service.get_audience(now.key)
+        if current != now:
+            raise StaleStep(f"Audience “{_short(now.name)}”", "it was edited after this step")
+    if target is None:
+        service.delete_audience(key)
+    elif now is None:
+        service.restore_audience(target)
+    else:
+        service.update_audience(key, name=target.name, description=target.description,
+                                template=_plain(target.template))
+    return key
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
 class SaveChartCommand(ServiceCommand):
     def __init__(self, ctx: AppContext, before: ChartSpec, after: ChartSpec) -> None:
         super().__init__(ctx, f"Edit chart “{_short(after.title)}”")
@@ -261,6 +308,43 @@ class SaveChartCommand(ServiceCommand):
 
     def announce(self, result: ChartSpec) -> None:
         self.ctx.events.sig_chart_saved.emit(result)
+
+
+class ChartRecordCommand(ServiceCommand):
+    """A chart created, duplicated or deleted: `before` and `after` are whole specs (None: no such
+    chart); a deleted chart comes back under its key, in its place."""
+
+    def __init__(self, ctx: AppContext, before: ChartSpec | None, after: ChartSpec | None, text: str) -> None:
+        super().__init__(ctx, text)
+        self.before = before
+        self.after = after
+
+    def do(self) -> ChartSpec | None:
+        return self._put(self.before, self.after)
+
+    def revert(self) -> ChartSpec | None:
+        return self._put(self.after, self.before)
+
+    def _put(self, now: ChartSpec | None, target: ChartSpec | None) -> ChartSpec | None:
+        service = self.ctx.service
+        if now is not None:
+            current = service.get_chart(now.key)
+            if replace_position(current) != replace_position(now):
+                raise StaleStep(f"Chart “{_short(now.title)}”", "it was edited after this step")
+        if target is None:
+            service.delete_chart(now.key)  # type: ignore[union-attr]
+            return None
+        return service.save_chart(target)
+
+    def announce(self, result: ChartSpec | None) -> None:
+        self.ctx.events.sig_charts_changed.emit()
+
+
+def replace_position(spec: ChartSpec) -> ChartSpec:
+    """A spec compared without its place in the list (a restore may land it elsewhere)."""
+    from dataclasses import replace
+
+    return replace(spec, position=0)
 
 
 class EditSourceCommand(ServiceCommand):

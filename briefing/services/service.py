@@ -896,6 +896,50 @@ class BriefingService:
                 select(FindingRow.id).where(FindingRow.report_id == row.report_id))))
             s.delete(row)
 
+    def restore_audience(self, audience: Audience) -> Audience:
+        """Undo of a delete: the audience back under its own key, with its name, text and template."""
+        template = self._check_template(_plain_mapping(audience.template))
+        rid = self.report_id
+        with self.db.writing() as s:
+            if s.scalar(select(AudienceRow.id).where(AudienceRow.key == audience.key,
+                                                    AudienceRow.report_id == rid)) is not None:
+                raise ValidationError(FieldError("key", f"an audience “{audience.key}” already exists"))
+            pos = (s.scalar(select(func.max(AudienceRow.position)).where(AudienceRow.report_id == rid)) or 0) + 1
+            row = AudienceRow(report_id=rid, key=audience.key, name=audience.name, description=audience.description,
+                              builtin=audience.builtin, position=pos, template=dict(template))
+            s.add(row)
+            s.flush()
+            return audience_record(row, self._section_records(s, rid))
+
+    def reset_audience(self, key: str) -> Audience:
+        """A built-in audience back to its shipped name, description and template (as seeding wrote them)."""
+        from briefing.store.seed import shipped_audience
+
+        shipped = shipped_audience(key)
+        if shipped is None:
+            self.get_audience(key)  # NotFoundError for an unknown key
+            raise ValidationError(FieldError("audience", f"“{key}” is not built in; there is no default to reset to"))
+        with self.db.writing() as s:
+            row = self._audience_row(s, key)
+            row.name = shipped["name"]
+            row.description = shipped["description"]
+            row.template = shipped["template"]
+            s.flush()
+            return audience_record(row, self._section_records(s, row.report_id))
+
+    def free_audience_key(self, name: str) -> str:
+        """A key made from `name` that no audience uses yet (`board`, then `board-2`, `board-3`…)."""
+        import re
+
+        base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:56] or "audience"
+        with self.db.reading() as s:
+            taken = set(s.scalars(select(AudienceRow.key).where(AudienceRow.report_id == self.report_id)))
+        key, n = base, 1
+        while key in taken:
+            n += 1
+            key = f"{base}-{n}"
+        return key
+
     def _check_template(self, template: Mapping[str, Any]) -> Mapping[str, Any]:
         from briefing.compose.template import validate_template
 
@@ -928,6 +972,9 @@ class BriefingService:
         from briefing.domain.charts import validate_chart_spec
 
         spec = validate_chart_spec(spec.to_dict())
+        why = self.unfit_chart_kinds(spec).get(spec.kind)
+        if why:
+            raise ValidationError(FieldError("kind", f"a {spec.kind.label} chart does not fit this data: {why}"))
         rid = self.report_id
         with self.db.writing() as s:
             row = s.scalars(select(ChartRow).where(ChartRow.key == spec.key, ChartRow.report_id == rid)).first()
@@ -943,12 +990,24 @@ class BriefingService:
             row.updated_at = utcnow()
         return spec
 
-    def delete_chart(self, key: str) -> None:
+    def unfit_chart_kinds(self, spec: ChartSpec) -> dict[Any, str]:
+        """The chart kinds that do not fit the spec's data, each with its reason (briefing.charts.fit)."""
+        from briefing.charts.data import resolve_chart_data
+        from briefing.charts.fit import unfit_kinds
+
+        return unfit_kinds(spec, resolve_chart_data(spec, self.list_findings()))
+
+    def delete_chart(self, key: str) -> ChartSpec:
+        """Deletes the chart; returns it whole (with its place), so undo can save it back."""
+        from briefing.domain.charts import ChartSpec
+
         with self.db.writing() as s:
             row = s.scalars(select(ChartRow).where(ChartRow.key == key, ChartRow.report_id == self.report_id)).first()
             if row is None:
                 raise NotFoundError("chart", key)
+            spec = ChartSpec.from_dict({**row.spec, "position": row.position})
             s.delete(row)
+            return spec
 
     # ---- Import / export
     def export_findings(self, path: Path, findings: Iterable[Finding] | None = None, *,
@@ -1201,3 +1260,12 @@ def _same_finding(f: Finding, c: CleanFinding) -> bool:
              dict(f.wordings)) == (c.title, c.statement, c.section, c.kind, c.as_of, tuple(c.tags), c.source_ids,
                                    dict(c.wordings))
             and metrics(f.metrics) == metrics(c.metrics))
+
+
+def _plain_mapping(value: Any) -> Any:
+    """A stored template (read-only mappings) as plain dicts and lists, as the database keeps it."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain_mapping(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_mapping(v) for v in value]
+    return value

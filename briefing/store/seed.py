@@ -80,6 +80,15 @@ def audience_template(key: str, templates: Path = TEMPLATES) -> dict[str, Any]:
     return _plain(_load_yaml(path)) or {}
 
 
+def shipped_audience(key: str, root: Path = SEED_DATA, templates: Path = TEMPLATES) -> dict[str, Any] | None:
+    """A built-in audience as shipped (key, name, description, template), or None if none ships as `key`."""
+    for a in _plain(_load_yaml(root / "audiences.yaml")) or []:
+        if a["key"] == key:
+            return {"key": key, "name": a["name"], "description": a.get("description", ""),
+                    "template": audience_template(key, templates)}
+    return None
+
+
 def needs_seed(db: Database) -> bool:
     """An empty database (first open), or a seeding that started and did not finish (Ctrl+C or a
     crash on that first open: seeding runs in several transactions, and its `meta` row says

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialogButtonBox,
     QFileDialog,
+    QInputDialog,
     QLineEdit,
     QMessageBox,
     QProgressDialog,
@@ -43,6 +44,9 @@ class DialogScript:
     # The New/Edit Report dialog: typed in as given (key, title, edition, [(key, heading, short)]),
     # then Save pressed; None presses Cancel. A refusal it shows is logged and the dialog cancelled.
     report: tuple[str, str, str, list[tuple[str, str, str]]] | None = None
+    texts: list[str] = field(default_factory=list)  # typed into each ask_text in turn; none left: Cancel
+    # The app's own dialogs by class name: a function that fills the real dialog in and presses its button.
+    fill: dict[str, Any] = field(default_factory=dict)
     errors_expected: bool = False
     calls: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
     opened: list[str] = field(default_factory=list)
@@ -72,6 +76,11 @@ class DialogScript:
             self._file(widget)
         elif isinstance(widget, QMessageBox):
             self._message(widget)
+        elif isinstance(widget, QInputDialog):
+            self._text(widget)
+        elif type(widget).__name__ in self.fill:
+            self.calls.append((type(widget).__name__, (widget.windowTitle(),)))
+            self.fill[type(widget).__name__](widget)
         else:
             self.unknown.append(f"{type(widget).__name__}({widget.windowTitle()!r})")
             widget.close()
@@ -123,6 +132,15 @@ class DialogScript:
             dialog.findChild(QLineEdit, "fileNameEdit").setText(answer)
         else:
             dialog.setDirectory(answer)
+        dialog.accept()
+
+    def _text(self, dialog: QInputDialog) -> None:
+        self.calls.append(("ask_text", (dialog.windowTitle(), dialog.labelText(), dialog.textValue())))
+        if not self.texts:
+            dialog.reject()
+            return
+        # Type into the dialog's own line edit, as a user would, then press OK.
+        dialog.findChild(QLineEdit).setText(self.texts.pop(0))
         dialog.accept()
 
     def _message(self, box: QMessageBox) -> None:

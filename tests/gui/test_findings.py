@@ -221,3 +221,35 @@ def test_a_broad_query_fills_the_table_only_up_to_its_row_limit(window, qtbot, s
     browser.section.setCurrentIndex(browser.section.findData("cost"))  # fewer than the limit
     qtbot.waitUntil(lambda: 0 < browser.model.rowCount() < 40)
     assert "narrow" not in browser.count.text()
+
+
+def test_a_new_source_made_in_the_pickers_form_is_ticked_and_saved_with_the_finding(
+    window, qtbot, service
+) -> None:  # type: ignore[no-untyped-def]
+    finding = _select(window, qtbot)
+    editor = window.findings.editor
+    picker = editor._sources
+    before = len(service.list_sources())
+    picker.new_button.click()
+    assert picker.new_form.isVisibleTo(picker)
+    # A bad web address is named under its field; nothing is written.
+    qtbot.keyClicks(picker.new_fields["publisher"], "Example Institute")
+    qtbot.keyClicks(picker.new_fields["title"], "Compute survey 2026")
+    qtbot.keyClicks(picker.new_fields["url"], "not a web address")
+    picker.add_button.click()
+    qtbot.waitUntil(lambda: not picker.new_errors["url"].isHidden())
+    _idle(window, qtbot)
+    assert len(service.list_sources()) == before
+    picker.new_fields["url"].setText("https://example.org/compute-2026")
+    qtbot.keyClick(picker.new_fields["url"], Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(service.list_sources()) == before + 1)
+    _idle(window, qtbot)
+    created = next(s for s in service.list_sources() if s.title == "Compute survey 2026")
+    assert picker.selected()[-1] == created.id and not picker.new_form.isVisibleTo(picker)
+    assert editor.is_dirty()  # the tick is an edit of the finding, saved with it
+    window.actions_by_key["save"].trigger()
+    qtbot.waitUntil(lambda: created.id in [s.id for s in service.get_finding(finding.id).sources])
+    _idle(window, qtbot)
+    # The source appears on the Sources screen too.
+    window.go("sources")
+    qtbot.waitUntil(lambda: window.sources.model.row_of(created.id) >= 0)

@@ -128,10 +128,11 @@ def test_a_mixed_history_undoes_and_redoes_in_order(window, qtbot, service) -> N
     panel.set_audience("investors")
     qtbot.waitUntil(lambda: panel.audience().key == "investors")
     slug = panel.tree.slugs()[0]
-    panel.tree.item_for(slug).setCheckState(0, Qt.CheckState.Unchecked)
+    panel.tree.item_for(slug).setCheckState(0, Qt.CheckState.Unchecked)  # a step in the working selection
+    panel.save_selection()  # and its Save, another
     qtbot.waitUntil(lambda: slug in (service.get_audience("investors").template.get("excluded") or ()))
     _idle(window, qtbot)
-    assert window.undo_stack.count() == 5
+    assert window.undo_stack.count() == 6
 
     def excluded() -> bool:
         return slug in (service.get_audience("investors").template.get("excluded") or ())
@@ -139,6 +140,9 @@ def test_a_mixed_history_undoes_and_redoes_in_order(window, qtbot, service) -> N
     # Undo, newest first; each step finds its record as the step after it left it.
     _step(window, qtbot, "undo")
     assert not excluded()
+    assert panel.is_dirty("investors")  # the Save undone: the untick is still there, unsaved
+    _step(window, qtbot, "undo")
+    assert not panel.is_dirty("investors")
     _step(window, qtbot, "undo")
     assert _fields(service.get_finding(b.id)) == _fields(b)
     _step(window, qtbot, "undo")  # the delete: the source comes back under its own id
@@ -152,7 +156,7 @@ def test_a_mixed_history_undoes_and_redoes_in_order(window, qtbot, service) -> N
     _step(window, qtbot, "redo", 2)
     assert service.get_finding(a.id).title == "A, edited"
     assert service.get_source(source.id) == source
-    _step(window, qtbot, "redo", 3)
+    _step(window, qtbot, "redo", 4)
     assert all(s.id != source.id for s in service.list_sources())
     assert service.get_finding(b.id).statement == "B, edited."
     assert excluded()

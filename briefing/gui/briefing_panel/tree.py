@@ -1,27 +1,31 @@
-"""BriefingTree: sections and their findings, with a checkbox each and drag-and-drop within a section."""
+"""BriefingTree: sections and their findings, each with a checkbox (a section's ticks all of its
+findings), reordered within a section by drag-and-drop or Alt+Up/Down."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QDropEvent, QFont
+from PySide6.QtGui import QBrush, QDropEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from briefing.domain.model import Finding
 from briefing.gui.widgets import TitleDelegate
 
 SLUG_ROLE = Qt.ItemDataRole.UserRole + 1
+SECTION_ROLE = Qt.ItemDataRole.UserRole + 2  # a section's key; None for one that cannot move
 
 
 class BriefingTree(QTreeWidget):
     """Shows what a briefing will contain. It reports toggles and drags; the panel saves them."""
 
     # ---- Signals
-    sig_toggled = Signal(str, bool)
-    """A finding was ticked (True) or unticked (False): (slug, included)."""
+    sig_toggled = Signal(list, bool)
+    """Findings were ticked (True) or unticked (False), one or a whole section's: (slugs, included)."""
     sig_reordered = Signal(list)
     """Findings were dragged: carries every slug in the new reading order."""
+    sig_sections_moved = Signal(list)
+    """A section was moved (Alt+Up/Down on it): carries the movable sections' keys in the new order."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,8 +49,10 @@ class BriefingTree(QTreeWidget):
         self.setItemDelegateForColumn(0, self._titles)
 
     # ---- Public API
-    def fill(self, sections: Sequence[tuple[str, Sequence[tuple[Finding, bool]]]]) -> None:
-        """Rebuild from (section title, [(finding, included)]) keeping which sections are open."""
+    def fill(self, sections: Sequence[tuple[str, Sequence[tuple[Finding, bool]]]],
+             keys: Sequence[str | None] = ()) -> None:
+        """Rebuild from (section title, [(finding, included)]) keeping which sections are open;
+        `keys` are the sections' keys (None: a section that keeps its place)."""
         collapsed = {
             self.topLevelItem(i).text(0)
             for i in range(self.topLevelItemCount())
@@ -58,12 +64,12 @@ class BriefingTree(QTreeWidget):
         bold.setBold(True)
         # Roomier rows than QTreeWidget's default: easier to hit a checkbox or start a drag.
         row = QSize(240, self.fontMetrics().height() + 10)
-        for title, findings in sections:
+        for i, (title, findings) in enumerate(sections):
             top = QTreeWidgetItem([title, ""])
+            top.setData(0, SECTION_ROLE, keys[i] if i < len(keys) else None)
             top.setFont(0, bold)
-            top.setFlags(
-                Qt.ItemFlag.ItemIsEnabled
-            )  # sections are neither dragged, dropped on, nor ticked
+            # Sections are neither dragged nor dropped on; their tick stands for all their findings.
+            top.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
             top.setSizeHint(0, row)
             self.addTopLevelItem(top)
             for finding, included in findings:
@@ -87,6 +93,7 @@ class BriefingTree(QTreeWidget):
                 )
                 self._style_child(child)
                 top.addChild(child)
+            self._sync_section(top)
             top.setExpanded(title not in collapsed)
         self._filling = False
 
@@ -129,7 +136,44 @@ class BriefingTree(QTreeWidget):
         self.sig_reordered.emit(self.slugs())
         return True
 
+    def move_section(self, item: QTreeWidgetItem, step: int) -> bool:
+        """Move a section up or down past its movable neighbour; False if it cannot move."""
+        row = self.indexOfTopLevelItem(item)
+        to = row + step
+        if item.data(0, SECTION_ROLE) is None or not 0 <= to < self.topLevelItemCount():
+            return False
+        if self.topLevelItem(to).data(0, SECTION_ROLE) is None:
+            return False
+        self._filling = True
+        expanded = item.isExpanded()
+        self.takeTopLevelItem(row)
+        self.insertTopLevelItem(to, item)
+        item.setExpanded(expanded)
+        self._filling = False
+        self.setCurrentItem(item)
+        self.sig_sections_moved.emit([self.topLevelItem(i).data(0, SECTION_ROLE)
+                                      for i in range(self.topLevelItemCount())
+                                      if self.topLevelItem(i).data(0, SECTION_ROLE) is not None])
+        return True
+
+    def section_item(self, title: str) -> QTreeWidgetItem | None:
+        return next((self.topLevelItem(i) for i in range(self.topLevelItemCount())
+                     if self.topLevelItem(i).text(0) == title), None)
+
     # ---- Qt overrides
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Alt+Up/Down: the keyboard's drag, for a finding within its section.
+        step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}.get(Qt.Key(event.key()))
+        item = self.currentItem()
+        if step and event.modifiers() == Qt.KeyboardModifier.AltModifier and item is not None:
+            if item.parent() is not None:
+                self.move(item.data(0, SLUG_ROLE), item.parent().indexOfChild(item) + step)
+            else:
+                self.move_section(item, step)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def dropEvent(self, event: QDropEvent) -> None:
         # Do the move ourselves: Qt's InternalMove would let a finding land in another section or
         # become a child of a finding, and neither means anything in a briefing.
@@ -167,12 +211,31 @@ class BriefingTree(QTreeWidget):
         ]
 
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
-        if self._filling or column != 0 or item.parent() is None:
+        if self._filling or column != 0:
             return
+        included = item.checkState(0) == Qt.CheckState.Checked
         self._filling = True
-        self._style_child(item)
+        if item.parent() is None:  # a section: all of its findings follow its tick
+            changed = [item.child(j) for j in range(item.childCount())
+                       if (item.child(j).checkState(0) == Qt.CheckState.Checked) != included]
+            for child in changed:
+                child.setCheckState(0, item.checkState(0))
+                self._style_child(child)
+            self._sync_section(item)
+        else:
+            changed = [item]
+            self._style_child(item)
+            self._sync_section(item.parent())
         self._filling = False
-        self.sig_toggled.emit(item.data(0, SLUG_ROLE), item.checkState(0) == Qt.CheckState.Checked)
+        if changed:
+            self.sig_toggled.emit([c.data(0, SLUG_ROLE) for c in changed], included)
+
+    def _sync_section(self, top: QTreeWidgetItem) -> None:
+        """A section shows ticked, unticked or partly ticked as its findings are."""
+        ticked = sum(top.child(j).checkState(0) == Qt.CheckState.Checked for j in range(top.childCount()))
+        state = (Qt.CheckState.Checked if ticked == top.childCount()
+                 else Qt.CheckState.Unchecked if ticked == 0 else Qt.CheckState.PartiallyChecked)
+        top.setCheckState(0, state)
 
     def _style_child(self, item: QTreeWidgetItem) -> None:
         included = item.checkState(0) == Qt.CheckState.Checked

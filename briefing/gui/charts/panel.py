@@ -1,4 +1,6 @@
-"""ChartsPanel: the chart list, a live preview that follows edits, and export of the selected charts."""
+"""ChartsPanel: the chart list (new from findings, duplicate, delete), a form for every chart field
+with a live preview that follows edits (kinds that do not fit the data greyed out with the reason),
+and export of the selected charts."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -23,14 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from briefing.domain.charts import SIZE_PRESETS, ChartKind, ChartSpec
+from briefing.domain.charts import NUMBER_FORMATS, SIZE_PRESETS, ChartKind, ChartSpec
 from briefing.domain.errors import ValidationError
 from briefing.domain.model import Finding
 from briefing.gui import dialogs
 from briefing.gui.charts.aspect import AspectBox
+from briefing.gui.charts.new_chart import NewChartDialog, disable_unfit
 from briefing.gui.context import AppContext
 from briefing.gui.icons import icon
-from briefing.gui.undo import SaveChartCommand
+from briefing.gui.undo import ChartRecordCommand, SaveChartCommand
 from briefing.gui.widgets import ErrorLabel, Heading, MutedLabel, buddy_label, named
 from briefing.gui.workers import Failure, Operation, Token
 
@@ -63,10 +67,14 @@ class ChartsPanel(QWidget):
         self._render_op: Operation | None = None
         self._figure: Figure | None = None
         self._render_pending = False
+        self._pending_select: str | None = None
+        self.unfit: dict[ChartKind, str] = {}
         self._build()
         ctx.events.sig_finding_saved.connect(self._finding_saved)
         ctx.events.sig_finding_deleted.connect(self._finding_deleted)
         ctx.events.sig_chart_saved.connect(self._chart_saved)
+        ctx.events.sig_charts_changed.connect(self.refresh)
+        ctx.events.sig_database_changed.connect(self.refresh)  # another process wrote: re-read
 
     # ---- Public API
     def start(self) -> None:
@@ -80,13 +88,78 @@ class ChartsPanel(QWidget):
         """The chart as edited in the form (unsaved edits included)."""
         if self._spec is None:
             return None
+        options = dict(self._spec.options)
+        for name, value in (("log", self.log.isChecked()), ("highlight", self.highlight.currentText().strip()),
+                            ("category", str(self.labels.currentData() or ""))):
+            if value:
+                options[name] = value
+            else:
+                options.pop(name, None)
         return replace(
             self._spec,
             title=self.title_edit.text(),
+            subtitle=self.subtitle.text(),
+            note=self.note.text(),
+            source=self.source.text(),
+            number_format=str(self.number_format.currentData()),
             kind=ChartKind(self.kind.currentData()),
             series=self._checked_series(),
             size=str(self.size.currentData()),
+            options=options,
         )
+
+    def new_chart(self) -> None:
+        """Pick findings, take the proposed series and a kind that fits: a new chart, undoable."""
+        dialog = NewChartDialog(list(self._findings.values()), set(self._specs), self)
+        if not dialog.exec():
+            return
+        self._create(dialog.spec(), "New chart")
+
+    def duplicate_chart(self) -> None:
+        spec = self.current_spec()
+        if spec is None:
+            return
+        key, n = f"{spec.key}-copy", 1
+        while key in self._specs:
+            n += 1
+            key = f"{spec.key}-copy-{n}"
+        self._create(replace(spec, key=key, title=f"{spec.title} (copy)", position=0), "Duplicate chart")
+
+    def delete_chart(self) -> None:
+        spec = self._spec
+        if spec is None:
+            return
+        if not dialogs.confirm(self, "Delete Chart", f"Delete the chart “{spec.title}”? Edit ▸ Undo brings it back.",
+                               ok_text="Delete", destructive=True):
+            return
+        service = self.ctx.service
+
+        def deleted(record: ChartSpec) -> None:
+            self._spec = None
+            self.ctx.undo.push(ChartRecordCommand(self.ctx, record, None, f"Delete chart “{record.title}”"))
+            self.ctx.events.sig_charts_changed.emit()
+            self.ctx.events.sig_message.emit(f"Deleted chart “{record.title}”")
+
+        self.ctx.ops.write(lambda _t: service.delete_chart(spec.key), label="Delete chart", success=deleted,
+                           failure=self.ctx.events.fail("Could not delete the chart"))
+
+    def _create(self, spec: ChartSpec, what: str) -> None:
+        service = self.ctx.service
+
+        def created(result: ChartSpec) -> None:
+            self.ctx.undo.push(ChartRecordCommand(self.ctx, None, result, f"{what} “{result.title}”"))
+            self._pending_select = result.key  # _loaded then selects and shows it
+            self.ctx.events.sig_charts_changed.emit()
+            self.ctx.events.sig_message.emit(f"{what}: “{result.title}”")
+
+        def failed(failure: Failure) -> None:
+            if isinstance(failure.error, ValidationError):
+                dialogs.show_error(self, f"Could not make the chart ({what.lower()})",
+                                   "; ".join(f"{e.field}: {e.message}" for e in failure.error.errors))
+            else:
+                self.ctx.events.sig_error.emit("Could not make the chart", failure)
+
+        self.ctx.ops.write(lambda _t: service.save_chart(spec), label=what, success=created, failure=failed)
 
     def is_dirty(self) -> bool:
         spec = self.current_spec()
@@ -197,11 +270,23 @@ class ChartsPanel(QWidget):
         self.export_button = QPushButton(icon("export"), "Export Selected…", self)
         self.export_button.clicked.connect(self.export_selected)
         self.count = MutedLabel("Loading charts…", self)
+        self.new_button = QPushButton(icon("add"), "New Chart…", self)
+        self.new_button.setToolTip("A chart from the numbers of findings you pick")
+        self.new_button.clicked.connect(self.new_chart)
+        self.duplicate_button = QPushButton("Duplicate", self)
+        self.duplicate_button.clicked.connect(self.duplicate_chart)
+        self.delete_button = QPushButton(icon("delete"), "Delete…", self)
+        self.delete_button.clicked.connect(self.delete_chart)
+        manage = QHBoxLayout()
+        manage.addWidget(self.new_button)
+        manage.addWidget(self.duplicate_button)
+        manage.addWidget(self.delete_button)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(10, 10, 6, 10)
         left_layout.setSpacing(8)
         left_layout.addWidget(Heading("Charts", self))
+        left_layout.addLayout(manage)
         left_layout.addWidget(self.list, 1)
         left_layout.addWidget(self.count)
         left_layout.addWidget(self.export_format)
@@ -221,6 +306,22 @@ class ChartsPanel(QWidget):
             )
         self.series = QListWidget(self)
         self.series.setMaximumHeight(130)
+        self.subtitle = QLineEdit(self)
+        self.note = QLineEdit(self)
+        self.note.setPlaceholderText("A note printed under the chart")
+        self.source = QLineEdit(self)
+        self.number_format = QComboBox(self)
+        for f in NUMBER_FORMATS:
+            self.number_format.addItem(f.capitalize() if f else "Automatic", f)
+        self.labels = QComboBox(self)
+        for value, text in (("", "Automatic"), ("entity", "Who (entity)"), ("label", "What (label)"),
+                            ("period", "When (period)"), ("entity+period", "Who and when"),
+                            ("label+period", "What and when")):
+            self.labels.addItem(text, value)
+        self.highlight = QComboBox(self)
+        self.highlight.setEditable(True)
+        self.highlight.lineEdit().setPlaceholderText("None")
+        self.log = QCheckBox("Log scale", self)
         self.refs = MutedLabel("", self)
         self.error = ErrorLabel(self)
         form = QFormLayout()
@@ -232,8 +333,19 @@ class ChartsPanel(QWidget):
         row.addWidget(buddy_label("Si&ze", self.size, self))
         row.addWidget(self.size, 1)
         form.addRow(buddy_label("&Kind", self.kind, self), row)
+        form.addRow(buddy_label("S&ubtitle", self.subtitle, self), self.subtitle)
         form.addRow(buddy_label("&Series", self.series, self), self.series)
         form.addRow("", self.refs)
+        looks = QHBoxLayout()
+        looks.addWidget(self.labels, 1)
+        looks.addWidget(buddy_label("Num&bers", self.number_format, self))
+        looks.addWidget(self.number_format, 1)
+        looks.addWidget(buddy_label("Hi&ghlight", self.highlight, self))
+        looks.addWidget(self.highlight, 1)
+        looks.addWidget(self.log)
+        form.addRow(buddy_label("&Labels", self.labels, self), looks)
+        form.addRow(buddy_label("N&ote", self.note, self), self.note)
+        form.addRow(buddy_label("Sou&rce line", self.source, self), self.source)
         self.revert_button = QPushButton(icon("revert"), "Revert", self)
         self.revert_button.clicked.connect(self.revert)
         self.save_button = QPushButton(icon("save"), "Save", self)
@@ -276,13 +388,24 @@ class ChartsPanel(QWidget):
         self.kind.currentIndexChanged.connect(self._edited)
         self.size.currentIndexChanged.connect(self._edited)
         self.series.itemChanged.connect(self._edited)
+        for edit in (self.subtitle, self.note, self.source):
+            edit.textChanged.connect(self._edited)
+        for combo in (self.number_format, self.labels):
+            combo.currentIndexChanged.connect(self._edited)
+        self.highlight.currentTextChanged.connect(self._edited)
+        self.log.toggled.connect(self._edited)
         self._set_enabled(False)
 
     # ---- Internals: loading
     def _loaded(self, result: tuple[list[ChartSpec], list[Finding]]) -> None:
         specs, findings = result
+        if self._spec is not None and specs == list(self._specs.values()) and \
+                {f.id: f for f in findings} == self._findings:
+            return  # nothing new (often our own commit seen by the watcher): no re-render
         self._findings = {f.id: f for f in findings}
-        keep = self._spec.key if self._spec else None
+        keep = self._pending_select or (self._spec.key if self._spec else None)
+        dirty = self.is_dirty() and self._pending_select is None
+        self._pending_select = None
         self._specs = {s.key: s for s in specs}
         self.list.blockSignals(True)
         self.list.clear()
@@ -296,8 +419,15 @@ class ChartsPanel(QWidget):
             f"{len(specs)} charts · select several with Ctrl or Shift to export them together"
         )
         self._series_choices = _series_keys(findings)
-        if keep and keep in self._specs:
+        if keep and keep in self._specs and dirty:
+            # An unsaved edit stays in the form: only the list's highlight is put back.
+            self.list.blockSignals(True)
             self.select_key(keep)
+            self.list.blockSignals(False)
+        elif keep and keep in self._specs:
+            self.select_key(keep)
+            if self._specs[keep] != self._spec:  # the same row: Qt sends no change, so show it here
+                self._show_spec(self._specs[keep])
         elif specs:
             self.list.setCurrentRow(0)
 
@@ -317,6 +447,18 @@ class ChartsPanel(QWidget):
         self._spec = spec
         self.error.clear_error()
         self.title_edit.setText(spec.title)
+        self.subtitle.setText(spec.subtitle)
+        self.note.setText(spec.note)
+        self.source.setText(spec.source)
+        self.source.setPlaceholderText("From the findings' sources")
+        self.number_format.setCurrentIndex(max(0, self.number_format.findData(spec.number_format)))
+        self.labels.setCurrentIndex(max(0, self.labels.findData(str(spec.option("category", "")))))
+        self.log.setChecked(bool(spec.option("log", False)))
+        self.highlight.clear()
+        self.highlight.addItem("")
+        self.highlight.addItems(sorted({m.entity for f in self._findings.values() for m in f.metrics
+                                        if m.entity and self._uses(spec, f)}))
+        self.highlight.setCurrentText(str(spec.option("highlight", "")))
         self.kind.setCurrentIndex(max(0, self.kind.findData(spec.kind.value)))
         at = self.size.findData(spec.size)
         if at < 0:
@@ -327,8 +469,11 @@ class ChartsPanel(QWidget):
         choices = list(spec.series) + [
             k for k in getattr(self, "_series_choices", []) if k not in spec.series
         ]
+        names = _series_names(list(self._findings.values()))
         for key in choices:
-            item = QListWidgetItem(key)
+            item = QListWidgetItem(names.get(key, key))
+            item.setData(_KEY_ROLE, key)
+            item.setToolTip(f"Series key: {key}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(
                 Qt.CheckState.Checked if key in spec.series else Qt.CheckState.Unchecked
@@ -352,7 +497,7 @@ class ChartsPanel(QWidget):
         for i in range(self.series.count()):
             item = self.series.item(i)
             if item.checkState() == Qt.CheckState.Checked:
-                out.append(item.text())
+                out.append(str(item.data(_KEY_ROLE)))
         return tuple(out)
 
     def _edited(self, *_args: Any) -> None:
@@ -367,8 +512,17 @@ class ChartsPanel(QWidget):
         self.revert_button.setEnabled(dirty)
 
     def _set_enabled(self, enabled: bool) -> None:
+        self.duplicate_button.setEnabled(enabled)
+        self.delete_button.setEnabled(enabled)
         for w in (
             self.title_edit,
+            self.subtitle,
+            self.note,
+            self.source,
+            self.number_format,
+            self.labels,
+            self.highlight,
+            self.log,
             self.kind,
             self.size,
             self.series,
@@ -394,17 +548,18 @@ class ChartsPanel(QWidget):
             self._render_op.cancel()
         self.preview_status.setText("Drawing…")
 
-        def work(token: Token) -> tuple[Figure, tuple[str, ...]]:
+        def work(token: Token) -> tuple[Figure, tuple[str, ...], dict[ChartKind, str], str]:
             from matplotlib.backends.backend_agg import FigureCanvasAgg
 
             from briefing.charts import build_chart, resolve_chart_data
+            from briefing.charts.fit import unfit_kinds
 
             data = resolve_chart_data(spec, findings)
             token.check()
             built = build_chart(spec, data)
             # Draw once here so text layout is cached and the GUI thread's first paint is cheap.
             FigureCanvasAgg(built.figure).draw()
-            return built.figure, tuple(built.warnings)
+            return built.figure, tuple(built.warnings), unfit_kinds(spec, data), data.source
 
         self._render_op = self.ctx.ops.run(
             work,
@@ -414,10 +569,15 @@ class ChartsPanel(QWidget):
         )
 
     def _rendered(
-        self, generation: int, spec: ChartSpec, figure: Figure, warnings: tuple[str, ...]
+        self, generation: int, spec: ChartSpec, figure: Figure, warnings: tuple[str, ...],
+        unfit: dict[ChartKind, str] | None = None, source: str = "",
     ) -> None:
         if generation != self._render_generation:
             return
+        self.unfit = unfit or {}
+        disable_unfit(self.kind, self.unfit)
+        if source:
+            self.source.setPlaceholderText(f"From the findings' sources: {source}")
         from briefing.gui.charts.canvas import ChartCanvas
 
         canvas = ChartCanvas(figure)
@@ -542,6 +702,16 @@ def _export_charts(
         replace_atomically(target / f"{spec.key}.{fmt}", payload)
     token.progress(1.0, "Done")
     return target
+
+
+def _series_names(findings: list[Finding]) -> dict[str, str]:
+    """Each series key's human name: who and what its first point measures ("Chinese models — Share of…")."""
+    out: dict[str, str] = {}
+    for f in findings:
+        for m in f.metrics:
+            if m.series and m.series not in out:
+                out[m.series] = " — ".join(p for p in (m.entity, m.label) if p) or m.series
+    return out
 
 
 def _series_keys(findings: list[Finding]) -> list[str]:

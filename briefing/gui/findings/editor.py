@@ -26,7 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from briefing.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from briefing.domain.model import Audience, ClaimKind, Finding, FindingDraft, Section, Source
+from briefing.domain.model import (
+    Audience,
+    ClaimKind,
+    Finding,
+    FindingDraft,
+    Section,
+    Source,
+    SourceDraft,
+)
 from briefing.gui import dialogs
 from briefing.gui.context import AppContext
 from briefing.gui.findings.compare import compare
@@ -137,6 +145,27 @@ class FindingEditor(QWidget):
             self._tabs.setTabToolTip(self._tabs.count() - 1, a.description)
         if self._finding is not None and not self._dirty:
             self.load(self._finding)
+
+    def _create_source(self, draft: SourceDraft) -> None:
+        """The picker's New Source…: save it (one undoable step), then tick it in this finding."""
+        from briefing.gui.undo import CreateSourceCommand
+
+        service = self.ctx.service
+
+        def saved(source: Source) -> None:
+            self.ctx.undo.push(CreateSourceCommand(self.ctx, source))
+            self._sources.add_created(source)
+            self.ctx.events.sig_sources_changed.emit()
+            self.ctx.events.sig_message.emit(f"Added source “{source.publisher}: {source.title}”")
+
+        def failed(failure: Failure) -> None:
+            if isinstance(failure.error, ValidationError):
+                self._sources.show_errors(failure.error)
+            else:
+                self.ctx.events.sig_error.emit("Could not add the source", failure)
+
+        self.ctx.ops.write(lambda _t: service.create_source(draft), label="New source",
+                           success=saved, failure=failed)
 
     def set_sources(self, sources: Sequence[Source]) -> None:
         selected = self._sources.selected()
@@ -413,6 +442,7 @@ class FindingEditor(QWidget):
         self._as_of.setPlaceholderText(DATE_HINT)
         self._as_of.setMaximumWidth(200)
         self._sources = SourcesPicker(self)
+        self._sources.sig_create.connect(self._create_source)
 
         self._metrics = MetricsModel(self)
         self._metrics_view = QTableView(self)

@@ -27,6 +27,7 @@ class FindingsPanel(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._audience_names: list[tuple[str, str, str]] | None = None  # what the filter and tabs show
         self.browser = FindingsBrowser(ctx, self)
         self.editor = FindingEditor(ctx, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -46,6 +47,9 @@ class FindingsPanel(QWidget):
         ctx.events.sig_finding_deleted.connect(self.browser.remove)
         ctx.events.sig_sources_changed.connect(self._load_sources)
         ctx.events.sig_audience_changed.connect(lambda _key: self._refresh_if_audience_filtered())
+        # An audience made, renamed or deleted elsewhere in the app: the filter and wording tabs follow.
+        ctx.events.sig_audience_changed.connect(
+            lambda _key: self.ctx.load("audiences", self.ctx.service.list_audiences, self._audiences_loaded))
         self.editor.sig_saved.connect(lambda f: self.browser.select_id(f.id))
         ctx.events.sig_database_changed.connect(self.reload)
 
@@ -176,6 +180,14 @@ class FindingsPanel(QWidget):
         sections, audiences = loaded
         self.browser.set_sections(sections)
         self.editor.set_sections(sections)
+        self._audience_names = None  # another report: its audiences, whatever their names
+        self._audiences_loaded(audiences)
+
+    def _audiences_loaded(self, audiences: list[Audience]) -> None:
+        names = [(a.key, a.name, a.description) for a in audiences]
+        if names == self._audience_names:
+            return  # only a template changed: the tabs and the filter stay as they are
+        self._audience_names = names
         self.browser.set_audiences(audiences)
         self.editor.set_audiences(audiences)
 

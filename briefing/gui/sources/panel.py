@@ -260,6 +260,7 @@ class SourcesPanel(QWidget):
 
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         ctx.events.sig_sources_changed.connect(self.refresh)
+        ctx.events.sig_database_changed.connect(self.refresh)  # another process wrote: re-read
         self.load(None)
 
     # ---- Public API
@@ -413,6 +414,11 @@ class SourcesPanel(QWidget):
             )
         sel.blockSignals(False)
         self.count.setText(f"{len(sources)} sources")
+        if keep is not None and not self.is_dirty():
+            # A clean form follows the database (an edit or delete elsewhere); a dirty one is kept.
+            now = next((s for s in sources if s.id == keep), None)
+            if now != self._source:
+                self.load(now)
 
     def _usage_loaded(self, source_id: int, slugs: list[str]) -> None:
         if self._source is None or self._source.id != source_id:
