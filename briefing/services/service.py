@@ -1058,6 +1058,9 @@ class BriefingService:
                 else:
                     more += 1
 
+        # Resolved before the write begins: an in-memory database has one connection, and a read
+        # inside the write transaction would try to begin a second one on it.
+        rid = self.report_id  # findings go into the current report; sources are the library's
         try:
             with self.db.writing() as s:
                 key_to_id = {k: i for k, i in s.execute(select(SourceRow.key, SourceRow.id))}
@@ -1080,7 +1083,6 @@ class BriefingService:
                         s.flush()
                         key_to_id[clean_src.key] = row.id
                         new_sources += 1
-                rid = self.report_id  # findings go into the current report; sources are the library's
                 audience_keys = set(s.scalars(select(AudienceRow.key).where(AudienceRow.report_id == rid)))
                 section_keys = self._section_keys(s, rid)
                 known_ids = set(key_to_id.values())
@@ -1161,7 +1163,7 @@ class BriefingService:
     def _insert_new(self, s: Session, added: list[CleanFinding]) -> None:
         from sqlalchemy import insert
 
-        rid = self.report_id
+        rid = self.report_id  # already resolved by _import, before its write began
         first_id = (s.scalar(select(func.max(FindingRow.id))) or 0) + 1
         next_pos = (s.scalar(select(func.max(FindingRow.position)).where(FindingRow.report_id == rid)) or 0) + 1
         now = utcnow()
