@@ -37,10 +37,11 @@ def lead(results: dict[str, Any], run_at: dict[str, str]) -> list[str]:
                      + (f"{lo['warm_s']:.2f} s |" if isinstance(lo, dict) and "warm_s" in lo else "not run |"))
     ab = results.get("server_ab") or {}
     if "this_server_s" in ab:
-        lines += ["", f"The same full PDF, the plain server against revision {ab['baseline']}'s in one interleaved run: "
-                  f"{ab['this_server_s']:.2f} s vs {ab['baseline_server_s']:.2f} s ({ab['vs_baseline']:.2f}×); "
+        lines += ["", f"The same full PDF, the plain server against revision {ab['baseline']}'s in one "
+                  f"interleaved run: {ab['this_server_s']:.2f} s vs {ab['baseline_server_s']:.2f} s "
+                  f"({ab['vs_baseline']:.2f}×); "
                   f"without a server {ab['no_server_s']:.2f} s ({ab['speedup_vs_no_server']:.1f}× the server's time)."]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -17,9 +17,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / ".work"
@@ -303,7 +304,7 @@ def bench_peer(ctx: Context) -> dict[str, Any]:
         docx = ctx.tmp("peer") / f"briefing-{audience}.docx"
         _export_cli(db, audience, "docx", docx, ctx.tmp("cache"))
         runs = []
-        for i in range(ctx.reps + 1):
+        for _i in range(ctx.reps + 1):
             outdir = ctx.tmp("lo-out")
             cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
                    "--outdir", str(outdir), str(docx)]
@@ -338,7 +339,7 @@ def bench_reexport(ctx: Context) -> dict[str, Any]:
             in_app[f"{audience}/{fmt}"] = round(
                 median([timed(lambda: export(compose(svc, audience), fmt, out)) for _ in range(ctx.reps)]), 3)
     times = []
-    for i in range(ctx.reps):
+    for _i in range(ctx.reps):
         f = svc.get_finding(finding.id)
         metrics = tuple(
             MetricDraft(m.label, m.value + (1 if m.entity == "China" else 0), m.unit, m.scale, m.entity, m.period,

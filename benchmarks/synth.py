@@ -15,11 +15,13 @@ from sqlalchemy import insert, select, text
 from briefing.services import open_service
 from briefing.store.models import FindingRow, MetricRow, TagRow, finding_sources
 
-_WORDS = (
-    "tokens model chips Ascend deployment open-source cost inference training data centre subsidy "
-    "Qwen DeepSeek Doubao Kimi MiniMax adoption agents robotics Southeast Asia Japan India Europe "
-    "pricing revenue export controls semiconductor compute bandwidth memory platform enterprise"
-).split()
+_WORDS = [
+    "tokens", "model", "chips", "Ascend", "deployment", "open-source", "cost", "inference",
+    "training", "data", "centre", "subsidy", "Qwen", "DeepSeek", "Doubao", "Kimi", "MiniMax",
+    "adoption", "agents", "robotics", "Southeast", "Asia", "Japan", "India", "Europe", "pricing",
+    "revenue", "export", "controls", "semiconductor", "compute", "bandwidth", "memory", "platform",
+    "enterprise",
+]
 
 
 def make_database(path: Path, n: int, seed: int = 7) -> Path:

@@ -35,7 +35,7 @@ def record(exc: BaseException, context: str) -> Path | None:
         with open(path, "a", encoding="utf-8", errors="backslashreplace") as fh:
             fh.write(f"---- {stamp} pid {os.getpid()} python {sys.version.split()[0]}\n{context}\n{trace}\n")
         return path
-    except Exception:  # noqa: BLE001 - a log that cannot be written must not hide the error itself
+    except Exception:  # noqa: BLE001 - failing to log must never hide the error being reported
         return None
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 Progress = Callable[[float, str], None]
 
@@ -42,7 +43,8 @@ class ExportOutcome:
     seconds: float
 
 
-def run_job(job: ExportJob, progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False) -> ExportOutcome:
+def run_job(job: ExportJob, progress: Progress | None = None,
+            cancelled: Callable[[], bool] = lambda: False) -> ExportOutcome:
     """Compose and write one briefing in this process (what the child runs; also the in-process fallback)."""
     from briefing.compose import compose
     from briefing.writers import ExportCancelled, WriteOptions, export
@@ -92,7 +94,7 @@ def _child_init(progress_q: Any, cancel_ev: Any) -> None:
 
 def _child_warm() -> bool:
     # Pay for the heavy imports before the user's first export asks for them.
-    import briefing.charts  # noqa: F401
+    import briefing.charts
     import briefing.compose  # noqa: F401
     from briefing.writers import get_writer
 

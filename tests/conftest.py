@@ -42,7 +42,7 @@ def seeded_db(seeded_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def service(seeded_db: Path):  # type: ignore[no-untyped-def]
+def service(seeded_db: Path):
     from briefing.services import open_service
 
     svc = open_service(seeded_db)
@@ -51,14 +51,14 @@ def service(seeded_db: Path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def empty_service(tmp_path: Path):  # type: ignore[no-untyped-def]
+def empty_service(tmp_path: Path):
     """A migrated database with the seed report, its sections and built-in audiences but no findings or sources."""
     from briefing.services import open_service
 
     svc = open_service(tmp_path / "empty.sqlite3", seed=False)
-    from briefing.store.seed import seed_database
+    from briefing.services.seeding import seed_database
 
-    seed_database(svc.db, root=_audiences_only(tmp_path))
+    seed_database(svc, root=_audiences_only(tmp_path))
     yield svc
     svc.close()
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from matplotlib.testing.compare import compare_images
+from test_charts_support import finding
 
 from briefing.charts import ChartKind, ChartSpec, render_chart, resolve_chart_data
 from briefing.domain.model import Finding
-from test_charts_support import finding
 
 BASELINE = Path(__file__).parent / "baseline"
 DPI = 60  # column preset: 378 x 216 px, enough to catch layout changes and small enough for the repo

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from pptx import Presentation
+from test_charts_support import seed_charts, seed_findings
 
 from briefing.cli.charts import add_parser
 from briefing.domain.charts import ChartSpec
 from briefing.domain.errors import NotFoundError
 from briefing.domain.model import Audience, Finding
-from test_charts_support import seed_charts, seed_findings
 
 
 class FakeService:

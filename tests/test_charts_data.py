@@ -6,12 +6,13 @@ import dataclasses
 from datetime import date
 from decimal import Decimal
 
+from test_charts_support import finding, seed_charts, seed_findings
+
 from briefing.charts import ChartSpec, alt_text, resolve_chart_data
 from briefing.charts.data import Point
 from briefing.charts.fmt import compact, period_span, period_text, tick, value_text, value_texts
 from briefing.domain.charts import ChartKind, MetricRef
 from briefing.domain.model import Scale
-from test_charts_support import finding, seed_charts, seed_findings
 
 
 def _spec(key: str) -> ChartSpec:

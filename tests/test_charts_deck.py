@@ -8,10 +8,10 @@ import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Emu
+from test_charts_support import finding, seed_charts, seed_findings
 
 from briefing.charts import ChartKind, ChartSpec, alt_text, resolve_chart_data, write_deck
 from briefing.charts.deck import NATIVE_KINDS
-from test_charts_support import finding, seed_charts, seed_findings
 
 NATIVE_TYPES = {
     ChartKind.BAR: XL_CHART_TYPE.BAR_CLUSTERED,
@@ -108,7 +108,7 @@ def test_native_charts_leave_the_title_to_the_slide_and_date_axes_tick_yearly(
 ) -> None:
     from pptx.oxml.ns import qn
 
-    path, specs = deck
+    path, _specs = deck
     prs = Presentation(str(path))
     charts = [shape.chart for slide in prs.slides for shape in slide.shapes if shape.has_chart]
     assert charts

@@ -17,6 +17,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 from PIL import Image
+from test_charts_support import finding, seed_charts, seed_findings
 
 from briefing.charts import (
     ChartCache,
@@ -33,7 +34,6 @@ from briefing.charts import (
 )
 from briefing.charts import render as render_module
 from briefing.charts.data import Point
-from test_charts_support import finding, seed_charts, seed_findings
 
 # Small and quick where the test is about content, not pixels.
 THUMB = {"size": "column", "dpi": 50}

@@ -8,6 +8,7 @@ import pickle
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_charts_support import seed_charts, seed_findings
 
 from briefing.domain.charts import (
     NUMBER_FORMATS,
@@ -19,7 +20,6 @@ from briefing.domain.charts import (
     validate_chart_spec,
 )
 from briefing.domain.errors import ValidationError
-from test_charts_support import seed_charts, seed_findings
 
 _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 _key = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,20}", fullmatch=True)
@@ -40,7 +40,7 @@ def specs(draw: st.DrawFn) -> ChartSpec:
         source=draw(_text),
         note=draw(_text),
         alt_text=draw(_text),
-        size=draw(st.sampled_from(SIZE_PRESETS + ("1920x1080",))),
+        size=draw(st.sampled_from((*SIZE_PRESETS, "1920x1080"))),
         accent=draw(st.sampled_from(["", "asia", "west"])),
         audiences=tuple(draw(st.lists(st.sampled_from(["full", "asia", "west", "investors"]), max_size=4))),
         options=draw(st.dictionaries(_key, _option_values, max_size=4)),

@@ -22,8 +22,8 @@ OLD_TITLES = {
 def check(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "BRIEFING_DB": str(db), "BRIEFING_SERVER": "off"}
     env.pop("BRIEFING_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "briefing", "check", *args], check=False, capture_output=True, text=True,
-                          env=env, timeout=120)
+    return subprocess.run([sys.executable, "-m", "briefing", "check", *args], check=False, capture_output=True,
+                          text=True, env=env, timeout=120)
 
 
 def test_the_seed_checks_clean(seeded_db: Path) -> None:
@@ -47,12 +47,12 @@ def _seed_copy_with_old_titles(tmp_path: Path) -> Path:
             lines[i] = f"  title: {OLD_TITLES[key]}"
     charts.write_text("\n".join(lines) + "\n", encoding="utf-8")
     from briefing.services import open_service
-    from briefing.store.seed import seed_database
+    from briefing.services.seeding import seed_database
 
     db = tmp_path / "old-titles.sqlite3"
     svc = open_service(db, seed=False)
     try:
-        seed_database(svc.db, root=data)
+        seed_database(svc, root=data)
         assert {c.key: c.title for c in svc.list_charts() if c.key in OLD_TITLES} == OLD_TITLES
     finally:
         svc.close()

@@ -71,7 +71,8 @@ def test_add_edit_delete(seeded_db: Path) -> None:
     assert r.returncode != 0 and "--yes" in r.stderr  # no terminal to ask: refuses
     r = run(seeded_db, "findings", "delete", "cli-finding", "--yes")
     assert r.returncode == 0
-    assert sqlite3.connect(seeded_db).execute("select count(*) from findings where slug='cli-finding'").fetchone() == (0,)
+    count = "select count(*) from findings where slug='cli-finding'"
+    assert sqlite3.connect(seeded_db).execute(count).fetchone() == (0,)
 
 
 @pytest.mark.parametrize(

@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 import yaml
 
-from briefing.compose.template import Rule, SectionSpec, default_sections, parse_metric_ref, validate_template
 from briefing.domain.errors import ValidationError
 from briefing.domain.model import ClaimKind, Section
+from briefing.domain.templates import Rule, SectionSpec, default_sections, parse_metric_ref, validate_template
+from briefing.paths import TEMPLATES
 from briefing.store.seed import load_report
 
 SECTIONS = tuple(Section(x["key"], x["title"], x["short"]) for x in load_report()["sections"])
 SECTION_KEYS = [s.key for s in SECTIONS]
-from briefing.paths import TEMPLATES
 
 BUILT_IN = ("full", "asia", "west", "investors")
 

@@ -9,7 +9,7 @@ import pytest
 from briefing.domain.errors import ValidationError
 from briefing.domain.model import FindingDraft, MetricDraft, Scale, SourceDraft
 from briefing.domain.numbers import format_quantity, parse_number
-from briefing.domain.text import clean_text
+from briefing.domain.text import clean_tags, clean_text
 from briefing.domain.validate import clean_finding, clean_source, clean_url, parse_date
 
 
@@ -70,7 +70,8 @@ def test_text_is_normalised_and_stripped() -> None:
     assert info.value.errors[0].field == "title"
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "ftp://x.org/a", "http://", "www.rand.org"])
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "ftp://x.org/a", "http://",
+                                 "www.rand.org"])
 def test_only_web_urls_are_accepted(url: str) -> None:
     with pytest.raises(ValidationError) as info:
         clean_url(url)
@@ -129,3 +130,11 @@ def test_the_key_number_is_a_quantity_not_a_year() -> None:
     only_year = Finding(2, "g", "T", "S", "overview", ClaimKind.REPORTED, metrics=(year,))
     assert only_year.key_metric == year
     assert Finding(3, "h", "T", "S", "overview", ClaimKind.REPORTED).key_metric is None
+
+
+def test_tags_from_a_list_or_text_and_a_clear_error_for_anything_else() -> None:
+    assert clean_tags(" AI, chips ,ai") == ("ai", "chips")
+    assert clean_tags(["Tokens", "tokens", ""]) == ("tokens",)
+    with pytest.raises(ValidationError) as err:
+        clean_tags(42)
+    assert err.value.errors[0].field == "tags"

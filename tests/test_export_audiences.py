@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterator
+from typing import Any
 
 import docx
 import pytest
@@ -17,9 +18,9 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from briefing.compose import compose, select_findings
-from briefing.compose.template import validate_template
 from briefing.document import Document, Figure, Paragraph
 from briefing.domain.model import Audience, Finding
+from briefing.domain.templates import validate_template
 from briefing.writers import WriteOptions, export, write
 from briefing.writers.placeholder import placeholder_chart
 

@@ -70,8 +70,10 @@ def test_a_batch_writes_every_audience_in_every_format(db: Path, capsys: pytest.
 
 def test_a_batch_needs_a_folder_and_valid_names(db: Path, capsys: pytest.CaptureFixture[str],
                                                 tmp_path: Path) -> None:
-    assert main(["--db", str(db), "export", "--audience", "asia,west", "--format", "md", "--output", str(tmp_path / "x.md")]) == 2
+    assert main(["--db", str(db), "export", "--audience", "asia,west", "--format", "md",
+                 "--output", str(tmp_path / "x.md")]) == 2
     assert "must be an existing folder" in capsys.readouterr().err
-    assert main(["--db", str(db), "export", "--audience", "asia,mars", "--format", "md", "--output", str(tmp_path)]) == 2
+    assert main(["--db", str(db), "export", "--audience", "asia,mars", "--format", "md",
+                 "--output", str(tmp_path)]) == 2
     assert "mars" in capsys.readouterr().err
     assert not any(tmp_path.glob("briefing-*"))

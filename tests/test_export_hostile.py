@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Sequence
+from typing import Any
 
 import docx
 import pytest

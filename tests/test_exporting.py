@@ -13,13 +13,13 @@ from briefing.writers import ExportCancelled
 
 
 @pytest.fixture(scope="module")
-def process():  # type: ignore[no-untyped-def]
+def process():
     proc = ExportProcess()
     yield proc
     proc.shutdown()
 
 
-def test_a_job_writes_the_briefing_and_reports_progress(process, seeded_db: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_job_writes_the_briefing_and_reports_progress(process, seeded_db: Path, tmp_path: Path) -> None:
     target = tmp_path / "asia.pdf"
     seen: list[tuple[float, str]] = []
     outcome = process.run(ExportJob(f"sqlite:///{seeded_db}", "asia", "pdf", str(target), "Desk"),
@@ -30,14 +30,14 @@ def test_a_job_writes_the_briefing_and_reports_progress(process, seeded_db: Path
     assert seen and seen[-1][0] == pytest.approx(1.0) and all(0 <= f <= 1 for f, _ in seen)
 
 
-def test_errors_cross_the_process_boundary_whole(process, seeded_db: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_errors_cross_the_process_boundary_whole(process, seeded_db: Path, tmp_path: Path) -> None:
     with pytest.raises(NotFoundError) as info:
         process.run(ExportJob(f"sqlite:///{seeded_db}", "martians", "pdf", str(tmp_path / "x.pdf")))
     assert info.value.kind == "audience" and info.value.key == "martians"
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_cancel_leaves_the_previous_file(process, seeded_db: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_leaves_the_previous_file(process, seeded_db: Path, tmp_path: Path) -> None:
     target = tmp_path / "full.docx"
     target.write_bytes(b"previous version")
     with pytest.raises(ExportCancelled):

@@ -19,7 +19,7 @@ from briefing.services import open_service
 FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3 is cheap", "@SUM(A1:A2)", "'=already quoted", "''=twice"]
 
 
-def test_csv_export_neutralises_formulas_and_import_restores_them(empty_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_csv_export_neutralises_formulas_and_import_restores_them(empty_service, tmp_path: Path) -> None:
     for i, text in enumerate(FORMULAS):
         empty_service.create_finding(FindingDraft(title=text, statement=text + " statement", section="cost",
                                                   slug=f"f{i}"))
@@ -28,7 +28,7 @@ def test_csv_export_neutralises_formulas_and_import_restores_them(empty_service,
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
     for row in rows:
         for column, cell in row.items():
-            assert not cell[:1] in ("=", "+", "-", "@", "\t", "\r"), (column, cell)
+            assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), (column, cell)
     assert rows[0]["title"] == "'=cmd|' /C calc'!A0"
     # Our own CSV comes back with the original text, including text that began with an apostrophe.
     other = open_service(tmp_path / "other.sqlite3", seed=False)
@@ -48,7 +48,7 @@ def _finding(slug: str | None, title: str = "T", **extra: object) -> dict[str, o
     return d
 
 
-def _import(svc, tmp_path: Path, doc: object, **kw: object):  # type: ignore[no-untyped-def]
+def _import(svc, tmp_path: Path, doc: object, **kw: object):
     path = tmp_path / "in.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
     return svc.import_findings(path, **kw)
@@ -57,9 +57,11 @@ def _import(svc, tmp_path: Path, doc: object, **kw: object):  # type: ignore[no-
 @pytest.mark.parametrize(
     ("doc", "needles"),
     [
-        ({"findings": [_finding("a"), _finding("b", metrics=[{"label": "L", "value": "1"}, {"label": "L", "value": "x"}])]},
+        ({"findings": [_finding("a"),
+                       _finding("b", metrics=[{"label": "L", "value": "1"}, {"label": "L", "value": "x"}])]},
          ["findings[1].metrics[1].value"]),
-        ({"findings": [_finding("a", metrics=[{"label": "L", "value": True}])]}, ["findings[0].metrics[0].value", "true/false"]),
+        ({"findings": [_finding("a", metrics=[{"label": "L", "value": True}])]},
+         ["findings[0].metrics[0].value", "true/false"]),
         ({"findings": [_finding("dup"), _finding("dup", title="Other")]}, ["findings[1].slug", "findings[0]"]),
         ({"findings": [_finding("Case"), _finding("case", title="Other")]}, ["findings[1].slug", "case"]),
         ({"findings": [_finding(None, title="Same title"), _finding(None, title="Same title")]}, ["findings[1].slug"]),
@@ -73,7 +75,7 @@ def _import(svc, tmp_path: Path, doc: object, **kw: object):  # type: ignore[no-
         ({"sources": []}, ["findings", "missing"]),
     ],
 )
-def test_schema_problems_are_named_by_json_path(empty_service, tmp_path: Path, doc: object,  # type: ignore[no-untyped-def]
+def test_schema_problems_are_named_by_json_path(empty_service, tmp_path: Path, doc: object,
                                                 needles: list[str]) -> None:
     with pytest.raises(ValidationError) as info:
         _import(empty_service, tmp_path, doc)
@@ -82,20 +84,20 @@ def test_schema_problems_are_named_by_json_path(empty_service, tmp_path: Path, d
     assert empty_service.count_findings() == 0 and empty_service.list_sources() == []
 
 
-def test_a_field_given_twice_in_one_record_is_refused(empty_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_field_given_twice_in_one_record_is_refused(empty_service, tmp_path: Path) -> None:
     path = tmp_path / "twice.json"
     path.write_text('{"findings": [{"title": "A", "title": "B", "statement": "S", "section": "cost"}]}')
     with pytest.raises(ValidationError, match="“title” appears twice"):
         empty_service.import_findings(path)
 
 
-def test_a_bom_json_file_is_accepted(empty_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_bom_json_file_is_accepted(empty_service, tmp_path: Path) -> None:
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"findings": [_finding("bom")]}).encode())
     assert empty_service.import_findings(path).created == 1
 
 
-def test_dry_run_reports_and_writes_nothing(empty_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_reports_and_writes_nothing(empty_service, tmp_path: Path) -> None:
     _import(empty_service, tmp_path, {"findings": [_finding("kept"), _finding("changed")]})
     db = Path(empty_service.db.url.database)
     empty_service.close()
@@ -144,7 +146,7 @@ def _findings_add_help() -> str:
     return out.getvalue()
 
 
-def test_long_and_non_latin_titles_get_distinct_slugs(empty_service) -> None:  # type: ignore[no-untyped-def]
+def test_long_and_non_latin_titles_get_distinct_slugs(empty_service) -> None:
     long_title = "A very long finding title about inference prices in China that goes on for eighty characters"
     f = empty_service.create_finding(FindingDraft(title=long_title, statement="S", section="cost"))
     assert len(f.slug) <= 63 and f.slug.startswith("a-very-long-finding-title") and not f.slug.endswith("-")
@@ -155,7 +157,7 @@ def test_long_and_non_latin_titles_get_distinct_slugs(empty_service) -> None:  #
 
 @pytest.mark.parametrize("stream", [True, False])
 def test_large_files_are_read_record_by_record_with_the_same_result(
-    service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stream: bool  # type: ignore[no-untyped-def]
+    service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stream: bool
 ) -> None:
     from briefing.store import transfer
 
@@ -166,9 +168,9 @@ def test_large_files_are_read_record_by_record_with_the_same_result(
     assert split is not None and len(split[2]) == service.count_findings()
     other = open_service(tmp_path / "other.sqlite3", seed=False)
     try:
-        from briefing.store.seed import seed_database
+        from briefing.services.seeding import seed_database
 
-        seed_database(other.db)  # audiences and sources; then replace the findings with the file's
+        seed_database(other)  # audiences and sources; then replace the findings with the file's
         with other.db.writing() as s:
             from sqlalchemy import text
 
@@ -190,7 +192,7 @@ def test_large_files_are_read_record_by_record_with_the_same_result(
         other.close()
 
 
-def test_json_numbers_pass_the_schema_exactly(empty_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_json_numbers_pass_the_schema_exactly(empty_service, tmp_path: Path) -> None:
     path = tmp_path / "n.json"
     path.write_text('{"findings": [{"slug": "n", "title": "T", "statement": "S", "section": "cost", '
                     '"metrics": [{"label": "L", "value": 0.1}, {"label": "M", "value": 12}]}]}')

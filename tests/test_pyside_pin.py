@@ -16,7 +16,7 @@ def test_pyside6_is_not_the_defective_release() -> None:
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="None is immortal from Python 3.12 on")
-def test_set_object_name_keeps_none_refcount(qapp) -> None:  # type: ignore[no-untyped-def]
+def test_set_object_name_keeps_none_refcount(qapp) -> None:
     from PySide6.QtCore import QObject
 
     obj = QObject()

@@ -77,7 +77,7 @@ def test_list_json_streams_valid_json(db5k: Path) -> None:
     assert json.loads(out.getvalue()) == []
 
 
-def test_bulk_imported_findings_are_searchable_and_whole(empty_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_imported_findings_are_searchable_and_whole(empty_service, tmp_path: Path) -> None:
     doc = {"findings": [{"slug": f"bulk-{i}", "title": f"Bulk quokka {i}", "statement": "S.", "section": "cost",
                          "tags": ["t1", "t2"], "metrics": [{"label": "L", "value": str(i), "unit": "%"}],
                          "wordings": {"asia": "Hi"}} for i in range(3000)]}
@@ -119,7 +119,7 @@ def test_an_oversized_briefing_is_refused_up_front_with_count_and_limit(
     assert list(folder.iterdir()) == []
 
 
-def test_findings_export_streams_and_writes_the_same_bytes(service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_findings_export_streams_and_writes_the_same_bytes(service, tmp_path: Path) -> None:
     from briefing.store.transfer import FORMAT, FORMAT_VERSION, finding_dict, source_dict
 
     path = tmp_path / "all.json"

@@ -14,14 +14,15 @@ from pypdf import PdfReader
 
 from briefing.cli import main
 from briefing.paths import SEED_DATA
-from briefing.store.seed import load_report, load_seed, seed_database
+from briefing.services.seeding import seed_database
+from briefing.store.seed import load_report, load_seed
 
 EXAMPLE = SEED_DATA / "examples" / "harbor-water"
 
 
 @pytest.fixture
 def library(service):  # type: ignore[no-untyped-def]
-    seed_database(service.db, root=EXAMPLE)
+    seed_database(service, root=EXAMPLE)
     return service
 
 

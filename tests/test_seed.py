@@ -6,12 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from briefing.store.seed import load_report, load_seed, seed_database
+from briefing.services.seeding import seed_database
+from briefing.store.seed import load_report, load_seed
 
 SECTION_KEYS = [x["key"] for x in load_report()["sections"]]
 
 
-def _metric(service, series: str, entity: str):  # type: ignore[no-untyped-def]
+def _metric(service, series: str, entity: str):
     for f in service.list_findings():
         for m in f.metrics:
             if m.series == series and m.entity == entity:
@@ -19,7 +20,7 @@ def _metric(service, series: str, entity: str):  # type: ignore[no-untyped-def]
     raise AssertionError(f"no metric {series}/{entity}")
 
 
-def test_every_section_and_enough_content(service) -> None:  # type: ignore[no-untyped-def]
+def test_every_section_and_enough_content(service) -> None:
     findings = service.list_findings()
     assert len(findings) > 50
     assert sum(len(f.metrics) for f in findings) > 80
@@ -30,7 +31,7 @@ def test_every_section_and_enough_content(service) -> None:  # type: ignore[no-u
         assert service.list_findings(section=key)
 
 
-def test_named_numbers_round_trip_exactly(service) -> None:  # type: ignore[no-untyped-def]
+def test_named_numbers_round_trip_exactly(service) -> None:
     f, china = _metric(service, "openrouter-weekly-tokens", "China")
     _, us = _metric(service, "openrouter-weekly-tokens", "US")
     assert str(china.value) == "5.16" and str(us.value) == "2.7"
@@ -45,24 +46,24 @@ def test_named_numbers_round_trip_exactly(service) -> None:  # type: ignore[no-u
     assert prices and prices[0].unit == "USD"
 
 
-def test_sources_named_by_the_report_are_present(service) -> None:  # type: ignore[no-untyped-def]
+def test_sources_named_by_the_report_are_present(service) -> None:
     publishers = " | ".join(s.publisher for s in service.list_sources())
     for name in ("National Data Administration", "OpenRouter", "RAND", "USCC", "QuestMobile", "AlixPartners",
                  "Brookings", "Carnegie", "Andreessen Horowitz"):
         assert name in publishers, name
 
 
-def test_seeding_again_never_duplicates(service) -> None:  # type: ignore[no-untyped-def]
+def test_seeding_again_never_duplicates(service) -> None:
     before = (service.count_findings(), len(service.list_sources()), len(service.list_audiences()),
               len(service.list_charts()))
-    seed_database(service.db)
-    seed_database(service.db)
+    seed_database(service)
+    seed_database(service)
     after = (service.count_findings(), len(service.list_sources()), len(service.list_audiences()),
              len(service.list_charts()))
     assert before == after
 
 
-def test_reset_restores_the_seed(service) -> None:  # type: ignore[no-untyped-def]
+def test_reset_restores_the_seed(service) -> None:
     n = service.count_findings()
     f = service.list_findings()[0]
     service.delete_finding(f.id)
@@ -71,13 +72,13 @@ def test_reset_restores_the_seed(service) -> None:  # type: ignore[no-untyped-de
     assert service.get_finding(f.slug).title == f.title
 
 
-def test_seed_files_match_the_database(service) -> None:  # type: ignore[no-untyped-def]
+def test_seed_files_match_the_database(service) -> None:
     data = load_seed()
     assert len(data["findings"]) == service.count_findings()
     assert [a["key"] for a in data["audiences"]][:4] == ["full", "asia", "west", "investors"]
 
 
-def test_a_seeding_cut_short_is_completed_on_the_next_open(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_seeding_cut_short_is_completed_on_the_next_open(tmp_path, monkeypatch) -> None:
     """Ctrl+C on the very first open (audiences written, findings not yet) must not leave a half
     report forever: the next open finds the seed unfinished and adds what is missing."""
     import sqlite3
@@ -87,7 +88,7 @@ def test_a_seeding_cut_short_is_completed_on_the_next_open(tmp_path, monkeypatch
 
     path = tmp_path / "first.sqlite3"
 
-    def interrupted(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+    def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
     with monkeypatch.context() as m:

@@ -47,7 +47,7 @@ class Env:
         assert r.returncode == 0 and "Briefing server running" in r.stdout, r.stderr
         return self
 
-    def wait_until(self, done, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
+    def wait_until(self, done, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while not done() and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -14,7 +14,7 @@ from briefing.domain.model import FindingDraft, MetricDraft, SourceDraft
 from briefing.services import open_service
 
 
-def _draft(**kw) -> FindingDraft:  # type: ignore[no-untyped-def]
+def _draft(**kw) -> FindingDraft:
     base = dict(
         title="Test finding",
         statement="A statement.",
@@ -29,7 +29,7 @@ def _draft(**kw) -> FindingDraft:  # type: ignore[no-untyped-def]
     return FindingDraft(**base)
 
 
-def test_create_get_update_delete(service) -> None:  # type: ignore[no-untyped-def]
+def test_create_get_update_delete(service) -> None:
     src = service.list_sources()[0]
     f = service.create_finding(_draft(source_ids=(src.id,)))
     assert f.slug == "test-finding" and f.version == 1
@@ -53,7 +53,7 @@ def test_create_get_update_delete(service) -> None:  # type: ignore[no-untyped-d
     assert restored.sources == (src,) and restored.wordings["asia"] == "For Asia."
 
 
-def test_stale_version_is_a_conflict_and_overwrites_nothing(service) -> None:  # type: ignore[no-untyped-def]
+def test_stale_version_is_a_conflict_and_overwrites_nothing(service) -> None:
     f = service.list_findings(section="cost")[0]
     other = open_service(service.db.url.database)  # a second session, as another window or process would be
     other.update_finding(f.id, replace(f.to_draft(), title="Changed elsewhere"), f.version)
@@ -64,7 +64,7 @@ def test_stale_version_is_a_conflict_and_overwrites_nothing(service) -> None:  #
     other.close()
 
 
-def test_a_bad_number_saves_nothing(service) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_number_saves_nothing(service) -> None:
     f = service.list_findings(section="overview")[0]
     bad = replace(f.to_draft(), title="New title", metrics=(MetricDraft(label="x", value="abc"),))
     with pytest.raises(ValidationError) as info:
@@ -74,7 +74,7 @@ def test_a_bad_number_saves_nothing(service) -> None:  # type: ignore[no-untyped
     assert after == f
 
 
-def test_duplicate_slug_and_unknown_references_are_refused(service) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_slug_and_unknown_references_are_refused(service) -> None:
     existing = service.list_findings()[0]
     with pytest.raises(ValidationError) as info:
         service.create_finding(_draft(slug=existing.slug))
@@ -87,7 +87,7 @@ def test_duplicate_slug_and_unknown_references_are_refused(service) -> None:  # 
     assert info.value.errors[0].field == "wordings.martians"
 
 
-def test_full_text_search_and_filters(service) -> None:  # type: ignore[no-untyped-def]
+def test_full_text_search_and_filters(service) -> None:
     hits = service.list_findings(search="OpenRouter")
     assert hits and all("openrouter" in (f.title + f.statement + " ".join(f.tags)).lower() for f in hits)
     assert service.list_findings(search="Ascend", section="chips")
@@ -101,7 +101,7 @@ def test_full_text_search_and_filters(service) -> None:  # type: ignore[no-untyp
     assert all(tag in f.tags for f in service.list_findings(tag=tag))
 
 
-def test_search_index_follows_edits(service) -> None:  # type: ignore[no-untyped-def]
+def test_search_index_follows_edits(service) -> None:
     f = service.create_finding(_draft(title="Zebrafish accelerator", statement="Quokka."))
     assert [x.id for x in service.list_findings(search="zebrafish")] == [f.id]
     service.update_finding(f.id, replace(f.to_draft(), title="Plain"), f.version)
@@ -111,7 +111,7 @@ def test_search_index_follows_edits(service) -> None:  # type: ignore[no-untyped
     assert service.list_findings(search="quokka") == []
 
 
-def test_sources_crud_and_protection(service) -> None:  # type: ignore[no-untyped-def]
+def test_sources_crud_and_protection(service) -> None:
     s = service.create_source(SourceDraft(publisher="Test Org", title="A paper", url="https://example.org/a",
                                           published="2026-01"))
     assert s.key == "test-org-a-paper" and s.published.isoformat() == "2026-01-01"
@@ -129,7 +129,7 @@ def test_sources_crud_and_protection(service) -> None:  # type: ignore[no-untype
         service.get_source(s.id)
 
 
-def test_a_deleted_source_is_restored_under_its_own_id(service) -> None:  # type: ignore[no-untyped-def]
+def test_a_deleted_source_is_restored_under_its_own_id(service) -> None:
     first = service.create_source(SourceDraft(publisher="Undo Org", title="First", published="2026-02"))
     second = service.create_source(SourceDraft(publisher="Undo Org", title="Second"))
     assert second.id > first.id
@@ -146,7 +146,7 @@ def test_a_deleted_source_is_restored_under_its_own_id(service) -> None:  # type
     assert info.value.errors[0].field == "key"
 
 
-def test_a_restored_finding_brings_back_its_deleted_source_under_the_same_id(service) -> None:  # type: ignore[no-untyped-def]
+def test_a_restored_finding_brings_back_its_deleted_source_under_the_same_id(service) -> None:
     src = service.create_source(SourceDraft(publisher="Gone Org", title="Gone"))
     f = service.create_finding(_draft(title="Cites a source", source_ids=(src.id,)))
     snapshot = service.delete_finding(f.id)
@@ -155,7 +155,7 @@ def test_a_restored_finding_brings_back_its_deleted_source_under_the_same_id(ser
     assert restored.id == f.id and restored.sources == (src,)
 
 
-def test_a_copy_gets_the_first_free_slug(service) -> None:  # type: ignore[no-untyped-def]
+def test_a_copy_gets_the_first_free_slug(service) -> None:
     f = service.create_finding(_draft(title="Copied finding"))
     one = service.create_finding(replace(f.to_draft(), slug=f.slug), fresh_slug=True)
     two = service.create_finding(replace(f.to_draft(), slug=f.slug), fresh_slug=True)
@@ -164,7 +164,7 @@ def test_a_copy_gets_the_first_free_slug(service) -> None:  # type: ignore[no-un
         service.create_finding(replace(f.to_draft(), slug=f.slug))
 
 
-def test_the_change_counter_moves_when_another_process_commits(service, seeded_db) -> None:  # type: ignore[no-untyped-def]
+def test_the_change_counter_moves_when_another_process_commits(service, seeded_db) -> None:
     import time
 
     before = service.change_counter()
@@ -187,7 +187,7 @@ def test_the_change_counter_moves_when_another_process_commits(service, seeded_d
         memory.close()
 
 
-def test_user_audiences(service) -> None:  # type: ignore[no-untyped-def]
+def test_user_audiences(service) -> None:
     keys = [a.key for a in service.list_audiences()]
     assert keys[:4] == ["full", "asia", "west", "investors"]
     a = service.create_audience("board", "The board", "Directors, quarterly.")
@@ -208,7 +208,7 @@ def _template_text(db: Path, key: str) -> bytes:
 
 
 def test_reset_audience_restores_the_shipped_template_byte_for_byte(
-    service, seeded_db: Path, seeded_template: Path  # type: ignore[no-untyped-def]
+    service, seeded_db: Path, seeded_template: Path
 ) -> None:
     shipped = _template_text(seeded_template, "asia")
     template = dict(service.get_audience("asia").template)
@@ -227,7 +227,7 @@ def test_reset_audience_restores_the_shipped_template_byte_for_byte(
         service.reset_audience("nobody")
 
 
-def test_deleted_audience_comes_back_whole_and_keys_stay_free(service) -> None:  # type: ignore[no-untyped-def]
+def test_deleted_audience_comes_back_whole_and_keys_stay_free(service) -> None:
     board = service.create_audience("board", "The board", "Directors.", {"title": "For the board",
                                                                         "subtitle": "Quarterly"})
     assert service.free_audience_key("The Board") == "the-board"
@@ -240,7 +240,7 @@ def test_deleted_audience_comes_back_whole_and_keys_stay_free(service) -> None: 
         service.restore_audience(board)
 
 
-def test_compose_takes_an_unsaved_template_and_leaves_the_saved_one(service) -> None:  # type: ignore[no-untyped-def]
+def test_compose_takes_an_unsaved_template_and_leaves_the_saved_one(service) -> None:
     from briefing.compose import compose
 
     saved = dict(service.get_audience("asia").template)
@@ -250,7 +250,7 @@ def test_compose_takes_an_unsaved_template_and_leaves_the_saved_one(service) -> 
     assert dict(service.get_audience("asia").template) == saved
 
 
-def test_audience_filter_follows_the_template_and_its_exclusions(service) -> None:  # type: ignore[no-untyped-def]
+def test_audience_filter_follows_the_template_and_its_exclusions(service) -> None:
     everything = service.list_findings()
     asia = service.list_findings(audience="asia")
     assert 0 < len(asia) < len(everything)
@@ -264,7 +264,7 @@ def test_audience_filter_follows_the_template_and_its_exclusions(service) -> Non
         service.update_audience("asia", template={"title": "x", "no_such_field": 1})
 
 
-def test_search_in_report_order_matches_the_ranked_search(service) -> None:  # type: ignore[no-untyped-def]
+def test_search_in_report_order_matches_the_ranked_search(service) -> None:
     ranked = service.list_findings(search="Chinese models")
     in_order = service.list_findings(search="Chinese models", order="report")
     assert ranked and {f.id for f in ranked} == {f.id for f in in_order}
@@ -277,7 +277,7 @@ def test_search_in_report_order_matches_the_ranked_search(service) -> None:  # t
         f for f in service.list_findings(search="Ascend", order="report") if f.kind.value == "opinion"]
 
 
-def test_all_findings_match_the_filtered_queries_record_for_record(service) -> None:  # type: ignore[no-untyped-def]
+def test_all_findings_match_the_filtered_queries_record_for_record(service) -> None:
     """list_findings() with no filter reads plain rows; a filtered query loads ORM objects. Both give
     the same records: children in their order, wordings by audience, a bare finding with none."""
     bare = service.create_finding(_draft(title="Bare", tags="", metrics=(), wordings={}, as_of=""))
@@ -295,11 +295,11 @@ def test_all_findings_match_the_filtered_queries_record_for_record(service) -> N
     assert list(found[rich.id].wordings) == ["asia", "investors", "west"]
 
 
-def _titles(findings) -> list[str]:  # type: ignore[no-untyped-def]
+def _titles(findings) -> list[str]:
     return [f.title for f in findings]
 
 
-def test_search_is_forgiving_words_in_any_order_prefixes_joined_words_and_plurals(service) -> None:  # type: ignore[no-untyped-def]
+def test_search_is_forgiving_words_in_any_order_prefixes_joined_words_and_plurals(service) -> None:
     """The reported misses: "deepseek price" and "deep seek" found nothing though "pric" and "deeps" did."""
     def ids(query: str) -> set[int]:
         return {f.id for f in service.list_findings(search=query)}
@@ -322,10 +322,10 @@ def test_search_is_forgiving_words_in_any_order_prefixes_joined_words_and_plural
     assert ids("deepseek zebrafish") == set()
 
 
-def test_search_for_a_new_finding_in_any_word_form(service) -> None:  # type: ignore[no-untyped-def]
+def test_search_for_a_new_finding_in_any_word_form(service) -> None:
     f = service.create_finding(_draft(title="Quokka accelerators ship", statement="Zebrafish pricing."))
-    for query in ("quokka", "QUOKKA accelerator", "accelerator quokka", "quokka shipping", "zebra fish", "zebrafish price",
-                  "quok acc"):
+    for query in ("quokka", "QUOKKA accelerator", "accelerator quokka", "quokka shipping", "zebra fish",
+                  "zebrafish price", "quok acc"):
         assert [x.id for x in service.list_findings(search=query)] == [f.id], query
     assert service.search_ids("zebra fish price") == [f.id]
     assert [x.id for x in service.list_findings(search="zebra fish", order="report", section="cost")] == [f.id]
@@ -349,7 +349,7 @@ def test_search_terms_are_prefix_stems_and_never_fts_syntax() -> None:
     assert len(fts.search_terms(" ".join(f"w{i}" for i in range(40)))) == fts.MAX_WORDS
 
 
-def test_search_without_fts5_uses_the_same_terms(seeded_db) -> None:  # type: ignore[no-untyped-def]
+def test_search_without_fts5_uses_the_same_terms(seeded_db) -> None:
     """A database with no FTS table (as on PostgreSQL) answers the same forgiving queries with LIKE."""
     with sqlite3.connect(seeded_db) as conn:
         conn.execute("DROP TABLE findings_fts")
@@ -368,7 +368,7 @@ def test_search_without_fts5_uses_the_same_terms(seeded_db) -> None:  # type: ig
         svc.close()
 
 
-def test_month_names_are_accepted_wherever_dates_are_typed(service) -> None:  # type: ignore[no-untyped-def]
+def test_month_names_are_accepted_wherever_dates_are_typed(service) -> None:
     """A finding's as-of, a metric's as-of, a source's published and accessed dates: one parser."""
     from datetime import date
 
@@ -383,7 +383,7 @@ def test_month_names_are_accepted_wherever_dates_are_typed(service) -> None:  # 
     assert info.value.errors[0].field == "as_of" and "March 2026" in info.value.errors[0].message
 
 
-def test_a_chart_kind_that_does_not_fit_its_data_is_refused_naming_the_kind(service) -> None:  # type: ignore[no-untyped-def]
+def test_a_chart_kind_that_does_not_fit_its_data_is_refused_naming_the_kind(service) -> None:
     from briefing.domain.charts import ChartKind, ChartSpec, MetricRef
 
     share = MetricRef("openrouter-chinese-models-61pct-of-top-ten", 0)
@@ -406,7 +406,7 @@ def test_a_chart_kind_that_does_not_fit_its_data_is_refused_naming_the_kind(serv
     service.save_chart(replace(mixed, kind=ChartKind.MULTIPLES))  # one panel per unit: fine
 
 
-def test_a_deleted_chart_comes_back_whole_in_its_place(service) -> None:  # type: ignore[no-untyped-def]
+def test_a_deleted_chart_comes_back_whole_in_its_place(service) -> None:
     keys = [c.key for c in service.list_charts()]
     spec = service.get_chart(keys[2])
     deleted = service.delete_chart(keys[2])

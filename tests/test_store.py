@@ -12,7 +12,7 @@ from briefing.store.engine import Database, resolve_url
 from briefing.store.models import Base
 
 
-def _no_fts(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+def _no_fts(obj, name, type_, reflected, compare_to):
     return not (type_ == "table" and name and name.startswith("findings_fts"))
 
 
@@ -78,7 +78,7 @@ def test_write_transactions_begin_immediate(tmp_path: Path) -> None:
     db.dispose()
 
 
-def test_resolve_url_accepts_paths_urls_and_the_environment(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_resolve_url_accepts_paths_urls_and_the_environment(tmp_path: Path, monkeypatch) -> None:
     assert resolve_url(tmp_path / "x.db").database == str(tmp_path / "x.db")
     assert resolve_url("sqlite:///:memory:").database == ":memory:"
     monkeypatch.setenv("BRIEFING_DB", str(tmp_path / "env.db"))
@@ -87,7 +87,7 @@ def test_resolve_url_accepts_paths_urls_and_the_environment(tmp_path: Path, monk
     assert resolve_url(None).database.endswith("briefing.sqlite3")
 
 
-def test_backup_uses_the_backup_api_and_is_complete(service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_backup_uses_the_backup_api_and_is_complete(service, tmp_path: Path) -> None:
     target = tmp_path / "backup.sqlite3"
     service.backup(target)
     n = sqlite3.connect(target).execute("select count(*) from findings").fetchone()[0]

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from briefing.domain.errors import ValidationError
 from briefing.domain.model import FindingDraft, MetricDraft, ReportDraft
@@ -15,12 +16,12 @@ from briefing.services import open_service
 from briefing.store.transfer import finding_dict
 
 
-def _comparable(service) -> list[dict]:  # type: ignore[no-untyped-def]
+def _comparable(service) -> list[dict]:
     return [finding_dict(f) for f in service.list_findings()]
 
 
 @pytest.mark.parametrize("suffix", [".json", ".csv"])
-def test_seed_round_trips_through_a_file(service, empty_service, tmp_path: Path, suffix: str) -> None:  # type: ignore[no-untyped-def]
+def test_seed_round_trips_through_a_file(service, empty_service, tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"findings{suffix}"
     n = service.export_findings(path)
     assert n == service.count_findings()
@@ -33,7 +34,7 @@ def test_seed_round_trips_through_a_file(service, empty_service, tmp_path: Path,
     assert empty_service.count_findings() == n
 
 
-def test_a_bad_row_imports_nothing(empty_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_row_imports_nothing(empty_service, tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
     good = {"slug": "good", "title": "Good", "statement": "Fine.", "section": "cost", "kind": "estimate"}
     bad = {"slug": "bad", "title": "Bad", "statement": "x", "section": "cost",
@@ -45,7 +46,7 @@ def test_a_bad_row_imports_nothing(empty_service, tmp_path: Path) -> None:  # ty
     assert empty_service.count_findings() == 0
 
 
-def test_unreadable_files_get_a_clear_message(empty_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_files_get_a_clear_message(empty_service, tmp_path: Path) -> None:
     (tmp_path / "x.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(ValidationError, match="not valid JSON"):
         empty_service.import_findings(tmp_path / "x.json")
@@ -63,7 +64,7 @@ _value = st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**12, m
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=_text, statement=st.text(min_size=1, max_size=200), tags=st.lists(_text, max_size=3),
        values=st.lists(_value, max_size=3), wording=st.text(max_size=80))
-def test_arbitrary_unicode_round_trips(tmp_path_factory, title, statement, tags, values, wording) -> None:  # type: ignore[no-untyped-def]
+def test_arbitrary_unicode_round_trips(tmp_path_factory, title, statement, tags, values, wording) -> None:
     if not clean_text(title, "t") or not clean_text(statement, "s", multiline=True, max_length=10**6):
         return  # all-whitespace/control text is refused by validation, tested elsewhere
     root = tmp_path_factory.mktemp("rt")

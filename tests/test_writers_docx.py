@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from briefing.document.samples import HOSTILE_EXPECTED, kitchen_sink
 from briefing.writers import ExportCancelled, WriteOptions, write
 from briefing.writers.docx import bookmark_name
-from briefing.writers.make_reference import REFERENCE_DOCX, TABLE_STYLE, build_reference
+from briefing.writers.docx.reference import REFERENCE_DOCX, TABLE_STYLE, build_reference
 from briefing.writers.placeholder import placeholder_chart
 
 OPTIONS = WriteOptions(render_chart=placeholder_chart)
@@ -48,7 +48,7 @@ def test_toc_field_and_update_flag(sink: docx.document.Document) -> None:
     instr = [i.text for i in body.iter(qn("w:instrText"))]
     assert ' TOC \\o "1-3" \\h \\z \\u ' in instr
     kinds = [f.get(qn("w:fldCharType")) for f in body.iter(qn("w:fldChar"))]
-    assert kinds[:3] == ["begin", "separate", "end"] or ["begin", "separate"] == kinds[:2] and "end" in kinds
+    assert kinds[:3] == ["begin", "separate", "end"] or (kinds[:2] == ["begin", "separate"] and "end" in kinds)
     update = sink.settings.element.find(qn("w:updateFields"))
     assert update is not None and update.get(qn("w:val")) == "true"
     # Schema order: updateFields precedes compat in CT_Settings, or Word calls the file corrupt.
@@ -73,7 +73,7 @@ def test_pictures_have_alt_text_and_numbered_captions(sink: docx.document.Docume
 def test_pictures_are_at_least_200_dpi() -> None:
     seen: dict[str, int] = {}
 
-    def spy(spec, data, **kw):  # type: ignore[no-untyped-def]
+    def spy(spec, data, **kw):
         seen.update(fmt=kw["fmt"], dpi=kw["dpi"])
         return placeholder_chart(spec, data, **kw)
 

@@ -209,7 +209,7 @@ def test_cancel_between_nodes() -> None:
 def test_progress_runs_forward_to_the_end() -> None:
     seen: list[float] = []
     write(kitchen_sink(), "pdf", OPTIONS, lambda f, _m: seen.append(f))
-    assert seen == sorted(seen) and 0 <= seen[0] and seen[-1] <= 1 and len(seen) >= 4
+    assert seen == sorted(seen) and seen[0] >= 0 and seen[-1] <= 1 and len(seen) >= 4
 
 
 def test_an_empty_document_still_writes() -> None:
@@ -225,7 +225,7 @@ def test_letter_pages_and_huge_titles() -> None:
     extra = Section("x", "H " * 150, (Paragraph((Link("", "https://e.com/" + "a" * 500),)),
                                       Paragraph((Text("é" * 3000),))))
     doc = replace(doc, meta=replace(doc.meta, title="T" * 300 + " 词元", subtitle="S " * 150),
-                  sections=doc.sections + (extra,))
+                  sections=(*doc.sections, extra))
     reader = PdfReader(io.BytesIO(write(doc, "pdf", replace(OPTIONS, page_size="Letter")).data))
     assert round(float(reader.pages[0].mediabox.width)) == 612
 
@@ -245,13 +245,13 @@ def test_oversized_parts_are_shortened_never_a_layout_error() -> None:
 
     big = "Huge " * 2000
     doc = kitchen_sink(hostile=False)
-    doc = replace(doc, sections=doc.sections + (Section("huge", big, (
+    doc = replace(doc, sections=(*doc.sections, Section("huge", big, (
         Heading(big, 2, "hh"),
         Callout(big, (Paragraph((Text(big * 3),)),)),
         Table(9, big, (Column(big), Column("b")), ((Cell((Text(big * 3),)), Cell((Text("Wide" * 3000),))),)),
         KeyFigures((KeyFigure(big[:300], big, big),) * 5, big),
         BulletList((Paragraph((Text(big * 2),)),)),
-    )),))
+    ))))
     result = write(doc, "pdf", OPTIONS)
     assert any("too long for a page were shortened" in w for w in result.warnings)
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(result.data)).pages)
@@ -259,17 +259,18 @@ def test_oversized_parts_are_shortened_never_a_layout_error() -> None:
 
 
 def test_a_layout_error_falls_back_to_plain_paragraphs(monkeypatch: pytest.MonkeyPatch) -> None:
-    import briefing.writers.pdf as pdf
     from reportlab.platypus.doctemplate import LayoutError
 
-    real = pdf._build_once
+    import briefing.writers.pdf as pdf
 
-    def first_fails(*args, plain, **kw):  # type: ignore[no-untyped-def]
+    real = pdf.build_once
+
+    def first_fails(*args, plain, **kw):
         if not plain:
             raise LayoutError("Flowable too large")
         return real(*args, plain=plain, **kw)
 
-    monkeypatch.setattr(pdf, "_build_once", first_fails)
+    monkeypatch.setattr(pdf, "build_once", first_fails)
     result = write(kitchen_sink(hostile=False), "pdf", OPTIONS)
     assert any("plain paragraphs" in w for w in result.warnings)
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(result.data)).pages)
@@ -279,14 +280,15 @@ def test_a_layout_error_falls_back_to_plain_paragraphs(monkeypatch: pytest.Monke
 def test_a_second_wrap_at_the_same_width_reuses_the_lines(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tables, KeepTogether and page breaks wrap a paragraph again at the same width; the writer
     keeps the first line breaking, and the file is byte for byte what wrapping afresh gives."""
-    import briefing.writers.pdf as pdf
     from reportlab.platypus import Paragraph as RLParagraph
+
+    from briefing.writers.pdf import memo
 
     doc = kitchen_sink(long=True)
     calls = {"n": 0}
     real_break = RLParagraph.breakLines
 
-    def counting(self, width):  # type: ignore[no-untyped-def]
+    def counting(self, width):
         calls["n"] += 1
         return real_break(self, width)
 
@@ -294,7 +296,7 @@ def test_a_second_wrap_at_the_same_width_reuses_the_lines(monkeypatch: pytest.Mo
     kept = write(doc, "pdf", OPTIONS).data
     kept_calls = calls["n"]
     calls["n"] = 0
-    monkeypatch.setattr(pdf._Para, "wrap", RLParagraph.wrap)
+    monkeypatch.setattr(memo.Para, "breakLines", RLParagraph.breakLines)
     fresh = write(doc, "pdf", OPTIONS).data
     assert kept == fresh
     assert kept_calls < calls["n"] * 0.8
@@ -303,56 +305,58 @@ def test_a_second_wrap_at_the_same_width_reuses_the_lines(monkeypatch: pytest.Mo
 def test_parsed_markup_is_reused_only_for_the_same_style() -> None:
     """Markup parsed in one export is reused by the next, keyed by every style value: a changed
     theme (here the ink colour and body size) gives the file a fresh process would write."""
-    import briefing.writers.pdf as pdf
+    from reportlab.lib.styles import ParagraphStyle
+
     from briefing.theme import default_theme
+    from briefing.writers.pdf import memo
 
     theme = default_theme()
     other = replace(theme, ink="#7a1f1f", sizes={**theme.sizes, "body": theme.size("body") + 1.5})
     doc = kitchen_sink(hostile=False)
     first = write(doc, "pdf", replace(OPTIONS, theme=theme)).data
-    assert pdf._PARSED.items, "the first export keeps its parsed markup"
+    assert memo.PARSED.items, "the first export keeps its parsed markup"
     warm = write(doc, "pdf", replace(OPTIONS, theme=other)).data
-    pdf._PARSED.items.clear()
+    memo.PARSED.clear()
     cold = write(doc, "pdf", replace(OPTIONS, theme=other)).data
     assert warm == cold
     again = write(doc, "pdf", replace(OPTIONS, theme=theme)).data
     assert again == first != cold
 
-    style_a = pdf.ParagraphStyle("a", fontName="Helvetica", fontSize=9)
-    style_b = pdf.ParagraphStyle("b", fontName="Helvetica", fontSize=12)
-    first = pdf._Para("<b>Same</b> markup", style_a)
-    second = pdf._Para("<b>Same</b> markup", style_b)
+    style_a = ParagraphStyle("a", fontName="Helvetica", fontSize=9)
+    style_b = ParagraphStyle("b", fontName="Helvetica", fontSize=12)
+    first = memo.Para("<b>Same</b> markup", style_a)
+    second = memo.Para("<b>Same</b> markup", style_b)
     assert [f.fontSize for f in first.frags] == [9, 9]
     assert [f.fontSize for f in second.frags] == [12, 12]
-    assert pdf._Para("<b>Same</b> markup", style_a).frags[0] is not first.frags[0]
+    assert memo.Para("<b>Same</b> markup", style_a).frags[0] is not first.frags[0]
 
 
 def test_line_breaking_is_reused_between_exports_only_at_the_same_width() -> None:
     """A warm export (lines kept from an earlier one) is byte for byte a cold one, also when the
     page size changes the column width and long paragraphs split across pages."""
-    import briefing.writers.pdf as pdf
+    from reportlab.lib.styles import ParagraphStyle
+
+    from briefing.writers.pdf import memo
 
     doc = kitchen_sink(long=True)
     letter = replace(OPTIONS, page_size="Letter")
     write(doc, "pdf", OPTIONS)
-    assert pdf._LAYOUTS.items, "the first export keeps its line breaking"
+    assert memo.LAYOUTS.items, "the first export keeps its line breaking"
     warm_letter = write(doc, "pdf", letter).data
     warm_a4 = write(doc, "pdf", OPTIONS).data
-    pdf._LAYOUTS.items.clear()
-    pdf._PARSED.items.clear()
+    memo.clear()
     assert write(doc, "pdf", letter).data == warm_letter
-    pdf._LAYOUTS.items.clear()
-    pdf._PARSED.items.clear()
+    memo.clear()
     assert write(doc, "pdf", OPTIONS).data == warm_a4
 
-    style = pdf.ParagraphStyle("n", fontName="Helvetica", fontSize=10, leading=12)
+    style = ParagraphStyle("n", fontName="Helvetica", fontSize=10, leading=12)
     words = "several words that need more than one line at a narrow width " * 3
-    wide = pdf._Para(words, style)
+    wide = memo.Para(words, style)
     wide.wrap(400, 1000)
-    narrow = pdf._Para(words, style)
+    narrow = memo.Para(words, style)
     narrow.wrap(120, 1000)
     assert len(narrow.blPara.lines) > len(wide.blPara.lines)
-    again = pdf._Para(words, style)
+    again = memo.Para(words, style)
     assert again.wrap(120, 1000) == (120, narrow.height)
     assert again.blPara is narrow.blPara  # the kept lines, not a new breaking
 
@@ -381,7 +385,7 @@ def test_a_chart_page_becomes_a_form_with_the_same_resources_in_every_document()
     from matplotlib.figure import Figure as MplFigure
     from reportlab.pdfgen.canvas import Canvas
 
-    from briefing.writers.pdf_forms import add_form, load_page_cached
+    from briefing.writers.pdf.forms import add_form, load_page_cached
 
     fig = MplFigure(figsize=(4, 2))
     ax = fig.add_subplot()

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
 
 class Model(QAbstractTableModel):
-    def rowCount(self, parent=QModelIndex()):  # noqa: N802, B008
+    def rowCount(self, parent=QModelIndex()):  # noqa: B008
         return 0 if parent.isValid() else 1000
 
-    def columnCount(self, parent=QModelIndex()):  # noqa: N802, B008
+    def columnCount(self, parent=QModelIndex()):  # noqa: B008
         return 0 if parent.isValid() else 6
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -25,7 +25,7 @@ class Model(QAbstractTableModel):
 
 
 class FirstPaint(QObject):
-    def eventFilter(self, obj, event):  # noqa: N802
+    def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
             start = float(os.environ["BENCH_T0"])
             print(json.dumps({"first_paint_s": time.time() - start}), flush=True)

@@ -15,7 +15,7 @@ HEAVY = ("matplotlib", "reportlab", "docx", "pptx", "sqlalchemy", "pypdf")
 
 
 class FirstPaint(QObject):
-    def eventFilter(self, obj, event):  # noqa: N802
+    def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and not getattr(self, "done", False):
             self.done = True
             start = float(os.environ["BENCH_T0"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from briefing.charts.data import ChartData, Point
 from briefing.charts.fmt import category_names, period_text, spoken
@@ -38,7 +38,7 @@ def alt_text(spec: ChartSpec, data: ChartData) -> str:
     shared = _shared_period(points)
     mode = str(spec.option("category", "label" if spec.kind in (ChartKind.KEY_FIGURES, ChartKind.TIMELINE,
                                                                    ChartKind.MULTIPLES) else "auto"))
-    names = category_names(points, mode, dict(spec.option("labels") or {}))  # type: ignore[call-overload]
+    names = category_names(points, mode, dict(spec.option("labels") or {}))
 
     if spec.kind is ChartKind.LINE:
         parts = []
@@ -58,9 +58,9 @@ def alt_text(spec: ChartSpec, data: ChartData) -> str:
                              f"to {spoken(last)} ({period_text(last.period) or last.label})")
         body = _join(parts)
     elif spec.kind is ChartKind.TIMELINE:
-        from briefing.charts.shapes import items
+        from briefing.charts.shapes import items as timeline_items
 
-        placed, _ = items(spec, points)
+        placed, _ = timeline_items(spec, points)
         body = _join([f"{it.name}{': ' + it.detail if it.detail else ''} ({it.when})" for it in placed])
     elif spec.kind is ChartKind.RANGE:
         from briefing.charts.shapes import bands

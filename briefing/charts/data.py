@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Sequence
 
 from briefing.domain.charts import ChartKind, ChartSpec, MetricRef
 from briefing.domain.model import Finding, Metric, Scale

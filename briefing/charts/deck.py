@@ -4,14 +4,14 @@ high-resolution pictures with alt text where it does not."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, cast
 
 from briefing.charts.alt import alt_text
-from briefing.fileio import atomic_write
 from briefing.charts.data import ChartData, Point
 from briefing.charts.fmt import CURRENCY_SYMBOL, category_names, common_unit, period_text
 from briefing.charts.kinds.common import Measure
@@ -19,16 +19,21 @@ from briefing.charts.render import chart_warnings, check_chart, render_chart
 from briefing.charts.style import SLIDE_WIDTH_IN, ChartSize, Colours, families
 from briefing.domain.charts import ChartKind, ChartSpec
 from briefing.domain.model import Scale
+from briefing.fileio import atomic_write
 from briefing.theme import Theme, default_theme
 
 if TYPE_CHECKING:
     from pptx.chart.chart import Chart
+    from pptx.chart.data import CategoryChartData
     from pptx.chart.datalabel import DataLabels
     from pptx.dml.chtfmt import ChartFormat
     from pptx.dml.color import RGBColor
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.oxml.xmlchemy import BaseOxmlElement
     from pptx.shapes.base import BaseShape as Shape
     from pptx.shapes.graphfrm import GraphicFrame
     from pptx.slide import Slide
+    from pptx.util import Length
 
 SLIDE_W_EMU, SLIDE_H_EMU = 12_192_000, 6_858_000  # PowerPoint's own 16:9, 13.333 x 7.5 in
 SLIDE_W_IN = SLIDE_W_EMU / 914_400
@@ -101,7 +106,7 @@ def _textbox(slide: Slide, x: float, y: float, w: float, h: float, text: str, *,
         run.font.name = latin
         run.font.color.rgb = _rgb(colour)
         # East Asian runs fall back to the CJK face, as in the PNG charts.
-        rpr = run.font._element  # noqa: SLF001 - python-pptx has no API for the east-asian typeface
+        rpr = run.font._element  # python-pptx has no API for the east-asian typeface
         ea = rpr.makeelement("{http://schemas.openxmlformats.org/drawingml/2006/main}ea", {"typeface": cjk})
         rpr.append(ea)
     return box
@@ -158,7 +163,7 @@ def _slide(slide: Slide, spec: ChartSpec, data: ChartData, theme: Theme, measure
     description = alt_text(spec, data)
     if is_native(spec, data):
         frame = _native_chart(slide, spec, data, area, colours, theme)
-        frame._element.nvGraphicFramePr.cNvPr.set("descr", description)  # noqa: SLF001
+        frame._element.nvGraphicFramePr.cNvPr.set("descr", description)
     else:
         # Type at the slide's scale: a 19.2 in chart shown 13.3 in wide, like the native charts' text.
         size = ChartSize("deck", area.w, area.h, PICTURE_DPI, SLIDE_W_IN / SLIDE_WIDTH_IN)
@@ -166,8 +171,11 @@ def _slide(slide: Slide, spec: ChartSpec, data: ChartData, theme: Theme, measure
         result = render_chart(spec, data, fmt="png", size=size, theme=theme, chrome=False)
         pic = slide.shapes.add_picture(io.BytesIO(result.data), Inches(area.x), Inches(area.y),
                                        Inches(area.w), Inches(area.h))
-        pic._element.nvPicPr.cNvPr.set("descr", description)  # noqa: SLF001 - the alt text PowerPoint reads
-    slide.notes_slide.notes_text_frame.text = description
+        # The alt text PowerPoint reads; python-pptx types the OneAndOnlyOne child as the descriptor itself.
+        pic._element.nvPicPr.cNvPr.set("descr", description)  # type: ignore[union-attr]
+    notes = slide.notes_slide.notes_text_frame
+    if notes is not None:  # a notes master without a body placeholder has nowhere to put them
+        notes.text = description
 
 
 # ---- Native charts
@@ -216,6 +224,14 @@ def _fill(fmt: ChartFormat, colour: str) -> None:
     fmt.fill.fore_color.rgb = _rgb(colour)
 
 
+def _add_chart(slide: Slide, kind: XL_CHART_TYPE, box: tuple[Length, Length, Length, Length],
+               data: CategoryChartData) -> GraphicFrame:
+    """python-pptx's add_chart as it behaves: its hints ask for ChartData (a subclass of the
+    CategoryChartData it takes) and promise a Chart, where it returns the chart's GraphicFrame."""
+    frame = slide.shapes.add_chart(kind, *box, data)  # type: ignore[arg-type]  # python-pptx hint too narrow
+    return cast("GraphicFrame", frame)
+
+
 def _native_chart(
     slide: Slide, spec: ChartSpec, data: ChartData, area: _Area, colours: Colours, theme: Theme
 ) -> GraphicFrame:
@@ -226,7 +242,7 @@ def _native_chart(
     points = list(data.points)
     factor, fmt = _number_format(points, spec)
     x, y, cx, cy = Inches(area.x), Inches(area.y), Inches(area.w), Inches(area.h)
-    labels = {str(k): str(v) for k, v in dict(spec.option("labels") or {}).items()}  # type: ignore[call-overload]
+    labels = {str(k): str(v) for k, v in dict(spec.option("labels") or {}).items()}
     highlight = str(spec.option("highlight", "") or "").lower()
 
     def colour_for(p: Point, name: str, i: int) -> str:
@@ -243,7 +259,7 @@ def _native_chart(
         cd = CategoryChartData(number_format=fmt)
         cd.categories = [n for _, n in pairs]
         cd.add_series(spec.title[:80] or "Values", [_num(p, factor) for p, _ in pairs])
-        frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, x, y, cx, cy, cd)
+        frame = _add_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, (x, y, cx, cy), cd)
         chart = frame.chart
         chart.category_axis.reverse_order = True  # first row on top, as in the PNG
         series = chart.plots[0].series[0]
@@ -260,7 +276,7 @@ def _native_chart(
             names = category_names(grouped[0][1], mode, labels)
             cd.categories = names
             cd.add_series(grouped[0][0] or spec.title[:80], [_num(p, factor) for p in grouped[0][1]])
-            frame = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, x, y, cx, cy, cd)
+            frame = _add_chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, (x, y, cx, cy), cd)
             chart = frame.chart
             series = chart.plots[0].series[0]
             for i, (p, n) in enumerate(zip(grouped[0][1], names)):
@@ -271,7 +287,7 @@ def _native_chart(
             cd.categories = [name for name, _ in grouped]
             for ent in entities:
                 cd.add_series(ent, [(_num(g[ent], factor) if ent in g else None) for g in per_group])
-            frame = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, x, y, cx, cy, cd)
+            frame = _add_chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, (x, y, cx, cy), cd)
             chart = frame.chart
             for i, (ent, series) in enumerate(zip(entities, chart.plots[0].series)):
                 first = next(g[ent] for g in per_group if ent in g)
@@ -298,7 +314,7 @@ def _native_chart(
                 seg = next((s for s in segs if s.name == n), None)
                 vals.append(float(seg.value / factor) if seg is not None else None)
             cd.add_series(n, vals)
-        frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_STACKED_100, x, y, cx, cy, cd)
+        frame = _add_chart(slide, XL_CHART_TYPE.BAR_STACKED_100, (x, y, cx, cy), cd)
         chart = frame.chart
         plot = chart.plots[0]
         plot.gap_width = 40
@@ -332,36 +348,35 @@ def _native_chart(
     return frame
 
 
-def _yearly_date_axis(axis: object) -> None:
+def _yearly_date_axis(ax: BaseOxmlElement) -> None:
     """One labelled tick a year ("2024", "2025"): by default the axis labels every month between
     the first and last point, which crowds a two-year span into an unreadable row."""
     from pptx.oxml.ns import qn
 
-    ax = axis  # a c:dateAx element
-    num_fmt = ax.find(qn("c:numFmt"))  # type: ignore[attr-defined]
+    num_fmt = ax.find(qn("c:numFmt"))
     if num_fmt is not None:
         num_fmt.set("formatCode", "yyyy")
         num_fmt.set("sourceLinked", "0")
     for tag in ("c:baseTimeUnit", "c:majorUnit", "c:majorTimeUnit"):
-        for old in ax.findall(qn(tag)):  # type: ignore[attr-defined]
-            ax.remove(old)  # type: ignore[attr-defined]
+        for old in ax.findall(qn(tag)):
+            ax.remove(old)
     # Schema order after lblOffset: baseTimeUnit, majorUnit, majorTimeUnit, (minor...), extLst.
-    anchor = ax.find(qn("c:lblOffset"))  # type: ignore[attr-defined]
-    new = [ax.makeelement(qn("c:baseTimeUnit"), {"val": "months"}),  # type: ignore[attr-defined]
-           ax.makeelement(qn("c:majorUnit"), {"val": "12"}),  # type: ignore[attr-defined]
-           ax.makeelement(qn("c:majorTimeUnit"), {"val": "months"})]  # type: ignore[attr-defined]
+    anchor = ax.find(qn("c:lblOffset"))
+    new = [ax.makeelement(qn("c:baseTimeUnit"), {"val": "months"}),
+           ax.makeelement(qn("c:majorUnit"), {"val": "12"}),
+           ax.makeelement(qn("c:majorTimeUnit"), {"val": "months"})]
     for el in reversed(new):
         if anchor is not None:
             anchor.addnext(el)
         else:
-            ax.append(el)  # type: ignore[attr-defined]
+            ax.append(el)
 
 
 def _separator(data_labels: DataLabels, text: str) -> None:
     """python-pptx has no setting for the label separator; "\n" puts the value under the name."""
     from pptx.oxml.ns import qn
 
-    dlbls = data_labels._element  # noqa: SLF001
+    dlbls = data_labels._element
     for old in dlbls.findall(qn("c:separator")):
         dlbls.remove(old)
     sep = dlbls.makeelement(qn("c:separator"), {})
@@ -401,7 +416,7 @@ def _line_chart(
     points: list[Point],
     factor: Decimal,
     fmt: str,
-    box: tuple[int, int, int, int],
+    box: tuple[Length, Length, Length, Length],
     colours: Colours,
     theme: Theme,
 ) -> GraphicFrame:
@@ -425,15 +440,15 @@ def _line_chart(
     cd.categories = cats
     if dated:
         cd.categories.number_format = "mmm yyyy"
-    names = {str(k): str(v) for k, v in dict(spec.option("labels") or {}).items()}  # type: ignore[call-overload]
+    names = {str(k): str(v) for k, v in dict(spec.option("labels") or {}).items()}
     for k, pts in lines:
         by_cat = {key(p): p for p in pts}
         cd.add_series(names.get(k, pts[-1].entity or k), [(_num(by_cat[c], factor) if c in by_cat else None)
                                                          for c in cats])
-    frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *box, cd)
+    frame = _add_chart(slide, XL_CHART_TYPE.LINE_MARKERS, box, cd)
     chart = frame.chart
     plot = chart.plots[0]
-    for i, ((k, pts), series) in enumerate(zip(lines, plot.series)):
+    for i, ((_, pts), series) in enumerate(zip(lines, plot.series)):
         colour = colours.series[i % len(colours.series)]
         series.format.line.color.rgb = _rgb(colour)
         series.format.line.width = Pt(3)
@@ -456,7 +471,7 @@ def _line_chart(
     value_axis.tick_labels.font.size = Pt(13)
     value_axis.tick_labels.font.color.rgb = _rgb(theme.muted)
     if spec.option("log"):
-        scaling = value_axis._element.find(qn("c:scaling"))  # noqa: SLF001 - no python-pptx API for log axes
+        scaling = value_axis._element.find(qn("c:scaling"))  # no python-pptx API for log axes
         log_base = scaling.makeelement(qn("c:logBase"), {"val": "10"})
         scaling.insert(0, log_base)
     cat = chart.category_axis
@@ -464,7 +479,7 @@ def _line_chart(
     cat.tick_labels.font.color.rgb = _rgb(theme.muted)
     cat.format.line.color.rgb = _rgb(theme.rule)
     if dated:
-        _yearly_date_axis(cat._element)  # noqa: SLF001 - no python-pptx API for date-axis units
+        _yearly_date_axis(cat._element)  # no python-pptx API for date-axis units
     chart.has_legend = len(lines) > 1
     if chart.has_legend:
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM

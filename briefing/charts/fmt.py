@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Mapping, Sequence
 
 from briefing.charts.data import Point
 from briefing.domain.numbers import format_quantity, group, plain

@@ -8,11 +8,12 @@ import os
 import struct
 import threading
 import zlib
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
 import matplotlib
 import numpy as np
@@ -48,7 +49,7 @@ _DEFAULT_KEYS = (
     "pdf.inheritcolor", "pdf.use14corefonts", "savefig.pad_inches",
 )
 HOUSE_RC: dict[str, Any] = {
-    **{k: matplotlib.rcParamsDefault[k] for k in _DEFAULT_KEYS if k in matplotlib.rcParamsDefault},
+    **{k: v for k, v in dict(matplotlib.rcParamsDefault).items() if k in _DEFAULT_KEYS},
     "text.usetex": False,
     "axes.unicode_minus": True,
     "axes.formatter.use_mathtext": False,
@@ -74,7 +75,8 @@ _RC_LOCK = threading.RLock()
 
 @contextmanager
 def house_rc() -> Iterator[None]:
-    with _RC_LOCK, matplotlib.rc_context(HOUSE_RC):
+    # matplotlib's stubs take only literal rc names; rc_context checks these keys at run time.
+    with _RC_LOCK, matplotlib.rc_context(HOUSE_RC):  # type: ignore[arg-type]
         yield
 
 
@@ -94,7 +96,7 @@ class BuiltChart:
 def check_chart(spec: ChartSpec, data: ChartData) -> Check:
     """The kind's verdict on the data: a blocking problem (drawn as a message) and notes."""
     try:
-        return KINDS[spec.kind].check(spec, data)  # type: ignore[no-any-return]
+        return KINDS[spec.kind].check(spec, data)
     except Exception as exc:  # noqa: BLE001 - odd data must produce a message, never a crash
         _log.exception("chart %s: checking its data failed", spec.key)
         return Check(blocking=f"The data could not be read ({type(exc).__name__}: {exc}).")
@@ -104,7 +106,7 @@ def _glyph_warning(spec: ChartSpec, data: ChartData, theme: Theme) -> list[str]:
     texts = [spec.title, spec.subtitle, spec.note, data.source]
     for p in data.points:
         texts += [p.label, p.entity]
-    texts += [str(v) for v in dict(spec.option("labels") or {}).values()]  # type: ignore[call-overload]
+    texts += [str(v) for v in dict(spec.option("labels") or {}).values()]
     dropped = "".join(sorted({ch for t in texts for ch in drawable(theme, t)[1]}))
     if not dropped:
         return []
@@ -142,10 +144,11 @@ def build_chart(
                 KINDS[spec.kind].draw(frame)
             except Exception as exc:  # noqa: BLE001 - a pack export must survive one odd chart
                 _log.exception("chart %s: drawing failed", spec.key)
-                chk = Check(blocking=f"Drawing failed ({type(exc).__name__}: {exc}).", notes=chk.notes)
+                failure = f"Drawing failed ({type(exc).__name__}: {exc})."
+                chk = Check(blocking=failure, notes=chk.notes)
                 frame = Frame(spec, data, theme, sz, chrome=chrome)
                 frame.lay_out(list(data.warnings))
-                frame.message("This chart cannot be drawn", chk.blocking)
+                frame.message("This chart cannot be drawn", failure)
     found = list(data.warnings) + chk.notes + ([chk.blocking] if chk.blocking else [])
     return BuiltChart(frame.fig, tuple(dict.fromkeys(found + _glyph_warning(spec, data, theme))))
 
@@ -186,7 +189,8 @@ def _png(rgba: np.ndarray, dpi: float, *, alpha: bool) -> bytes:
         b"\x89PNG\r\n\x1a\n",
         chunk(b"IHDR", header),
         chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1)),
-        chunk(b"IDAT", zlib.compress(filtered, 1)),
+        # numpy's stubs declare ndarray's buffer protocol only for Python 3.12+.
+        chunk(b"IDAT", zlib.compress(filtered, 1)),  # type: ignore[arg-type]
         chunk(b"IEND", b""),
     ))
 
@@ -222,7 +226,8 @@ def _theme_state(theme: Theme) -> dict[str, Any]:
 def _theme_from_state(state: dict[str, Any] | None) -> Theme:
     if state is None:
         return default_theme()
-    return Theme(**{k: MappingProxyType(v) if isinstance(v, dict) else v for k, v in state.items()})
+    values: dict[str, Any] = {k: MappingProxyType(v) if isinstance(v, dict) else v for k, v in state.items()}
+    return Theme(**values)
 
 
 def _render_job(job: RenderJob, theme_state: dict[str, Any] | None) -> tuple[bytes, tuple[str, ...]]:
@@ -333,9 +338,9 @@ def render_many(
 
 
 __all__ = [
+    "FORMATS",
     "BuiltChart",
     "ChartWarning",
-    "FORMATS",
     "RenderJob",
     "RenderResult",
     "alt_text",
@@ -344,8 +349,8 @@ __all__ = [
     "chart_warnings",
     "check_chart",
     "encode",
+    "estimated_seconds",
     "render_bytes",
     "render_chart",
     "render_many",
-    "estimated_seconds",
 ]

@@ -22,7 +22,7 @@ from briefing.domain.numbers import plain
 
 def labels_option(spec: ChartSpec) -> dict[str, str]:
     raw = spec.option("labels") or {}
-    return {str(k): str(v) for k, v in dict(raw).items()}  # type: ignore[call-overload]
+    return {str(k): str(v) for k, v in dict(raw).items()}
 
 
 # ---- Timeline

@@ -11,8 +11,6 @@ from pathlib import Path
 from matplotlib import font_manager
 from matplotlib.font_manager import FontProperties
 
-from briefing.theme import Theme
-
 from briefing.charts.sizes import (  # noqa: F401 - re-exported: the house style's sizes
     PRESETS,
     SLIDE_HEIGHT_IN,
@@ -21,6 +19,7 @@ from briefing.charts.sizes import (  # noqa: F401 - re-exported: the house style
     chart_size,
     custom_size,
 )
+from briefing.theme import Theme
 
 # ---- Fonts
 

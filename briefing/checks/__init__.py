@@ -13,4 +13,5 @@ from briefing.checks.engine import (
     run_checks,
 )
 
-__all__ = ["Library", "Problem", "check_briefing", "check_chart", "check_finding", "check_template", "in_briefing", "run_checks"]
+__all__ = ["Library", "Problem", "check_briefing", "check_chart", "check_finding", "check_template", "in_briefing",
+           "run_checks"]

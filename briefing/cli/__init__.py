@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from briefing.domain.errors import BriefingError
+    from briefing.services import BriefingService
 
 # Every command's module; one that fails to import fails the command line naming it (a broken
 # install), instead of its subcommand silently vanishing from the tree.
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None, *, parser: argparse.ArgumentParser | Non
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
         return 141
-    except Exception as exc:  # noqa: BLE001 - the CLI promises one or two lines, never a traceback
+    except Exception as exc:  # the CLI promises one or two lines, never a traceback
         if os.environ.get("BRIEFING_DEBUG"):
             raise
         problem = _storage_problem(exc, args.db, service)
@@ -148,7 +149,7 @@ def main(argv: list[str] | None = None, *, parser: argparse.ArgumentParser | Non
             service.close()
 
 
-def _storage_problem(exc: Exception, db: str | None, service: object) -> BriefingError | None:
+def _storage_problem(exc: Exception, db: str | None, service: BriefingService | None) -> BriefingError | None:
     """A database failure met after opening (a write to a read-only file, a lock held too long)."""
     if "sqlalchemy" not in sys.modules:
         return None
@@ -159,7 +160,7 @@ def _storage_problem(exc: Exception, db: str | None, service: object) -> Briefin
     from briefing.store.engine import resolve_url
     from briefing.store.problems import explain
 
-    url = service.db.url if service is not None else resolve_url(db)  # type: ignore[attr-defined]
+    url = service.db.url if service is not None else resolve_url(db)
     return explain(exc, url)
 
 

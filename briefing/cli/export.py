@@ -25,7 +25,7 @@ class ExportService(Protocol):
     def report(self) -> dict[str, Any]: ...
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from briefing.writers import FORMATS
 
     p = subparsers.add_parser("export", help="write an audience's briefing as PDF, Word or Markdown")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
-from briefing.domain.errors import FieldError, ValidationError
+from briefing.domain.errors import FieldError, NotFoundError, ValidationError
 from briefing.domain.model import ClaimKind, Finding, FindingDraft, MetricDraft
 from briefing.services import BriefingService
 
@@ -122,7 +122,7 @@ def cmd_list(args: argparse.Namespace, svc: BriefingService) -> int:
     return 0
 
 
-def _metric_text(m, by_label: bool = False) -> str:  # type: ignore[no-untyped-def]
+def _metric_text(m, by_label: bool = False) -> str:
     name = m.label if by_label else m.entity
     who = f"{name}: " if name else ""
     return f"{who}{m.display(compact=False)}"
@@ -216,7 +216,7 @@ def _source_ids(svc: BriefingService, keys: list[str]) -> tuple[int, ...]:
     for i, key in enumerate(keys):
         try:
             ids.append(svc.get_source(key).id)
-        except Exception:
+        except NotFoundError:
             raise ValidationError(FieldError(f"sources.{i}", f"no source with key or id “{key}”")) from None
     return tuple(ids)
 
@@ -242,7 +242,7 @@ def cmd_add(args: argparse.Namespace, svc: BriefingService) -> int:
     draft = FindingDraft(
         title=args.title,
         statement=args.statement,
-        section=section_arg(svc, args.section),
+        section=section_arg(svc, args.section) or "",
         kind=args.kind or "reported",
         tags=args.tags or (),
         as_of=args.as_of,

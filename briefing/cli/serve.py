@@ -22,6 +22,7 @@ from typing import Any
 
 from briefing.cli.client import DEFAULT_IDLE_MINUTES, PROTOCOL, recv_message, send_message, socket_path
 
+
 def _log(message: str) -> None:
     print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}", file=sys.stderr, flush=True)
 

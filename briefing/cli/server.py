@@ -1,4 +1,7 @@
-"""`briefing server start|stop|status|run`: manage the warm process later commands fork from (briefing.cli.serve)."""
+"""`briefing server start|stop|status|run`: manage the warm process later commands fork from.
+
+The server itself is briefing.cli.serve; the caller's side is briefing.cli.client.
+"""
 
 from __future__ import annotations
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Any, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from briefing.compose.inline import finding_paragraphs, split_paragraphs
-from briefing.compose.select import select
-from briefing.compose.template import MetricRef, SectionSpec, Template, validate_template
 from briefing.document import (
     Block,
     BulletList,
@@ -36,8 +35,12 @@ from briefing.document import (
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Source
 from briefing.domain.numbers import group, plain
+from briefing.domain.selection import select
+from briefing.domain.templates import MetricRef, SectionSpec, Template, validate_template
 
 if TYPE_CHECKING:
+    from briefing.charts.data import ChartData
+    from briefing.document.nodes import ParagraphStyle
     from briefing.domain.charts import ChartSpec
     from briefing.domain.editions import EditionDiff
 
@@ -98,7 +101,7 @@ def compose(
     audience = service.get_audience(audience_key)
     if template is not None:
         audience = replace(audience, template=template)
-    template = validate_template(audience.template, audience.sections)
+    valid = validate_template(audience.template, audience.sections)
     total = service.count_findings()
     if total > MAX_BRIEFING_FINDINGS:
         raise ValidationError(FieldError(
@@ -111,8 +114,8 @@ def compose(
     all_specs = {s.key: s for s in service.list_charts(None)}
     # Only a service that knows editions can say what changed (previews over records cannot).
     changes_of = getattr(service, "edition_changes", None)
-    changes = changes_of() if template.what_changed and changes_of is not None else None
-    composer = _Composer(audience, template, report, findings, specs, all_specs, charts or _ChartsModule())
+    changes = changes_of() if valid.what_changed and changes_of is not None else None
+    composer = _Composer(audience, valid, report, findings, specs, all_specs, charts or _ChartsModule())
     composer.changes = changes
     return composer.build(author=author, today=today or date.today())
 
@@ -129,7 +132,7 @@ class _ChartsModule:
     def alt_text(self, spec: ChartSpec, data: object) -> str:
         from briefing.charts import alt_text
 
-        return alt_text(spec, data)  # type: ignore[arg-type]
+        return alt_text(spec, cast("ChartData", data))  # resolve_chart_data's result, held opaquely
 
 
 def compose_from(
@@ -354,7 +357,7 @@ class _Composer:
                 chart = replace(chart, accent=self.audience.key)  # drawn in the audience's colour
             try:
                 data = self.charts.resolve_chart_data(chart, self.findings)
-            except Exception as exc:  # a broken chart must not sink the briefing
+            except Exception as exc:  # noqa: BLE001 - a broken chart must not sink the briefing
                 self.warnings.append(f"Chart “{key}” could not be drawn ({exc}); it was left out")
                 continue
             for w in getattr(data, "warnings", ()) or ():
@@ -382,7 +385,7 @@ class _Composer:
         if not alt:
             try:
                 alt = self.charts.alt_text(spec, data)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - alt text is a courtesy: the title stands in
                 self.warnings.append(f"Chart “{spec.key}”: no alt text ({exc})")
                 alt = spec.title or spec.key
         points = getattr(data, "points", None)
@@ -513,5 +516,5 @@ def _squash(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def _plain_paragraph(text: str, style: str = "body") -> Paragraph:
-    return Paragraph((Text(text),), style=style)  # type: ignore[arg-type]
+def _plain_paragraph(text: str, style: ParagraphStyle = "body") -> Paragraph:
+    return Paragraph((Text(text),), style=style)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
-from typing import Callable, Sequence
 
 from briefing.document import Cite, Inline, NumberRef, Paragraph, Text
 from briefing.domain.model import Finding, Metric, Scale

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from briefing.compose.select import select
-from briefing.compose.template import validate_template
 from briefing.domain.model import Audience, Finding
+from briefing.domain.selection import select
+from briefing.domain.templates import validate_template
 
 
 def briefing_contents(audience: Audience, findings: Sequence[Finding]) -> tuple[list[str], list[str]]:

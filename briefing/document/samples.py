@@ -153,8 +153,10 @@ def kitchen_sink(*, hostile: bool = True, long: bool = False, figure_data: objec
             key="hostile",
             title="Hostile text <b>stays</b> & text",
             anchor="sec-hostile",
-            blocks=tuple(Paragraph((Text(f"[{key}] {text}"),)) for key, text in HOSTILE.items())
-            + (Paragraph((Strong("Strong <i>tag</i>"), Text(" "), Emphasis("em & amp"))),),
+            blocks=(
+                *(Paragraph((Text(f"[{key}] {text}"),)) for key, text in HOSTILE.items()),
+                Paragraph((Strong("Strong <i>tag</i>"), Text(" "), Emphasis("em & amp"))),
+            ),
         ))
     if long:
         sections.append(Section(key="long", title="A very long paragraph", anchor="sec-long",

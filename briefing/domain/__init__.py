@@ -1,6 +1,6 @@
 """The domain: frozen records, validation, text sanitising and number handling. Stdlib only."""
 
-from briefing.domain.errors import ConflictError, NotFoundError, ValidationError, FieldError
+from briefing.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from briefing.domain.model import (
     Audience,
     ClaimKind,
@@ -8,9 +8,9 @@ from briefing.domain.model import (
     FindingDraft,
     Metric,
     MetricDraft,
-    Scale,
     Report,
     ReportDraft,
+    Scale,
     Section,
     Source,
     SourceDraft,
@@ -26,9 +26,9 @@ __all__ = [
     "Metric",
     "MetricDraft",
     "NotFoundError",
-    "Scale",
     "Report",
     "ReportDraft",
+    "Scale",
     "Section",
     "Source",
     "SourceDraft",

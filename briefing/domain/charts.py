@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
-import re
 import math
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.text import MAX_TITLE, clean_text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from briefing.domain.model import Finding, Metric
 
@@ -95,6 +96,6 @@ def _metric(m: Metric | None) -> str:
 def _text(value: object) -> str:
     if value is None:
         return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return, union-attr]
+    if isinstance(value, date):
+        return value.isoformat()
     return str(value)

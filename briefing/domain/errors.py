@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class ValidationError(BriefingError):
         prefix = f"{subject}: " if subject else ""
         super().__init__(prefix + "; ".join(str(e) for e in self.errors))
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[Any, ...]:
         # Rebuilt from its fields, so it crosses process boundaries (exports run in a child) intact.
         return (type(self), (self.errors, self.subject))
 
@@ -43,7 +44,7 @@ class NotFoundError(BriefingError):
         self.key = key
         super().__init__(f"No {kind} {key!r}")
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.kind, self.key))
 
 
@@ -60,7 +61,7 @@ class ConflictError(BriefingError):
             f"it is now version {actual}); reload it before saving"
         )
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.kind, self.key, self.expected, self.actual))
 
 
@@ -71,5 +72,5 @@ class StorageError(BriefingError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (str(self),))

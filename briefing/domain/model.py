@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Mapping
+
+from briefing.domain.numbers import Scale, format_quantity
 
 
 class ClaimKind(enum.StrEnum):
@@ -21,30 +23,6 @@ class ClaimKind(enum.StrEnum):
     @property
     def label(self) -> str:
         return self.value.capitalize()
-
-
-class Scale(enum.StrEnum):
-    THOUSAND = "thousand"
-    MILLION = "million"
-    BILLION = "billion"
-    TRILLION = "trillion"
-
-    @property
-    def factor(self) -> Decimal:
-        return _SCALE_FACTORS[self]
-
-    @property
-    def suffix(self) -> str:
-        return _SCALE_SUFFIX[self]
-
-
-_SCALE_FACTORS = {
-    Scale.THOUSAND: Decimal(10) ** 3,
-    Scale.MILLION: Decimal(10) ** 6,
-    Scale.BILLION: Decimal(10) ** 9,
-    Scale.TRILLION: Decimal(10) ** 12,
-}
-_SCALE_SUFFIX = {Scale.THOUSAND: "K", Scale.MILLION: "M", Scale.BILLION: "B", Scale.TRILLION: "T"}
 
 
 @dataclass(frozen=True)
@@ -164,8 +142,6 @@ class Metric:
         return self.value * self.scale.factor if self.scale else self.value
 
     def display(self, compact: bool = True) -> str:
-        from briefing.domain.numbers import format_quantity
-
         return format_quantity(self.value, self.unit, self.scale, compact=compact)
 
 

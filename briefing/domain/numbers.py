@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from briefing.domain.errors import FieldError, ValidationError
-from briefing.domain.model import Scale
+
+
+class Scale(enum.StrEnum):
+    THOUSAND = "thousand"
+    MILLION = "million"
+    BILLION = "billion"
+    TRILLION = "trillion"
+
+    @property
+    def factor(self) -> Decimal:
+        return _SCALE_FACTORS[self]
+
+    @property
+    def suffix(self) -> str:
+        return _SCALE_SUFFIX[self]
+
+
+_SCALE_FACTORS = {
+    Scale.THOUSAND: Decimal(10) ** 3,
+    Scale.MILLION: Decimal(10) ** 6,
+    Scale.BILLION: Decimal(10) ** 9,
+    Scale.TRILLION: Decimal(10) ** 12,
+}
+_SCALE_SUFFIX = {Scale.THOUSAND: "K", Scale.MILLION: "M", Scale.BILLION: "B", Scale.TRILLION: "T"}
 
 _SCALE_WORDS = {
     "k": Scale.THOUSAND,

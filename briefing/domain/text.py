@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from briefing.domain.errors import FieldError, ValidationError
 
@@ -99,7 +100,12 @@ def clean_tags(value: object, field: str = "tags") -> tuple[str, ...]:
     """Tags from a list or a comma-separated string: trimmed, lower-cased, de-duplicated."""
     if value is None:
         return ()
-    items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+    if isinstance(value, str):
+        items: list[object] = list(value.split(","))
+    elif isinstance(value, Iterable):
+        items = list(value)
+    else:
+        raise ValidationError(FieldError(field, "must be a list or comma-separated text"))
     tags: list[str] = []
     for i, item in enumerate(items):
         tag = clean_text(item, f"{field}.{i}", max_length=60).lower()

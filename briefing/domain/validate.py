@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Callable, Sequence, TypeVar
+from functools import partial
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from briefing.domain.errors import FieldError, ValidationError
@@ -23,6 +25,7 @@ from briefing.domain.numbers import parse_number, parse_scale
 from briefing.domain.text import MAX_STATEMENT, MAX_TITLE, MAX_URL, clean_tags, clean_text, slugify
 
 T = TypeVar("T")
+D = TypeVar("D")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 MAX_METRICS = 200
@@ -81,7 +84,7 @@ def clean_url(value: object, field: str = "url") -> str | None:
     try:
         parts = urlsplit(text)
         host = parts.hostname or ""
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+        _ = parts.port  # reading it raises ValueError for a port that is not a number
     except ValueError:  # "http://[::1": an unclosed IPv6 bracket
         raise ValidationError(refusal) from None
     if parts.scheme.lower() not in ("http", "https") or not host or _BAD_URL_CHAR.search(text):
@@ -104,7 +107,7 @@ class _Collector:
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
 
-    def check(self, fn: Callable[[], T], default: T) -> T:
+    def check(self, fn: Callable[[], T], default: D) -> T | D:
         try:
             return fn()
         except ValidationError as exc:
@@ -167,7 +170,8 @@ def clean_metric(draft: MetricDraft, prefix: str) -> CleanMetric:
         # A value typed as "1.2 trillion" or "$0.028" carries its own scale and unit.
         if parsed.scale is not None:
             if scale is not None and scale != parsed.scale:
-                c.errors.append(FieldError(f"{prefix}.scale", f"says {scale.value} but the value says {parsed.scale.value}"))
+                c.errors.append(FieldError(f"{prefix}.scale",
+                                           f"says {scale.value} but the value says {parsed.scale.value}"))
             scale = parsed.scale
         if parsed.unit is not None:
             if unit and unit != parsed.unit and not (parsed.unit == "×" and unit == "x"):
@@ -209,7 +213,7 @@ def clean_finding(
     if len(draft.metrics) > MAX_METRICS:
         c.errors.append(FieldError("metrics", f"has {len(draft.metrics)} rows; the limit is {MAX_METRICS}"))
     metrics = tuple(
-        m for m in (c.check(lambda i=i, md=md: clean_metric(md, f"metrics.{i}"), None) for i, md in enumerate(draft.metrics))
+        m for m in (c.check(partial(clean_metric, md, f"metrics.{i}"), None) for i, md in enumerate(draft.metrics))
         if m is not None
     )
     wordings: dict[str, str] = {}
@@ -218,7 +222,7 @@ def clean_finding(
             c.errors.append(FieldError(f"wordings.{key}", f"no audience “{key}”"))
             continue
         cleaned = c.check(
-            lambda key=key, text=text: clean_text(text, f"wordings.{key}", max_length=MAX_STATEMENT, multiline=True), ""
+            partial(clean_text, text, f"wordings.{key}", max_length=MAX_STATEMENT, multiline=True), ""
         )
         if cleaned:
             wordings[key] = cleaned
@@ -244,7 +248,8 @@ def _clean_section(value: object, keys: Sequence[str] | None) -> str:
     text = clean_text(value, "section", required=True).lower()
     if keys is not None and text not in keys:
         choices = ", ".join(keys) if keys else "none: the report has no sections yet"
-        raise ValidationError(FieldError("section", f"“{text}” is not a section of this report; choose one of {choices}"))
+        raise ValidationError(FieldError("section",
+                                         f"“{text}” is not a section of this report; choose one of {choices}"))
     return text
 
 
@@ -284,14 +289,15 @@ def clean_sections(raw: Sequence[Section | tuple[str, str, str]]) -> tuple[Secti
     out: list[Section] = []
     seen: set[str] = set()
     for i, item in enumerate(raw):
-        key, title, short = (item.key, item.title, item.short) if isinstance(item, Section) else tuple(item)
-        k = c.check(lambda i=i, key=key: clean_key(key, f"sections.{i}.key"), "")
+        key, title, short = (item.key, item.title, item.short) if isinstance(item, Section) else item
+        k = c.check(partial(clean_key, key, f"sections.{i}.key"), "")
         if len(k) > 40:
             c.errors.append(FieldError(f"sections.{i}.key", "is longer than 40 characters"))
-        t = c.check(lambda i=i, title=title: clean_text(title, f"sections.{i}.title", max_length=300, required=True), "")
-        sh = c.check(lambda i=i, short=short: clean_text(short, f"sections.{i}.short", max_length=80), "")
+        t = c.check(partial(clean_text, title, f"sections.{i}.title", max_length=300, required=True), "")
+        sh = c.check(partial(clean_text, short, f"sections.{i}.short", max_length=80), "")
         if k and k in seen:
-            c.errors.append(FieldError(f"sections.{i}.key", f"“{k}” is used by another section; section keys must be unique"))
+            c.errors.append(FieldError(f"sections.{i}.key",
+                                       f"“{k}” is used by another section; section keys must be unique"))
         seen.add(k)
         out.append(Section(k, t, sh or t))
     c.raise_if_any()

@@ -6,12 +6,16 @@ import os
 import signal
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from briefing.paths import APP_AUTHOR, APP_NAME
+
+if TYPE_CHECKING:
+    from briefing.services import BriefingService
 
 ORGANIZATION = APP_AUTHOR
 DOMAIN = "briefing.local"
@@ -58,7 +62,7 @@ def run_gui(db: str | None = None) -> int:
     hook = ExceptHook(lambda: window)
     hook.install()
     window.show()
-    services: list[object] = []
+    services: list[BriefingService] = []
 
     def first_paint() -> None:
         if os.environ.get("BRIEFING_STARTUP_TRACE"):
@@ -74,13 +78,15 @@ def run_gui(db: str | None = None) -> int:
             failure=window.service_failed,
         )
 
-    def _attached(result: tuple[object, str]) -> None:
+    def _attached(result: tuple[BriefingService, str]) -> None:
         service, label = result
         services.append(service)
-        window.attach_service(service, label=label)  # type: ignore[arg-type]
+        window.attach_service(service, label=label)
         # Start the export process now, in the background, so the first export or preview
         # does not wait for it to spawn and import reportlab and matplotlib.
-        window.ops.run(lambda _t: window.ctx.exporter.warm(), label="Prepare exports")
+        exporter = window.ctx.exporter if window.ctx is not None else None
+        if exporter is not None:
+            window.ops.run(lambda _t: exporter.warm(), label="Prepare exports")
         if os.environ.get("BRIEFING_STARTUP_TRACE"):
             print(
                 f"briefing: panels ready after {time.perf_counter() - started:.3f} s",
@@ -95,7 +101,7 @@ def run_gui(db: str | None = None) -> int:
     finally:
         hook.uninstall()
         for service in services:
-            service.close()  # type: ignore[attr-defined]
+            service.close()
     return int(code)
 
 
@@ -110,7 +116,7 @@ def _close_on_interrupt(window: QWidget) -> None:
     nudge.start(250)
 
 
-def _open(db: str | None) -> tuple[object, str]:
+def _open(db: str | None) -> tuple[BriefingService, str]:
     from briefing.services import open_service
 
     service = open_service(db)

@@ -219,9 +219,10 @@ class ConflictDialog(QDialog):
     def differing_rows(self) -> list[str]:
         """Labels of the highlighted rows, as the user sees them."""
         return [
-            self.table.item(r, 0).text()
+            item.text()
             for r in range(self.table.rowCount())
-            if self.table.item(r, 0).data(Qt.ItemDataRole.AccessibleDescriptionRole) == "differs"
+            if (item := self.table.item(r, 0)) is not None
+            and item.data(Qt.ItemDataRole.AccessibleDescriptionRole) == "differs"
         ]
 
     def _button(self, box: QDialogButtonBox, text: str, name: str, resolution: Resolution,

@@ -29,13 +29,13 @@ from briefing.gui.widgets import EmptyState
 from briefing.gui.workers import Failure, Operations
 
 if TYPE_CHECKING:
+    from briefing.domain.editions import EditionDiff
+    from briefing.domain.model import Report
     from briefing.gui.briefing_panel.panel import BriefingPanel
     from briefing.gui.charts.panel import ChartsPanel
     from briefing.gui.checks.panel import ChecksPanel
     from briefing.gui.findings.panel import FindingsPanel
     from briefing.gui.sources.panel import SourcesPanel
-    from briefing.domain.editions import EditionDiff
-    from briefing.domain.model import Report
     from briefing.services import BriefingService
     from briefing.services.service import ReportSnapshot
 
@@ -147,14 +147,13 @@ class MainWindow(QMainWindow):
     # ---- Public API
     def attach_service(self, service: BriefingService, *, label: str = "") -> None:
         """Build the panels over an open service (the window is already on screen)."""
+        from briefing.exporting import ExportProcess
         from briefing.gui.briefing_panel.panel import BriefingPanel
         from briefing.gui.charts.panel import ChartsPanel
         from briefing.gui.checks.jump import open_problem
         from briefing.gui.checks.panel import ChecksPanel
         from briefing.gui.findings.panel import FindingsPanel
         from briefing.gui.sources.panel import SourcesPanel
-
-        from briefing.exporting import ExportProcess
 
         # Briefing exports and previews run in a child process: see briefing/exporting.py.
         ctx = AppContext(service, self.settings, self.ops, self.undo_stack, self.events, ExportProcess())
@@ -247,8 +246,8 @@ class MainWindow(QMainWindow):
 
     # ---- Qt overrides
     def closeEvent(self, event: QCloseEvent) -> None:
-        for panel in (self.findings, self.sources, self.briefing):
-            if panel is not None and not panel.confirm_leave(then=self.close):
+        for form in (self.findings, self.sources, self.briefing):
+            if form is not None and not form.confirm_leave(then=self.close):
                 event.ignore()
                 return
         self.settings.set_geometry("main", self.saveGeometry())
@@ -277,7 +276,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     # ---- Internals
-    def _panels(self) -> list[QWidget]:
+    def _panels(self) -> list[FindingsPanel | SourcesPanel | ChartsPanel | BriefingPanel | ChecksPanel]:
         return [
             p
             for p in (self.findings, self.sources, self.charts, self.briefing, self.checks)
@@ -388,7 +387,7 @@ class MainWindow(QMainWindow):
         widget = self.stack.currentWidget()
         if widget is self.findings and self.findings is not None:
             self.findings.reload()
-        elif hasattr(widget, "refresh"):
+        elif widget is not None and hasattr(widget, "refresh"):
             widget.refresh()
         self.statusBar().showMessage("Reloaded from the database", 4_000)
 

@@ -14,6 +14,12 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from briefing.gui.main_window import MainWindow
 
 SIZE = (1440, 900)
 SCREENS = ("findings", "finding-editor", "sources", "charts", "briefing")
@@ -63,16 +69,18 @@ def _run(tmp: Path, out: Path, *, suffix: str, size: tuple[int, int], dark: bool
     settings = Settings(QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat))
     settings.author = "Research desk"
     # Nothing may block: a dialog in a screenshot run is a bug, so say so and go on.
-    dialogs.show_error = lambda _p, title, summary, details="": print(
-        f"error: {title}: {summary}\n{details}", file=sys.stderr
-    )
+    def show_error(parent: QWidget | None, title: str, summary: str, details: str = "") -> None:
+        print(f"error: {title}: {summary}\n{details}", file=sys.stderr)
+
+    dialogs.show_error = show_error
     service = open_service(tmp / "briefing.sqlite3")
     window = MainWindow(settings)
     window.resize(*size)
     window.show()
     window.attach_service(service, label="briefing.sqlite3")
     window.resize(*size)
-    assert window.findings and window.sources and window.charts and window.briefing
+    findings, sources, charts, briefing_panel = window.findings, window.sources, window.charts, window.briefing
+    assert findings and sources and charts and briefing_panel
     out.mkdir(parents=True, exist_ok=True)
 
     def shoot(name: str) -> None:
@@ -84,13 +92,15 @@ def _run(tmp: Path, out: Path, *, suffix: str, size: tuple[int, int], dark: bool
 
     # Findings: the table with a finding selected and its form beside it.
     window.go("findings")
-    _wait(app, lambda: window.findings.browser.model.rowCount() > 0)
-    window.findings.browser.select_id(window.findings.browser.model.finding(2).id)  # type: ignore[union-attr]
+    _wait(app, lambda: findings.browser.model.rowCount() > 0)
+    third = findings.browser.model.finding(2)
+    assert third is not None, "the seeded database has more than two findings"
+    findings.browser.select_id(third.id)
     shoot("findings")
 
     # The editor: a narrower table, the form wide, a bad number typed and refused by the service.
-    window.findings.splitter.setSizes([520, 920])
-    editor = window.findings.editor
+    findings.splitter.setSizes([520, 920])
+    editor = findings.editor
     metrics = editor._metrics
     metrics.setData(metrics.index(0, 1), "1.2 trilion")
     editor.save()
@@ -98,29 +108,30 @@ def _run(tmp: Path, out: Path, *, suffix: str, size: tuple[int, int], dark: bool
     editor._metrics_view.clearSelection()
     shoot("finding-editor")
     editor.load(editor.finding())
-    window.findings.splitter.setSizes([800, 640])
+    findings.splitter.setSizes([800, 640])
 
     window.go("sources")
-    _wait(app, lambda: window.sources.model.rowCount() > 0)
-    window.sources.view.selectRow(1)
+    _wait(app, lambda: sources.model.rowCount() > 0)
+    sources.view.selectRow(1)
     shoot("sources")
 
     window.go("charts")
-    _wait(app, lambda: window.charts.list.count() > 0)
-    window.charts.list.setCurrentRow(0)
-    _wait(app, lambda: window.charts.figure() is not None, timeout=30)
+    _wait(app, lambda: charts.list.count() > 0)
+    charts.list.setCurrentRow(0)
+    _wait(app, lambda: charts.figure() is not None, timeout=30)
     shoot("charts")
 
     window.go("briefing")
-    _wait(app, lambda: window.briefing.audience() is not None)
+    _wait(app, lambda: briefing_panel.audience() is not None)
     # The report's second audience: a briefing that differs from the first (fullest) one.
+    assert window.ctx is not None
     audiences = window.ctx.service.list_audiences()
-    window.briefing.set_audience(audiences[min(1, len(audiences) - 1)].key)
+    briefing_panel.set_audience(audiences[min(1, len(audiences) - 1)].key)
     _wait(
         app,
         lambda: (
-            window.briefing.pdf_document().pageCount() > 0
-            and window.briefing.preview_status.text() == "Up to date"
+            briefing_panel.pdf_document().pageCount() > 0
+            and briefing_panel.preview_status.text() == "Up to date"
         ),
         timeout=60,
     )
@@ -130,8 +141,10 @@ def _run(tmp: Path, out: Path, *, suffix: str, size: tuple[int, int], dark: bool
     # The working selection: a finding left out and not saved yet, the bar that offers Save.
     from PySide6.QtCore import Qt
 
-    panel = window.briefing
-    panel.tree.item_for(panel.tree.slugs()[1]).setCheckState(0, Qt.CheckState.Unchecked)
+    panel = briefing_panel
+    second = panel.tree.item_for(panel.tree.slugs()[1])
+    assert second is not None
+    second.setCheckState(0, Qt.CheckState.Unchecked)
     shoot("briefing-selection")
     panel.revert_selection()
     # The audience's Details form, on its second section.
@@ -144,7 +157,7 @@ def _run(tmp: Path, out: Path, *, suffix: str, size: tuple[int, int], dark: bool
     from briefing.gui.charts.new_chart import NewChartDialog
 
     window.go("charts")
-    dialog = NewChartDialog(list(window.charts._findings.values()), set(window.charts._specs), window)
+    dialog = NewChartDialog(list(charts._findings.values()), set(charts._specs), window)
     dialog.set_checked(["over-90pct-chinese-enterprises-use-open-source",
                         "a16z-80pct-us-startups-use-chinese-base-models"])
     dialog.title.setText("Open models in use")
@@ -161,14 +174,14 @@ def _run(tmp: Path, out: Path, *, suffix: str, size: tuple[int, int], dark: bool
     return 0
 
 
-def _settle(app: object, window: object) -> None:
+def _settle(app: object, window: MainWindow) -> None:
     """Let queued results, deferred layouts and paints land before grabbing."""
     from PySide6.QtWidgets import QApplication
 
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         QApplication.processEvents()
-        if not window.ops.active():  # type: ignore[attr-defined]
+        if not window.ops.active():
             break
         time.sleep(0.02)
     for _ in range(5):

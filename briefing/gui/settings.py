@@ -52,7 +52,7 @@ class Settings(QObject):
     def preview_delay_ms(self) -> int:
         """Quiet time after the last change before the briefing preview is rebuilt."""
         try:
-            return max(100, int(self._store.value("briefing/preview_delay_ms", 600)))
+            return max(100, int(str(self._store.value("briefing/preview_delay_ms", 600))))
         except (TypeError, ValueError):
             return 600
 

@@ -39,7 +39,7 @@ class StaleStep(BriefingError):
         super().__init__(f"{what} was changed elsewhere since this step ({detail}); nothing was changed. "
                          "Reload to see the other change.")
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.what, self.detail))
 
 
@@ -271,7 +271,10 @@ class AudienceRecordCommand(ServiceCommand):
 def _put_audience(ctx: AppContext, now: Audience | None, target: Audience | None) -> str:
     """Turn the audience that this step left as `now` into `target`; refuses if it moved on since."""
     service = ctx.service
-    key = (target or now).key  # type: ignore[union-attr]
+    either = target or now
+    if either is None:
+        raise ValueError("an audience step needs a before or an after")
+    key = either.key
     if now is not None:
         current = service.get_audience(now.key)
         if current != now:
@@ -332,7 +335,8 @@ class ChartRecordCommand(ServiceCommand):
             if replace_position(current) != replace_position(now):
                 raise StaleStep(f"Chart “{_short(now.title)}”", "it was edited after this step")
         if target is None:
-            service.delete_chart(now.key)  # type: ignore[union-attr]
+            if now is not None:
+                service.delete_chart(now.key)
             return None
         return service.save_chart(target)
 

@@ -3,7 +3,7 @@ helpers that make a form reachable by keyboard and screen reader."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,7 +56,7 @@ class ErrorLabel(QLabel):
         self.hide()
 
     # ---- Qt overrides
-    def changeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def changeEvent(self, event) -> None:
         if event.type() in (event.Type.PaletteChange, event.Type.ApplicationPaletteChange):
             self._restyle()
         super().changeEvent(event)
@@ -183,7 +183,8 @@ class TitleDelegate(QStyledItemDelegate):
     one section often begin alike, so the end tells them apart, and eliding at the right hid it.
     The tooltip holds the whole title."""
 
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # Qt override
+    def initStyleOption(self, option: QStyleOptionViewItem,
+                        index: QModelIndex | QPersistentModelIndex) -> None:  # Qt override
         super().initStyleOption(option, index)
         widget = option.widget
         if not option.text or widget is None or option.rect.width() <= 0:

@@ -19,9 +19,10 @@ def open_service(db: str | os.PathLike[str] | None = None, *, seed: bool = True,
     A database that cannot be used (damaged, from a newer Briefing, read-only and in need of a
     migration; in memory when `lasting`, as for a command) raises `StorageError` naming the file;
     the library's error is its cause."""
+    from briefing.services.seeding import seed_database
     from briefing.store.engine import Database
     from briefing.store.problems import explain
-    from briefing.store.seed import needs_seed, seed_database
+    from briefing.store.seed import needs_seed
 
     url = database_url(db)
     if lasting and url.get_backend_name() == "sqlite" and (url.database or ":memory:") == ":memory:":
@@ -31,8 +32,9 @@ def open_service(db: str | os.PathLike[str] | None = None, *, seed: bool = True,
     database = None
     try:
         database = Database(url)
+        service = BriefingService(database)
         if seed and needs_seed(database):
-            seed_database(database)
+            seed_database(service)
     except BriefingError:
         if database is not None:
             database.dispose()
@@ -44,7 +46,7 @@ def open_service(db: str | os.PathLike[str] | None = None, *, seed: bool = True,
         if problem is None:
             raise
         raise problem from exc
-    return BriefingService(database)
+    return service
 
 
 def database_url(db: str | os.PathLike[str] | None = None) -> URL:

@@ -4,8 +4,9 @@ serves as well as an ORM object."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Report, Scale, Section, Source
 from briefing.store.models import AudienceRow, FindingRow, MetricRow, ReportRow, SourceRow

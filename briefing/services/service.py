@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import and_, delete, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, Table, and_, delete, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from briefing.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from briefing.domain.model import Audience, Finding, FindingDraft, Report, ReportDraft, Section, Source, SourceDraft
-from briefing.domain.validate import CleanFinding, clean_finding, clean_key, clean_report, clean_sections, clean_source
 from briefing.domain.text import clean_text
+from briefing.domain.validate import CleanFinding, clean_finding, clean_key, clean_report, clean_sections, clean_source
 from briefing.services.mapping import (
     audience_record,
     finding_from_parts,
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
 DEFAULT_AUDIENCE = "standard"
 
 
-def _finding_query():  # type: ignore[no-untyped-def]
+def _finding_query():
     return select(FindingRow).options(
         selectinload(FindingRow.metrics),
         selectinload(FindingRow.tags),
@@ -94,7 +96,8 @@ class BriefingService:
             if rid is None:
                 keys = list(s.scalars(select(ReportRow.key).order_by(ReportRow.position, ReportRow.id)))
                 raise ValidationError(FieldError(
-                    "report", f"no report “{key}”; choose one of {', '.join(keys)}" if keys else "the library holds no report"))
+                    "report", f"no report “{key}”; choose one of {', '.join(keys)}" if keys
+                    else "the library holds no report"))
             return rid
         ids = list(s.scalars(select(ReportRow.id).order_by(ReportRow.position, ReportRow.id)))
         if not ids:
@@ -111,6 +114,10 @@ class BriefingService:
         if self._report_key is None:
             self._report_key = self.get_report().key
         return self._report_key
+
+    def for_report(self, key: str) -> BriefingService:
+        """A service on another report of the same database (this one's current report stays)."""
+        return BriefingService(self.db, key)
 
     def use_report(self, key: str, *, remember: bool = True) -> Report:
         """Makes `key` the current report; `remember`: later sessions that name none open it."""
@@ -133,7 +140,8 @@ class BriefingService:
     def get_report(self, key: str | None = None) -> Report:
         with self.db.reading() as s:
             rid = self.report_id if key is None else self._resolve_report(s, key)
-            row = s.scalars(select(ReportRow).options(selectinload(ReportRow.sections)).where(ReportRow.id == rid)).one()
+            row = s.scalars(select(ReportRow).options(selectinload(ReportRow.sections))
+                            .where(ReportRow.id == rid)).one()
             return report_record(row)
 
     def list_reports(self) -> list[Report]:
@@ -420,7 +428,7 @@ class BriefingService:
                 ids = list(s.scalars(q.order_by(FindingRow.position, FindingRow.id)))
         # A small first chunk puts the first line on screen sooner; later ones amortise the queries.
         bounds = [0, min(20, chunk), *range(min(20, chunk) + chunk, len(ids) + chunk, chunk)]
-        for k, end in zip(bounds, bounds[1:]):
+        for k, end in pairwise(bounds):
             batch = ids[k:end]
             if not batch:
                 break
@@ -528,7 +536,7 @@ class BriefingService:
         if not groups:
             return []
 
-        def contains(term: str):  # type: ignore[no-untyped-def]
+        def contains(term: str) -> ColumnElement[bool]:
             pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             tagged = select(TagRow.finding_id).where(TagRow.tag.ilike(pattern, escape="\\"))
             return or_(FindingRow.title.ilike(pattern, escape="\\"),
@@ -541,7 +549,7 @@ class BriefingService:
             q = q.limit(limit)
         return list(s.scalars(q))
 
-    def _filtered(self, q, *, section: str | None, kind: str | None, tag: str | None):  # type: ignore[no-untyped-def]
+    def _filtered(self, q: Select[Any], *, section: str | None, kind: str | None, tag: str | None) -> Select[Any]:
         q = q.where(FindingRow.report_id == self.report_id)
         if section:
             q = q.where(FindingRow.section == section)
@@ -552,7 +560,7 @@ class BriefingService:
         return q
 
     def _for_audience(self, audience_key: str, findings: list[Finding]) -> list[Finding]:
-        from briefing.compose.select import select_findings
+        from briefing.domain.selection import select_findings
 
         audience = self.get_audience(audience_key)
         return select_findings(audience, findings)
@@ -564,7 +572,11 @@ class BriefingService:
 
     def _finding_row(self, s: Session, ref: int | str, load: bool = False) -> FindingRow:
         """By id (any report: ids are the library's) or by slug (in the current report)."""
-        q = _finding_query() if load else select(FindingRow)
+        # Two statements, not a conditional expression: mypy 2.4 crashes joining the two Select types.
+        if load:
+            q = _finding_query()
+        else:
+            q = select(FindingRow)
         if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
             row = s.scalars(q.where(FindingRow.id == int(ref))).first()
         else:
@@ -941,7 +953,7 @@ class BriefingService:
         return key
 
     def _check_template(self, template: Mapping[str, Any]) -> Mapping[str, Any]:
-        from briefing.compose.template import validate_template
+        from briefing.domain.templates import validate_template
 
         validate_template(template, self.sections())
         return template
@@ -1027,8 +1039,8 @@ class BriefingService:
         payload = read_findings(Path(path))
         return self._import(payload.sources, payload.source_paths, payload.findings, dry_run=dry_run)
 
-    def import_records(self, sources: Iterable[SourceDraft], findings: Iterable[tuple[FindingDraft, list[str]]],
-                       *, dry_run: bool = False) -> ImportSummary:
+    def import_records(self, sources: Iterable[SourceDraft],
+                       findings: Iterable[tuple[FindingDraft, list[str]]], *, dry_run: bool = False) -> ImportSummary:
         """All or nothing: sources by key (created when missing), findings upserted by slug."""
         from briefing.store.transfer import ImportItem
 
@@ -1066,9 +1078,9 @@ class BriefingService:
                 key_to_id = {k: i for k, i in s.execute(select(SourceRow.key, SourceRow.id))}
                 file_keys: dict[str, str] = {}
                 new_sources = 0
-                for i, draft in enumerate(sources):
+                for i, source in enumerate(sources):
                     try:
-                        clean_src = clean_source(draft)
+                        clean_src = clean_source(source)
                     except ValidationError as exc:
                         refuse(FieldError(json_path(spath[i], e.field), e.message) for e in exc.errors)
                         continue
@@ -1086,7 +1098,8 @@ class BriefingService:
                 audience_keys = set(s.scalars(select(AudienceRow.key).where(AudienceRow.report_id == rid)))
                 section_keys = self._section_keys(s, rid)
                 known_ids = set(key_to_id.values())
-                existing = dict(s.execute(select(FindingRow.slug, FindingRow.id).where(FindingRow.report_id == rid)).all())
+                existing = dict(s.execute(select(FindingRow.slug, FindingRow.id)
+                                          .where(FindingRow.report_id == rid)).all())
                 by_slug: dict[str, tuple[str, str]] = {}  # slug -> (path, the slug as written)
                 pending: list[CleanFinding] = []
                 tally = _Tally(new_sources)
@@ -1173,7 +1186,8 @@ class BriefingService:
             findings, metrics, tags, wordings, links, index = [], [], [], [], [], []
             for j, c in enumerate(added[k:k + chunk]):
                 fid = first_id + k + j
-                findings.append(dict(id=fid, report_id=rid, carried_over=False, slug=c.slug, title=c.title, statement=c.statement, section=c.section,
+                findings.append(dict(id=fid, report_id=rid, carried_over=False, slug=c.slug, title=c.title,
+                                     statement=c.statement, section=c.section,
                                      kind=c.kind.value, as_of=c.as_of, position=next_pos + k + j,
                                      created_at=now, updated_at=now, version=1))
                 metrics += [dict(finding_id=fid, position=i, label=m.label, value=m.value, unit=m.unit,
@@ -1183,8 +1197,10 @@ class BriefingService:
                 wordings += [dict(finding_id=fid, audience_key=a, text=t) for a, t in c.wordings.items()]
                 links += [dict(finding_id=fid, source_id=sid, position=i) for i, sid in enumerate(c.source_ids)]
                 index.append(dict(id=fid, t=c.title, s=c.statement, g=" ".join(c.tags)))
-            for table, rows in ((FindingRow.__table__, findings), (MetricRow.__table__, metrics),
-                                (TagRow.__table__, tags), (WordingRow.__table__, wordings), (finding_sources, links)):
+            # SQLAlchemy types every mapped class's __table__ as a FromClause; these are Tables.
+            tables = [cast(Table, FindingRow.__table__), cast(Table, MetricRow.__table__),
+                      cast(Table, TagRow.__table__), cast(Table, WordingRow.__table__), finding_sources]
+            for table, rows in zip(tables, (findings, metrics, tags, wordings, links)):
                 if rows:
                     s.execute(insert(table), rows)
             if fts_on:
@@ -1193,14 +1209,15 @@ class BriefingService:
 
     # ---- Whole database
     def reset(self, *, seed: bool = True) -> None:
-        from briefing.store.seed import seed_database, wipe
+        from briefing.services.seeding import seed_database
+        from briefing.store.seed import wipe
 
         # Without the seed, the reports and their sections stay (empty): the library keeps its shape.
         wipe(self.db, keep_reports=not seed)
         self._report_id = None
         if seed:
             self._report_key = None
-            seed_database(self.db)
+            seed_database(self)
 
     def backup(self, target: Path) -> None:
         self.db.backup_to(Path(target))

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from alembic.config import Config
 
 BUSY_TIMEOUT_MS = 10_000
 # The newest migration. Opening a database already at this revision skips importing Alembic
@@ -43,7 +49,7 @@ def _is_sqlite(url: URL) -> bool:
 
 def _install_sqlite_hygiene(engine: Engine, in_memory: bool) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event decide how each transaction starts (see below).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -55,7 +61,7 @@ def _install_sqlite_hygiene(engine: Engine, in_memory: bool) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         # Writers take the write lock up front: two processes that both read then write
         # would otherwise deadlock on lock upgrade and one would fail with SQLITE_BUSY.
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
@@ -68,7 +74,7 @@ def _read_only_file(path: Path) -> bool:
     return path.is_file() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
 
 
-def _read_only_connect(path: Path):  # type: ignore[no-untyped-def]
+def _read_only_connect(path: Path) -> Callable[[], sqlite3.Connection]:
     import sqlite3
     from urllib.parse import quote
 
@@ -109,7 +115,7 @@ class Database:
         self.engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
             _install_sqlite_hygiene(self.engine, in_memory or self.read_only)
-            self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+            self._write_engine: Engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         else:
             self._write_engine = self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
@@ -149,7 +155,7 @@ class Database:
             yield session
 
     # ---- Migrations
-    def alembic_config(self):  # type: ignore[no-untyped-def]
+    def alembic_config(self) -> Config:
         from alembic.config import Config
 
         cfg = Config()
@@ -231,7 +237,9 @@ class Database:
         try:
             dest = sqlite3.connect(tmp)
             try:
-                raw.driver_connection.backup(dest)  # type: ignore[union-attr]
+                source = raw.driver_connection
+                assert isinstance(source, sqlite3.Connection), "a SQLite URL gives a sqlite3 connection"
+                source.backup(dest)
             finally:
                 dest.close()
             os.replace(tmp, target)

@@ -1,5 +1,6 @@
-"""Seeds a database from data/ (the seed report, its sections, findings and charts) and templates/audiences
-(its built-in audiences)."""
+"""Seed data read from data/ (the seed report with its sections, findings and charts) and
+templates/audiences (built-in audiences), and the store's own checks and wipe for seeding;
+`briefing.services.seeding` writes the records through the service."""
 
 from __future__ import annotations
 
@@ -100,82 +101,6 @@ def needs_seed(db: Database) -> bool:
         return not s.scalar(select(func.count()).select_from(FindingRow)) and not s.scalar(
             select(func.count()).select_from(AudienceRow)
         )
-
-
-def seed_database(db: Database, root: Path = SEED_DATA) -> None:
-    """Adds every seed record that is missing (by key/slug). Never duplicates; never overwrites edits."""
-    from briefing.services.service import BriefingService
-    from briefing.store.transfer import source_draft, finding_draft
-
-    from briefing.domain.model import ReportDraft
-    from briefing.domain.validate import clean_report
-
-    data = load_seed(root)
-    info = data["report"]
-    report = clean_report(ReportDraft(
-        key=info.get("key") or "report", title=info.get("title") or "Report", subtitle=info.get("subtitle") or "",
-        publisher=info.get("publisher") or "", author=info.get("author") or "", edition=info.get("edition") or "",
-        data_as_of=info.get("data_as_of"), published=info.get("published"), summary=info.get("summary") or "",
-        sections=tuple((x["key"], x["title"], x.get("short") or "") for x in info.get("sections") or ()),
-    ))
-    with db.writing() as s:
-        rid = s.scalar(select(ReportRow.id).where(ReportRow.key == report.key))
-        if rid is None:
-            row = ReportRow(key=report.key, title=report.title, subtitle=report.subtitle, publisher=report.publisher,
-                            author=report.author, edition=report.edition, data_as_of=report.data_as_of,
-                            published=report.published, summary=report.summary,
-                            position=(s.scalar(select(func.max(ReportRow.position))) or 0) + 1)
-            row.sections = [SectionRow(key=x.key, title=x.title, short=x.short, position=i)
-                            for i, x in enumerate(report.sections, start=1)]
-            s.add(row)
-            s.flush()
-            rid = row.id
-        existing = set(s.scalars(select(AudienceRow.key).where(AudienceRow.report_id == rid)))
-        for i, a in enumerate(data["audiences"]):
-            if a["key"] in existing:
-                continue
-            s.add(
-                AudienceRow(
-                    report_id=rid,
-                    key=a["key"],
-                    name=a["name"],
-                    description=a.get("description", ""),
-                    builtin=True,
-                    position=i,
-                    template=a.get("template") or audience_template(a["key"]),
-                )
-            )
-        meta = s.get(MetaRow, "seed")
-        if meta is None:  # marked done only at the end: an interrupted seeding is resumed (needs_seed)
-            s.add(MetaRow(key="seed", value={"version": SEED_VERSION, "complete": False}))
-    service = BriefingService(db, report.key)
-    service.import_records(
-        [source_draft(src) for src in data["sources"]],
-        [d for d in (finding_draft(f) for f in data["findings"]) if not _exists(db, rid, d[0].slug)],
-    )
-    if data["charts"]:
-        from briefing.domain.charts import validate_chart_spec
-
-        with db.writing() as s:
-            existing = set(s.scalars(select(ChartRow.key).where(ChartRow.report_id == rid)))
-            for i, raw in enumerate(data["charts"]):
-                spec = validate_chart_spec(raw)
-                if spec.key in existing:
-                    continue
-                s.add(ChartRow(report_id=rid, key=spec.key, kind=spec.kind.value, title=spec.title, position=spec.position or i + 1,
-                               spec=spec.to_dict(), version=1))
-    with db.writing() as s:
-        meta = s.get(MetaRow, "seed")
-        if meta is not None and meta.value.get("complete") is False:
-            meta.value = {**meta.value, "complete": True}
-
-
-
-def _exists(db: Database, report_id: int, slug: str | None) -> bool:
-    if not slug:
-        return False
-    with db.reading() as s:
-        return s.scalar(select(FindingRow.id).where(FindingRow.slug == slug, FindingRow.report_id == report_id)) is not None
 
 
 def wipe(db: Database, *, keep_reports: bool = False) -> None:

@@ -227,7 +227,12 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     d = dict(pairs)
     if len(d) != len(pairs):
         seen: set[str] = set()
-        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        twice = ""
+        for k, _ in pairs:  # the first key met a second time
+            if k in seen:
+                twice = k
+                break
+            seen.add(k)
         # Two values for one field: json keeps the last silently; the user meant one of them.
         raise ValidationError(FieldError("file", f"the field “{twice}” appears twice in one record; keep one"))
     return d
@@ -353,7 +358,7 @@ def _read_csv(path: Path) -> Payload:
     for n, row in enumerate(reader, start=2):
         row = {k: csv_text(v) if isinstance(v, str) else v for k, v in row.items()}
 
-        def cell(name: str, default: Any) -> Any:
+        def cell(name: str, default: Any, row: dict[str, Any] = row, n: int = n) -> Any:
             raw = row.get(name)
             if raw in (None, ""):
                 return default
@@ -370,13 +375,13 @@ def _read_csv(path: Path) -> Payload:
             if isinstance(s, str):
                 keys.append(s)
             elif isinstance(s, dict):
-                draft = source_draft(s)
-                key = str(draft.key)
-                if key in sources and sources[key] != draft:
+                source = source_draft(s)
+                key = str(source.key)
+                if key in sources and sources[key] != source:
                     raise ValidationError(FieldError(
                         f"line {n}.sources", f"source “{key}” differs from the one on line {source_lines[key]}; "
                                              "one key, one source"))
-                sources.setdefault(key, draft)
+                sources.setdefault(key, source)
                 source_lines.setdefault(key, n)
                 keys.append(key)
             else:

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import importlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Callable, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from briefing.domain.errors import BriefingError
 
 if TYPE_CHECKING:
+    from briefing.charts.data import ChartData
     from briefing.document import Document
     from briefing.domain.charts import ChartSpec
     from briefing.theme import Theme
@@ -45,7 +47,8 @@ def document_chart(spec: ChartSpec, data: object, *, fmt: str = "png", size: str
 
     from briefing.charts import ChartWarning, render_chart
 
-    result = render_chart(spec, data, fmt=fmt, size=size, theme=theme,  # type: ignore[arg-type]
+    # A Figure holds its data opaquely (the document layer knows no charts); compose put ChartData there.
+    result = render_chart(spec, cast("ChartData", data), fmt=fmt, size=size, theme=theme,
                           transparent=transparent, dpi=dpi, chrome=False, cache=cache)
     for message in result.warnings:
         warnings.warn(f"chart {spec.key}: {message}", ChartWarning, stacklevel=2)
@@ -70,7 +73,8 @@ def warm_charts(doc: Document, options: WriteOptions, theme: Theme, *, fmt: str,
             seen.add(key)
         except TypeError:
             pass
-        jobs.append(RenderJob(spec=fig.spec, data=fig.data, fmt=fmt, size="column", dpi=dpi, chrome=False))  # type: ignore[arg-type]
+        jobs.append(RenderJob(spec=fig.spec, data=cast("ChartData", fig.data), fmt=fmt, size="column", dpi=dpi,
+                              chrome=False))
     missing = uncached(jobs, theme)
     if len(missing) < 2:
         return  # nothing, or one chart, to draw: the writer's own call is as fast
@@ -137,7 +141,7 @@ class ExportError(BriefingError):
         super().__init__(message)
         self.path = path
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (str(self), self.path))
 
 
@@ -220,7 +224,7 @@ def writer_info(fmt: str) -> WriterInfo:
 def get_writer(fmt: str) -> Writer:
     """The format's write function; its module (and reportlab/python-docx) is imported now."""
     module: ModuleType = importlib.import_module(writer_info(fmt).module)
-    return module.write  # type: ignore[no-any-return]
+    return module.write
 
 
 def write(doc: Document, fmt: str, options: WriteOptions | None = None,
@@ -256,13 +260,13 @@ def export(
 
 
 __all__ = [
+    "FORMATS",
+    "WRITERS",
     "ChartRenderer",
     "ExportCancelled",
     "ExportError",
     "ExportResult",
-    "FORMATS",
     "Progress",
-    "WRITERS",
     "WriteOptions",
     "WriteResult",
     "Writer",

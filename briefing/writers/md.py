@@ -7,7 +7,8 @@ and source, and the writer says so in a warning.
 from __future__ import annotations
 
 import re
-from typing import Sequence, assert_never
+from collections.abc import Sequence
+from typing import assert_never
 
 from briefing.document import (
     Block,

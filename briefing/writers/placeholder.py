@@ -71,11 +71,11 @@ def _pdf(title: str, w: float, h: float, rgb: tuple[int, int, int]) -> bytes:
 
 
 def _svg(title: str, w: float, h: float, rgb: tuple[int, int, int]) -> bytes:
-    fill = "#%02x%02x%02x" % rgb
+    fill = "#{:02x}{:02x}{:02x}".format(*rgb)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0f}pt" height="{h:.0f}pt" '
             f'viewBox="0 0 {w:.0f} {h:.0f}"><title>{escape(title)}</title>'
             f'<rect x="{w * 0.15:.0f}" y="{h * 0.3:.0f}" width="{w * 0.18:.0f}" height="{h * 0.55:.0f}" '
-            f'fill="{fill}"/></svg>').encode("utf-8")
+            f'fill="{fill}"/></svg>').encode()
 
 
 def _png(w: int, h: int, rgb: tuple[int, int, int]) -> bytes:

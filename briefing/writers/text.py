@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 # Characters XML 1.0 forbids (python-docx/lxml refuse them) plus lone surrogates. Tab, LF and CR
@@ -23,8 +24,8 @@ class Notes:
     def add(self, message: str) -> None:
         self._items.setdefault(message, None)
 
-    def extend(self, messages: object) -> None:
-        for m in messages:  # type: ignore[attr-defined]
+    def extend(self, messages: Iterable[object]) -> None:
+        for m in messages:
             self.add(str(m))
 
     def list(self) -> list[str]:

@@ -243,7 +243,7 @@ def script(qapp: QApplication) -> Iterator[DialogScript]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path):  # type: ignore[no-untyped-def]
+def settings(tmp_path: Path):
     from briefing.gui.settings import Settings
 
     s = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
@@ -254,7 +254,7 @@ def settings(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def window(qtbot, service, settings):  # type: ignore[no-untyped-def]
+def window(qtbot, service, settings):
     """The main window on a seeded temporary database, loaded and on the Findings screen."""
     from briefing.gui.main_window import MainWindow
 

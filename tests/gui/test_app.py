@@ -25,7 +25,7 @@ def test_the_window_modules_import_without_heavy_renderers() -> None:
     assert out.stdout.strip() == ""
 
 
-def test_every_declared_action_is_in_a_menu_with_its_shortcut(window) -> None:  # type: ignore[no-untyped-def]
+def test_every_declared_action_is_in_a_menu_with_its_shortcut(window) -> None:
     menu_actions = {a.objectName() for m in window.menuBar().actions() for a in m.menu().actions()}
     for spec in ACTIONS:
         assert f"action_{spec.key}" in menu_actions
@@ -43,7 +43,7 @@ def test_every_declared_action_is_in_a_menu_with_its_shortcut(window) -> None:  
         assert not window.actions_by_key[key].shortcut().isEmpty(), key
 
 
-def test_navigation_switches_screens(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_navigation_switches_screens(window, qtbot) -> None:
     for key, panel in (
         ("sources", window.sources),
         ("charts", window.charts),
@@ -55,7 +55,7 @@ def test_navigation_switches_screens(window, qtbot) -> None:  # type: ignore[no-
         assert window.current_page() == key
 
 
-def test_a_failing_operation_shows_two_lines_and_logs_the_trace(window, qtbot, script) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_operation_shows_two_lines_and_logs_the_trace(window, qtbot, script) -> None:
     script.errors_expected = True
 
     def boom(_token: object) -> None:
@@ -74,7 +74,7 @@ def test_a_failing_operation_shows_two_lines_and_logs_the_trace(window, qtbot, s
     assert "RuntimeError: disk on fire" in text and "boom" in text
 
 
-def test_unhandled_exceptions_anywhere_are_shown(qtbot, script) -> None:  # type: ignore[no-untyped-def]
+def test_unhandled_exceptions_anywhere_are_shown(qtbot, script) -> None:
     from briefing.gui.excepthook import ExceptHook
 
     script.errors_expected = True
@@ -106,13 +106,13 @@ def test_unhandled_exceptions_anywhere_are_shown(qtbot, script) -> None:  # type
     assert "ValueError: from the GUI thread" in text and "KeyError: 'from a thread'" in text
 
 
-def test_operations_deliver_progress_and_cancel_on_the_gui_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_operations_deliver_progress_and_cancel_on_the_gui_thread(qtbot) -> None:
     ops = Operations()
     seen: list[float] = []
     cancelled: list[bool] = []
     gate = threading.Event()
 
-    def work(token):  # type: ignore[no-untyped-def]
+    def work(token):
         token.progress(0.5, "half")
         gate.wait(5)
         token.check()
@@ -133,7 +133,7 @@ def test_operations_deliver_progress_and_cancel_on_the_gui_thread(qtbot) -> None
 
 
 @pytest.mark.parametrize("key", ["author", "export_folder", "last_audience"])
-def test_settings_round_trip(settings, key, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_settings_round_trip(settings, key, tmp_path) -> None:
     value = str(tmp_path) if key == "export_folder" else "Research desk"
     setattr(settings, key, value)
     assert getattr(settings, key) == value

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QTimer, QUrl
 from briefing.gui.briefing_panel.tree import SLUG_ROLE
 
 
-def _briefing(window, qtbot, key: str = "asia"):  # type: ignore[no-untyped-def]
+def _briefing(window, qtbot, key: str = "asia"):
     window.go("briefing")
     panel = window.briefing
     qtbot.waitUntil(lambda: panel.audience() is not None and panel.tree.topLevelItemCount() > 0)
@@ -21,7 +21,7 @@ def _briefing(window, qtbot, key: str = "asia"):  # type: ignore[no-untyped-def]
     return panel
 
 
-def test_the_picker_shows_each_audiences_description(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_the_picker_shows_each_audiences_description(window, qtbot, service) -> None:
     panel = _briefing(window, qtbot, "investors")
     assert panel.description.text() == service.get_audience("investors").description
     assert window.settings.last_audience == "investors"
@@ -29,7 +29,7 @@ def test_the_picker_shows_each_audiences_description(window, qtbot, service) -> 
 
 def test_choose_an_audience_and_export_a_pdf_through_the_dialog(
     window, qtbot, service, script, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from pypdf import PdfReader
 
     panel = _briefing(window, qtbot, "west")
@@ -60,7 +60,7 @@ def test_choose_an_audience_and_export_a_pdf_through_the_dialog(
 
 def test_the_gui_keeps_processing_events_while_an_export_runs(
     window, qtbot, script, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     panel = _briefing(window, qtbot, "west")
     script.save_path = str(tmp_path / "west.pdf")
     ticks: list[int] = []
@@ -78,7 +78,7 @@ def test_the_gui_keeps_processing_events_while_an_export_runs(
     assert (tmp_path / "west.pdf").stat().st_size > 10_000
 
 
-def test_cancelling_an_export_writes_nothing(window, qtbot, script, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cancelling_an_export_writes_nothing(window, qtbot, script, tmp_path) -> None:
     panel = _briefing(window, qtbot, "west")
     script.save_path = str(tmp_path / "cancelled.pdf")
     panel.export("pdf")
@@ -88,7 +88,7 @@ def test_cancelling_an_export_writes_nothing(window, qtbot, script, tmp_path) ->
     assert "cancelled" in window.statusBar().currentMessage()
 
 
-def _excluded(service, key: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _excluded(service, key: str) -> list[str]:
     return list(service.get_audience(key).template.get("excluded") or ())
 
 
@@ -107,7 +107,7 @@ def _pdf_text(path: Path) -> str:
 
 def test_unticking_is_a_working_selection_until_saved_and_every_step_undoes(
     window, qtbot, service, seeded_db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     panel = _briefing(window, qtbot, "investors")
     saved = _template_bytes(seeded_db, "investors")
     slug = panel.tree.slugs()[0]
@@ -135,7 +135,7 @@ def test_unticking_is_a_working_selection_until_saved_and_every_step_undoes(
     qtbot.waitUntil(lambda: _template_bytes(seeded_db, "investors") == saved)
 
 
-def test_revert_drops_the_unsaved_selection(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_revert_drops_the_unsaved_selection(window, qtbot, service) -> None:
     panel = _briefing(window, qtbot, "west")
     slug = panel.tree.slugs()[1]
     panel.tree.item_for(slug).setCheckState(0, Qt.CheckState.Unchecked)
@@ -145,7 +145,7 @@ def test_revert_drops_the_unsaved_selection(window, qtbot, service) -> None:  # 
     assert slug not in _excluded(service, "west")
 
 
-def test_ticking_a_section_ticks_all_its_findings(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_ticking_a_section_ticks_all_its_findings(window, qtbot) -> None:
     panel = _briefing(window, qtbot, "asia")
     top = panel.tree.topLevelItem(1)
     slugs = [top.child(j).data(0, SLUG_ROLE) for j in range(top.childCount())]
@@ -164,7 +164,7 @@ def test_ticking_a_section_ticks_all_its_findings(window, qtbot) -> None:  # typ
 
 def test_alt_up_and_down_move_a_finding_and_save_keeps_the_order(
     window, qtbot, service
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     panel = _briefing(window, qtbot, "asia")
     before = [f.slug for f in service.list_findings(audience="asia")]
     first, second = panel.tree.slugs()[:2]
@@ -188,7 +188,7 @@ def test_alt_up_and_down_move_a_finding_and_save_keeps_the_order(
 
 def test_export_this_selection_once_leaves_the_saved_template_unchanged(
     window, qtbot, service, script, seeded_db, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     panel = _briefing(window, qtbot, "west")
     saved = _template_bytes(seeded_db, "west")
     top = panel.tree.topLevelItem(0)
@@ -213,7 +213,7 @@ def test_export_this_selection_once_leaves_the_saved_template_unchanged(
 
 def test_save_as_new_audience_keeps_the_variant_and_the_original(
     window, qtbot, service, script, seeded_db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     panel = _briefing(window, qtbot, "asia")
     saved = _template_bytes(seeded_db, "asia")
     slug = panel.tree.slugs()[2]
@@ -235,7 +235,7 @@ def test_save_as_new_audience_keeps_the_variant_and_the_original(
 
 def test_new_rename_duplicate_and_delete_an_audience_each_undoable(
     window, qtbot, service, script
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     panel = _briefing(window, qtbot, "asia")
     script.texts = ["The board", "Board members", "Board members 2"]
     panel.act_new_blank.trigger()
@@ -273,7 +273,7 @@ def test_new_rename_duplicate_and_delete_an_audience_each_undoable(
 
 def test_a_new_audience_from_the_full_report_and_a_bad_name_named(
     window, qtbot, service, script
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     panel = _briefing(window, qtbot, "asia")
     script.texts = ["Everything"]
     panel.act_new_full.trigger()
@@ -292,7 +292,7 @@ def test_a_new_audience_from_the_full_report_and_a_bad_name_named(
 
 def test_reset_to_default_restores_a_built_in_byte_for_byte_and_undoes(
     window, qtbot, service, script, seeded_db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     panel = _briefing(window, qtbot, "asia")
     shipped = _template_bytes(seeded_db, "asia")
     slug = panel.tree.slugs()[0]
@@ -313,7 +313,7 @@ def test_reset_to_default_restores_a_built_in_byte_for_byte_and_undoes(
 
 def test_another_process_adding_an_audience_shows_without_losing_an_unsaved_selection(
     window, qtbot, seeded_db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     panel = _briefing(window, qtbot, "asia")
     slug = panel.tree.slugs()[0]
     panel.tree.item_for(slug).setCheckState(0, Qt.CheckState.Unchecked)
@@ -327,7 +327,7 @@ def test_another_process_adding_an_audience_shows_without_losing_an_unsaved_sele
 
 def test_the_preview_turns_to_the_page_of_the_changed_finding(
     window, qtbot, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.preview_delay_ms = 0
     panel = _briefing(window, qtbot, "west")
     qtbot.waitUntil(lambda: panel.pdf_document().pageCount() > 3 and not window.ops.active(), timeout=60_000)
@@ -343,7 +343,7 @@ def test_the_preview_turns_to_the_page_of_the_changed_finding(
     assert " ".join(title.split()) in page_text
 
 
-def _type(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
+def _type(qtbot, widget, text: str) -> None:
     """Replace a field's text by typing, as a user would."""
     widget.setFocus()
     if hasattr(widget, "selectAll"):
@@ -353,7 +353,7 @@ def _type(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_a_new_audience_built_in_the_form_from_nothing_exports_every_piece(
     window, qtbot, service, script, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     panel = _briefing(window, qtbot, "asia")
     script.texts = ["Board of directors"]
     panel.act_new_blank.trigger()
@@ -394,14 +394,15 @@ def test_a_new_audience_built_in_the_form_from_nothing_exports_every_piece(
     text = _pdf_text(target)
     for piece in ("Quarterly AI outlook for the board", "What changed since the last meeting",
                   "Board of directors", *labels, "Where the money goes", "Spending first, as the board asked.",
-                  "What to watch", "What this means for the board", "THE ONE THING TO REMEMBER",  # callout titles print in capitals
+                  # callout titles print in capitals
+                  "What to watch", "What this means for the board", "THE ONE THING TO REMEMBER",
                   "Cost, not capability, decides adoption in the region.",
                   *(" ".join(findings[i].title.split()) for i in (0, 1, 3))):
         assert piece in text, piece
     assert " ".join(findings[2].title.split()) not in text  # a key figure only, never a section's finding
 
 
-def test_the_form_names_each_bad_field_and_writes_nothing(window, qtbot, service, seeded_db) -> None:  # type: ignore[no-untyped-def]
+def test_the_form_names_each_bad_field_and_writes_nothing(window, qtbot, service, seeded_db) -> None:
     panel = _briefing(window, qtbot, "west")
     saved = _template_bytes(seeded_db, "west")
     form = panel.form
@@ -423,7 +424,7 @@ def test_the_form_names_each_bad_field_and_writes_nothing(window, qtbot, service
     assert form.title.text() == service.get_audience("west").template["title"]
 
 
-def test_alt_down_on_a_section_moves_it_and_save_keeps_the_order(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_alt_down_on_a_section_moves_it_and_save_keeps_the_order(window, qtbot, service) -> None:
     from briefing.compose import compose
 
     panel = _briefing(window, qtbot, "west")
@@ -445,7 +446,7 @@ def test_alt_down_on_a_section_moves_it_and_save_keeps_the_order(window, qtbot, 
                     timeout=20_000)
 
 
-def test_closing_with_an_unsaved_selection_asks(window, qtbot, script) -> None:  # type: ignore[no-untyped-def]
+def test_closing_with_an_unsaved_selection_asks(window, qtbot, script) -> None:
     panel = _briefing(window, qtbot, "asia")
     panel.tree.item_for(panel.tree.slugs()[0]).setCheckState(0, Qt.CheckState.Unchecked)
     script.confirm = False
@@ -458,7 +459,7 @@ def test_closing_with_an_unsaved_selection_asks(window, qtbot, script) -> None: 
     assert not window.isVisible()
 
 
-def test_a_new_audience_shows_in_the_findings_filter_and_wording_tabs(window, qtbot, script) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_audience_shows_in_the_findings_filter_and_wording_tabs(window, qtbot, script) -> None:
     panel = _briefing(window, qtbot, "asia")
     script.texts = ["The press"]
     panel.act_new_blank.trigger()

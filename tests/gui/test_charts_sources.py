@@ -11,14 +11,14 @@ from briefing.domain.charts import ChartKind
 from briefing.gui.charts.panel import _KEY_ROLE
 
 
-def _charts(window, qtbot):  # type: ignore[no-untyped-def]
+def _charts(window, qtbot):
     window.go("charts")
     panel = window.charts
     qtbot.waitUntil(lambda: panel.figure() is not None, timeout=30_000)
     return panel
 
 
-def test_the_chart_preview_follows_edits_of_title_kind_and_size(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_chart_preview_follows_edits_of_title_kind_and_size(window, qtbot) -> None:
     panel = _charts(window, qtbot)
     first = panel.figure()
     panel.title_edit.setText("A retitled chart")
@@ -27,14 +27,14 @@ def test_the_chart_preview_follows_edits_of_title_kind_and_size(window, qtbot) -
     assert "A retitled chart" in texts
 
     second = panel.figure()
-    panel.size.setCurrentIndex(panel.size.findData("4:3"))
+    panel.size_box.setCurrentIndex(panel.size_box.findData("4:3"))
     qtbot.waitUntil(lambda: panel.figure() is not second, timeout=30_000)
     w, h = panel.figure().get_size_inches()
     assert abs(w / h - 4 / 3) < 0.01
     assert panel.is_dirty()
 
 
-def test_a_saved_chart_edit_is_undoable(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_a_saved_chart_edit_is_undoable(window, qtbot, service) -> None:
     panel = _charts(window, qtbot)
     spec = panel.current_spec()
     other = next(k for k in ChartKind if k != spec.kind)
@@ -46,7 +46,7 @@ def test_a_saved_chart_edit_is_undoable(window, qtbot, service) -> None:  # type
     qtbot.waitUntil(lambda: service.get_chart(spec.key).kind == spec.kind)
 
 
-def test_selected_charts_export_as_images_to_a_folder(window, qtbot, script, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_selected_charts_export_as_images_to_a_folder(window, qtbot, script, tmp_path) -> None:
     panel = _charts(window, qtbot)
     panel.list.item(0).setSelected(True)
     panel.list.item(1).setSelected(True)
@@ -68,7 +68,7 @@ def test_selected_charts_export_as_images_to_a_folder(window, qtbot, script, tmp
     )
 
 
-def test_a_source_is_edited_and_its_link_opens(window, qtbot, service, script) -> None:  # type: ignore[no-untyped-def]
+def test_a_source_is_edited_and_its_link_opens(window, qtbot, service, script) -> None:
     window.go("sources")
     panel = window.sources
     qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
@@ -87,7 +87,7 @@ def test_a_source_is_edited_and_its_link_opens(window, qtbot, service, script) -
     assert script.opened[-1] == "https://example.org/report"
 
 
-def test_selected_charts_export_as_a_powerpoint_deck(window, qtbot, script, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_selected_charts_export_as_a_powerpoint_deck(window, qtbot, script, tmp_path) -> None:
     from pptx import Presentation
 
     panel = _charts(window, qtbot)
@@ -104,7 +104,7 @@ def test_selected_charts_export_as_a_powerpoint_deck(window, qtbot, script, tmp_
     assert len(deck.slides) == 3
 
 
-def test_a_screen_that_cannot_load_says_so_and_loads_again_later(window, qtbot, script, seeded_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_screen_that_cannot_load_says_so_and_loads_again_later(window, qtbot, script, seeded_db) -> None:
     import sqlite3
 
     script.errors_expected = True
@@ -126,14 +126,14 @@ def test_a_screen_that_cannot_load_says_so_and_loads_again_later(window, qtbot, 
     qtbot.waitUntil(lambda: window.sources.model.rowCount() == 25 and not window.ops.active(), timeout=10_000)
 
 
-def _elsewhere(db, code: str) -> None:  # type: ignore[no-untyped-def]
+def _elsewhere(db, code: str) -> None:
     """Run `code` against the database in a separate process, as another user's command would."""
     prelude = ("import sys, dataclasses; from briefing.services import open_service; "
                "s = open_service(sys.argv[1]); ")
     subprocess.run([sys.executable, "-c", prelude + code + "; s.close()", str(db)], check=True)
 
 
-def test_ctrl_e_exports_the_selected_charts_on_the_charts_screen(window, qtbot, script, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_e_exports_the_selected_charts_on_the_charts_screen(window, qtbot, script, tmp_path) -> None:
     panel = _charts(window, qtbot)
     action = window.actions_by_key["export_pdf"]
     assert action.shortcut().toString() == "Ctrl+E"
@@ -154,7 +154,7 @@ def test_ctrl_e_exports_the_selected_charts_on_the_charts_screen(window, qtbot, 
 
 def test_the_charts_screen_follows_another_process_and_keeps_an_unsaved_edit(
     window, qtbot, service, seeded_db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     panel = _charts(window, qtbot)
     key = panel.current_spec().key
     _elsewhere(seeded_db, f"c = s.get_chart({key!r}); s.save_chart(dataclasses.replace(c, title='Retitled elsewhere'))")
@@ -168,7 +168,7 @@ def test_the_charts_screen_follows_another_process_and_keeps_an_unsaved_edit(
     assert panel.title_edit.text() == "My unsaved title" and panel.is_dirty()
 
 
-def test_the_sources_screen_follows_another_process(window, qtbot, service, seeded_db) -> None:  # type: ignore[no-untyped-def]
+def test_the_sources_screen_follows_another_process(window, qtbot, service, seeded_db) -> None:
     window.go("sources")
     panel = window.sources
     qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
@@ -187,7 +187,7 @@ TWO = ("over-90pct-chinese-enterprises-use-open-source", "a16z-80pct-us-startups
 
 def test_a_new_chart_from_two_findings_renders_to_png_pdf_and_a_deck_and_undoes(
     window, qtbot, service, script, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from pptx import Presentation
     from pypdf import PdfReader
     from PySide6.QtWidgets import QDialogButtonBox
@@ -195,7 +195,7 @@ def test_a_new_chart_from_two_findings_renders_to_png_pdf_and_a_deck_and_undoes(
     panel = _charts(window, qtbot)
     seen: dict[str, object] = {}
 
-    def fill(dialog) -> None:  # type: ignore[no-untyped-def]
+    def fill(dialog) -> None:
         dialog.set_checked([A_SHARE])  # one share: a timeline would be a single dot
         kinds = dialog.kind.model()
         at = dialog.kind.findData(ChartKind.TIMELINE.value)
@@ -249,7 +249,7 @@ def test_a_new_chart_from_two_findings_renders_to_png_pdf_and_a_deck_and_undoes(
 
 def test_charts_are_duplicated_and_deleted_with_undo_and_edit_every_field(
     window, qtbot, service, script
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     panel = _charts(window, qtbot)
     original = panel.current_spec()
     panel.duplicate_button.click()

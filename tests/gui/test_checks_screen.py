@@ -14,7 +14,7 @@ WORDING_SLUG = "china-daily-tokens-140-trillion"  # in the Asia briefing, with a
 FULL_ONLY_CHART = "china-ai-milestones"  # shown by the full and investors' briefings, not Asia's
 
 
-def _checks(window, qtbot):  # type: ignore[no-untyped-def]
+def _checks(window, qtbot):
     window.actions_by_key["go_checks"].trigger()
     panel = window.checks
     assert window.stack.currentWidget() is panel
@@ -22,7 +22,7 @@ def _checks(window, qtbot):  # type: ignore[no-untyped-def]
     return panel
 
 
-def _alter_asia_wording(window) -> None:  # type: ignore[no-untyped-def]
+def _alter_asia_wording(window) -> None:
     """Through the service, then the change event every editor emits after a save."""
     service = window.ctx.service
     f = next(f for f in service.list_findings() if f.slug == WORDING_SLUG)
@@ -32,18 +32,18 @@ def _alter_asia_wording(window) -> None:  # type: ignore[no-untyped-def]
     window.ctx.events.sig_finding_saved.emit(saved)
 
 
-def _restore_six_weeks(window) -> None:  # type: ignore[no-untyped-def]
+def _restore_six_weeks(window) -> None:
     service = window.ctx.service
     chart = service.get_chart(FULL_ONLY_CHART)
     saved = service.save_chart(replace(chart, title="Four Chinese model milestones in six weeks"))
     window.ctx.events.sig_chart_saved.emit(saved)
 
 
-def _nav_text(window) -> str:  # type: ignore[no-untyped-def]
+def _nav_text(window) -> str:
     return window.nav.item(window.nav.count() - 1).text()
 
 
-def test_the_clean_seed_shows_the_empty_state(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_clean_seed_shows_the_empty_state(window, qtbot) -> None:
     panel = _checks(window, qtbot)
     assert panel.stack.currentWidget() is panel.empty
     assert panel.empty._title.text() == "No problems found"
@@ -55,7 +55,7 @@ def test_the_clean_seed_shows_the_empty_state(window, qtbot) -> None:  # type: i
 
 def test_a_problem_saved_through_the_service_shows_up_and_opens_its_finding(
     window, qtbot
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     panel = _checks(window, qtbot)
     _alter_asia_wording(window)  # the screen re-runs by itself on the change event
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2 and not panel.is_running(), timeout=20_000)
@@ -78,7 +78,7 @@ def test_a_problem_saved_through_the_service_shows_up_and_opens_its_finding(
     assert window.findings.browser.current().slug == WORDING_SLUG
 
 
-def test_an_edit_from_another_process_shows_up(window, qtbot, seeded_db) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_from_another_process_shows_up(window, qtbot, seeded_db) -> None:
     """No event from this window: the database watcher notices the commit and the screen re-runs."""
     from briefing.services import open_service
 
@@ -94,7 +94,7 @@ def test_an_edit_from_another_process_shows_up(window, qtbot, seeded_db) -> None
     assert _nav_text(window) == "Checks (1)"
 
 
-def test_a_finding_hidden_by_the_search_is_still_opened(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_finding_hidden_by_the_search_is_still_opened(window, qtbot) -> None:
     panel = _checks(window, qtbot)
     _alter_asia_wording(window)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2 and not panel.is_running(), timeout=20_000)
@@ -113,7 +113,7 @@ def test_a_finding_hidden_by_the_search_is_still_opened(window, qtbot) -> None: 
 
 def test_a_chart_problem_opens_the_chart_and_a_template_problem_the_audience(
     window, qtbot
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     panel = _checks(window, qtbot)
     _restore_six_weeks(window)
     service = window.ctx.service
@@ -137,7 +137,7 @@ def test_a_chart_problem_opens_the_chart_and_a_template_problem_the_audience(
     qtbot.waitUntil(lambda: window.briefing.audience() is not None and window.briefing.audience().key == "west")
 
 
-def test_the_screen_shows_one_briefing_s_problems(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_screen_shows_one_briefing_s_problems(window, qtbot) -> None:
     panel = _checks(window, qtbot)
     _alter_asia_wording(window)
     _restore_six_weeks(window)
@@ -155,7 +155,7 @@ def test_the_screen_shows_one_briefing_s_problems(window, qtbot) -> None:  # typ
     assert _nav_text(window) == "Checks (3)"
 
 
-def test_every_control_has_an_accessible_name_and_f5_checks_again(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_every_control_has_an_accessible_name_and_f5_checks_again(window, qtbot) -> None:
     panel = _checks(window, qtbot)
     for w in (panel.scope, panel.again, panel.go_button, panel.view, panel.summary, panel.detail):
         assert w.accessibleName(), w
@@ -169,7 +169,8 @@ def test_every_control_has_an_accessible_name_and_f5_checks_again(window, qtbot)
 
 @pytest.mark.parametrize(("name", "label"), [
     ("wordings.asia", "Asia wording"), ("statement", "Statement"), ("sections.2.intro", "Section 3 · intro"),
-    ("sections.0.callout.text", "Section 1 · callout text"), ("what_this_means.bullets.1", "What this means · bullet 2"),
+    ("sections.0.callout.text", "Section 1 · callout text"),
+    ("what_this_means.bullets.1", "What this means · bullet 2"),
     ("key_figures.3.label", "Key figure 4 · label"), ("data", "Data"),
 ])
 def test_fields_are_named_as_a_reader_names_them(name: str, label: str) -> None:
@@ -179,7 +180,7 @@ def test_fields_are_named_as_a_reader_names_them(name: str, label: str) -> None:
 # ---- Checks on export (the real box, answered by the conftest's script from a timer)
 
 
-def _export_asia(window, qtbot, script, target: Path, button: str):  # type: ignore[no-untyped-def]
+def _export_asia(window, qtbot, script, target: Path, button: str):
     window.go("briefing")
     panel = window.briefing
     qtbot.waitUntil(lambda: panel.audience() is not None and panel.tree.topLevelItemCount() > 0)
@@ -195,7 +196,7 @@ def _export_asia(window, qtbot, script, target: Path, button: str):  # type: ign
 
 def test_show_problems_holds_the_export_back_and_lists_them(
     window, qtbot, script, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _alter_asia_wording(window)
     _restore_six_weeks(window)  # not in the Asia briefing: not asked about
     target = tmp_path / "asia.docx"
@@ -219,7 +220,7 @@ def test_show_problems_holds_the_export_back_and_lists_them(
 
 def test_cancel_writes_nothing_and_export_anyway_writes_the_file(
     window, qtbot, script, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from docx import Document
 
     _alter_asia_wording(window)
@@ -236,7 +237,7 @@ def test_cancel_writes_nothing_and_export_anyway_writes_the_file(
     assert "180 trillion" in text
 
 
-def test_a_clean_briefing_exports_without_asking(window, qtbot, script, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_clean_briefing_exports_without_asking(window, qtbot, script, tmp_path) -> None:
     _restore_six_weeks(window)  # a problem, but in charts the Asia briefing does not show
     window.go("briefing")
     panel = window.briefing

@@ -34,11 +34,11 @@ def _theirs(db: Path, finding_id: int, **changes: str) -> Finding:
         other.close()
 
 
-def _idle(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def _idle(window, qtbot) -> None:
     qtbot.waitUntil(lambda: not window.ops.active() and not window.ctx.history.replaying, timeout=10_000)
 
 
-def _open(window, qtbot, row: int = 2) -> Finding:  # type: ignore[no-untyped-def]
+def _open(window, qtbot, row: int = 2) -> Finding:
     browser = window.findings.browser
     finding = browser.model.finding(row)
     browser.select_id(finding.id)
@@ -47,13 +47,13 @@ def _open(window, qtbot, row: int = 2) -> Finding:  # type: ignore[no-untyped-de
     return finding
 
 
-def _type_mine(editor) -> None:  # type: ignore[no-untyped-def]
+def _type_mine(editor) -> None:
     editor._title.setText("My title")
     editor._tags.setText(editor._tags.text() + ", mine")
     assert editor.is_dirty()
 
 
-def test_keep_mine_overwrites_theirs_in_one_undo_step(window, qtbot, service, seeded_db, script) -> None:  # type: ignore[no-untyped-def]
+def test_keep_mine_overwrites_theirs_in_one_undo_step(window, qtbot, service, seeded_db, script) -> None:
     finding = _open(window, qtbot)
     editor = window.findings.editor
     window.watcher.stop()  # the save below must meet the conflict, not the "changed elsewhere" bar
@@ -87,7 +87,7 @@ def test_keep_mine_overwrites_theirs_in_one_undo_step(window, qtbot, service, se
 
 def test_take_theirs_shows_theirs_and_keeps_my_edits_one_click_away(
     window, qtbot, service, seeded_db, script
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     finding = _open(window, qtbot)
     editor = window.findings.editor
     window.watcher.stop()
@@ -117,7 +117,7 @@ def test_take_theirs_shows_theirs_and_keeps_my_edits_one_click_away(
     assert len(script.asked("resolve_conflict")) == 1
 
 
-def test_save_mine_as_a_copy_keeps_both(window, qtbot, service, seeded_db, script) -> None:  # type: ignore[no-untyped-def]
+def test_save_mine_as_a_copy_keeps_both(window, qtbot, service, seeded_db, script) -> None:
     finding = _open(window, qtbot)
     editor = window.findings.editor
     window.watcher.stop()
@@ -141,7 +141,7 @@ def test_save_mine_as_a_copy_keeps_both(window, qtbot, service, seeded_db, scrip
     assert service.count_findings() == before
 
 
-def test_cancelling_the_conflict_keeps_editing(window, qtbot, service, seeded_db, script) -> None:  # type: ignore[no-untyped-def]
+def test_cancelling_the_conflict_keeps_editing(window, qtbot, service, seeded_db, script) -> None:
     finding = _open(window, qtbot)
     editor = window.findings.editor
     window.watcher.stop()
@@ -157,7 +157,7 @@ def test_cancelling_the_conflict_keeps_editing(window, qtbot, service, seeded_db
 
 def test_an_edit_from_the_cli_reaches_the_table_and_a_clean_form_within_two_seconds(
     window, qtbot, service, seeded_db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     finding = _open(window, qtbot)
     editor = window.findings.editor
     assert window.watcher.is_watching()
@@ -179,7 +179,7 @@ def test_an_edit_from_the_cli_reaches_the_table_and_a_clean_form_within_two_seco
 
 def test_a_dirty_form_says_changed_elsewhere_and_compare_resolves_it(
     window, qtbot, service, seeded_db, script
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     finding = _open(window, qtbot)
     editor = window.findings.editor
     _type_mine(editor)
@@ -201,7 +201,7 @@ def test_a_dirty_form_says_changed_elsewhere_and_compare_resolves_it(
     assert editor.notice() == "" and not editor.is_stale()
 
 
-def test_f5_reloads_the_open_record(window, qtbot, service, seeded_db) -> None:  # type: ignore[no-untyped-def]
+def test_f5_reloads_the_open_record(window, qtbot, service, seeded_db) -> None:
     finding = _open(window, qtbot)
     editor = window.findings.editor
     window.watcher.stop()  # only F5 may bring the change in
@@ -216,7 +216,7 @@ def test_f5_reloads_the_open_record(window, qtbot, service, seeded_db) -> None: 
 
 def test_a_dirty_form_whose_finding_was_deleted_elsewhere_can_save_it_as_new(
     window, qtbot, service, seeded_db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     finding = _open(window, qtbot)
     editor = window.findings.editor
     _type_mine(editor)

@@ -9,7 +9,7 @@ from briefing.gui.findings.metrics import FIELDS
 from briefing.gui.findings.model import KEY_NUMBER
 
 
-def _select(window, qtbot, row: int = 2):  # type: ignore[no-untyped-def]
+def _select(window, qtbot, row: int = 2):
     browser = window.findings.browser
     finding = browser.model.finding(row)
     browser.select_id(finding.id)
@@ -22,16 +22,16 @@ def _select(window, qtbot, row: int = 2):  # type: ignore[no-untyped-def]
     return finding
 
 
-def _idle(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def _idle(window, qtbot) -> None:
     """Wait until every queued operation has run and its result reached the GUI thread."""
     qtbot.waitUntil(lambda: not window.ops.active())
 
 
-def _metric_index(editor, row: int, name: str):  # type: ignore[no-untyped-def]
+def _metric_index(editor, row: int, name: str):
     return editor._metrics.index(row, FIELDS.index(name))
 
 
-def test_edit_through_the_form_is_saved_in_the_database(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_edit_through_the_form_is_saved_in_the_database(window, qtbot, service) -> None:
     finding = _select(window, qtbot)
     editor = window.findings.editor
     editor._title.setText("Chinese models took most of OpenRouter’s top-ten tokens")
@@ -50,7 +50,7 @@ def test_edit_through_the_form_is_saved_in_the_database(window, qtbot, service) 
     assert "Saved" in window.statusBar().currentMessage()
 
 
-def test_a_bad_number_shows_the_fields_error_and_saves_nothing(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_number_shows_the_fields_error_and_saves_nothing(window, qtbot, service) -> None:
     finding = _select(window, qtbot)
     editor = window.findings.editor
     editor._metrics.setData(_metric_index(editor, 0, "value"), "sixty-one")
@@ -66,7 +66,7 @@ def test_a_bad_number_shows_the_fields_error_and_saves_nothing(window, qtbot, se
     assert not window.undo_stack.canUndo()
 
 
-def test_a_missing_title_is_reported_next_to_the_title(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_title_is_reported_next_to_the_title(window, qtbot, service) -> None:
     finding = _select(window, qtbot)
     editor = window.findings.editor
     editor._title.setText("   ")
@@ -75,7 +75,7 @@ def test_a_missing_title_is_reported_next_to_the_title(window, qtbot, service) -
     assert service.get_finding(finding.id).title == finding.title
 
 
-def test_undo_restores_the_previous_values_and_redo_reapplies(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_undo_restores_the_previous_values_and_redo_reapplies(window, qtbot, service) -> None:
     finding = _select(window, qtbot)
     editor = window.findings.editor
     editor._title.setText("An edited title")
@@ -98,7 +98,7 @@ def test_undo_restores_the_previous_values_and_redo_reapplies(window, qtbot, ser
     assert str(service.get_finding(finding.id).metrics[0].value) == "99"
 
 
-def test_undo_of_a_delete_restores_metrics_and_sources(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_undo_of_a_delete_restores_metrics_and_sources(window, qtbot, service) -> None:
     finding = _select(window, qtbot, row=0)
     assert finding.metrics and finding.sources
     rows = window.findings.browser.model.rowCount()
@@ -117,7 +117,7 @@ def test_undo_of_a_delete_restores_metrics_and_sources(window, qtbot, service) -
     assert dict(back.wordings) == dict(finding.wordings)
 
 
-def test_fixing_a_key_number_in_the_table_is_validated_and_undoable(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_fixing_a_key_number_in_the_table_is_validated_and_undoable(window, qtbot, service) -> None:
     browser = window.findings.browser
     finding = browser.model.finding(0)  # 140 trillion tokens
     index = browser.model.index(0, KEY_NUMBER)
@@ -132,7 +132,7 @@ def test_fixing_a_key_number_in_the_table_is_validated_and_undoable(window, qtbo
     qtbot.waitUntil(lambda: str(service.get_finding(finding.id).metrics[0].value) == "140")
 
 
-def test_search_narrows_the_table(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_search_narrows_the_table(window, qtbot, service) -> None:
     browser = window.findings.browser
     total = browser.model.rowCount()
     window.actions_by_key["find"].trigger()
@@ -147,7 +147,7 @@ def test_search_narrows_the_table(window, qtbot, service) -> None:  # type: igno
     qtbot.waitUntil(lambda: browser.model.rowCount() == total)
 
 
-def test_section_and_kind_filters_narrow_the_table(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_section_and_kind_filters_narrow_the_table(window, qtbot) -> None:
     browser = window.findings.browser
     browser.section.setCurrentIndex(browser.section.findData("chips"))
     qtbot.waitUntil(lambda: {f.section for f in browser.model.findings()} == {"chips"})
@@ -155,7 +155,7 @@ def test_section_and_kind_filters_narrow_the_table(window, qtbot) -> None:  # ty
     qtbot.waitUntil(lambda: all(f.kind.value == "opinion" for f in browser.model.findings()))
 
 
-def test_leaving_a_form_with_unsaved_changes_asks(window, qtbot, script) -> None:  # type: ignore[no-untyped-def]
+def test_leaving_a_form_with_unsaved_changes_asks(window, qtbot, script) -> None:
     first = _select(window, qtbot, row=1)
     editor = window.findings.editor
     editor._title.setText("Edited but not saved")
@@ -168,7 +168,7 @@ def test_leaving_a_form_with_unsaved_changes_asks(window, qtbot, script) -> None
     assert window.findings.browser.current().id == first.id
 
 
-def test_closing_with_unsaved_changes_asks(window, qtbot, script) -> None:  # type: ignore[no-untyped-def]
+def test_closing_with_unsaved_changes_asks(window, qtbot, script) -> None:
     _select(window, qtbot)
     window.findings.editor._statement.setPlainText("A statement nobody saved.")
     script.unsaved = dialogs.Choice.CANCEL
@@ -181,7 +181,7 @@ def test_closing_with_unsaved_changes_asks(window, qtbot, script) -> None:  # ty
     assert not window.isVisible()
 
 
-def test_save_from_the_close_prompt_saves_then_closes(window, qtbot, service, script) -> None:  # type: ignore[no-untyped-def]
+def test_save_from_the_close_prompt_saves_then_closes(window, qtbot, service, script) -> None:
     finding = _select(window, qtbot)
     window.findings.editor._title.setText("Saved on the way out")
     script.unsaved = dialogs.Choice.SAVE
@@ -190,7 +190,7 @@ def test_save_from_the_close_prompt_saves_then_closes(window, qtbot, service, sc
     assert service.get_finding(finding.id).title == "Saved on the way out"
 
 
-def test_new_finding_is_created_and_undo_removes_it(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_new_finding_is_created_and_undo_removes_it(window, qtbot, service) -> None:
     before = service.count_findings()
     window.actions_by_key["new_finding"].trigger()
     editor = window.findings.editor
@@ -209,7 +209,7 @@ def test_new_finding_is_created_and_undo_removes_it(window, qtbot, service) -> N
     qtbot.waitUntil(lambda: service.count_findings() == before)
 
 
-def test_a_broad_query_fills_the_table_only_up_to_its_row_limit(window, qtbot, service, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_broad_query_fills_the_table_only_up_to_its_row_limit(window, qtbot, service, monkeypatch) -> None:
     from briefing.gui.findings.table import FindingsBrowser
 
     browser = window.findings.browser
@@ -225,7 +225,7 @@ def test_a_broad_query_fills_the_table_only_up_to_its_row_limit(window, qtbot, s
 
 def test_a_new_source_made_in_the_pickers_form_is_ticked_and_saved_with_the_finding(
     window, qtbot, service
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     finding = _select(window, qtbot)
     editor = window.findings.editor
     picker = editor._sources

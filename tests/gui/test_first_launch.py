@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 from briefing.gui.findings.model import FINDING_ROLE, TITLE
 
 
-def test_the_first_launch_opens_on_the_first_finding_ready_to_edit(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_first_launch_opens_on_the_first_finding_ready_to_edit(window, qtbot) -> None:
     browser, editor = window.findings.browser, window.findings.editor
     first = browser.proxy.index(0, TITLE).data(FINDING_ROLE)
     qtbot.waitUntil(lambda: editor.finding() is not None)
@@ -25,7 +25,7 @@ def test_the_first_launch_opens_on_the_first_finding_ready_to_edit(window, qtbot
     assert editor._save_button.isEnabled()
 
 
-def test_a_new_finding_form_offers_save_only_once_something_is_typed(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_finding_form_offers_save_only_once_something_is_typed(window, qtbot) -> None:
     window.findings.new_finding()
     editor = window.findings.editor
     qtbot.waitUntil(lambda: editor.finding() is None)
@@ -34,7 +34,7 @@ def test_a_new_finding_form_offers_save_only_once_something_is_typed(window, qtb
     assert editor._save_button.isEnabled()
 
 
-def _shown_title(view, index) -> str:  # type: ignore[no-untyped-def]
+def _shown_title(view, index) -> str:
     """The text the table paints for a title cell: the delegate's own option, as in paint()."""
     option = QStyleOptionViewItem()
     option.rect = view.visualRect(index)
@@ -46,7 +46,7 @@ def _shown_title(view, index) -> str:  # type: ignore[no-untyped-def]
     return option.text
 
 
-def _text_width(view, index) -> int:  # type: ignore[no-untyped-def]
+def _text_width(view, index) -> int:
     """The width the style leaves for a cell's text (its rect less the text margins)."""
     option = QStyleOptionViewItem()
     option.rect = view.visualRect(index)
@@ -60,13 +60,13 @@ def _text_width(view, index) -> int:  # type: ignore[no-untyped-def]
     return rect.width() - 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
 
 
-def _visible_rows(view) -> list[int]:  # type: ignore[no-untyped-def]
+def _visible_rows(view) -> list[int]:
     area = view.viewport().rect()
     return [r for r in range(view.model().rowCount())
             if QRect(area).intersects(view.visualRect(view.model().index(r, TITLE)))]
 
 
-def test_at_1280x720_a_reader_can_tell_the_findings_apart(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_at_1280x720_a_reader_can_tell_the_findings_apart(window, qtbot) -> None:
     window.resize(1280, 720)
     qtbot.waitUntil(lambda: window.width() == 1280)
     QApplication.processEvents()
@@ -93,7 +93,7 @@ def test_at_1280x720_a_reader_can_tell_the_findings_apart(window, qtbot) -> None
         assert tip.startswith(titles[r])
 
 
-def test_an_empty_result_says_so_and_clear_brings_the_findings_back(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_result_says_so_and_clear_brings_the_findings_back(window, qtbot) -> None:
     browser = window.findings.browser
     total = browser.model.rowCount()
     qtbot.keyClicks(browser.search, "quokka zebrafish")
@@ -121,7 +121,7 @@ def test_an_empty_result_says_so_and_clear_brings_the_findings_back(window, qtbo
     assert browser.view.isVisible() and not browser.empty.isVisible()
 
 
-def test_as_of_accepts_a_month_name_in_the_form(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_as_of_accepts_a_month_name_in_the_form(window, qtbot, service) -> None:
     editor = window.findings.editor
     qtbot.waitUntil(lambda: editor.finding() is not None)
     finding = editor.finding()
@@ -132,7 +132,7 @@ def test_as_of_accepts_a_month_name_in_the_form(window, qtbot, service) -> None:
     assert editor.field_error("as_of") == ""
 
 
-def test_a_source_accepts_month_names_for_its_dates(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_a_source_accepts_month_names_for_its_dates(window, qtbot, service) -> None:
     window.go("sources")
     panel = window.sources
     qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
@@ -146,7 +146,7 @@ def test_a_source_accepts_month_names_for_its_dates(window, qtbot, service) -> N
     assert service.get_source(source.id).accessed == date(2026, 4, 5)
 
 
-def test_the_briefing_tree_keeps_the_start_and_end_of_long_titles(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_briefing_tree_keeps_the_start_and_end_of_long_titles(window, qtbot) -> None:
     window.resize(1280, 720)
     window.go("briefing")
     tree = window.briefing.tree
@@ -166,7 +166,7 @@ def test_the_briefing_tree_keeps_the_start_and_end_of_long_titles(window, qtbot)
     assert shortened, "at 1280×720 some titles are too long for the tree and are shortened"
 
 
-def test_results_that_land_while_another_screen_is_shown_replace_the_empty_message(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_results_that_land_while_another_screen_is_shown_replace_the_empty_message(window, qtbot) -> None:
     browser = window.findings.browser
     total = browser.model.rowCount()
     qtbot.keyClicks(browser.search, "quokka zebrafish")

@@ -28,12 +28,12 @@ TAB_LIMIT = 80  # far more stops than any screen has: a walk this long is stuck 
 LOAD_TIMEOUT = 30_000  # a chart preview renders in the background; slow on a shared, loaded machine
 
 
-def _activate(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def _activate(window, qtbot) -> None:
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
 
-def _on_screen(window, qtbot, key: str):  # type: ignore[no-untyped-def]
+def _on_screen(window, qtbot, key: str):
     window.go(key)
     panel = window.stack.currentWidget()
     qtbot.waitUntil(lambda: not window.ops.active(), timeout=LOAD_TIMEOUT)
@@ -73,7 +73,7 @@ def _walk(start: QWidget, backwards: bool = False) -> list[QWidget]:
         assert now is not here, f"Tab is stuck in {_name(here)} after {[_name(w) for w in chain]}"
         if now is start:
             return chain
-        assert now not in chain, f"Tab loops without coming back: {[_name(w) for w in chain + [now]]}"
+        assert now not in chain, f"Tab loops without coming back: {[_name(w) for w in [*chain, now]]}"
         chain.append(now)
     raise AssertionError(f"no way back to the start in {TAB_LIMIT} presses: {[_name(w) for w in chain]}")
 
@@ -95,7 +95,7 @@ def _plain(label: str) -> str:
 
 
 @pytest.mark.parametrize("key", SCREENS)
-def test_tab_walks_every_screen_reaching_every_input_and_never_sticks(window, qtbot, key) -> None:  # type: ignore[no-untyped-def]
+def test_tab_walks_every_screen_reaching_every_input_and_never_sticks(window, qtbot, key) -> None:
     panel = _on_screen(window, qtbot, key)
     _activate(window, qtbot)
     window.nav.setFocus(Qt.FocusReason.TabFocusReason)
@@ -113,7 +113,7 @@ def test_tab_walks_every_screen_reaching_every_input_and_never_sticks(window, qt
     assert views and all(not v.tabKeyNavigation() for v in views)
 
 
-def test_the_sidebar_is_reached_by_tab_and_switches_screens_with_the_arrows(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_sidebar_is_reached_by_tab_and_switches_screens_with_the_arrows(window, qtbot) -> None:
     _activate(window, qtbot)
     window.findings.browser.search.setFocus()
     for _ in range(TAB_LIMIT):
@@ -127,7 +127,7 @@ def test_the_sidebar_is_reached_by_tab_and_switches_screens_with_the_arrows(wind
 
 
 @pytest.mark.parametrize("modifier", [Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ControlModifier])
-def test_tab_and_ctrl_tab_leave_every_table_after_one_stop(window, qtbot, modifier) -> None:  # type: ignore[no-untyped-def]
+def test_tab_and_ctrl_tab_leave_every_table_after_one_stop(window, qtbot, modifier) -> None:
     tables = {"findings": window.findings.browser.view, "metrics": window.findings.editor._metrics_view}
     _on_screen(window, qtbot, "sources")
     tables["sources"] = window.sources.view
@@ -144,7 +144,7 @@ def test_tab_and_ctrl_tab_leave_every_table_after_one_stop(window, qtbot, modifi
 
 
 @pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Down])
-def test_enter_or_down_in_the_search_box_moves_into_the_results(window, qtbot, service, key) -> None:  # type: ignore[no-untyped-def]
+def test_enter_or_down_in_the_search_box_moves_into_the_results(window, qtbot, service, key) -> None:
     browser = window.findings.browser
     _activate(window, qtbot)
     browser.focus_search()
@@ -175,7 +175,7 @@ EDITOR_NAMES = {
 }
 
 
-def test_the_editors_inputs_are_named_after_their_labels(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_editors_inputs_are_named_after_their_labels(window, qtbot) -> None:
     editor = window.findings.editor
     for attr, name in EDITOR_NAMES.items():
         widget = getattr(editor, attr)
@@ -189,7 +189,7 @@ def test_the_editors_inputs_are_named_after_their_labels(window, qtbot) -> None:
 
 
 @pytest.mark.parametrize("key", SCREENS)
-def test_every_mnemonic_moves_focus_to_its_input(window, qtbot, key) -> None:  # type: ignore[no-untyped-def]
+def test_every_mnemonic_moves_focus_to_its_input(window, qtbot, key) -> None:
     panel = _on_screen(window, qtbot, key)
     _activate(window, qtbot)
     labels = [
@@ -217,7 +217,7 @@ def test_every_mnemonic_moves_focus_to_its_input(window, qtbot, key) -> None:  #
 
 
 @pytest.mark.parametrize("key", SCREENS)
-def test_icon_only_buttons_have_names(window, qtbot, key) -> None:  # type: ignore[no-untyped-def]
+def test_icon_only_buttons_have_names(window, qtbot, key) -> None:
     panel = _on_screen(window, qtbot, key)
     icon_only = [b for b in panel.findChildren(QAbstractButton)
                  if not b.text() and not b.icon().isNull()
@@ -242,7 +242,7 @@ def _contrast(a: QColor, b: QColor) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-def _indicator_contrast(view: QAbstractItemView, index) -> float:  # type: ignore[no-untyped-def]
+def _indicator_contrast(view: QAbstractItemView, index) -> float:
     """The strongest contrast between any pixel of the unticked box and the view's background."""
     view.clearSelection()
     view.scrollTo(index)
@@ -272,7 +272,7 @@ def _dark_palette() -> QPalette:
 
 
 @pytest.fixture(params=["light", "dark"])
-def fusion(request, qapp) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def fusion(request, qapp) -> Iterator[str]:
     """The app's own style (as create_application sets it) over Fusion, in a light or dark palette."""
     from briefing.gui.app import create_application
 
@@ -287,7 +287,7 @@ def fusion(request, qapp) -> Iterator[str]:  # type: ignore[no-untyped-def]
     QApplication.setPalette(old_palette)
 
 
-def test_unticked_check_boxes_are_clearly_visible(fusion, window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_unticked_check_boxes_are_clearly_visible(fusion, window, qtbot) -> None:
     """WCAG asks 3:1 for the outline of a control; Fusion's dark outline was about 1.1:1.
     (`fusion` comes first: the palette is in place before the window is built, as at a real start.)"""
     _on_screen(window, qtbot, "briefing")
@@ -312,7 +312,7 @@ def test_unticked_check_boxes_are_clearly_visible(fusion, window, qtbot) -> None
     assert not faint, f"faint unticked boxes in the {fusion} palette: {faint}"
 
 
-def test_the_preferences_dialog_has_working_mnemonics_and_names(qtbot, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_preferences_dialog_has_working_mnemonics_and_names(qtbot, settings) -> None:
     from briefing.gui.preferences import PreferencesDialog
 
     dialog = PreferencesDialog(settings)

@@ -21,11 +21,11 @@ def _fields(finding: Finding) -> dict[str, Any]:
     return out
 
 
-def _idle(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def _idle(window, qtbot) -> None:
     qtbot.waitUntil(lambda: not window.ops.active() and not window.ctx.history.replaying, timeout=10_000)
 
 
-def _open(window, qtbot, row: int) -> Finding:  # type: ignore[no-untyped-def]
+def _open(window, qtbot, row: int) -> Finding:
     window.go("findings")
     browser = window.findings.browser
     finding = browser.model.finding(row)
@@ -35,7 +35,7 @@ def _open(window, qtbot, row: int) -> Finding:  # type: ignore[no-untyped-def]
     return finding
 
 
-def _save(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def _save(window, qtbot) -> None:
     editor = window.findings.editor
     assert editor.is_dirty()
     window.actions_by_key["save"].trigger()
@@ -43,14 +43,14 @@ def _save(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     _idle(window, qtbot)
 
 
-def _step(window, qtbot, key: str, times: int = 1) -> None:  # type: ignore[no-untyped-def]
+def _step(window, qtbot, key: str, times: int = 1) -> None:
     for _ in range(times):
         assert window.actions_by_key[key].isEnabled(), key
         window.actions_by_key[key].trigger()
         _idle(window, qtbot)
 
 
-def test_ten_edits_undo_to_the_original_and_redo_to_the_last(window, qtbot, service, script) -> None:  # type: ignore[no-untyped-def]
+def test_ten_edits_undo_to_the_original_and_redo_to_the_last(window, qtbot, service, script) -> None:
     finding = _open(window, qtbot, 2)
     original = service.get_finding(finding.id)
     editor = window.findings.editor
@@ -76,7 +76,7 @@ def test_ten_edits_undo_to_the_original_and_redo_to_the_last(window, qtbot, serv
     assert script.asked("show_error") == []
 
 
-def test_one_save_of_title_metrics_and_sources_is_one_undo_step(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_one_save_of_title_metrics_and_sources_is_one_undo_step(window, qtbot, service) -> None:
     finding = _open(window, qtbot, 3)
     original = service.get_finding(finding.id)
     editor = window.findings.editor
@@ -94,7 +94,7 @@ def test_one_save_of_title_metrics_and_sources_is_one_undo_step(window, qtbot, s
     assert not window.undo_stack.canUndo()
 
 
-def _new_source(window, qtbot, service, key: str):  # type: ignore[no-untyped-def]
+def _new_source(window, qtbot, service, key: str):
     window.go("sources")
     panel = window.sources
     qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
@@ -108,7 +108,7 @@ def _new_source(window, qtbot, service, key: str):  # type: ignore[no-untyped-de
     return service.get_source(key)
 
 
-def test_a_mixed_history_undoes_and_redoes_in_order(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_a_mixed_history_undoes_and_redoes_in_order(window, qtbot, service) -> None:
     a = service.get_finding(_open(window, qtbot, 1).id)
     window.findings.editor._title.setText("A, edited")
     _save(window, qtbot)
@@ -165,7 +165,7 @@ def test_a_mixed_history_undoes_and_redoes_in_order(window, qtbot, service) -> N
 
 def test_an_undo_over_a_change_made_elsewhere_is_refused_and_the_stack_stays(
     window, qtbot, service, seeded_db, script
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from briefing.services import open_service
 
     finding = _open(window, qtbot, 2)
@@ -197,7 +197,7 @@ def test_an_undo_over_a_change_made_elsewhere_is_refused_and_the_stack_stays(
 
 def test_a_redo_over_a_change_made_elsewhere_is_refused_and_the_stack_stays(
     window, qtbot, service, seeded_db, script
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from briefing.domain.model import SourceDraft
     from briefing.services import open_service
 
@@ -226,7 +226,7 @@ def test_a_redo_over_a_change_made_elsewhere_is_refused_and_the_stack_stays(
     assert window.undo_stack.index() == index and window.undo_stack.canRedo()
 
 
-def test_undo_waits_for_the_step_on_its_way(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+def test_undo_waits_for_the_step_on_its_way(window, qtbot, service) -> None:
     finding = _open(window, qtbot, 2)
     original = service.get_finding(finding.id)
     editor = window.findings.editor

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from briefing.charts.data import ChartData
 from briefing.charts.fmt import category_names, common_unit, value_texts
@@ -52,7 +52,7 @@ def draw(f: Frame) -> None:
     unit = common_unit(points, spec.unit)
     values = [r.value for r in rows]
     # Percentages of a whole get a faint track to 100%, so 70% reads as most of the way there.
-    track = 100.0 if unit == "%" and 0 <= min(values) and max(values) <= 100 else None
+    track = 100.0 if unit == "%" and min(values) >= 0 and max(values) <= 100 else None
     hbars(f, rows, track=track)
 
 

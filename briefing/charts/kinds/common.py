@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Sequence
+from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
@@ -163,7 +164,7 @@ class Measure:
             last = lines[max_lines - 1]
             while last and self.width(last + "…", size_pt, bold=bold) > width_in:
                 last = last[:-1].rstrip()
-            lines = lines[: max_lines - 1] + [last + "…"]
+            lines = [*lines[:max_lines - 1], last + "…"]
         return "\n".join(lines)
 
     def _fit(self, text: str, size_pt: float, width_in: float, bold: bool) -> int:
@@ -258,7 +259,7 @@ class Frame(Measure):
         va: str = "baseline",
         linespacing: float = 1.2,
         clean: bool = True,
-        **kw: object,
+        **kw: Any,
     ) -> Text:
         text = self.clean(s, bold=bold) if clean else s
         if va == "top" and "\n" not in text:
@@ -286,9 +287,12 @@ class Frame(Measure):
         """Height of a text block as matplotlib lays it out: each line takes linespacing x size
         (asking the Text for its extent lays it out again, a few ms per block)."""
         lines = t.get_text().count("\n") + 1
-        return lines * t.get_fontproperties().get_size_in_points() * t.get_linespacing() / 72
+        spacing = t.get_linespacing()
+        if not isinstance(spacing, (int, float)):  # "normal": never set by Frame.text, which passes a number
+            raise ValueError("Frame.text_height needs a text with a numeric line spacing")
+        return lines * t.get_fontproperties().get_size_in_points() * spacing / 72
 
-    def rect(self, x: float, y: float, w: float, h: float, color: str, **kw: object) -> Rectangle:
+    def rect(self, x: float, y: float, w: float, h: float, color: str, **kw: Any) -> Rectangle:
         # Shapes and lines share one zorder, so they stack in the order drawn (matplotlib would
         # otherwise always put lines over patches, e.g. a gridline across a bar).
         kw.setdefault("zorder", 1)
@@ -297,7 +301,7 @@ class Frame(Measure):
         self.fig.add_artist(r)
         return r
 
-    def line(self, xs: Sequence[float], ys: Sequence[float], color: str, width_pt: float, **kw: object) -> Line2D:
+    def line(self, xs: Sequence[float], ys: Sequence[float], color: str, width_pt: float, **kw: Any) -> Line2D:
         kw.setdefault("zorder", 1)
         kw.setdefault("solid_capstyle", "butt")
         ln = Line2D(list(xs), list(ys), transform=self.fig.dpi_scale_trans, color=color, linewidth=width_pt, **kw)

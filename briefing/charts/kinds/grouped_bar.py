@@ -82,7 +82,7 @@ def draw(f: Frame) -> None:
     name_lines = max(w.count("\n") + 1 for ws in wrapped for w in ws)
     group_pt = f.tick_pt
     group_wrapped: list[str] = []
-    for gi, (gname, pts) in enumerate(grouped):
+    for gname, pts in grouped:
         gw = pitch * len(pts) + (pitch * gap_groups * 0.8 if multi else 0)
         group_wrapped.append(f.wrap(gname, group_pt, gw, bold=True, max_lines=2) if multi else "")
     group_lines = max((g.count("\n") + 1 for g in group_wrapped if g), default=0)
@@ -96,7 +96,7 @@ def draw(f: Frame) -> None:
 
     texts = iter(value_texts(all_points, spec.number_format, spec.unit))
     i = 0
-    for gi, ((gname, pts), names, wnames) in enumerate(zip(grouped, bar_names, wrapped)):
+    for gi, ((_, pts), names, wnames) in enumerate(zip(grouped, bar_names, wrapped)):
         g_start = x_left + pitch * (i + gi * gap_groups)
         for j, (p, name, wname) in enumerate(zip(pts, names, wnames)):
             cx = g_start + pitch * (j + 0.5)

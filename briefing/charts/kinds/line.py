@@ -70,7 +70,8 @@ def draw(f: Frame) -> None:
     dated = all(_x(p) is not None for p in f.data.points)
 
     def xval(p: Point, i: int) -> float:
-        return _x(p) if dated else float(i)  # type: ignore[return-value]
+        x = _x(p) if dated else None
+        return x if x is not None else float(i)
 
     all_x = [xval(p, i) for _, pts in lines for i, p in enumerate(pts)]
     values = [float(p.absolute) for p in f.data.points]

@@ -12,6 +12,7 @@ from briefing.charts.style import text_on
 from briefing.domain.charts import ChartSpec
 from briefing.domain.numbers import plain
 
+
 def check(spec: ChartSpec, data: ChartData) -> Check:
     common = check_common(spec, data)
     if common:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import calendar
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from briefing.charts.data import ChartData
 from briefing.charts.kinds.common import Check, Frame, check_common

@@ -142,8 +142,8 @@ class AudienceForm(QWidget):
             _put(out, key, value.strip())
         figures = []
         for row in range(self.figures.rowCount()):
-            combo: QComboBox = self.figures.cellWidget(row, 0)  # type: ignore[assignment]
-            label: QLineEdit = self.figures.cellWidget(row, 1)  # type: ignore[assignment]
+            combo, label = self.figures.cellWidget(row, 0), self.figures.cellWidget(row, 1)
+            assert isinstance(combo, QComboBox) and isinstance(label, QLineEdit), "each figure row holds both"
             ref = combo.currentData() or ""
             figures.append({"ref": ref, "label": label.text().strip()} if label.text().strip() else {"ref": ref})
         _put(out, "key_figures", figures)

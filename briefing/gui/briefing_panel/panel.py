@@ -68,6 +68,7 @@ class BriefingPanel(QWidget):
         self._preview_path: Path | None = None
         self._export_op: Operation | None = None
         self._preview_stale = False
+        self.progress_dialog: QProgressDialog | None = None  # while an export runs
         # Unsaved selections, by audience key: the template as the user has trimmed it.
         self._working: dict[str, dict[str, Any]] = {}
         # What the preview should show once built: a finding's or section's title (see _focus_on).
@@ -159,7 +160,7 @@ class BriefingPanel(QWidget):
             self._form_dirty = False
             working = self._working.get(audience.key)
             if working is not None:  # keep the unsaved ticks and order over the new details
-                rebased = {**after, **{k: working[k] for k in ("excluded", "order") if k in working}}
+                rebased: dict[str, Any] = {**after, **{k: working[k] for k in ("excluded", "order") if k in working}}
                 self._working[audience.key] = rebased
             self._focus = focus if after.get("sections") != before_sections else ""
             self._push_record(audience, updated, f"Edit the details of “{_short(updated.name)}”")
@@ -678,7 +679,9 @@ class BriefingPanel(QWidget):
         if included:
             return item.text(0)
         parent = item.parent()
-        siblings = [parent.child(j) for j in range(parent.childCount())]
+        if parent is None:
+            return item.text(0)
+        siblings = [c for j in range(parent.childCount()) if (c := parent.child(j)) is not None]
         after = siblings[siblings.index(item) + 1:] + siblings[: siblings.index(item)][::-1]
         kept = next((s for s in after if s.checkState(0) == Qt.CheckState.Checked), None)
         return kept.text(0) if kept is not None else parent.text(0)
@@ -735,7 +738,9 @@ class BriefingPanel(QWidget):
 
     def _push_record(self, before: Audience | None, after: Audience | None, text: str) -> None:
         self.ctx.undo.push(AudienceRecordCommand(self.ctx, before, after, text))
-        self.ctx.events.sig_audience_changed.emit((after or before).key)  # type: ignore[union-attr]
+        changed = after or before
+        if changed is not None:
+            self.ctx.events.sig_audience_changed.emit(changed.key)
         self.ctx.events.sig_message.emit(text)
 
     def _refused(self, title: str) -> Any:

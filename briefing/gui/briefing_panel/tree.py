@@ -53,11 +53,7 @@ class BriefingTree(QTreeWidget):
              keys: Sequence[str | None] = ()) -> None:
         """Rebuild from (section title, [(finding, included)]) keeping which sections are open;
         `keys` are the sections' keys (None: a section that keeps its place)."""
-        collapsed = {
-            self.topLevelItem(i).text(0)
-            for i in range(self.topLevelItemCount())
-            if not self.topLevelItem(i).isExpanded()
-        }
+        collapsed = {top.text(0) for top in self._sections() if not top.isExpanded()}
         self._filling = True
         self.clear()
         bold = QFont(self.font())
@@ -98,11 +94,7 @@ class BriefingTree(QTreeWidget):
         self._filling = False
 
     def slugs(self) -> list[str]:
-        out: list[str] = []
-        for i in range(self.topLevelItemCount()):
-            top = self.topLevelItem(i)
-            out += [top.child(j).data(0, SLUG_ROLE) for j in range(top.childCount())]
-        return out
+        return [item.data(0, SLUG_ROLE) for item in self._children()]
 
     def excluded(self) -> list[str]:
         return [
@@ -118,12 +110,12 @@ class BriefingTree(QTreeWidget):
         item = self.item_for(slug)
         return item.text(0) if item is not None else slug
 
-    def move(self, slug: str, to_row: int) -> bool:
+    def move_finding(self, slug: str, to_row: int) -> bool:
         """Move a finding to `to_row` within its own section, as a drop does; False if nothing moved."""
         item = self.item_for(slug)
-        if item is None or item.parent() is None:
+        parent = item.parent() if item is not None else None
+        if item is None or parent is None:
             return False
-        parent = item.parent()
         row = parent.indexOfChild(item)
         to_row = max(0, min(to_row, parent.childCount() - 1))
         if row == to_row:
@@ -142,7 +134,8 @@ class BriefingTree(QTreeWidget):
         to = row + step
         if item.data(0, SECTION_ROLE) is None or not 0 <= to < self.topLevelItemCount():
             return False
-        if self.topLevelItem(to).data(0, SECTION_ROLE) is None:
+        neighbour = self.topLevelItem(to)
+        if neighbour is None or neighbour.data(0, SECTION_ROLE) is None:
             return False
         self._filling = True
         expanded = item.isExpanded()
@@ -151,14 +144,12 @@ class BriefingTree(QTreeWidget):
         item.setExpanded(expanded)
         self._filling = False
         self.setCurrentItem(item)
-        self.sig_sections_moved.emit([self.topLevelItem(i).data(0, SECTION_ROLE)
-                                      for i in range(self.topLevelItemCount())
-                                      if self.topLevelItem(i).data(0, SECTION_ROLE) is not None])
+        self.sig_sections_moved.emit([top.data(0, SECTION_ROLE) for top in self._sections()
+                                      if top.data(0, SECTION_ROLE) is not None])
         return True
 
     def section_item(self, title: str) -> QTreeWidgetItem | None:
-        return next((self.topLevelItem(i) for i in range(self.topLevelItemCount())
-                     if self.topLevelItem(i).text(0) == title), None)
+        return next((top for top in self._sections() if top.text(0) == title), None)
 
     # ---- Qt overrides
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -166,8 +157,9 @@ class BriefingTree(QTreeWidget):
         step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}.get(Qt.Key(event.key()))
         item = self.currentItem()
         if step and event.modifiers() == Qt.KeyboardModifier.AltModifier and item is not None:
-            if item.parent() is not None:
-                self.move(item.data(0, SLUG_ROLE), item.parent().indexOfChild(item) + step)
+            parent = item.parent()
+            if parent is not None:
+                self.move_finding(item.data(0, SLUG_ROLE), parent.indexOfChild(item) + step)
             else:
                 self.move_section(item, step)
             event.accept()
@@ -179,10 +171,10 @@ class BriefingTree(QTreeWidget):
         # become a child of a finding, and neither means anything in a briefing.
         dragged = self.currentItem()
         target = self.itemAt(event.position().toPoint())
-        if dragged is None or dragged.parent() is None or target is None:
+        parent = dragged.parent() if dragged is not None else None
+        if dragged is None or parent is None or target is None:
             event.ignore()
             return
-        parent = dragged.parent()
         if target is parent:
             to_row = 0
         elif target.parent() is parent:
@@ -200,14 +192,18 @@ class BriefingTree(QTreeWidget):
             return
         event.setDropAction(Qt.DropAction.IgnoreAction)
         event.accept()
-        self.move(dragged.data(0, SLUG_ROLE), to_row)
+        self.move_finding(dragged.data(0, SLUG_ROLE), to_row)
 
     # ---- Internals
+    def _sections(self) -> list[QTreeWidgetItem]:
+        return [top for i in range(self.topLevelItemCount()) if (top := self.topLevelItem(i)) is not None]
+
     def _children(self) -> list[QTreeWidgetItem]:
         return [
-            self.topLevelItem(i).child(j)
-            for i in range(self.topLevelItemCount())
-            for j in range(self.topLevelItem(i).childCount())
+            child
+            for top in self._sections()
+            for j in range(top.childCount())
+            if (child := top.child(j)) is not None
         ]
 
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
@@ -215,9 +211,10 @@ class BriefingTree(QTreeWidget):
             return
         included = item.checkState(0) == Qt.CheckState.Checked
         self._filling = True
-        if item.parent() is None:  # a section: all of its findings follow its tick
-            changed = [item.child(j) for j in range(item.childCount())
-                       if (item.child(j).checkState(0) == Qt.CheckState.Checked) != included]
+        parent = item.parent()
+        if parent is None:  # a section: all of its findings follow its tick
+            changed = [child for j in range(item.childCount()) if (child := item.child(j)) is not None
+                       and (child.checkState(0) == Qt.CheckState.Checked) != included]
             for child in changed:
                 child.setCheckState(0, item.checkState(0))
                 self._style_child(child)
@@ -225,14 +222,15 @@ class BriefingTree(QTreeWidget):
         else:
             changed = [item]
             self._style_child(item)
-            self._sync_section(item.parent())
+            self._sync_section(parent)
         self._filling = False
         if changed:
             self.sig_toggled.emit([c.data(0, SLUG_ROLE) for c in changed], included)
 
     def _sync_section(self, top: QTreeWidgetItem) -> None:
         """A section shows ticked, unticked or partly ticked as its findings are."""
-        ticked = sum(top.child(j).checkState(0) == Qt.CheckState.Checked for j in range(top.childCount()))
+        ticked = sum(child.checkState(0) == Qt.CheckState.Checked
+                     for j in range(top.childCount()) if (child := top.child(j)) is not None)
         state = (Qt.CheckState.Checked if ticked == top.childCount()
                  else Qt.CheckState.Unchecked if ticked == 0 else Qt.CheckState.PartiallyChecked)
         top.setCheckState(0, state)

@@ -37,7 +37,8 @@ class ChartCanvas(FigureCanvasQTAgg):
         ratio = self.device_pixel_ratio
         dpi = max(1, event.size().width()) * ratio / w_in
         # matplotlib re-derives dpi from _original_dpi on a screen change; keep both in step so
-        # the base handler turns the widget's pixels back into the same inches.
+        # the base handler turns the widget's pixels back into the same inches. A private
+        # attribute (so not in matplotlib's stubs); tests/test_library_privates.py guards it.
         self.figure._original_dpi = dpi / ratio  # type: ignore[attr-defined]
         self.figure.set_dpi(dpi)
         super().resizeEvent(event)

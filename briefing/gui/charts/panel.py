@@ -104,7 +104,7 @@ class ChartsPanel(QWidget):
             number_format=str(self.number_format.currentData()),
             kind=ChartKind(self.kind.currentData()),
             series=self._checked_series(),
-            size=str(self.size.currentData()),
+            size=str(self.size_box.currentData()),
             options=options,
         )
 
@@ -296,9 +296,9 @@ class ChartsPanel(QWidget):
         self.kind = QComboBox(self)
         for k in ChartKind:
             self.kind.addItem(k.label.capitalize(), k.value)
-        self.size = QComboBox(self)
+        self.size_box = QComboBox(self)
         for preset in SIZE_PRESETS:
-            self.size.addItem(
+            self.size_box.addItem(
                 {"16:9": "Slide 16:9", "4:3": "Slide 4:3", "column": "Document column"}.get(
                     preset, preset
                 ),
@@ -320,7 +320,9 @@ class ChartsPanel(QWidget):
             self.labels.addItem(text, value)
         self.highlight = QComboBox(self)
         self.highlight.setEditable(True)
-        self.highlight.lineEdit().setPlaceholderText("None")
+        line = self.highlight.lineEdit()
+        if line is not None:  # always, once setEditable(True)
+            line.setPlaceholderText("None")
         self.log = QCheckBox("Log scale", self)
         self.refs = MutedLabel("", self)
         self.error = ErrorLabel(self)
@@ -330,8 +332,8 @@ class ChartsPanel(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.kind, 1)
         row.addSpacing(12)
-        row.addWidget(buddy_label("Si&ze", self.size, self))
-        row.addWidget(self.size, 1)
+        row.addWidget(buddy_label("Si&ze", self.size_box, self))
+        row.addWidget(self.size_box, 1)
         form.addRow(buddy_label("&Kind", self.kind, self), row)
         form.addRow(buddy_label("S&ubtitle", self.subtitle, self), self.subtitle)
         form.addRow(buddy_label("&Series", self.series, self), self.series)
@@ -386,7 +388,7 @@ class ChartsPanel(QWidget):
         self._preview_timer.timeout.connect(self._render)
         self.title_edit.textChanged.connect(self._edited)
         self.kind.currentIndexChanged.connect(self._edited)
-        self.size.currentIndexChanged.connect(self._edited)
+        self.size_box.currentIndexChanged.connect(self._edited)
         self.series.itemChanged.connect(self._edited)
         for edit in (self.subtitle, self.note, self.source):
             edit.textChanged.connect(self._edited)
@@ -460,11 +462,11 @@ class ChartsPanel(QWidget):
                                         if m.entity and self._uses(spec, f)}))
         self.highlight.setCurrentText(str(spec.option("highlight", "")))
         self.kind.setCurrentIndex(max(0, self.kind.findData(spec.kind.value)))
-        at = self.size.findData(spec.size)
+        at = self.size_box.findData(spec.size)
         if at < 0:
-            self.size.addItem(spec.size, spec.size)
-            at = self.size.count() - 1
-        self.size.setCurrentIndex(at)
+            self.size_box.addItem(spec.size, spec.size)
+            at = self.size_box.count() - 1
+        self.size_box.setCurrentIndex(at)
         self.series.clear()
         choices = list(spec.series) + [
             k for k in getattr(self, "_series_choices", []) if k not in spec.series
@@ -524,7 +526,7 @@ class ChartsPanel(QWidget):
             self.highlight,
             self.log,
             self.kind,
-            self.size,
+            self.size_box,
             self.series,
             self.save_button,
             self.revert_button,

@@ -119,7 +119,7 @@ class ChecksPanel(QWidget):
     # ---- Widgets
     def _build(self) -> None:
         self._wanted_scope = ""
-        self.scope = QComboBox(self)
+        self.scope: QComboBox = QComboBox(self)
         self.scope.addItem("Whole library", "")
         self.scope.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.scope.setAccessibleName("Show problems in")

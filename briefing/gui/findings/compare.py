@@ -73,9 +73,10 @@ def _kind(value: str) -> str:
         return value
 
 
-def _tags(tags: object) -> str:
-    items = tags.split(",") if isinstance(tags, str) else list(tags)  # type: ignore[call-overload]
-    return ", ".join(t.strip().lower() for t in items if str(t).strip())
+def _tags(tags: str | Sequence[str]) -> str:
+    """A draft's tags, as typed ("a, b") or as a tuple, shown one way."""
+    items = tags.split(",") if isinstance(tags, str) else list(tags)
+    return ", ".join(t.strip().lower() for t in items if t.strip())
 
 
 def _sources(ids: Sequence[int], known: Mapping[int, Source]) -> str:

@@ -113,7 +113,7 @@ class FindingEditor(QWidget):
     def set_sections(self, sections: Sequence[Section]) -> None:
         """The current report's sections, in reading order, for the Section combo."""
         current = self._section.currentData()
-        self._sections = tuple(sections)
+        self._sections: tuple[Section, ...] = tuple(sections)
         self._section.blockSignals(True)
         self._section.clear()
         for s in self._sections:
@@ -237,7 +237,7 @@ class FindingEditor(QWidget):
             slug=self._finding.slug if self._finding else None,
         )
 
-    def save(self, then: Callable[[], None] | None = None) -> None:
+    def save(self, then: Callable[[], object] | None = None) -> None:
         """Validate and save through the service; `then` runs after a successful save."""
         if self._saving:
             return
@@ -277,7 +277,7 @@ class FindingEditor(QWidget):
         self.load(self._finding)
         self.ctx.events.sig_message.emit("Reverted to the saved version")
 
-    def confirm_leave(self, then: Callable[[], None]) -> bool:
+    def confirm_leave(self, then: Callable[[], object]) -> bool:
         """True if the form may be left now. Otherwise asks; on "Save", `then` runs once saved."""
         what = f"“{self._finding.title}”" if self._finding else "the new finding"
         return dialogs.confirm_leave(self, dirty=self._dirty, what=what,
@@ -432,7 +432,7 @@ class FindingEditor(QWidget):
         self._statement.setMinimumHeight(72)
         self._statement.setMaximumHeight(96)
         self._section = QComboBox(self)  # the report's own sections: set_sections
-        self._sections: tuple[Section, ...] = ()
+        self._sections = ()  # typed in set_sections
         self._kind = QComboBox(self)
         for k in ClaimKind:
             self._kind.addItem(k.label, k.value)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from briefing.domain.model import Metric, MetricDraft, Scale
@@ -81,7 +81,7 @@ HEADERS: dict[str, str] = {
     "as_of": "As of",
     "series": "Series",
 }
-SCALE_CHOICES: tuple[str, ...] = ("",) + tuple(s.value for s in Scale)
+SCALE_CHOICES: tuple[str, ...] = ("", *tuple(s.value for s in Scale))
 
 
 class MetricsModel(QAbstractTableModel):
@@ -202,6 +202,6 @@ class ScaleDelegate(QStyledItemDelegate):
         at = editor.findData(current)
         editor.setCurrentIndex(max(at, 0))
 
-    def setModelData(self, editor: QWidget, model: QAbstractTableModel, index: ModelIndex) -> None:  # type: ignore[override]
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: ModelIndex) -> None:
         assert isinstance(editor, QComboBox)
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)

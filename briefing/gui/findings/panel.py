@@ -128,7 +128,7 @@ class FindingsPanel(QWidget):
         metric = replace(
             metric, value=text, scale=None if typed_scale is not None else metric.scale
         )
-        draft = replace(draft, metrics=draft.metrics[:index] + (metric,) + draft.metrics[index + 1 :])
+        draft = replace(draft, metrics=(*draft.metrics[:index], metric, *draft.metrics[index + 1:]))
         service = self.ctx.service
 
         def saved(result: Finding) -> None:
@@ -151,7 +151,7 @@ class FindingsPanel(QWidget):
     def focus_search(self) -> None:
         self.browser.focus_search()
 
-    def confirm_leave(self, then: Callable[[], None]) -> bool:
+    def confirm_leave(self, then: Callable[[], object]) -> bool:
         return self.editor.confirm_leave(then)
 
     def has_unsaved_changes(self) -> bool:
@@ -210,12 +210,8 @@ class FindingsPanel(QWidget):
             if finding is not None:
                 self.browser.select_id(finding.id)
 
-        if (
-            self.editor.is_dirty()
-            and self.editor.finding() is not None
-            and finding is not None
-            and finding.id == self.editor.finding().id
-        ):
+        editing = self.editor.finding()
+        if self.editor.is_dirty() and editing is not None and finding is not None and finding.id == editing.id:
             return
         if self.editor.confirm_leave(then=go):
             if finding is not None:

@@ -231,7 +231,8 @@ class FindingsBrowser(QWidget):
         limit = self.ROW_LIMIT
 
         def work(_token: object) -> tuple[list[Finding], int, bool]:
-            findings = service.list_findings(**query, limit=limit + 1)  # type: ignore[arg-type]
+            findings = service.list_findings(section=query["section"], audience=query["audience"],
+                                             kind=query["kind"], search=query["search"], limit=limit + 1)
             more = len(findings) > limit
             findings = findings[:limit]
             total = service.count_findings() if filtered or more else len(findings)

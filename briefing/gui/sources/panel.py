@@ -331,7 +331,7 @@ class SourcesPanel(QWidget):
         if self.confirm_leave(go):
             go()
 
-    def save(self, then: Callable[[], None] | None = None) -> None:
+    def save(self, then: Callable[[], object] | None = None) -> None:
         draft = self.draft()
         before = self._source
         service = self.ctx.service
@@ -386,7 +386,7 @@ class SourcesPanel(QWidget):
                 ["enter a web address starting with http:// or https:// to open it"]
             )
 
-    def confirm_leave(self, then: Callable[[], None]) -> bool:
+    def confirm_leave(self, then: Callable[[], object]) -> bool:
         what = f"the source “{self._source.publisher}”" if self._source else "the new source"
         return dialogs.confirm_leave(self, dirty=self._dirty, what=what,
                                      discard=lambda: self.load(self._source), save=lambda: self.save(then=then))

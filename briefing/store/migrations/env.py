@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 from briefing.store.models import Base
 
@@ -11,15 +11,18 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
     # The FTS5 table and its shadow tables are managed by hand in the migrations.
-    return not (type_ == "table" and name and name.startswith("findings_fts"))
+    return not (type_ == "table" and name is not None and name.startswith("findings_fts"))
 
 
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("migrations need a connection or a sqlalchemy.url")
+        engine = create_engine(url)
         with engine.connect() as connection:
             _run(connection)
             connection.commit()
@@ -27,7 +30,7 @@ def run() -> None:
         _run(connection)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -1,11 +1,10 @@
 """Initial schema: sources, findings, metrics, tags, audiences, wordings, meta, and the FTS5 index.
 
 Revision ID: 0001
-Revises: 
+Revises:
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
-from briefing.compose.template import Rule, SectionSpec, Template, validate_template
 from briefing.domain.model import Audience, Finding
+from briefing.domain.templates import Rule, SectionSpec, Template, validate_template
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,4 @@ def _fits(rule: Rule, finding: Finding) -> bool:
         return False
     if rule.kinds and finding.kind not in rule.kinds:
         return False
-    if rule.tags and not set(rule.tags) & set(finding.tags):
-        return False
-    return True
+    return not (rule.tags and not set(rule.tags) & set(finding.tags))

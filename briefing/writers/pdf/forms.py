@@ -94,7 +94,7 @@ def _content_bytes(contents: Any) -> bytes:
 
 
 def add_form(doc: Any, name: str, page: ImportedPage) -> None:
-    """Register `page` as form `name` in a reportlab PDFDocument (canvas._doc), once per document."""
+    """Register `page` as form `name` in a reportlab PDFDocument, once per document."""
     if doc.hasForm(name):
         return
     memo: dict[int, Any] = {}

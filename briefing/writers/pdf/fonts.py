@@ -2,18 +2,46 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFDocument, PDFStream
+from reportlab.pdfbase.ttfonts import TTFont
 
 from briefing.theme import Theme
-from briefing.writers.pdf_speed import FastTTFont
 
 _LOCK = threading.Lock()
 _REGISTERED: dict[tuple[Path, ...], FontSet] = {}
 REPLACEMENT = "\ufffd"
+
+# One ToUnicode entry as reportlab 4-5 writes a code point beyond U+FFFF: five or six hex digits.
+_ASTRAL_ENTRY = re.compile(r"^(<[0-9A-F]{2}>) <([0-9A-F]{5,6})>$", re.MULTILINE)
+_TO_UNICODE = "toUnicodeCMap:"  # reportlab's name prefix for a font subset's ToUnicode stream
+
+
+class Face(TTFont):
+    """reportlab's TrueType font, with a right ToUnicode map for characters beyond U+FFFF.
+
+    reportlab 4-5 writes those code points (emoji, rare CJK) as five or six hex digits, which is
+    not UTF-16, so text extraction (search, copy, screen readers) loses them. After reportlab has
+    made a document's font objects (its public `addObjects`), the entries are rewritten as
+    surrogate pairs; a reportlab that writes them right leaves nothing to rewrite.
+    """
+
+    def addObjects(self, doc: PDFDocument) -> None:
+        super().addObjects(doc)
+        for name, obj in doc.idToObject.items():
+            if isinstance(name, str) and name.startswith(_TO_UNICODE) and isinstance(obj, PDFStream) \
+                    and isinstance(obj.content, str):
+                obj.content = _ASTRAL_ENTRY.sub(_surrogates, obj.content)
+
+
+def _surrogates(entry: re.Match[str]) -> str:
+    v = int(entry.group(2), 16) - 0x10000
+    return f"{entry.group(1)} <{0xD800 + (v >> 10):04X}{0xDC00 + (v & 0x3FF):04X}>"
 
 
 class FontSet:
@@ -39,14 +67,13 @@ class FontSet:
         if self._cjk_cmap is None:
             with _LOCK:
                 if self._cjk_cmap is None:
-                    face_file = FastTTFont(self.cjk, str(self._cjk_path), subfontIndex=self._cjk_subfont)
+                    face_file = Face(self.cjk, str(self._cjk_path), subfontIndex=self._cjk_subfont)
                     pdfmetrics.registerFont(face_file)
                     # The CJK face has no bold or italic cut; <b> and <i> inside a CJK run keep it.
                     for bold in (0, 1):
                         for italic in (0, 1):
                             addMapping(self.cjk, bold, italic, self.cjk)
-                    face = pdfmetrics.getFont(self.cjk).face  # type: ignore[attr-defined]
-                    self._cjk_cmap = frozenset(face.charToGlyph)
+                    self._cjk_cmap = frozenset(face_file.face.charToGlyph)
         return self._cjk_cmap
 
 
@@ -57,49 +84,14 @@ def register_fonts(theme: Theme) -> FontSet:
     with _LOCK:
         if key in _REGISTERED:
             return _REGISTERED[key]
-        _fix_astral_to_unicode()
         tag = f"B{len(_REGISTERED)}"  # distinct names if a second theme brings other faces
-        regular = FastTTFont(f"{tag}Sans", str(f.regular))
+        regular = Face(f"{tag}Sans", str(f.regular))
         pdfmetrics.registerFont(regular)
         fonts = FontSet(tag, frozenset(regular.face.charToGlyph), f.cjk, f.cjk_subfont)
-        pdfmetrics.registerFont(FastTTFont(fonts.bold, str(f.bold)))
-        pdfmetrics.registerFont(FastTTFont(fonts.italic, str(f.italic)))
-        pdfmetrics.registerFont(FastTTFont(fonts.bold_italic, str(f.bold_italic)))
+        pdfmetrics.registerFont(Face(fonts.bold, str(f.bold)))
+        pdfmetrics.registerFont(Face(fonts.italic, str(f.italic)))
+        pdfmetrics.registerFont(Face(fonts.bold_italic, str(f.bold_italic)))
         pdfmetrics.registerFontFamily(fonts.regular, normal=fonts.regular, bold=fonts.bold,
                                       italic=fonts.italic, boldItalic=fonts.bold_italic)
         _REGISTERED[key] = fonts
         return fonts
-
-
-def _fix_astral_to_unicode() -> None:
-    """Make reportlab's ToUnicode map right for characters beyond U+FFFF (emoji, rare CJK).
-
-    reportlab 4-5 writes those code points as five or six hex digits, which is not UTF-16, so text
-    extraction (search, copy, screen readers) loses them. The patch writes surrogate pairs; it is
-    applied only when the installed reportlab still has the fault.
-    """
-    import reportlab.pdfbase.ttfonts as ttfonts
-
-    original = ttfonts.makeToUnicodeCMap
-    if getattr(original, "_briefing_fixed", False) or "<D83DDE00>" in original("X", [0x1F600]):
-        return
-
-    def make_to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-        def utf16(v: int) -> str:
-            if v > 0xFFFF:
-                v -= 0x10000
-                return "%04X%04X" % (0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF))
-            return "%04X" % v
-
-        lines = [
-            "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
-            "<< /Registry (%s)" % fontname, "/Ordering (%s)" % fontname, "/Supplement 0", ">> def",
-            "/CMapName /%s def" % fontname, "/CMapType 2 def", "1 begincodespacerange",
-            "<00> <%02X>" % (len(subset) - 1), "endcodespacerange", "%d beginbfchar" % len(subset),
-        ]
-        lines += ["<%02X> <%s>" % (i, utf16(v)) for i, v in enumerate(subset)]
-        lines += ["endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
-        return "\n".join(lines)
-
-    make_to_unicode_cmap._briefing_fixed = True  # type: ignore[attr-defined]
-    ttfonts.makeToUnicodeCMap = make_to_unicode_cmap

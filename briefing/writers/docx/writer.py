@@ -1,17 +1,12 @@
-"""The Word writer (python-docx), built on a reference document whose named styles it uses.
-
-Structure mirrors the PDF: cover, summary with key figures, a real TOC field (Word fills in page
-numbers on open), sections with PNG charts at 200 dpi and their alt text, references with live
-hyperlinks, page numbers in the footer. Every string passes through xml_safe first.
-"""
+"""The Word writer's document builder: one briefing as a .docx, on the reference document's named styles."""
 
 from __future__ import annotations
 
 import io
-import re
-from datetime import datetime, time, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime, time
 from pathlib import Path
-from typing import Any, Sequence, assert_never
+from typing import Any, assert_never
 
 from docx import Document as open_docx
 from docx.enum.section import WD_SECTION
@@ -21,7 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.shared import Cm, Emu, Length, Pt, RGBColor
 
 from briefing.document import (
     Block,
@@ -44,8 +39,30 @@ from briefing.document import (
     Text,
 )
 from briefing.theme import Theme
-from briefing.writers import Progress, WriteOptions, WriteResult, render_figures
-from briefing.writers.make_reference import (
+from briefing.writers import Progress, WriteOptions, render_figures
+from briefing.writers.docx.ooxml import (
+    bookmark_name,
+    bottom_border,
+    cell_borders,
+    cell_margins,
+    cell_shading,
+    core_text,
+    field,
+    field_begin,
+    field_end,
+    has_content,
+    has_field,
+    internal_link,
+    local,
+    paragraph_alignment,
+    repeat_header,
+    right_tab,
+    row_height,
+    simple_field,
+    table_look,
+    table_width,
+)
+from briefing.writers.docx.reference import (
     REFERENCE_DOCX,
     TABLE_STYLE,
     StyleSpec,
@@ -55,7 +72,6 @@ from briefing.writers.make_reference import (
 )
 from briefing.writers.text import Notes, is_web_url, xml_safe
 
-_BOOKMARK = re.compile(r"[^A-Za-z0-9_]")
 _SETTINGS_AFTER_UPDATE_FIELDS = (
     "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
     "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
@@ -64,25 +80,8 @@ _SETTINGS_AFTER_UPDATE_FIELDS = (
 )
 
 
-def write(doc: Document, options: WriteOptions, progress: Progress | None = None) -> WriteResult:
-    """Render `doc` as .docx bytes. Never mutates `doc`."""
-    notes = Notes()
-    notes.extend(doc.warnings)
-    theme = options.resolved_theme()
-    w = _WordWriter(doc, options, theme, notes, progress)
-    data = w.run()
-    return WriteResult(data, notes.list())
 
-
-def bookmark_name(anchor: str) -> str:
-    """Word bookmark names: a letter first, then letters, digits and "_", at most 40 characters."""
-    name = _BOOKMARK.sub("_", anchor)
-    if not name or not name[0].isalpha():
-        name = "b_" + name
-    return name[:40]
-
-
-class _WordWriter:
+class WordWriter:
     def __init__(self, doc: Document, options: WriteOptions, theme: Theme, notes: Notes,
                  progress: Progress | None) -> None:
         self.doc = doc
@@ -96,7 +95,7 @@ class _WordWriter:
         self.bookmark_id = 0
         self.section_number = 0
         self.word: Any = None
-        self.text_width = Cm(17)
+        self.text_width: Length = Cm(17)
         self.style_ids: dict[str, str] = {}
         self.pictures: dict[int, bytes | None] = {}
         self.top_margin: Any = Cm(2.5)
@@ -136,7 +135,7 @@ class _WordWriter:
         path = Path(self.options.reference_docx) if self.options.reference_docx else REFERENCE_DOCX
         try:
             word = open_docx(str(path))
-        except Exception as exc:  # a missing or corrupt reference must not stop the export
+        except Exception as exc:  # noqa: BLE001 - a missing or corrupt reference must not stop the export
             self.notes.add(f"The Word reference document “{path}” could not be read ({exc}); "
                            "python-docx's default styles were used")
             word = open_docx()
@@ -203,17 +202,17 @@ class _WordWriter:
         self.top_margin = section.top_margin if section.top_margin is not None else Cm(2.5)
         meta = self.doc.meta
         header = section.header
-        if not _has_content(header):
+        if not has_content(header):
             p = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
             self.restyle(p, "Header")
             self.add_text(p, meta.title)
             if meta.audience_name:
                 p.add_run("\t")
                 self.add_text(p, meta.audience_name, style=self.style("Accent Text", WD_STYLE_TYPE.CHARACTER))
-            _right_tab(p, self.text_width)
-            _bottom_border(p, self.theme.rule.lstrip("#"))
+            right_tab(p, self.text_width)
+            bottom_border(p, self.theme.rule.lstrip("#"))
         footer = section.footer
-        if not _has_field(footer, "PAGE"):
+        if not has_field(footer, "PAGE"):
             for p in footer.paragraphs[1:]:
                 p._p.getparent().remove(p._p)
             p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
@@ -222,25 +221,25 @@ class _WordWriter:
                 r._r.getparent().remove(r._r)
             self.add_text(p, " · ".join(x for x in (meta.publisher, meta.date_text) if x))
             p.add_run("\tPage ")
-            _field(p, "PAGE", "1")
+            field(p, "PAGE", "1")
             p.add_run(" of ")
-            _field(p, "NUMPAGES", "1")
-            _right_tab(p, self.text_width)
+            field(p, "NUMPAGES", "1")
+            right_tab(p, self.text_width)
 
     def finish(self) -> None:
         meta = self.doc.meta
         core = self.word.core_properties
-        core.title = _meta(meta.title)
-        core.subject = _meta(meta.subject)
-        core.author = _meta(meta.author)
-        core.last_modified_by = _meta(meta.author)
-        core.keywords = ", ".join(_meta(k) for k in meta.keywords)
+        core.title = core_text(meta.title)
+        core.subject = core_text(meta.subject)
+        core.author = core_text(meta.author)
+        core.last_modified_by = core_text(meta.author)
+        core.keywords = ", ".join(core_text(k) for k in meta.keywords)
         core.category = "Briefing"
-        core.comments = _meta(f"Briefing for {meta.audience_name}" if meta.audience_name else "Briefing")
+        core.comments = core_text(f"Briefing for {meta.audience_name}" if meta.audience_name else "Briefing")
         core.language = meta.language or ""
         core.revision = 1
         if meta.date is not None:
-            stamp = datetime.combine(meta.date, time(0, 0), tzinfo=timezone.utc)
+            stamp = datetime.combine(meta.date, time(0, 0), tzinfo=UTC)
             core.created = stamp
             core.modified = stamp
         settings = self.word.settings.element
@@ -248,7 +247,7 @@ class _WordWriter:
             settings.remove(old)
         update = OxmlElement("w:updateFields")
         update.set(qn("w:val"), "true")
-        anchor = next((c for c in settings if _local(c.tag) in _SETTINGS_AFTER_UPDATE_FIELDS), None)
+        anchor = next((c for c in settings if local(c.tag) in _SETTINGS_AFTER_UPDATE_FIELDS), None)
         if anchor is not None:
             anchor.addprevious(update)
         else:
@@ -263,11 +262,11 @@ class _WordWriter:
         page_w = int(section.page_width or Cm(21))
         band = self.word.add_table(rows=1, cols=1)
         band.alignment = WD_TABLE_ALIGNMENT.LEFT
-        _table_width(band, page_w, indent=-left)
-        _row_height(band.rows[0], Cm(11.5))
+        table_width(band, page_w, indent=-left)
+        row_height(band.rows[0], Cm(11.5))
         cell = band.rows[0].cells[0]
-        _cell_shading(cell, self.accent)
-        _cell_margins(cell, left=left, right=left, top=int(Cm(2.2)), bottom=int(Cm(1.2)))
+        cell_shading(cell, self.accent)
+        cell_margins(cell, left=left, right=left, top=int(Cm(2.2)), bottom=int(Cm(1.2)))
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM  # the title sits on the band's foot
         first = cell.paragraphs[0]
         self.restyle(first, "Cover Kicker")
@@ -319,17 +318,17 @@ class _WordWriter:
         if self.doc.references.entries:
             entries.append((1, self.doc.references.title, "references"))
         first = self.para(self.word, "TOC 1")
-        _field_begin(first, ' TOC \\o "1-3" \\h \\z \\u ')
+        field_begin(first, ' TOC \\o "1-3" \\h \\z \\u ')
         paragraphs = [first]
         for n, (level, text, anchor) in enumerate(entries):
             p = first if n == 0 else self.para(self.word, f"TOC {min(level, 3)}")
             if n:
                 paragraphs.append(p)
-            link = _internal_link(p, bookmark_name(anchor)) if anchor else None
+            link = internal_link(p, bookmark_name(anchor)) if anchor else None
             self.add_text(p, text, parent=link)
         if not entries:
             first.add_run("Right-click and choose Update Field to build the table of contents.")
-        _field_end(paragraphs[-1])
+        field_end(paragraphs[-1])
         self.page_break()
 
     # ---- body
@@ -386,7 +385,7 @@ class _WordWriter:
                 case NumberRef():
                     first = next((n for n in run.refs if n in self.ref_numbers), None)
                     if first is not None:
-                        self.add_text(p, run.text, parent=_internal_link(p, bookmark_name(f"ref-{first}")))
+                        self.add_text(p, run.text, parent=internal_link(p, bookmark_name(f"ref-{first}")))
                     else:
                         self.add_text(p, run.text)
                     if run.marker:
@@ -407,7 +406,7 @@ class _WordWriter:
             if i:
                 self.add_text(p, ", ", style=style)
             if n in self.ref_numbers:
-                self.add_text(p, str(n), style=style, parent=_internal_link(p, bookmark_name(f"ref-{n}")))
+                self.add_text(p, str(n), style=style, parent=internal_link(p, bookmark_name(f"ref-{n}")))
             else:
                 self.notes.add(f"Reference [{n}] is cited but not in the reference list")
                 self.add_text(p, str(n), style=style)
@@ -474,7 +473,7 @@ class _WordWriter:
             width = min(int(self.text_width), int(Cm(16)))
             try:
                 shape = p.add_run().add_picture(io.BytesIO(png), width=Emu(width))
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - one unplaceable picture leaves a note, not a failed export
                 self.notes.add(f"Figure {fig.number} could not be placed ({exc})")
                 self.add_text(p, f"[Figure {fig.number}: {fig.alt_text}]")
             else:
@@ -488,7 +487,7 @@ class _WordWriter:
     def caption_label(self, p: Any, label: str, number: int) -> None:
         style = self.style("Caption Label", WD_STYLE_TYPE.CHARACTER)
         self.add_text(p, f"{label} ", style=style)
-        fld = _simple_field(p, f" SEQ {label} \\* ARABIC ", str(number))
+        fld = simple_field(p, f" SEQ {label} \\* ARABIC ", str(number))
         for r in fld.iter(qn("w:r")):
             rpr = OxmlElement("w:rPr")
             rstyle = OxmlElement("w:rStyle")
@@ -514,19 +513,19 @@ class _WordWriter:
             grid._tbl.tblPr.style = self.word.styles[TABLE_STYLE].style_id
         except KeyError:  # pragma: no cover - ensure_table_style made it
             pass
-        _table_look(grid)
+        table_look(grid)
         total = sum(max(c.width, 0.1) for c in table.columns)
         widths = [int(int(self.text_width) * max(c.width, 0.1) / total) for c in table.columns]
-        _table_width(grid, int(self.text_width))
+        table_width(grid, int(self.text_width))
         text_style = self.style("Table Text")
         head = grid.rows[0]
-        _repeat_header(head)
+        repeat_header(head)
         for cell, col, w in zip(head.cells, table.columns, widths):
             cell.width = Emu(w)
             p = cell.paragraphs[0]
             p._p.style = text_style
             self.add_text(p, col.title).bold = True
-            p.alignment = _align(col.align)
+            p.alignment = paragraph_alignment(col.align)
         for r in table.rows:
             if len(r) > cols:
                 self.notes.add(f"Table {table.number}: a row has more cells than columns; the extra were dropped")
@@ -535,7 +534,7 @@ class _WordWriter:
                 cell.width = Emu(widths[i])
                 p = cell.paragraphs[0]
                 p._p.style = text_style
-                p.alignment = _align(col.align)
+                p.alignment = paragraph_alignment(col.align)
                 if i < len(r):
                     self.runs(p, r[i].runs)
         if table.note:
@@ -551,14 +550,14 @@ class _WordWriter:
         per_row = 3 if len(kf.items) != 4 else 2
         rows = (len(kf.items) + per_row - 1) // per_row
         grid = self.word.add_table(rows=rows, cols=per_row)
-        _table_width(grid, int(self.text_width))
+        table_width(grid, int(self.text_width))
         gap = int(Cm(0.15))
         for i, item in enumerate(kf.items):
             cell = grid.rows[i // per_row].cells[i % per_row]
             cell.width = Emu(int(self.text_width) // per_row)
-            _cell_shading(cell, self.theme.panel.lstrip("#"))
-            _cell_borders(cell, top=(self.accent, 18), sides=("FFFFFF", gap))
-            _cell_margins(cell, left=int(Cm(0.3)), right=int(Cm(0.25)), top=int(Cm(0.25)), bottom=int(Cm(0.3)))
+            cell_shading(cell, self.theme.panel.lstrip("#"))
+            cell_borders(cell, top=(self.accent, 18), sides=("FFFFFF", gap))
+            cell_margins(cell, left=int(Cm(0.3)), right=int(Cm(0.25)), top=int(Cm(0.25)), bottom=int(Cm(0.3)))
             value = cell.paragraphs[0]
             self.restyle(value, "Key Figure Value")
             self.add_text(value, item.value)
@@ -569,18 +568,18 @@ class _WordWriter:
                     self.add_text(ctx, item.context + " ")
                 self.marker(ctx, item.refs)
         for j in range(len(kf.items), rows * per_row):
-            _cell_borders(grid.rows[j // per_row].cells[j % per_row], top=None, sides=("FFFFFF", gap))
+            cell_borders(grid.rows[j // per_row].cells[j % per_row], top=None, sides=("FFFFFF", gap))
         self.word.add_paragraph().paragraph_format.space_after = Pt(4)
 
     def callout(self, callout: Callout) -> None:
         if not callout.title and not callout.body:
             return
         box = self.word.add_table(rows=1, cols=1)
-        _table_width(box, int(self.text_width))
+        table_width(box, int(self.text_width))
         cell = box.rows[0].cells[0]
-        _cell_shading(cell, self.theme.panel.lstrip("#"))
-        _cell_borders(cell, left=(self.accent, 24))
-        _cell_margins(cell, left=int(Cm(0.5)), right=int(Cm(0.4)), top=int(Cm(0.3)), bottom=int(Cm(0.2)))
+        cell_shading(cell, self.theme.panel.lstrip("#"))
+        cell_borders(cell, left=(self.accent, 24))
+        cell_margins(cell, left=int(Cm(0.5)), right=int(Cm(0.4)), top=int(Cm(0.3)), bottom=int(Cm(0.2)))
         first = cell.paragraphs[0]
         if callout.title:
             self.restyle(first, "Callout Title")
@@ -615,239 +614,3 @@ class _WordWriter:
         if ref.url:
             p.add_run(" ")
             self.link(p, ref.url, ref.url)
-
-
-# ---- small OOXML helpers (python-docx has no API for these)
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _meta(text: str) -> str:
-    return " ".join(xml_safe(text).split())[:255]
-
-
-def _has_content(part: Any) -> bool:
-    if part.is_linked_to_previous:
-        return False
-    el = part._element
-    return any((t.text or "").strip() for t in el.iter(qn("w:t"))) or bool(list(el.iter(qn("w:drawing"))))
-
-
-def _has_field(part: Any, name: str) -> bool:
-    if part.is_linked_to_previous:
-        return False
-    el = part._element
-    instr = [i.text or "" for i in el.iter(qn("w:instrText"))]
-    instr += [f.get(qn("w:instr")) or "" for f in el.iter(qn("w:fldSimple"))]
-    return any(name in i.split() for i in instr)
-
-
-def _field(p: Any, code: str, cached: str) -> None:
-    _field_begin(p, f" {code} ")
-    p.add_run(cached)
-    _field_end(p)
-
-
-def _field_begin(p: Any, instr: str) -> None:
-    r = p.add_run()._r
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    begin.set(qn("w:dirty"), "true")
-    r.append(begin)
-    r2 = p.add_run()._r
-    text = OxmlElement("w:instrText")
-    text.set(qn("xml:space"), "preserve")
-    text.text = instr
-    r2.append(text)
-    r3 = p.add_run()._r
-    sep = OxmlElement("w:fldChar")
-    sep.set(qn("w:fldCharType"), "separate")
-    r3.append(sep)
-
-
-def _field_end(p: Any) -> None:
-    r = p.add_run()._r
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    r.append(end)
-
-
-def _simple_field(p: Any, instr: str, cached: str) -> Any:
-    fld = OxmlElement("w:fldSimple")
-    fld.set(qn("w:instr"), instr)
-    r = OxmlElement("w:r")
-    t = OxmlElement("w:t")
-    t.text = cached
-    r.append(t)
-    fld.append(r)
-    p._p.append(fld)
-    return fld
-
-
-def _internal_link(p: Any, anchor: str) -> Any:
-    link = OxmlElement("w:hyperlink")
-    link.set(qn("w:anchor"), anchor)
-    link.set(qn("w:history"), "1")
-    p._p.append(link)
-    return link
-
-
-def _right_tab(p: Any, position: Any) -> None:
-    """One right tab at `position`; the style's own tab stops are cleared for this paragraph, so a
-    reference document's Header style (often centre + right at Letter width) cannot misplace text."""
-    from docx.enum.text import WD_TAB_ALIGNMENT
-
-    stops = p.paragraph_format.tab_stops
-    style = p.style
-    while style is not None:
-        for tab in style.paragraph_format.tab_stops:
-            if abs(int(tab.position) - int(position)) > 635 * 20:
-                stops.add_tab_stop(tab.position, WD_TAB_ALIGNMENT.CLEAR)
-        style = style.base_style
-    stops.add_tab_stop(position, WD_TAB_ALIGNMENT.RIGHT)
-
-
-def _bottom_border(p: Any, color: str) -> None:
-    ppr = p._p.get_or_add_pPr()
-    bdr = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    bottom.set(qn("w:val"), "single")
-    bottom.set(qn("w:sz"), "4")
-    bottom.set(qn("w:space"), "4")
-    bottom.set(qn("w:color"), color)
-    bdr.append(bottom)
-    ppr.append(bdr)
-
-
-def _align(align: str) -> Any:
-    return {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}.get(align, WD_ALIGN_PARAGRAPH.LEFT)
-
-
-def _tbl_pr(table: Any) -> Any:
-    return table._tbl.tblPr
-
-
-def _table_width(table: Any, width: int, indent: int | None = None) -> None:
-    tblpr = _tbl_pr(table)
-    for tag in ("w:tblW", "w:tblInd"):
-        for old in tblpr.findall(qn(tag)):
-            tblpr.remove(old)
-    w = OxmlElement("w:tblW")
-    w.set(qn("w:w"), str(int(width) // 635))  # EMU -> twentieths of a point
-    w.set(qn("w:type"), "dxa")
-    _insert_tblpr(tblpr, w)
-    if indent is not None:
-        ind = OxmlElement("w:tblInd")
-        ind.set(qn("w:w"), str(int(indent) // 635))
-        ind.set(qn("w:type"), "dxa")
-        _insert_tblpr(tblpr, ind)
-    layout = tblpr.find(qn("w:tblLayout"))
-    if layout is None:
-        layout = OxmlElement("w:tblLayout")
-        _insert_tblpr(tblpr, layout)
-    layout.set(qn("w:type"), "fixed")
-
-
-_TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
-                "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar",
-                "tblLook", "tblCaption", "tblDescription")
-
-
-def _insert_tblpr(tblpr: Any, el: Any) -> None:
-    """Insert in schema order; Word rejects a tblPr whose children are out of sequence."""
-    rank = _TBLPR_ORDER.index(_local(el.tag))
-    for child in tblpr:
-        name = _local(child.tag)
-        if name in _TBLPR_ORDER and _TBLPR_ORDER.index(name) > rank:
-            child.addprevious(el)
-            return
-    tblpr.append(el)
-
-
-def _table_look(table: Any) -> None:
-    tblpr = _tbl_pr(table)
-    for old in tblpr.findall(qn("w:tblLook")):
-        tblpr.remove(old)
-    look = OxmlElement("w:tblLook")
-    for attr, val in (("w:val", "04A0"), ("w:firstRow", "1"), ("w:lastRow", "0"), ("w:firstColumn", "0"),
-                      ("w:lastColumn", "0"), ("w:noHBand", "0"), ("w:noVBand", "1")):
-        look.set(qn(attr), val)
-    _insert_tblpr(tblpr, look)
-
-
-def _repeat_header(row: Any) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    trpr.append(el)
-
-
-def _row_height(row: Any, height: Any) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    h = OxmlElement("w:trHeight")
-    h.set(qn("w:val"), str(int(height) // 635))
-    h.set(qn("w:hRule"), "exact")
-    trpr.append(h)
-    cant = OxmlElement("w:cantSplit")
-    trpr.append(cant)
-
-
-_TCPR_ORDER = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
-               "textDirection", "tcFitText", "vAlign", "hideMark")
-
-
-def _insert_tcpr(tcpr: Any, el: Any) -> None:
-    name = _local(el.tag)
-    for old in tcpr.findall(el.tag):
-        tcpr.remove(old)
-    rank = _TCPR_ORDER.index(name)
-    for child in tcpr:
-        cname = _local(child.tag)
-        if cname in _TCPR_ORDER and _TCPR_ORDER.index(cname) > rank:
-            child.addprevious(el)
-            return
-    tcpr.append(el)
-
-
-def _cell_shading(cell: Any, fill: str) -> None:
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    _insert_tcpr(cell._tc.get_or_add_tcPr(), shd)
-
-
-def _cell_margins(cell: Any, *, left: int, right: int, top: int, bottom: int) -> None:
-    mar = OxmlElement("w:tcMar")
-    for side, v in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
-        m = OxmlElement(f"w:{side}")
-        m.set(qn("w:w"), str(int(v) // 635))
-        m.set(qn("w:type"), "dxa")
-        mar.append(m)
-    _insert_tcpr(cell._tc.get_or_add_tcPr(), mar)
-
-
-def _cell_borders(cell: Any, *, top: tuple[str, int] | None = None, left: tuple[str, int] | None = None,
-                  sides: tuple[str, int] | None = None) -> None:
-    borders = OxmlElement("w:tcBorders")
-    spec: dict[str, tuple[str, int] | None] = {"top": top, "left": left, "bottom": None, "right": None}
-    if sides is not None:
-        spec["left"] = spec["left"] or (sides[0], max(2, sides[1] // 635 // 2))
-        spec["right"] = (sides[0], max(2, sides[1] // 635 // 2))
-    for side in ("top", "left", "bottom", "right"):
-        b = OxmlElement(f"w:{side}")
-        value = spec[side]
-        if value is None:
-            b.set(qn("w:val"), "nil")
-        else:
-            color, size = value
-            b.set(qn("w:val"), "single")
-            b.set(qn("w:sz"), str(min(int(size), 96)))
-            b.set(qn("w:color"), color)
-        borders.append(b)
-    _insert_tcpr(cell._tc.get_or_add_tcPr(), borders)
-
-
-__all__ = ["bookmark_name", "write"]

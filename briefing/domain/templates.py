@@ -9,8 +9,9 @@ compose's business: it becomes a warning in the Document, never an error here).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import ClaimKind, Section

@@ -1,6 +1,6 @@
 """Build templates/reference.docx: the Word reference document holding Briefing's house styles.
 
-Run `python -m briefing.writers.make_reference` after changing assets/theme.yaml. The Word writer
+Run `python -m briefing.writers.docx.reference` after changing assets/theme.yaml. The Word writer
 takes every style by name from the reference document (a company can swap in its own) and only
 creates, from `house_styles()` below, the styles that a reference document lacks.
 """
@@ -52,7 +52,7 @@ class StyleSpec:
 
 def font_names(theme: Theme) -> tuple[str, str]:
     """The Latin and CJK family names Word should ask for, read from the theme's font files."""
-    from fontTools.ttLib import TTFont, TTCollection
+    from fontTools.ttLib import TTCollection, TTFont
 
     def family(path: Path, index: int = 0) -> str:
         if path.suffix.lower() == ".ttc":
