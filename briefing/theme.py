@@ -41,6 +41,15 @@ class Theme:
             return self.accents[audience_key]
         return self.accents.get("default", self.palette[0])
 
+    def text_accent(self, audience_key: str | None) -> str:
+        """The accent as documents use it: darkened (same hue) until small text in it reads.
+
+        WCAG AA asks 4.5:1 for small text against the page and the panels it sits on; white type
+        on an accent band needs the same. The Okabe–Ito accents stay as they are for chart marks
+        (3:1 is enough there), so a chart and its page still share a hue.
+        """
+        return darken_to(self.accent(audience_key), (self.background, self.panel), TEXT_CONTRAST)
+
     def size(self, name: str) -> float:
         return float(self.sizes[name])
 
@@ -51,6 +60,36 @@ class Theme:
                  repr(sorted(self.sizes.items())),
                  ",".join(p.name for p in (self.fonts.regular, self.fonts.bold, self.fonts.cjk))]
         return "|".join(parts)
+
+
+TEXT_CONTRAST = 4.5  # WCAG 2 AA, small text
+LARGE_CONTRAST = 3.0  # WCAG 2 AA, large text (18 pt, or 14 pt bold) and graphical marks
+
+
+def luminance(hex_colour: str) -> float:
+    """WCAG 2 relative luminance of a "#RRGGBB" colour."""
+    h = hex_colour.lstrip("#")
+    channels = [int(h[i: i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours, 1 to 21."""
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def darken_to(colour: str, backgrounds: tuple[str, ...], ratio: float) -> str:
+    """`colour` scaled towards black in 1 % steps until it reaches `ratio` against every background."""
+    h = colour.lstrip("#")
+    rgb = [int(h[i: i + 2], 16) for i in (0, 2, 4)]
+    for step in range(101):
+        k = 1 - step / 100
+        out = "#" + "".join(f"{round(c * k):02X}" for c in rgb)
+        if all(contrast(out, bg) >= ratio for bg in backgrounds):
+            return out
+    return "#000000"
 
 
 def load_theme(path: Path | None = None) -> Theme:

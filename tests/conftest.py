@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,56 @@ def _audiences_only(tmp_path: Path) -> Path:
     shutil.copyfile(SEED_DATA / "report.yaml", root / "report.yaml")  # the report and its sections
     (root / "sources.yaml").write_text("[]\n", encoding="utf-8")
     return root
+
+
+# ---- PostgreSQL: one throwaway cluster per session, one seeded template database, a copy per test
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():  # type: ignore[no-untyped-def]
+    """The session's PostgreSQL cluster. Skips the PostgreSQL tests when no server can start on
+    this machine, except in CI (CI=true), where that is a failure."""
+    from pgcluster import Cluster
+
+    cluster = Cluster()
+    try:
+        cluster.start()
+    except Exception as exc:  # noqa: BLE001 - any reason the server cannot start
+        cluster.stop()
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"PostgreSQL could not start in CI: {exc}")
+        pytest.skip(f"PostgreSQL could not start: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+_pg_counter = iter(range(1, 1_000_000))
+
+
+@pytest.fixture(scope="session")
+def pg_seeded_template(pg_cluster) -> str:  # type: ignore[no-untyped-def]
+    """The name of a migrated, seeded database that per-test databases are copied from."""
+    from briefing.services import open_service
+
+    pg_cluster.admin("CREATE DATABASE seeded_template")
+    svc = open_service(pg_cluster.url("seeded_template"))
+    svc.close()
+    return "seeded_template"
+
+
+@pytest.fixture
+def pg_url(pg_cluster, pg_seeded_template) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A fresh copy of the seeded database for one test, dropped after it."""
+    name = f"t{next(_pg_counter)}"
+    pg_cluster.admin(f"CREATE DATABASE {name} TEMPLATE {pg_seeded_template}")
+    yield pg_cluster.url(name)
+    pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg_service(pg_url: str):  # type: ignore[no-untyped-def]
+    from briefing.services import open_service
+
+    svc = open_service(pg_url)
+    yield svc
+    svc.close()

@@ -12,6 +12,7 @@ from test_charts_support import finding, seed_charts, seed_findings
 
 from briefing.charts import ChartKind, ChartSpec, alt_text, resolve_chart_data, write_deck
 from briefing.charts.deck import NATIVE_KINDS
+from briefing.domain.text import typographic
 
 NATIVE_TYPES = {
     ChartKind.BAR: XL_CHART_TYPE.BAR_CLUSTERED,
@@ -46,7 +47,8 @@ def test_deck_is_16_9_with_one_slide_per_chart(deck: tuple[Path, list[ChartSpec]
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".partial")]
     for slide, spec in zip(prs.slides, specs):
         text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
-        assert spec.title[:30] in text.replace("\n", " ") or spec.title[:12] in text
+        title = typographic(spec.title)  # chart text is set with curly quotes and dashes
+        assert title[:30] in text.replace("\n", " ") or title[:12] in text
         assert "Source" in text, spec.key
 
 

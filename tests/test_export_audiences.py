@@ -119,6 +119,81 @@ def test_pdf(docs: dict[str, Document], svc: Any, key: str) -> None:
     assert meta.subject == doc.meta.subject and meta.get("/Keywords")
 
 
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler not installed")
+@pytest.mark.parametrize("key", AUDIENCES)
+def test_pdf_pagination_holds_together(docs: dict[str, Document], key: str) -> None:
+    """No lonely line or heading, no split callout, no page but a chapter's last over 35 % blank."""
+    from briefing.writers.pdf.audit import audit_pdf
+
+    audit = audit_pdf(write(docs[key], "pdf", OPTIONS).data)
+    assert len(audit.pages) > 5
+    assert audit.problems == []
+
+
+def text_colours(page: Any) -> list[tuple[tuple[float, ...], float, str]]:
+    """(fill colour, font size, text) for every string the page's own content shows."""
+    from pypdf.generic import ContentStream
+
+    out: list[tuple[tuple[float, ...], float, str]] = []
+    fill: tuple[float, ...] = (0.0, 0.0, 0.0)
+    stack: list[tuple[float, ...]] = []
+    size = 0.0
+    for operands, op in ContentStream(page.get_contents(), page.pdf).operations:
+        if op == b"q":
+            stack.append(fill)
+        elif op == b"Q" and stack:
+            fill = stack.pop()
+        elif op == b"rg":
+            fill = tuple(float(v) for v in operands)
+        elif op == b"g":
+            fill = (float(operands[0]),) * 3
+        elif op == b"Tf":
+            size = float(operands[1])
+        elif op in (b"Tj", b"TJ", b"'", b'"'):
+            out.append((fill, size, str(operands[-1])[:40]))
+    return out
+
+
+@pytest.mark.parametrize("key", AUDIENCES)
+def test_pdf_text_colours_reach_aa_and_every_font_is_embedded(docs: dict[str, Document], key: str) -> None:
+    from briefing.theme import contrast, default_theme
+
+    theme = default_theme()
+    reader = PdfReader(io.BytesIO(write(docs[key], "pdf", OPTIONS).data))
+    checked = 0
+    for number, page in enumerate(reader.pages[1:], start=2):  # the cover's white-on-band: test_theme_contrast
+        for rgb, size, text in text_colours(page):
+            colour = "#" + "".join(f"{round(c * 255):02X}" for c in rgb)
+            need = 3.0 if size >= 18 else 4.5
+            worst = min(contrast(colour, theme.background), contrast(colour, theme.panel))
+            assert worst >= need, f"page {number}: {colour} at {size} pt gives {worst:.2f}:1 ({text!r})"
+            checked += 1
+    assert checked > 500
+
+    def fonts(resources: Any) -> Iterator[Any]:
+        for font in resources.get("/Font", {}).values():
+            yield font.get_object()
+        for xobject in resources.get("/XObject", {}).values():
+            inner = xobject.get_object().get("/Resources")
+            if inner is not None:
+                yield from fonts(inner.get_object())
+
+    seen = set()
+    for page in reader.pages:
+        for font in fonts(page["/Resources"]):
+            name = str(font.get("/BaseFont", font.get("/Name")))
+            seen.add(name)
+            if font.get("/Subtype") == "/Type3":
+                continue  # glyphs drawn in the file itself
+            if font.get("/Subtype") == "/Type0":
+                font = font["/DescendantFonts"][0].get_object()
+            descriptor = font.get("/FontDescriptor")
+            assert descriptor is not None, f"{name} is referenced without being embedded"
+            descriptor = descriptor.get_object()
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), f"{name} not embedded"
+    assert not any("Helvetica" in n for n in seen), seen
+
+
 @pytest.mark.parametrize("key", AUDIENCES)
 def test_docx(docs: dict[str, Document], svc: Any, key: str) -> None:
     doc = docs[key]

@@ -123,3 +123,16 @@ def _png() -> io.BytesIO:
     png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", (1).to_bytes(4, "big") * 2 + b"\x08\x02\x00\x00\x00")
            + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b""))
     return io.BytesIO(png)
+
+
+def test_reportlab_frame_keeps_its_pen_and_floor() -> None:
+    """page.BriefingTemplate.handle_flowable reads `Frame._y`, `_y1p`, `_width`, `_height` to float figures."""
+    from reportlab.platypus import Frame
+
+    frame = Frame(0, 0, 100, 200, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame._reset()
+    for name in ("_y", "_y1p", "_width", "_height"):
+        assert isinstance(getattr(frame, name, None), (int, float)), (
+            f"reportlab's Frame no longer has `{name}`: briefing/writers/pdf/page.py (handle_flowable) needs "
+            "another way to know the room left on a page")
+    assert frame._y - frame._y1p == 200

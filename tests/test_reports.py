@@ -16,6 +16,7 @@ import pytest
 from briefing.domain.errors import ValidationError
 from briefing.domain.model import FindingDraft, ReportDraft
 from briefing.services import open_service
+from briefing.store.engine import SCHEMA_HEAD
 from briefing.store.seed import load_report, load_seed
 
 PACKAGE = Path(__file__).resolve().parents[1] / "briefing"
@@ -84,7 +85,7 @@ def test_a_database_made_by_the_previous_release_upgrades_intact(tmp_path: Path)
         assert svc.get_finding(board[1]).wordings["board"] == board[0]
         assert len(svc.list_charts()) == before["charts"]
         check = sqlite3.connect(path)
-        assert check.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0004"
+        assert check.execute("SELECT version_num FROM alembic_version").fetchone()[0] == SCHEMA_HEAD
         assert check.execute("SELECT COUNT(*) FROM findings WHERE report_id != ?", (report.id,)).fetchone()[0] == 0
         assert check.execute("SELECT finding_id, label, value FROM metrics ORDER BY id").fetchall() == metrics
         assert check.execute("SELECT COUNT(*) FROM meta WHERE key = 'report'").fetchone()[0] == 0

@@ -171,3 +171,17 @@ def test_valid_zip_and_cancel() -> None:
         assert z.testzip() is None and "word/document.xml" in z.namelist()
     with pytest.raises(ExportCancelled):
         write(kitchen_sink(), "docx", replace(OPTIONS, cancelled=lambda: True))
+
+
+def test_callouts_and_the_last_references_hold_together(sink: docx.document.Document) -> None:
+    """Word keeps a callout's row whole and its heading with its text; the last two references share a page."""
+    callouts = [t for t in sink.tables if t.rows[0].cells[0].paragraphs[0].style.name == "Callout Title"]
+    assert callouts
+    for box in callouts:
+        row_props = box.rows[0]._tr.trPr
+        assert row_props is not None and row_props.find(qn("w:cantSplit")) is not None
+        paras = box.rows[0].cells[0].paragraphs
+        assert [p.paragraph_format.keep_with_next for p in paras] == [True] * (len(paras) - 1) + [None]
+    refs = [p for p in sink.paragraphs if p.style.name == "Reference"]
+    assert len(refs) >= 3
+    assert [bool(p.paragraph_format.keep_with_next) for p in refs[-3:]] == [False, True, False]

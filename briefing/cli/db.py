@@ -1,4 +1,5 @@
-"""`briefing db path|reset|backup`: where the database is, restoring the seed, and safe backups."""
+"""`briefing db path|reset|backup|copy`: where the database is, restoring the seed, safe backups, and
+moving a whole library between databases (SQLite <-> PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     backup = dsub.add_parser("backup", help="write a consistent copy with SQLite's backup API")
     backup.add_argument("file", type=Path)
     backup.set_defaults(func=cmd_backup)
+    copy = dsub.add_parser("copy", help="copy the whole library into an empty database (SQLite or "
+                           "PostgreSQL), all or nothing, verified by counts and content hashes")
+    copy.add_argument("--from", dest="source", metavar="URL",
+                      help="database to copy (default: --db, $BRIEFING_DB, else the user data folder)")
+    copy.add_argument("--to", dest="target", metavar="URL", required=True, help="empty database to fill")
+    copy.set_defaults(func=cmd_copy, needs_service=False)
 
 
 def cmd_path(args: argparse.Namespace, svc: BriefingService | None) -> int:
@@ -49,4 +56,18 @@ def cmd_backup(args: argparse.Namespace, svc: BriefingService) -> int:
         raise ValidationError(FieldError("file", f"folder {target.parent} does not exist"))
     svc.backup(target)
     print(f"Backed up to {target}.")
+    return 0
+
+
+def cmd_copy(args: argparse.Namespace, svc: BriefingService | None) -> int:
+    from briefing.services import copy_library, database_url
+
+    source = args.source or args.db
+    if database_url(source) == database_url(args.target):
+        from briefing.domain.errors import FieldError, ValidationError
+
+        raise ValidationError(FieldError("to", "is the database being copied"))
+    counts, digest = copy_library(source or database_url(None), args.target)
+    rows = ", ".join(f"{n} {name}" for name, n in counts.items())
+    print(f"Copied and verified {sum(counts.values())} rows ({rows}); content hash {digest[:16]}.")
     return 0

@@ -74,3 +74,17 @@ class StorageError(BriefingError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (str(self),))
+
+
+class DatabaseError(StorageError):
+    """The database cannot be used as asked: its server is unreachable or refused the login, the
+    connection dropped, or its schema is newer than this app. `where` names it (never a password);
+    nothing was written."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        self.where = where
+        self.reason = reason
+        super().__init__(f"database {where}: {reason}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.where, self.reason))

@@ -112,3 +112,30 @@ def clean_tags(value: object, field: str = "tags") -> tuple[str, ...]:
         if tag and tag not in tags:
             tags.append(tag)
     return tuple(tags)
+
+
+_OPEN_BEFORE = " \t\n([{“‘—–/"
+
+
+def typographic(text: str) -> str:
+    """Straight quotes and spaced hyphens as a typesetter sets them: ’ ‘ “ ” and an en dash.
+
+    An apostrophe inside or at the end of a word is ’ (China’s, the ’90s); a quote opens after a
+    space or an opening bracket and closes otherwise; " - " is a spaced en dash, "--" an em dash.
+    """
+    if "'" not in text and '"' not in text and "-" not in text:
+        return text
+    text = text.replace(" - ", " – ").replace("--", "—")
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if ch == "'":
+            # An apostrophe before a digit ('90s) is elided, not opened: ’.
+            opens = before in _OPEN_BEFORE and after.isalpha()
+            out.append("‘" if opens else "’")
+        elif ch == '"':
+            out.append("“" if before in _OPEN_BEFORE else "”")
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
 
-def open_service(db: str | os.PathLike[str] | None = None, *, seed: bool = True,
+def open_service(db: URL | str | os.PathLike[str] | None = None, *, seed: bool = True,
                  lasting: bool = False) -> BriefingService:
     """Opens (creating and migrating as needed) the database; the first open of an empty one seeds it.
 
@@ -49,7 +49,7 @@ def open_service(db: str | os.PathLike[str] | None = None, *, seed: bool = True,
     return service
 
 
-def database_url(db: str | os.PathLike[str] | None = None) -> URL:
+def database_url(db: URL | str | os.PathLike[str] | None = None) -> URL:
     """Where the database is (`--db`, else BRIEFING_DB, else the user data folder, made if missing);
     a data folder that cannot be made is a `StorageError` naming it."""
     from briefing.store.engine import resolve_url
@@ -62,4 +62,23 @@ def database_url(db: str | os.PathLike[str] | None = None) -> URL:
                            "choose a database with --db or BRIEFING_DB") from exc
 
 
-__all__ = ["BriefingService", "ImportSummary", "database_url", "open_service"]
+def copy_library(source: URL | str | os.PathLike[str],
+                 target: URL | str | os.PathLike[str]) -> tuple[dict[str, int], str]:
+    """Copies a whole library (`briefing db copy`) into an empty database, all or nothing, verified
+    by counts and content hashes: (rows per table, one hash over all). Both are migrated first."""
+    from briefing.store.copy import copy_database
+    from briefing.store.engine import Database
+
+    src = Database(database_url(source))
+    try:
+        dst = Database(database_url(target))
+        try:
+            report = copy_database(src, dst)
+        finally:
+            dst.dispose()
+    finally:
+        src.dispose()
+    return report.counts, report.digest
+
+
+__all__ = ["BriefingService", "ImportSummary", "copy_library", "database_url", "open_service"]

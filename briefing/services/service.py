@@ -499,10 +499,11 @@ class BriefingService:
         come here."""
         if not self.db.has_fts():
             return self._search_like(s, search, section=section, kind=kind, tag=tag, limit=limit)
-        expr = fts.match_expression(search)
+        expr = fts.pg_tsquery(search) if self.db.is_postgresql else fts.match_expression(search)
         if expr is None:
             return []
-        where, params = ["f.report_id = :rid"], {"q": expr, "rid": self.report_id}
+        where: list[str] = ["f.report_id = :rid"]  # the index holds every report's findings
+        params: dict[str, Any] = {"q": expr, "rid": self.report_id}
         if section:
             where.append("f.section = :section")
             params["section"] = section
@@ -512,6 +513,8 @@ class BriefingService:
         if tag:
             where.append("f.id IN (SELECT finding_id FROM finding_tags WHERE tag = :tag)")
             params["tag"] = tag.lower()
+        if self.db.is_postgresql:
+            return self._search_pg(s, where, params, order=order, limit=limit)
         if order == "report":
             # The sort reads each hit's position from the covering (id, position) index: at 100k
             # findings a broad term matches ~40k rows, and reading their full rows cost ~15 ms more.
@@ -525,6 +528,22 @@ class BriefingService:
                    "JOIN (SELECT rowid AS fid, bm25(findings_fts, 5.0, 1.0, 3.0) AS rank "
                    "FROM findings_fts WHERE findings_fts MATCH :q) AS h ON h.fid = f.id"
                    " WHERE " + " AND ".join(where) + " ORDER BY h.rank, f.id")
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [r[0] for r in s.execute(text(sql), params)]
+
+    @staticmethod
+    def _search_pg(s: Session, where: list[str], params: dict[str, Any], *, order: str,
+                   limit: int | None) -> list[int]:
+        """`_search` on PostgreSQL: the tsvector table (GIN index) with the same prefix terms;
+        ranked by ts_rank with FTS5's column weights, ties (and `order="report"`) as on SQLite."""
+        match = "h.doc @@ CAST(:q AS tsquery)"
+        sql = ("SELECT f.id FROM findings AS f JOIN findings_search AS h ON h.finding_id = f.id"
+               " WHERE " + " AND ".join([match, *where]))
+        if order == "report":
+            sql += " ORDER BY f.position, f.id"
+        else:
+            sql += (f" ORDER BY ts_rank('{fts.PG_RANK_WEIGHTS}', h.doc, CAST(:q AS tsquery)) DESC, f.id")
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [r[0] for r in s.execute(text(sql), params)]
@@ -1177,15 +1196,20 @@ class BriefingService:
         from sqlalchemy import insert
 
         rid = self.report_id  # already resolved by _import, before its write began
-        first_id = (s.scalar(select(func.max(FindingRow.id))) or 0) + 1
+        ids = self._new_finding_ids(s, len(added))
         next_pos = (s.scalar(select(func.max(FindingRow.position)).where(FindingRow.report_id == rid)) or 0) + 1
         now = utcnow()
         fts_on = self.db.has_fts()
         chunk = 2000  # bounded memory: each chunk's rows are built, inserted and dropped
         for k in range(0, len(added), chunk):
-            findings, metrics, tags, wordings, links, index = [], [], [], [], [], []
+            findings: list[dict[str, Any]] = []
+            metrics: list[dict[str, Any]] = []
+            tags: list[dict[str, Any]] = []
+            wordings: list[dict[str, Any]] = []
+            links: list[dict[str, Any]] = []
+            index: list[tuple[int, str, str, list[str]]] = []
             for j, c in enumerate(added[k:k + chunk]):
-                fid = first_id + k + j
+                fid = ids[k + j]
                 findings.append(dict(id=fid, report_id=rid, carried_over=False, slug=c.slug, title=c.title,
                                      statement=c.statement, section=c.section,
                                      kind=c.kind.value, as_of=c.as_of, position=next_pos + k + j,
@@ -1196,7 +1220,7 @@ class BriefingService:
                 tags += [dict(finding_id=fid, tag=t, position=i) for i, t in enumerate(c.tags)]
                 wordings += [dict(finding_id=fid, audience_key=a, text=t) for a, t in c.wordings.items()]
                 links += [dict(finding_id=fid, source_id=sid, position=i) for i, sid in enumerate(c.source_ids)]
-                index.append(dict(id=fid, t=c.title, s=c.statement, g=" ".join(c.tags)))
+                index.append((fid, c.title, c.statement, list(c.tags)))
             # SQLAlchemy types every mapped class's __table__ as a FromClause; these are Tables.
             tables = [cast(Table, FindingRow.__table__), cast(Table, MetricRow.__table__),
                       cast(Table, TagRow.__table__), cast(Table, WordingRow.__table__), finding_sources]
@@ -1204,8 +1228,17 @@ class BriefingService:
                 if rows:
                     s.execute(insert(table), rows)
             if fts_on:
-                s.execute(text("INSERT INTO findings_fts(rowid, title, statement, tags) VALUES (:id, :t, :s, :g)"),
-                          index)
+                fts.index_findings(s, index)
+
+    def _new_finding_ids(self, s: Session, count: int) -> list[int]:
+        """Ids for `count` findings inserted in bulk. PostgreSQL's are drawn from the id sequence,
+        which explicit ids would leave behind (the next ORM insert would collide) and which two
+        concurrent importers share safely; SQLite's follow the largest id under the write lock."""
+        if self.db.is_postgresql:
+            return list(s.scalars(text("SELECT nextval(pg_get_serial_sequence('findings', 'id')) "
+                                       "FROM generate_series(1, :n)"), {"n": count}))
+        first_id = (s.scalar(select(func.max(FindingRow.id))) or 0) + 1
+        return list(range(first_id, first_id + count))
 
     # ---- Whole database
     def reset(self, *, seed: bool = True) -> None:

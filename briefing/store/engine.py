@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 10_000
 # The newest migration. Opening a database already at this revision skips importing Alembic
 # (~0.15 s of every CLI command); tests/test_store.py checks it matches the migration scripts.
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 DB_FILENAME = "briefing.sqlite3"
+# PostgreSQL: every write transaction NOTIFYs this channel; open apps LISTEN to it to refresh.
+CHANGE_CHANNEL = "briefing_changes"
 
 
 def default_db_path() -> Path:
@@ -32,8 +34,10 @@ def default_db_path() -> Path:
     return user_data_dir() / DB_FILENAME
 
 
-def resolve_url(db: str | os.PathLike[str] | None = None) -> URL:
+def resolve_url(db: URL | str | os.PathLike[str] | None = None) -> URL:
     """`--db` beats BRIEFING_DB beats the user data folder; a value is a path or any SQLAlchemy URL."""
+    if isinstance(db, URL):
+        return db
     value = os.fspath(db) if db is not None else os.environ.get("BRIEFING_DB") or None
     if value is None:
         return make_url(f"sqlite:///{default_db_path()}")
@@ -68,6 +72,24 @@ def _install_sqlite_hygiene(engine: Engine, in_memory: bool) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def describe(url: URL) -> str:
+    """A database's name for messages: the file, or server:port/database (never the password)."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or "in memory"
+    port = url.port or (5432 if url.get_backend_name() == "postgresql" else None)
+    host = f"{url.host or 'localhost'}:{port}" if port else (url.host or "localhost")
+    return f"{host}/{url.database or ''}" + (f" as {url.username}" if url.username else "")
+
+
+def failure_reason(url: URL, exc: BaseException) -> str:
+    """The driver's first line, with the password scrubbed should the driver ever repeat it."""
+    orig = getattr(exc, "orig", None) or exc
+    line = next((ln.strip() for ln in str(orig).splitlines() if ln.strip()), type(orig).__name__)
+    if url.password:
+        line = line.replace(str(url.password), "***")
+    return line
+
+
 def _read_only_file(path: Path) -> bool:
     """An existing database that this user cannot write: the file, or its folder, where SQLite
     keeps its journal and WAL files."""
@@ -95,6 +117,7 @@ class Database:
     def __init__(self, url: URL | str, *, migrate: bool = True) -> None:
         self.url = make_url(url) if isinstance(url, str) else url
         self.is_sqlite = _is_sqlite(self.url)
+        self.is_postgresql = self.url.get_backend_name() == "postgresql"
         self.read_only = False
         kwargs: dict = {}
         in_memory = False
@@ -112,6 +135,9 @@ class Database:
 
                 kwargs["poolclass"] = StaticPool
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        if self.is_postgresql:
+            # A dropped connection (server restart, network) is found before use, not mid-save.
+            kwargs["pool_pre_ping"] = True
         self.engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
             _install_sqlite_hygiene(self.engine, in_memory or self.read_only)
@@ -124,6 +150,7 @@ class Database:
         self._in_memory = in_memory
         self._watch: Any = None  # the sqlite3 connection change_counter() polls
         self._watch_lock = threading.Lock()
+        self._notified = 0  # PostgreSQL: the change notifications counted so far
         try:
             self._open(migrate)
         except BaseException:
@@ -131,7 +158,9 @@ class Database:
             raise
 
     def _open(self, migrate: bool) -> None:
-        if migrate and self._stored_revision() != SCHEMA_HEAD:
+        stored = self._stored_revision() if migrate else SCHEMA_HEAD
+        if stored != SCHEMA_HEAD:
+            self._refuse_newer(stored)
             if self.read_only:
                 from briefing.domain.errors import StorageError
 
@@ -145,14 +174,35 @@ class Database:
     # ---- Sessions
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self._read() as session:
+        with self._dropped_is_an_error(), self._read() as session:
             yield session
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """One write transaction: committed whole on success, rolled back whole on any error."""
-        with self._write() as session, session.begin():
+        with self._dropped_is_an_error(), self._write() as session, session.begin():
             yield session
+            if self.is_postgresql:
+                # Delivered to every listener when (and only if) this transaction commits: the
+                # server's side of `change_counter`.
+                session.execute(text(f"NOTIFY {CHANGE_CHANNEL}"))
+
+    @contextmanager
+    def _dropped_is_an_error(self) -> Iterator[None]:
+        """On a server, a connection lost mid-transaction (or unreachable at its start) becomes a
+        one-line `DatabaseError`; the server rolled the transaction back, so nothing was saved and
+        the caller may retry (the pool pings before lending a connection again)."""
+        from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+        from briefing.domain.errors import DatabaseError
+
+        try:
+            yield
+        except DBAPIError as exc:
+            if self.is_sqlite or not (exc.connection_invalidated or isinstance(exc, (OperationalError,
+                                                                                       InterfaceError))):
+                raise
+            raise DatabaseError(describe(self.url), failure_reason(self.url, exc) + " (nothing was saved)") from None
 
     # ---- Migrations
     def alembic_config(self) -> Config:
@@ -160,7 +210,8 @@ class Database:
 
         cfg = Config()
         cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-        cfg.set_main_option("sqlalchemy.url", self.url.render_as_string(hide_password=False))
+        # ConfigParser interpolates `%`: a percent-encoded password or path must be escaped.
+        cfg.set_main_option("sqlalchemy.url", self.url.render_as_string(hide_password=False).replace("%", "%%"))
         return cfg
 
     def upgrade(self, revision: str = "head") -> None:
@@ -197,12 +248,45 @@ class Database:
                     raw.execute("PRAGMA foreign_keys=ON")
         self._has_fts = self._probe_fts()
 
-    def _stored_revision(self) -> str | None:
+    @contextmanager
+    def connection(self) -> Iterator[Any]:
+        """A plain connection; on a server, failing to reach it is a one-line `DatabaseError`."""
+        from sqlalchemy.exc import InterfaceError, OperationalError
+
+        from briefing.domain.errors import DatabaseError
+
         try:
-            with self.engine.connect() as conn:
+            conn = self.engine.connect()
+        except (OperationalError, InterfaceError) as exc:
+            if self.is_sqlite:
+                raise
+            raise DatabaseError(describe(self.url), failure_reason(self.url, exc)) from None
+        with conn:
+            yield conn
+
+    def _stored_revision(self) -> str | None:
+        from sqlalchemy.exc import DBAPIError
+
+        with self.connection() as conn:
+            try:
                 return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except Exception:  # noqa: BLE001 - no table yet (a new database): migrate
-            return None
+            except DBAPIError:  # no table yet (a new database): migrate
+                return None
+
+    def _refuse_newer(self, stored: str | None) -> None:
+        """A revision the scripts do not know was written by a newer Briefing: migrating (or
+        using) it would mean guessing, so the database is refused untouched."""
+        if stored is None:
+            return
+        from alembic.script import ScriptDirectory
+
+        from briefing.domain.errors import DatabaseError
+
+        known = {s.revision for s in ScriptDirectory.from_config(self.alembic_config()).walk_revisions()}
+        if stored not in known:
+            raise DatabaseError(describe(self.url), f"written by a newer version of Briefing (schema {stored}, "
+                                f"this one knows up to {SCHEMA_HEAD}); update Briefing to open it, or "
+                                "choose another database with --db")
 
     def current_revision(self) -> str | None:
         from alembic.runtime.migration import MigrationContext
@@ -217,6 +301,10 @@ class Database:
         return self._has_fts
 
     def _probe_fts(self) -> bool:
+        """Whether the full-text index exists: FTS5's table on SQLite, `findings_search` on PostgreSQL."""
+        if self.is_postgresql:
+            with self.engine.connect() as conn:
+                return conn.execute(text("SELECT to_regclass('findings_search') IS NOT NULL")).scalar() is True
         if not self.is_sqlite:
             return False
         with self.engine.connect() as conn:
@@ -230,7 +318,10 @@ class Database:
         import sqlite3
 
         if not self.is_sqlite:
-            raise ValueError("backup is available for SQLite databases only")
+            from briefing.domain.errors import DatabaseError
+
+            raise DatabaseError(describe(self.url), "`db backup` copies SQLite files only; back a server "
+                                "database up with its own tools (pg_dump)")
         target = Path(target)
         tmp = target.with_name(f".{target.name}.partial")
         raw = self.engine.raw_connection()
@@ -250,11 +341,14 @@ class Database:
 
     def change_counter(self) -> int | None:
         """A number that moves when any other connection commits (another process, or this
-        process's own sessions); None where there is no cheap way to tell (in-memory, not SQLite).
+        process's own sessions); None where there is no cheap way to tell (in-memory SQLite, other
+        engines). On PostgreSQL, the count of change notifications (see `_notified_changes`).
 
         SQLite's `PRAGMA data_version` on one dedicated connection that never writes: it answers
         from the connection's own view of the file, without a transaction, in microseconds, so a
         window can poll it twice a second."""
+        if self.is_postgresql:
+            return self._notified_changes()
         if not self.is_sqlite or self._in_memory:
             return None
         import sqlite3
@@ -265,6 +359,32 @@ class Database:
                 self._watch = sqlite3.connect(self.url.database or "", isolation_level=None,
                                               check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
             return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+
+    def _notified_changes(self) -> int:
+        """PostgreSQL's change counter: the commits announced on `CHANGE_CHANNEL` (each write
+        transaction NOTIFYs at commit) to one dedicated autocommit connection that LISTENs,
+        counted without waiting. A lost listener is reopened and counts as a change, since
+        commits may have gone unseen meanwhile."""
+        import psycopg
+
+        with self._watch_lock:
+            if self._watch is None:
+                raw = self.engine.raw_connection()  # the pool's URL and driver arguments, then detached
+                conn = raw.driver_connection
+                raw.detach()
+                assert conn is not None  # a connection just lent by the pool has its driver connection
+                conn.rollback()  # the pool's ping may have opened a transaction
+                conn.autocommit = True
+                conn.execute(f"LISTEN {CHANGE_CHANNEL}")
+                self._watch = conn
+                self._notified += 1
+            try:
+                self._notified += sum(1 for _ in self._watch.notifies(timeout=0))
+            except psycopg.Error:
+                self._watch.close()
+                self._watch = None
+                self._notified += 1
+            return self._notified
 
     def dispose(self) -> None:
         with self._watch_lock:

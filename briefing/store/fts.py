@@ -1,13 +1,17 @@
-"""Keeps the FTS5 index in step with findings, and turns a user's query into forgiving search terms."""
+"""Keeps the full-text index in step with findings (FTS5 on SQLite, a `tsvector` table on
+PostgreSQL), and turns a user's query into forgiving search terms both engines read alike."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+# Words as FTS5's unicode61 tokenizer cuts them (letters and digits; underscore separates), so a
+# query word is never a phrase to FTS5 and both engines read the same words (see `pg_words`).
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 # A pasted paragraph is not a query: past this many words the rest are ignored, which also bounds
 # the MATCH expression (one alternative per pair of neighbouring words, see `search_terms`).
@@ -19,7 +23,42 @@ MAX_WORDS = 8
 _ENDINGS = (("ies", 3), ("ing", 4), ("ed", 4), ("es", 3), ("s", 3), ("e", 4), ("y", 4))
 
 
+# The PostgreSQL index and its queries are cut with the same rule, in Python, so both engines see
+# the same words (PostgreSQL's own parser keeps "deepseek-r1" and "1.5" whole).
+_WORD = _TOKEN
+
+# PostgreSQL's tsvector: the title weighs A, tags B, the statement D; ts_rank's weights {D, C, B, A}
+# follow FTS5's bm25 weights (title 5, statement 1, tags 3) as 0.2 : 0.6 : 1.0.
+PG_RANK_WEIGHTS = "{0.2, 0.2, 0.6, 1.0}"
+
+
+def _is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def pg_words(text_: str) -> list[str]:
+    """The index words of `text_` as FTS5 unicode61 with remove_diacritics 2 cuts them: case and
+    diacritics folded ("Café" -> "cafe"), split on anything not a letter or digit."""
+    folded = "".join(c for c in unicodedata.normalize("NFD", text_.casefold()) if not unicodedata.combining(c))
+    return _WORD.findall(folded)
+
+
+_PG_DOC = ("setweight(array_to_tsvector(CAST(:t AS text[])), 'A') || "
+           "setweight(array_to_tsvector(CAST(:g AS text[])), 'B') || "
+           "setweight(array_to_tsvector(CAST(:s AS text[])), 'D')")
+
+
 def index_finding(session: Session, finding_id: int, title: str, statement: str, tags: list[str]) -> None:
+    """(Re)indexes one finding inside the caller's transaction, so the index never lags an edit."""
+    if _is_postgresql(session):
+        # Lexemes given as an array are stored as they are: no parser, no dictionary, so the words
+        # are exactly `pg_words` (the same words FTS5 keeps), and a prefix query reads them alike.
+        session.execute(
+            text(f"INSERT INTO findings_search (finding_id, doc) VALUES (:id, {_PG_DOC}) "
+                 "ON CONFLICT (finding_id) DO UPDATE SET doc = EXCLUDED.doc"),
+            {"id": finding_id, "t": pg_words(title), "s": pg_words(statement), "g": pg_words(" ".join(tags))},
+        )
+        return
     session.execute(text("DELETE FROM findings_fts WHERE rowid = :id"), {"id": finding_id})
     session.execute(
         text("INSERT INTO findings_fts(rowid, title, statement, tags) VALUES (:id, :t, :s, :g)"),
@@ -27,8 +66,31 @@ def index_finding(session: Session, finding_id: int, title: str, statement: str,
     )
 
 
+def index_findings(session: Session, rows: list[tuple[int, str, str, list[str]]]) -> None:
+    """Indexes new findings in bulk, (id, title, statement, tags) each, in the caller's transaction."""
+    if not rows:
+        return
+    if _is_postgresql(session):
+        session.execute(text(f"INSERT INTO findings_search (finding_id, doc) VALUES (:id, {_PG_DOC})"),
+                        [{"id": i, "t": pg_words(t), "s": pg_words(st), "g": pg_words(" ".join(g))}
+                         for i, t, st, g in rows])
+        return
+    session.execute(text("INSERT INTO findings_fts(rowid, title, statement, tags) VALUES (:id, :t, :s, :g)"),
+                    [{"id": i, "t": t, "s": st, "g": " ".join(g)} for i, t, st, g in rows])
+
+
 def unindex_finding(session: Session, finding_id: int) -> None:
+    if _is_postgresql(session):
+        session.execute(text("DELETE FROM findings_search WHERE finding_id = :id"), {"id": finding_id})
+        return
     session.execute(text("DELETE FROM findings_fts WHERE rowid = :id"), {"id": finding_id})
+
+
+def clear_index(session: Session) -> None:
+    if _is_postgresql(session):
+        session.execute(text("DELETE FROM findings_search"))
+    else:
+        session.execute(text("DELETE FROM findings_fts"))
 
 
 def stem(word: str) -> str:
@@ -88,3 +150,32 @@ def match_expression(query: str) -> str | None:
         terms = " OR ".join(_fts_term(t) for t in group)
         parts.append(f"({terms})" if len(group) > 1 else terms)
     return " AND ".join(parts)
+
+
+def _pg_lexeme(word: str, prefix: bool) -> str:
+    # tsquery input syntax: a quoted lexeme taken as written (no dictionary), `:*` for a prefix.
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
+
+
+def pg_tsquery(query: str) -> str | None:
+    """The PostgreSQL twin of `match_expression`: the same groups of prefix stems as a tsquery
+    (`'deep':* & ('seek':* | 'deepseek':*)`), to be cast with CAST(:q AS tsquery).
+
+    Built here rather than by `websearch_to_tsquery`, which has no prefix form and would split
+    words by PostgreSQL's parser, not as the index (and FTS5) did. None when the query has no words.
+    """
+    parts = []
+    for group in search_terms(query):
+        alternatives = []
+        for term in group:
+            words = pg_words(term)
+            if not words:
+                continue
+            # A term FTS5 would read as a phrase of several words ("a_b"): every word, the last as
+            # a prefix, as FTS5 treats the phrase's last token.
+            lexemes = [_pg_lexeme(w, prefix=(i == len(words) - 1 and len(term) > 1)) for i, w in enumerate(words)]
+            alternatives.append(lexemes[0] if len(lexemes) == 1 else "(" + " & ".join(lexemes) + ")")
+        if not alternatives:
+            return None
+        parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")")
+    return " & ".join(parts) if parts else None

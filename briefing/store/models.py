@@ -50,6 +50,27 @@ class DecimalText(TypeDecorator[Decimal]):
         return None if value is None else Decimal(value)
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment in UTC: `timestamptz` on PostgreSQL (migration 0004), text on SQLite. Python sees
+    naive UTC datetimes on both engines, whatever the server's or the session's time zone."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        # SQLite stores the wall-clock text without an offset: always UTC's.
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None or value.tzinfo is None:
+            return value
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -94,7 +115,7 @@ class ReportRow(Base):
     # The edition this one was copied from (None for a first edition; kept when that one is deleted).
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     sections: Mapped[list[SectionRow]] = relationship(
         cascade="all, delete-orphan", order_by="SectionRow.position", passive_deletes=True
@@ -126,8 +147,8 @@ class FindingRow(Base):
     kind: Mapped[str] = mapped_column(String(20), index=True)
     as_of: Mapped[date | None] = mapped_column(Date)
     position: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
     # A new edition's copy: "carried over, not yet reviewed" until confirmed or edited.
     carried_over: Mapped[bool] = mapped_column(default=False)
@@ -148,7 +169,9 @@ class FindingRow(Base):
     tags: Mapped[list[TagRow]] = relationship(
         cascade="all, delete-orphan", order_by="TagRow.position", passive_deletes=True
     )
-    wordings: Mapped[list[WordingRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    # Ordered: SQLite happens to return them by primary key, PostgreSQL in whatever order the heap holds.
+    wordings: Mapped[list[WordingRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
+                                                      order_by="WordingRow.audience_key")
     sources: Mapped[list[SourceRow]] = relationship(secondary=finding_sources, order_by=finding_sources.c.position)
 
 
@@ -215,7 +238,7 @@ class ChartRow(Base):
     title: Mapped[str] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(Integer, default=0)
     spec: Mapped[dict] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (UniqueConstraint("report_id", "key", name="uq_charts_report_key"),)
@@ -242,6 +265,7 @@ __all__ = [
     "SectionRow",
     "SourceRow",
     "TagRow",
+    "UTCDateTime",
     "WordingRow",
     "finding_sources",
 ]

@@ -106,7 +106,7 @@ def needs_seed(db: Database) -> bool:
 def wipe(db: Database, *, keep_reports: bool = False) -> None:
     """Deletes every record (the schema stays), in one transaction. `keep_reports`: the reports and
     their sections stay, empty, so findings can be added or imported into them again."""
-    from sqlalchemy import text
+    from briefing.store import fts
 
     with db.writing() as s:
         s.execute(delete(WordingRow))
@@ -120,4 +120,4 @@ def wipe(db: Database, *, keep_reports: bool = False) -> None:
             s.execute(delete(ReportRow))
         s.execute(delete(MetaRow))
         if db.has_fts():
-            s.execute(text("DELETE FROM findings_fts"))
+            fts.clear_index(s)

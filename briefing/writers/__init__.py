@@ -18,7 +18,8 @@ from briefing.domain.errors import BriefingError
 
 if TYPE_CHECKING:
     from briefing.charts.data import ChartData
-    from briefing.document import Document
+    from briefing.charts.sizes import ChartSize
+    from briefing.document import Document, Figure
     from briefing.domain.charts import ChartSpec
     from briefing.theme import Theme
 
@@ -29,11 +30,11 @@ T = TypeVar("T")
 class ChartRenderer(Protocol):
     """briefing.charts.render_bytes's shape; tests inject a stand-in."""
 
-    def __call__(self, spec: ChartSpec, data: object, *, fmt: str = "png", size: str = "16:9",
+    def __call__(self, spec: ChartSpec, data: object, *, fmt: str = "png", size: str | ChartSize = "16:9",
                  theme: Theme | None = None, transparent: bool = False, dpi: int | None = None) -> bytes: ...
 
 
-def document_chart(spec: ChartSpec, data: object, *, fmt: str = "png", size: str = "16:9",
+def document_chart(spec: ChartSpec, data: object, *, fmt: str = "png", size: str | ChartSize = "16:9",
                    theme: Theme | None = None, transparent: bool = False, dpi: int | None = None,
                    cache: Any = None) -> bytes:
     """A chart as a document shows it: the plot alone, cached like render_bytes.
@@ -73,8 +74,8 @@ def warm_charts(doc: Document, options: WriteOptions, theme: Theme, *, fmt: str,
             seen.add(key)
         except TypeError:
             pass
-        jobs.append(RenderJob(spec=fig.spec, data=cast("ChartData", fig.data), fmt=fmt, size="column", dpi=dpi,
-                              chrome=False))
+        jobs.append(RenderJob(spec=fig.spec, data=cast("ChartData", fig.data), fmt=fmt, size=print_size(fig),
+                              dpi=dpi, chrome=False))
     missing = uncached(jobs, theme)
     if len(missing) < 2:
         return  # nothing, or one chart, to draw: the writer's own call is as fast
@@ -84,6 +85,15 @@ def warm_charts(doc: Document, options: WriteOptions, theme: Theme, *, fmt: str,
         render_many(missing, theme=theme)
     except Exception:  # noqa: BLE001 - the writer draws each chart again and reports what fails
         return
+
+
+def print_size(fig: Figure) -> Any:
+    """A figure's chart size on the page: the text width, with the aspect of its kind."""
+    from briefing.charts.sizes import document_size
+
+    points = getattr(fig.data, "points", ())
+    kind = str(getattr(fig.spec, "kind", ""))
+    return document_size(kind, len({getattr(p, "label", i) for i, p in enumerate(points)}))
 
 
 def render_figures(
@@ -118,7 +128,8 @@ def render_figures(
             try:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
-                    seen[key] = convert(render(fig.spec, fig.data, fmt=fmt, size="column", theme=theme, dpi=dpi))
+                    seen[key] = convert(render(fig.spec, fig.data, fmt=fmt, size=print_size(fig), theme=theme,
+                                                       dpi=dpi))
                 for c in caught:
                     note(f"Figure {fig.number}: {c.message}")
             except ExportCancelled:

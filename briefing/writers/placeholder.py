@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 if TYPE_CHECKING:
@@ -20,12 +20,12 @@ if TYPE_CHECKING:
 _SIZES = {"16:9": (19.2, 10.8), "4:3": (16.0, 12.0), "column": (6.3, 3.6)}
 
 
-def placeholder_chart(spec: ChartSpec, data: object, *, fmt: str = "png", size: str = "16:9",
+def placeholder_chart(spec: ChartSpec, data: object, *, fmt: str = "png", size: Any = "16:9",
                       theme: Theme | None = None, transparent: bool = False, dpi: int | None = None) -> bytes:
     width_in, height_in = _inches(size)
     colour = _accent(spec, theme)
     if fmt == "pdf":
-        return _pdf(spec.title, width_in * 72, height_in * 72, colour)
+        return _pdf(spec.title, width_in * 72, height_in * 72, colour, theme)
     if fmt == "svg":
         return _svg(spec.title, width_in * 72, height_in * 72, colour)
     if fmt == "png":
@@ -34,7 +34,9 @@ def placeholder_chart(spec: ChartSpec, data: object, *, fmt: str = "png", size: 
     raise ValueError(f"“{fmt}” is not a chart format; use png, svg or pdf")
 
 
-def _inches(size: str) -> tuple[float, float]:
+def _inches(size: Any) -> tuple[float, float]:
+    if hasattr(size, "width_in"):  # a ChartSize, as the writers pass for a document's print size
+        return float(size.width_in), float(size.height_in)
     if size in _SIZES:
         return _SIZES[size]
     try:
@@ -52,18 +54,24 @@ def _accent(spec: ChartSpec, theme: Theme | None) -> tuple[int, int, int]:
     return int(hex_[0:2], 16), int(hex_[2:4], 16), int(hex_[4:6], 16)
 
 
-def _pdf(title: str, w: float, h: float, rgb: tuple[int, int, int]) -> bytes:
+def _pdf(title: str, w: float, h: float, rgb: tuple[int, int, int], theme: Theme | None) -> bytes:
     from reportlab.pdfgen.canvas import Canvas
 
+    from briefing.theme import default_theme
+    from briefing.writers.pdf.fonts import register_fonts
+
+    # The house face, embedded, as a real chart's: reportlab's Helvetica would be named, not embedded.
+    font = register_fonts(theme or default_theme()).regular
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=(w, h), invariant=1)
+    # types-reportlab types initialFontName as a number; reportlab takes a font name.
+    c = Canvas(buf, pagesize=(w, h), invariant=1, initialFontName=font)  # type: ignore[arg-type]
     r, g, b = (v / 255 for v in rgb)
     c.setFillColorRGB(r, g, b)
     bars = (0.6, 1.0, 0.4)
     for i, frac in enumerate(bars):
         c.rect(w * (0.15 + 0.25 * i), h * 0.15, w * 0.18, h * 0.7 * frac, stroke=0, fill=1)
     c.setFillColorRGB(0.35, 0.4, 0.44)
-    c.setFont("Helvetica", 9)
+    c.setFont(font, 9)
     c.drawString(w * 0.05, h * 0.05, "Placeholder chart")
     c.showPage()
     c.save()

@@ -21,6 +21,7 @@ from briefing.charts.data import ChartData, Point
 from briefing.charts.shapes import labels_option  # noqa: F401 - the kinds import it from here
 from briefing.charts.style import ChartSize, Colours, drawable, families, font, register_fonts
 from briefing.domain.charts import ChartSpec
+from briefing.domain.text import typographic
 from briefing.theme import Theme
 
 
@@ -123,8 +124,9 @@ class Measure:
         return cls(theme, FigureCanvasAgg(Figure(figsize=(1, 1), dpi=dpi)).get_renderer(), dpi)
 
     def clean(self, text: str, *, bold: bool = False) -> str:
-        """The text without characters no bundled font has (render reports those as a warning)."""
-        return drawable(self.theme, text, bold=bold)[0]
+        """The text set typographically (curly quotes, dashes, as the document's text), without
+        characters no bundled font has (render reports those as a warning)."""
+        return drawable(self.theme, typographic(text), bold=bold)[0]
 
     def width(self, text: str, size_pt: float, *, bold: bool = False) -> float:
         """Width in inches of one line of text: the sum of its words' widths (each measured once per

@@ -150,6 +150,7 @@ def _spans(f: Frame, spans: list[Item], lanes: list[list[Item]], xpos: Callable[
             x0, x1 = xpos(it.start), xpos(end)
             current = (highlight in (it.name.lower(), str(it.point.ref))) if highlight else it is spans[-1]
             fill = c.accent if current else (c.other if k % 2 == 0 else "#C3CAD1")
+            fade_w = 0.0
             if it.end is None:
                 # An open era fades out over its last stretch instead of stopping at a made-up year.
                 fade_w = min((x1 - x0) * 0.3, f.u(1.2))
@@ -163,12 +164,19 @@ def _spans(f: Frame, spans: list[Item], lanes: list[list[Item]], xpos: Callable[
             if k:
                 f.line([x0, x0], [band_y, band_y + lane_h], c.background, max(4 * f.s, 1.2))
             ink = text_on(f.theme, fill)
-            inner = x1 - x0 - 2 * inset
-            name = f.wrap(it.name, name_pt, inner, bold=True, max_lines=2)
-            f.text(x0 + inset, band_y + lane_h - inset, name, size=name_pt, bold=True, color=ink, va="top",
+            # Labels stay on the solid part of a band: over an open era's fade they would lose contrast.
+            solid_end = x1 - fade_w if it.end is None else x1
+            inner = solid_end - x0 - 2 * inset
+            # A word wider than its band shrinks the name (not below 7 pt) before it is broken mid-word.
+            fit_pt = name_pt
+            floor = min(name_pt, 7.0)
+            while fit_pt > floor and max(f.width(w, fit_pt, bold=True) for w in it.name.split() or [""]) > inner:
+                fit_pt = max(floor, fit_pt * 0.92)
+            name = f.wrap(it.name, fit_pt, inner, bold=True, max_lines=2)
+            f.text(x0 + inset, band_y + lane_h - inset, name, size=fit_pt, bold=True, color=ink, va="top",
                    clean=False)
             lines = name.count("\n") + 1
-            if lines * f.line_height(name_pt) + f.line_height(when_pt) + 2 * inset <= lane_h:
+            if lines * f.line_height(fit_pt) + f.line_height(when_pt) + 2 * inset <= lane_h:
                 f.text(x0 + inset, band_y + inset, f.wrap(it.when, when_pt, inner, max_lines=1), size=when_pt,
                        color=ink, va="baseline", clean=False)
         y -= lane_h + f.u(0.2)

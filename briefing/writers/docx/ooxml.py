@@ -191,6 +191,11 @@ def repeat_header(row: Any) -> None:
     trpr.append(el)
 
 
+def keep_row_whole(row: Any) -> None:
+    """Word's "Allow row to break across pages" off: the row moves whole to the next page."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def row_height(row: Any, height: Any) -> None:
     trpr = row._tr.get_or_add_trPr()
     h = OxmlElement("w:trHeight")

@@ -110,7 +110,7 @@ def house_styles(theme: Theme) -> list[StyleSpec]:
 
 
 def colour(theme: Theme, name: str, accent: str | None = None) -> RGBColor:
-    hexes = {"ink": theme.ink, "muted": theme.muted, "accent": accent or theme.accent(None), "rule": theme.rule,
+    hexes = {"ink": theme.ink, "muted": theme.muted, "accent": accent or theme.text_accent(None), "rule": theme.rule,
              "panel": theme.panel}
     value = hexes.get(name, name).lstrip("#")
     return RGBColor.from_string(value.upper())
@@ -207,7 +207,7 @@ def ensure_table_style(doc: Any, theme: Theme, accent: str | None = None) -> Any
         pass
     el = style.element
     rule = theme.rule.lstrip("#")
-    accent = (accent or theme.accent(None)).lstrip("#")
+    accent = (accent or theme.text_accent(None)).lstrip("#")
     panel = theme.panel.lstrip("#")
     ppr = OxmlElement("w:pPr")
     spacing = OxmlElement("w:spacing")

@@ -53,6 +53,7 @@ from briefing.writers.docx.ooxml import (
     has_content,
     has_field,
     internal_link,
+    keep_row_whole,
     local,
     paragraph_alignment,
     repeat_header,
@@ -90,7 +91,7 @@ class WordWriter:
         self.notes = notes
         self.progress = progress
         self.last = 0.0
-        self.accent = theme.accent(doc.meta.audience_key).lstrip("#").upper()
+        self.accent = theme.text_accent(doc.meta.audience_key).lstrip("#").upper()
         self.ref_numbers = {r.number for r in doc.references.entries}
         self.bookmark_id = 0
         self.section_number = 0
@@ -591,14 +592,21 @@ class WordWriter:
             body_paras = callout.body[1:]
         for para in body_paras:
             self.runs(self.para(cell, "Callout Text"), para.runs)
+        # A callout is read whole: the row may not break across pages, and each of its paragraphs
+        # keeps with the next, so its heading never sits at a page's foot with the text overleaf.
+        keep_row_whole(box.rows[0])
+        for p in cell.paragraphs[:-1]:
+            p.paragraph_format.keep_with_next = True
         self.word.add_paragraph().paragraph_format.space_after = Pt(4)
 
     def references(self) -> None:
         self.heading(self.doc.references.title, 1, "references")
-        for ref in self.doc.references.entries:
-            self.reference(ref)
+        entries = self.doc.references.entries
+        for i, ref in enumerate(entries):
+            # The last two references share a page: one alone on the last page looks like a stray.
+            self.reference(ref).paragraph_format.keep_with_next = i == len(entries) - 2
 
-    def reference(self, ref: Reference) -> None:
+    def reference(self, ref: Reference) -> Any:
         p = self.para(self.word, "Reference")
         names = {bookmark_name(f"ref-{ref.number}")}
         if ref.anchor:
@@ -614,3 +622,4 @@ class WordWriter:
         if ref.url:
             p.add_run(" ")
             self.link(p, ref.url, ref.url)
+        return p

@@ -112,9 +112,9 @@ def build(doc: Document, options: WriteOptions, theme: Theme, fonts: FontSet, no
 def build_once(doc: Document, options: WriteOptions, theme: Theme, fonts: FontSet, notes: Notes,
                pages: dict[int, ImportedPage | None], report: Reporter, *, plain: bool) -> bytes:
     pagesize = PAGE_SIZES.get(options.page_size.upper(), A4)
-    styles = make_styles(theme, fonts, theme.accent(doc.meta.audience_key))
+    styles = make_styles(theme, fonts, theme.text_accent(doc.meta.audience_key))
     markup = Markup(styles, notes, {r.number for r in doc.references.entries})
-    markup.accent_hex = theme.accent(doc.meta.audience_key)
+    markup.accent_hex = theme.text_accent(doc.meta.audience_key)
     late = LateForms(theme.muted, {}, [])
     story = StoryBuilder(doc, styles, markup, pages, pagesize, options, late, plain=plain).story()
     meta = doc.meta
@@ -140,6 +140,8 @@ def build_once(doc: Document, options: WriteOptions, theme: Theme, fonts: FontSe
         producer=f"Briefing {__version__} (reportlab)",
         invariant=1,
         lang=meta.language or None,
+        # The canvas's first font; left at reportlab's Helvetica it is referenced, never embedded.
+        initialFontName=fonts.regular,
     )
     pdf.build(story, canvasmaker=LateFormCanvas)
     if markup.clipped:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 from reportlab.platypus import Paragraph as RLParagraph
 
 from briefing.writers.pdf.forms import ImportedPage, add_form
@@ -200,3 +201,18 @@ class ChartForm(Flowable):
         c.doForm(self.name)
         c.restoreState()
 
+
+
+class Float(KeepTogether):
+    """A figure or box kept whole that may float below the text after it (see BriefingTemplate).
+
+    When it does not fit the space left on a page, the template sets the paragraphs that follow it
+    (never past a heading or a break) into that space first, instead of leaving the space blank.
+    """
+
+    def __init__(self, parts: list[Flowable]) -> None:
+        super().__init__(parts)
+        self.parts = list(parts)
+
+    def content_height(self, canv: Any, aw: float, ah: float) -> float:
+        return sum(f.wrapOn(canv, aw, ah)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in self.parts)

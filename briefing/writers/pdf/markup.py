@@ -22,7 +22,7 @@ class Markup:
         self.fonts = styles.fonts
         self.notes = notes
         self.refs = ref_numbers
-        self.accent_hex = styles.theme.accent(None)
+        self.accent_hex = styles.theme.text_accent(None)
         self.clipped: list[str] = []
 
     def text(self, raw: str) -> str:

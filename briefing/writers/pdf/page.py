@@ -13,8 +13,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from briefing.document import Document
-from briefing.writers.pdf.flowables import LateForms
+from briefing.writers.pdf.flowables import Float, HeadingPara, LateForms
 from briefing.writers.pdf.fonts import REPLACEMENT
+from briefing.writers.pdf.memo import Para
 from briefing.writers.pdf.styles import Styles
 from briefing.writers.text import visual_order, xml_safe
 
@@ -77,6 +78,23 @@ class BriefingTemplate(BaseDocTemplate):
             self.canv.setDateFormatter(lambda *_: stamp)
         if isinstance(self.canv, LateFormCanvas):
             self.canv.before_save = self._define_late_forms
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        """Let a Float that does not fit the rest of the page wait behind the paragraphs after it.
+
+        reportlab's KeepTogether moves a figure whole to the next page and leaves the rest of this
+        one blank; a research report floats it instead. Only plain paragraphs (not headings) may
+        overtake, so a float never leaves its section. `Frame._y`/`_y1p` (the pen and the frame's
+        floor) are reportlab privates, checked by tests/test_library_privates.py.
+        """
+        f = flowables[0]
+        if isinstance(f, Float) and len(flowables) > 1 and movable(flowables[1]):
+            frame: Any = self.frame  # types-reportlab leaves the pen and the floor out
+            room = frame._y - frame._y1p
+            need = f.content_height(self.canv, frame._width, frame._height)
+            if room < need <= frame._height:
+                flowables[0], flowables[1] = flowables[1], f
+        super().handle_flowable(flowables)
 
     def afterPage(self) -> None:
         self.last_page = self.page
@@ -156,6 +174,11 @@ class BriefingTemplate(BaseDocTemplate):
         c.translate(x + pw, bottom)
         c.doForm("page-count")
         c.restoreState()
+
+
+def movable(f: Flowable) -> bool:
+    """May `f` be set before a float that waits? Body paragraphs may; headings and breaks may not."""
+    return isinstance(f, Para) and not isinstance(f, HeadingPara) and not getattr(f.style, "keepWithNext", 0)
 
 
 def segments(st: Styles, text: str) -> list[tuple[str, str]]:

@@ -36,7 +36,7 @@ from briefing.document import (
     Table,
 )
 from briefing.writers import WriteOptions
-from briefing.writers.pdf.flowables import Anchor, Bottom, ChartForm, Contents, HeadingPara, LateForms
+from briefing.writers.pdf.flowables import Anchor, Bottom, ChartForm, Contents, Float, HeadingPara, LateForms
 from briefing.writers.pdf.forms import ImportedPage
 from briefing.writers.pdf.markup import Markup, meta_text
 from briefing.writers.pdf.memo import Para
@@ -44,6 +44,8 @@ from briefing.writers.pdf.styles import Styles
 
 
 class StoryBuilder:
+    TABLE_START_ROWS = 3  # a table's rows that must share a page with its caption and header
+
     def __init__(self, doc: Document, styles: Styles, markup: Markup,
                  pages: dict[int, ImportedPage | None], pagesize: tuple[float, float], options: WriteOptions,
                  late: LateForms, *, plain: bool = False) -> None:
@@ -71,7 +73,9 @@ class StoryBuilder:
         if doc.references.entries:
             body.append(CondPageBreak(self.frame_height * 0.3))
             body.append(self.heading(doc.references.title, level=0, key="references", toc=True))
-            body += [self.reference(r) for r in doc.references.entries]
+            refs = [self.reference(r) for r in doc.references.entries]
+            # The last two references share a page: one alone on the last page looks like a stray.
+            body += [*refs[:-2], KeepTogether(refs[-2:])]
         # The contents comes before the body it lists, but is built after it has seen every heading.
         contents = [self.heading(doc.contents_title, level=0, key="contents", toc=False),
                     Contents(self.toc_entries, self.st.toc, self.late), PageBreak()]
@@ -185,7 +189,7 @@ class StoryBuilder:
             parts.append(Para(self.m.label(fig.source, 1500), self.st.source))
         else:
             parts.append(Spacer(1, 12))
-        return parts if self.plain else [KeepTogether(parts)]
+        return parts if self.plain else [Float(parts)]
 
     def table(self, table: Table) -> list[Flowable]:
         out: list[Flowable]
@@ -220,6 +224,7 @@ class StoryBuilder:
             ("LINEBELOW", (0, 0), (-1, 0), 1.0, self.st.accent),
             ("LINEBELOW", (0, 1), (-1, -1), 0.4, self.st.rule),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            self.cell_font(),
             ("TOPPADDING", (0, 0), (-1, -1), 4),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ("LEFTPADDING", (0, 0), (-1, -1), 4),
@@ -231,8 +236,12 @@ class StoryBuilder:
         caption = Para(
             f'<font name="{self.st.fonts.bold}" color="{self.m.accent_hex}">Table {table.number}:</font>'
             f"&nbsp;{self.m.label(table.caption, 500)}", ParagraphStyle("tcap", parent=self.st.caption,
-                                                                        keepWithNext=1, spaceAfter=4))
-        out = [Spacer(1, 4)]
+                                                                        spaceAfter=4))
+        # The caption, the header and the first rows start on one page; the rest may run on. (Keeping
+        # the caption with the whole table pushed a long table over and left most of a page blank.)
+        start = RLTable(rows[: 1 + self.TABLE_START_ROWS], colWidths=widths, style=TableStyle(commands))
+        need = caption.wrap(self.frame_width, self.frame_height)[1] + start.wrap(self.frame_width, self.frame_height)[1]
+        out = [CondPageBreak(need + 16), Spacer(1, 4)]
         if table.anchor:
             out.append(Anchor(table.anchor))
         out += [caption, grid]
@@ -273,6 +282,7 @@ class StoryBuilder:
             row: list[Any] = []
             commands: list[tuple[Any, ...]] = [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            self.cell_font(),
                 ("LEFTPADDING", (0, 0), (-1, -1), 9),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 8),
                 ("TOPPADDING", (0, 0), (-1, -1), 9),
@@ -303,6 +313,7 @@ class StoryBuilder:
         if not inner:
             return []
         box = RLTable([[inner]], colWidths=[self.frame_width], splitInRow=24, hAlign="LEFT", style=TableStyle([
+            self.cell_font(),
             ("BACKGROUND", (0, 0), (-1, -1), st.panel),
             ("LINEBEFORE", (0, 0), (0, -1), 3, st.accent),
             ("LEFTPADDING", (0, 0), (-1, -1), 14),
@@ -310,7 +321,12 @@ class StoryBuilder:
             ("TOPPADDING", (0, 0), (-1, -1), 10),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
         ]))
-        return [Spacer(1, 6), box, Spacer(1, 12)]
+        # A callout is read whole: never its heading at a page's foot and its text overleaf.
+        return [Float([Spacer(1, 6), box]), Spacer(1, 12)]
+
+    def cell_font(self) -> tuple[Any, ...]:
+        """A table's own cell font: left unset it is Helvetica, which the PDF would name but not embed."""
+        return ("FONTNAME", (0, 0), (-1, -1), self.st.fonts.regular)
 
     def reference(self, ref: Reference) -> Flowable:
         anchor = f'<a name="{ref.anchor or f"ref-{ref.number}"}"/>'

@@ -5,8 +5,8 @@ The database's single report (the `meta` row "report", seeded from data/report.y
 first report record; its sections come from the seed's `sections` list plus any other section key
 its findings use, so nothing is lost and no report's sections are written into code.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -61,7 +61,7 @@ def upgrade() -> None:
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("predecessor_id", sa.Integer(), nullable=True),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["predecessor_id"], ["reports.id"], name=op.f("fk_reports_predecessor_id_reports"),
                                 ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reports")),
@@ -99,6 +99,10 @@ def upgrade() -> None:
         batch.create_foreign_key(batch.f("fk_findings_predecessor_id_findings"), "findings", ["predecessor_id"],
                                  ["id"], ondelete="SET NULL")
         batch.create_index(batch.f("ix_findings_report_id"), ["report_id"], unique=False)
+    # The wordings' foreign key rests on audiences.key being unique: it goes first (keys become
+    # unique per report; the service deletes an audience's wordings with it).
+    with op.batch_alter_table("wordings") as batch:
+        batch.drop_constraint("fk_wordings_audience_key_audiences", type_="foreignkey")
     for table in ("audiences", "charts"):
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column("report_id", sa.Integer(), nullable=False, server_default=str(report_id or 0)))
@@ -113,8 +117,6 @@ def upgrade() -> None:
             batch.alter_column("report_id", server_default=None)
     with op.batch_alter_table("findings") as batch:
         batch.alter_column("carried_over", server_default=None)
-    with op.batch_alter_table("wordings") as batch:
-        batch.drop_constraint("fk_wordings_audience_key_audiences", type_="foreignkey")
     conn.execute(sa.text("DELETE FROM meta WHERE key = 'report'"))
 
 
@@ -180,9 +182,6 @@ def downgrade() -> None:
                 "author": first.author, "summary": first.summary}
         conn.execute(sa.text("DELETE FROM meta WHERE key = 'report'"))
         conn.execute(sa.text("INSERT INTO meta (key, value) VALUES ('report', :v)"), {"v": json.dumps(meta)})
-    with op.batch_alter_table("wordings") as batch:
-        batch.create_foreign_key("fk_wordings_audience_key_audiences", "audiences", ["audience_key"], ["key"],
-                                 onupdate="CASCADE", ondelete="CASCADE")
     for table in ("audiences", "charts"):
         with op.batch_alter_table(table) as batch:
             batch.drop_index(batch.f(f"ix_{table}_report_id"))
@@ -190,6 +189,9 @@ def downgrade() -> None:
             batch.drop_constraint(f"uq_{table}_report_key", type_="unique")
             batch.create_unique_constraint(f"uq_{table}_key", ["key"])
             batch.drop_column("report_id")
+    with op.batch_alter_table("wordings") as batch:
+        batch.create_foreign_key("fk_wordings_audience_key_audiences", "audiences", ["audience_key"], ["key"],
+                                 onupdate="CASCADE", ondelete="CASCADE")
     with op.batch_alter_table("findings") as batch:
         batch.drop_index(batch.f("ix_findings_report_id"))
         batch.drop_constraint(batch.f("fk_findings_predecessor_id_findings"), type_="foreignkey")
