@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -91,19 +92,25 @@ def test_a_command_through_the_server_is_the_in_process_command(running: Env) ->
 
 def test_ctrl_c_reaches_the_command_and_the_status_comes_back(running: Env) -> None:
     primary, secondary = os.openpty()  # `db reset` asks on the caller's terminal, and waits
+    shown = ""
     try:
         proc = subprocess.Popen([sys.executable, "-m", "briefing", "db", "reset"], env=running.vars,
-                                cwd=running.root, stdin=secondary, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+                                cwd=running.root, stdin=secondary, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        assert proc.stdout is not None
         running.wait_until(lambda: (running.ping() or {}).get("running") == 1)
-        time.sleep(0.5)
+        # Interrupt only once the question is on the terminal: a loaded machine may take seconds to ask.
+        deadline = time.monotonic() + 30
+        while "Delete every finding" not in shown and time.monotonic() < deadline:
+            if select.select([proc.stdout], [], [], 0.2)[0]:
+                shown += os.read(proc.stdout.fileno(), 4096).decode(errors="replace")
         assert proc.poll() is None
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=30)
     finally:
         os.close(primary)
         os.close(secondary)
-    assert "Delete every finding" in out and proc.returncode == 130 and "interrupted" in err
+    assert "Delete every finding" in shown and proc.returncode == 130 and "interrupted" in err
     assert "13 finding(s)" in running.briefing("findings", "list", "--section", "chips").stderr
 
 

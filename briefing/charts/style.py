@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -81,12 +82,17 @@ def drawable(theme: Theme, text: str, *, bold: bool = False) -> tuple[str, str]:
     dropped: list[str] = []
     for ch in text:
         cp = ord(ch)
-        if ch in "\n " or cp in latin or cp in cjk:
+        if (ch in "\n " or cp in latin or cp in cjk) and unicodedata.category(ch) != "Cf":
             kept.append(ch)
         elif ch == "\t":
             kept.append(" ")
         elif cp in (0x200D, 0xFE0E, 0xFE0F) or 0x1F3FB <= cp <= 0x1F3FF:
             continue  # joiners, variation selectors and skin tones only ever modify an emoji
+        elif unicodedata.category(ch) == "Cf":
+            # Invisible format characters (U+FEFF, bidi marks, soft hyphens…): matplotlib does not
+            # shape text, so they would draw nothing at best, and U+FEFF aborts its PDF backend
+            # (IndexError). Text saved before the domain dropped them reaches here too.
+            continue
         else:
             dropped.append(ch)
     return "".join(kept), "".join(dropped)

@@ -81,7 +81,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     deck.add_argument("--audience", metavar="A", help="the audience's chart pack, in its accent colour")
     deck.add_argument("--chart", metavar="ID", nargs="+", action="extend", dest="charts",
                       help="chart key(s) to include (default: every chart in the pack)")
-    deck.add_argument("--out", metavar="FILE.pptx", required=True, type=Path, help="the deck file to write")
+    deck.add_argument("--out", metavar="FILE.pptx", required=True,
+                      help="the deck file to write, or a folder (ending in /) to write charts-<audience>.pptx in")
     deck.set_defaults(func=cmd_deck)
 
 
@@ -261,8 +262,9 @@ def cmd_render(args: argparse.Namespace, service: ChartService) -> int:
 
 def cmd_deck(args: argparse.Namespace, service: ChartService) -> int:
     from briefing.charts import resolve_chart_data, write_deck
+    from briefing.fileio import output_path
 
-    out: Path = args.out
+    out = output_path(args.out, f"charts-{args.audience or 'all'}.pptx")
     if out.suffix.lower() != ".pptx":
         return _fail(f"{out.name} must end in .pptx")
     try:

@@ -4,7 +4,6 @@ moving a whole library between databases (SQLite <-> PostgreSQL)."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from briefing.services import BriefingService
 
@@ -19,7 +18,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     reset.add_argument("--yes", action="store_true", help="do not ask")
     reset.set_defaults(func=cmd_reset)
     backup = dsub.add_parser("backup", help="write a consistent copy with SQLite's backup API")
-    backup.add_argument("file", type=Path)
+    backup.add_argument("file", help="the copy to write, or a folder (ending in /) to write "
+                                     "briefing-backup-<date>.sqlite3 in")
     backup.set_defaults(func=cmd_backup)
     copy = dsub.add_parser("copy", help="copy the whole library into an empty database (SQLite or "
                            "PostgreSQL), all or nothing, verified by counts and content hashes")
@@ -49,7 +49,11 @@ def cmd_reset(args: argparse.Namespace, svc: BriefingService) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, svc: BriefingService) -> int:
-    target: Path = args.file
+    from datetime import date
+
+    from briefing.fileio import output_path
+
+    target = output_path(args.file, f"briefing-backup-{date.today().isoformat()}.sqlite3")
     if not target.parent.is_dir():
         from briefing.domain.errors import FieldError, ValidationError
 

@@ -35,9 +35,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     # one-line error (and exit code 2) as a wrong audience.
     p.add_argument("--format", metavar="FORMAT", default="pdf", dest="fmt",
                    help=f"{' | '.join(FORMATS)} (default pdf); several as pdf,docx")
-    p.add_argument("--output", "-o", metavar="PATH", type=Path,
+    # A string, not a Path: Path() would drop the trailing "/" that says "a folder".
+    p.add_argument("--output", "-o", metavar="PATH",
                    help="file to write (default: briefing-<audience>-<YYYY-MM-DD>.<ext> here); "
-                        "with several audiences or formats, an existing folder to write them into")
+                        "a folder (an existing one, or any path ending in /, created if missing) to "
+                        "write into under that name; with several audiences or formats, a folder")
     p.add_argument("--author", default="", help="author on the cover and in the file's properties "
                                                 "(default: the report's author)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the path written")
@@ -76,20 +78,26 @@ def cmd_export(args: argparse.Namespace, service: ExportService) -> int:
         return _fail("name at least one audience and one format")
 
     from briefing.compose import compose
+    from briefing.fileio import names_folder, output_path
     from briefing.writers import WriteOptions, export
     from briefing.writers.safe import check_target
 
     batch = len(audiences) * len(fmts) > 1
-    if batch and args.output is not None and not args.output.is_dir():
-        return _fail(f"with several audiences or formats, --output must be an existing folder; "
-                     f"{args.output} is not one")
+    folder: Path | None = None
+    if batch and args.output is not None:
+        if not names_folder(args.output):
+            return _fail(f"with several audiences or formats, --output must be an existing folder or a "
+                         f"path ending in / (a folder to create); {args.output} is neither")
+        folder = output_path(args.output, "_").parent
     jobs = []
     for key in audiences:
         for fmt in fmts:
             if batch:
-                path = (args.output or Path(".")) / default_output(key, fmt).name
+                path = (folder or Path(".")) / default_output(key, fmt).name
+            elif args.output is not None:
+                path = output_path(args.output, default_output(key, fmt).name)
             else:
-                path = args.output or default_output(key, fmt)
+                path = default_output(key, fmt)
             jobs.append((key, fmt, check_target(path)))  # a bad folder fails now, before any drawing
     problems = _check_briefings(service, audiences)
     if problems and args.strict:

@@ -67,7 +67,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     imp.set_defaults(func=cmd_import)
 
     exp = fsub.add_parser("export", help="export findings to .json or .csv")
-    exp.add_argument("file", type=Path)
+    # A string, not a Path: Path() would drop the trailing "/" that says "a folder".
+    exp.add_argument("file", help="a .json or .csv file, or a folder (ending in /) to write findings-<date>.json in")
     exp.add_argument("--section", metavar="KEY", help="only this section's findings")
     exp.set_defaults(func=cmd_export)
 
@@ -306,7 +307,12 @@ def cmd_import(args: argparse.Namespace, svc: BriefingService) -> int:
 
 
 def cmd_export(args: argparse.Namespace, svc: BriefingService) -> int:
+    from datetime import date
+
+    from briefing.fileio import output_path
+
+    path = output_path(args.file, f"findings-{date.today().isoformat()}.json")
     # streamed: bounded memory at any size
-    n = svc.export_findings(args.file, section=section_arg(svc, args.section))
-    print(f"Exported {n} finding(s) to {args.file}.")
+    n = svc.export_findings(path, section=section_arg(svc, args.section))
+    print(f"Exported {n} finding(s) to {path}.")
     return 0

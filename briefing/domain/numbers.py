@@ -51,10 +51,15 @@ _CURRENCY_SYMBOL = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£"}
 _MINUS = "\u2212\u2012\u2013\u2014\ufe63\uff0d"
 _NUMBER = re.compile(
     r"^(?P<sign>[-+]?)\s*(?P<cur>US\$|CN¥|RMB|\$|¥|€|£)?\s*(?P<sign2>[-+]?)"
-    r"(?P<num>(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|\.\d+)"
+    r"(?P<num>((\d{1,3}(,\d{3})+|\d+)(\.\d+)?|\.\d+)(?:[eE][-+]?\d{1,6})?)"
     r"\s*(?P<pct>%)?\s*(?P<mult>[x×])?\s*(?P<scale>[a-zA-Z]+)?\s*(?P<pct2>%)?$"
 )
-MAX_ABS = Decimal(10) ** 30
+# One bound for every way a value comes in (form, --metric flag, JSON, CSV, the service): what
+# Decimal's default 28-digit context holds exactly, so that every later sum, comparison and format
+# is exact. At most 28 significant digits, below 10^28 in size, and no finer than 10^-28.
+MAX_DIGITS = 28
+MAX_ABS = Decimal(10) ** MAX_DIGITS
+MIN_EXPONENT = -MAX_DIGITS
 
 
 @dataclass(frozen=True)
@@ -72,10 +77,15 @@ def parse_number(text: object, field: str = "value") -> ParsedNumber:
     if isinstance(text, bool):
         raise ValidationError(FieldError(field, "must be a number"))
     if isinstance(text, int):
+        # Whole numbers from JSON: bounded before Decimal() (10**400 is a valid JSON number).
+        if abs(text) >= 10**MAX_DIGITS:
+            raise ValidationError(FieldError(field, _TOO_LARGE))
         return ParsedNumber(Decimal(text))
     if isinstance(text, float):
-        # Floats arrive from JSON; their repr is the shortest exact round-trip, so go via str.
-        return parse_number(repr(text), field)
+        # Floats arrive from JSON; their repr is the shortest exact round-trip ("1e-05" for 0.00001).
+        value = Decimal(repr(text))
+        _check_finite(value, field)
+        return ParsedNumber(value)
     raw = str(text or "").strip()
     if not raw:
         raise ValidationError(FieldError(field, "is empty; enter a number such as 5.16 or 61%"))
@@ -113,11 +123,33 @@ def parse_number(text: object, field: str = "value") -> ParsedNumber:
     return ParsedNumber(value, scale, unit)
 
 
+_TOO_LARGE = f"is too large; the limit is {MAX_DIGITS} digits before the decimal point"
+
+
 def _check_finite(value: Decimal, field: str) -> None:
+    """The one bound (see MAX_DIGITS); every message names the field."""
     if not value.is_finite():
         raise ValidationError(FieldError(field, "must be a finite number"))
-    if abs(value) >= MAX_ABS:
-        raise ValidationError(FieldError(field, "is too large"))
+    check_bounds(value, field)
+
+
+def check_bounds(value: Decimal, field: str, what: str = "") -> None:
+    """Refuse a value Decimal's 28-digit arithmetic would round; `what` says how it was scaled."""
+    if not value:
+        return
+    # adjusted() and as_tuple() read the digits as written: no arithmetic, so no rounding here.
+    _sign, digits, exponent = value.as_tuple()
+    while len(digits) > 1 and digits[-1] == 0:  # trailing zeros are not significant
+        digits = digits[:-1]
+        exponent += 1  # type: ignore[operator]
+    if len(digits) > MAX_DIGITS:
+        raise ValidationError(FieldError(
+            field, f"has {len(digits)} significant digits; at most {MAX_DIGITS} significant digits are kept exactly"))
+    if value.adjusted() >= MAX_DIGITS:
+        raise ValidationError(FieldError(field, _TOO_LARGE + what))
+    if exponent < MIN_EXPONENT:  # type: ignore[operator]
+        raise ValidationError(FieldError(
+            field, f"is too small; at most {MAX_DIGITS} digits after the decimal point (0.{'0' * 27}1)"))
 
 
 def _clip(text: str, n: int = 40) -> str:
@@ -139,9 +171,11 @@ def parse_scale(value: object, field: str = "scale") -> Scale | None:
 
 def plain(value: Decimal) -> str:
     """A Decimal without exponent or trailing zeros: 5.160 -> "5.16", 1E+2 -> "100"."""
-    if value == value.to_integral_value():
-        return f"{value.quantize(Decimal(1)):f}"
-    text = f"{value.normalize():f}"
+    # No arithmetic (quantize/normalize round to the 28-digit context): format the digits as they
+    # are and drop the zeros after the point, so a computed value of any size formats exactly.
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return text
 
 

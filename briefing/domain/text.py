@@ -12,6 +12,12 @@ from briefing.domain.errors import FieldError, ValidationError
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
+# Invisible format characters that carry no meaning in a briefing's text and break renderers
+# (matplotlib's PDF backend fails on U+FEFF): byte-order mark / zero-width no-break space, zero-width
+# space, word joiner and invisible operators, Mongolian vowel separator, deprecated format
+# controls, interlinear annotation marks. ZWJ/ZWNJ (emoji, Persian, Indic), bidi marks and the
+# soft hyphen do carry meaning and stay.
+INVISIBLE = re.compile("[\ufeff\u200b\u2060-\u2064\u180e\u206a-\u206f\ufff9-\ufffb]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACES = re.compile(r" {2,}")
 
@@ -48,7 +54,7 @@ def clean_text(
         return _checked(text, field, max_length, required)
     text = repair_surrogates(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text)
+    text = INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     if multiline:
         text = _CONTROL.sub("", text)
         text = "\n".join(line.rstrip() for line in text.split("\n")).strip()
@@ -60,7 +66,8 @@ def clean_text(
 
 def _already_clean(text: str) -> bool:
     """True when cleaning would not change `text`: one line of printable characters (no controls,
-    tabs or newlines, hence no surrogates either), in NFC, with no doubled or outer spaces."""
+    tabs or newlines, hence no surrogates either, nor INVISIBLE's format characters), in NFC, with no
+    doubled or outer spaces."""
     return (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
             and unicodedata.is_normalized("NFC", text))
 

@@ -21,7 +21,7 @@ from briefing.domain.model import (
     Section,
     SourceDraft,
 )
-from briefing.domain.numbers import parse_number, parse_scale
+from briefing.domain.numbers import check_bounds, parse_number, parse_scale
 from briefing.domain.text import MAX_STATEMENT, MAX_TITLE, MAX_URL, clean_tags, clean_text, slugify
 
 T = TypeVar("T")
@@ -177,6 +177,10 @@ def clean_metric(draft: MetricDraft, prefix: str) -> CleanMetric:
             if unit and unit != parsed.unit and not (parsed.unit == "×" and unit == "x"):
                 c.errors.append(FieldError(f"{prefix}.unit", f"says “{unit}” but the value says “{parsed.unit}”"))
             unit = unit or parsed.unit
+        if scale is not None:
+            # Charts and the deck work on value × scale: that product meets the same bound.
+            c.check(lambda: check_bounds(parsed.value.scaleb(scale.factor.adjusted()), f"{prefix}.value",
+                                         f" once counted in {scale.value}s"), None)
     c.raise_if_any()
     assert parsed is not None
     return CleanMetric(label, parsed.value, unit, scale, entity, period, as_of, series)

@@ -1246,14 +1246,21 @@ class BriefingService:
         from briefing.store.seed import wipe
 
         # Without the seed, the reports and their sections stay (empty): the library keeps its shape.
-        wipe(self.db, keep_reports=not seed)
+        wipe(self.db, keep_reports=not seed, emptied=not seed)
         self._report_id = None
         if seed:
             self._report_key = None
             seed_database(self)
 
     def backup(self, target: Path) -> None:
-        self.db.backup_to(Path(target))
+        from briefing.fileio import UnsafeTargetError
+
+        try:
+            self.db.backup_to(Path(target))
+        except UnsafeTargetError as exc:
+            raise ValidationError(FieldError("file", str(exc))) from None
+        except OSError as exc:
+            raise ValidationError(FieldError("file", f"cannot write {target}: {exc.strerror or exc}")) from None
 
     def close(self) -> None:
         self.db.dispose()

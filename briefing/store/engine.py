@@ -14,6 +14,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from briefing.domain.errors import StorageError
+
 if TYPE_CHECKING:
     import sqlite3
 
@@ -26,6 +28,24 @@ SCHEMA_HEAD = "0005"
 DB_FILENAME = "briefing.sqlite3"
 # PostgreSQL: every write transaction NOTIFYs this channel; open apps LISTEN to it to refresh.
 CHANGE_CHANNEL = "briefing_changes"
+# PRAGMA application_id of a Briefing database ("BrFg"): how we tell our files from another
+# application's SQLite file before changing anything in it.
+APPLICATION_ID = 0x42724667
+# Tables whose presence (without the application id) marks a database made by an earlier Briefing.
+_OUR_TABLES = {"alembic_version", "findings", "meta"}
+
+
+class NotBriefingDatabaseError(StorageError):
+    """The file is some other application's SQLite database (or not SQLite at all); left untouched."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"“{path}” is not a Briefing database ({reason}); Briefing leaves it untouched. "
+                         "Choose another file with --db, or a new file name to start a new database")
+
+    def __reduce__(self) -> tuple[type[NotBriefingDatabaseError], tuple[str, str]]:
+        return (type(self), (self.path, self.reason))
 
 
 def default_db_path() -> Path:
@@ -40,11 +60,51 @@ def resolve_url(db: URL | str | os.PathLike[str] | None = None) -> URL:
         return db
     value = os.fspath(db) if db is not None else os.environ.get("BRIEFING_DB") or None
     if value is None:
-        return make_url(f"sqlite:///{default_db_path()}")
+        return sqlite_url(default_db_path())
     if "://" in value:
         return make_url(value)
-    path = Path(value).expanduser().resolve()
-    return make_url(f"sqlite:///{path}")
+    return sqlite_url(Path(value).expanduser().resolve())
+
+
+def sqlite_url(path: Path) -> URL:
+    # Built from parts, not parsed from "sqlite:///…": make_url would decode a "%25" in a folder name.
+    return URL.create("sqlite", database=str(path))
+
+
+def check_sqlite_file(path: Path) -> int | None:
+    """A read-only look at an existing file before anything opens it for writing: its application id,
+    or None when it has none yet (empty, or made by an earlier Briefing). Raises
+    NotBriefingDatabaseError for any other file, which stays exactly as it was (no -wal/-shm either)."""
+    import sqlite3
+
+    with path.open("rb") as fh:
+        header = fh.read(100)
+    if not header:
+        return None
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        raise NotBriefingDatabaseError(str(path), "not SQLite at all")
+    # The header's application id (offset 68); a WAL not yet checkpointed may hold a newer page 1,
+    # but only we stamp our id, and our own files then also pass the table check below.
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id == APPLICATION_ID:
+        return app_id
+    if app_id:
+        raise NotBriefingDatabaseError(str(path), f"another application's SQLite file: application id {app_id:#x}")
+    # With no -wal beside it the file holds everything: read it as immutable, which creates no
+    # -wal/-shm of its own. With one, a plain read-only open sees the latest commits.
+    wal = Path(f"{path}-wal").exists()
+    uri = f"{path.resolve().as_uri()}?mode=ro" + ("" if wal else "&immutable=1")
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        raise NotBriefingDatabaseError(str(path), "unreadable as SQLite") from None
+    if tables and not tables >= _OUR_TABLES:
+        raise NotBriefingDatabaseError(str(path), "another application's SQLite file: none of Briefing's tables")
+    return None
 
 
 def _is_sqlite(url: URL) -> bool:
@@ -121,15 +181,26 @@ class Database:
         self.read_only = False
         kwargs: dict = {}
         in_memory = False
+        # A new file, and the folders made for it, are removed again if the first open fails.
+        created: list[Path] = []
+        stamp = False
         if self.is_sqlite:
             db = self.url.database or ""
-            in_memory = db in ("", ":memory:")
-            self.read_only = not in_memory and _read_only_file(Path(db))
+            in_memory = db in ("", ":memory:") or db.startswith("file::memory:")
+            path = Path(db)
+            if not in_memory and path.exists():
+                # Before anything opens it for writing: another application's file stays untouched.
+                stamp = check_sqlite_file(path) != APPLICATION_ID
+            self.read_only = not in_memory and _read_only_file(path)
             if self.read_only:
                 # Reading must still work where nothing can be written (a shared or archived file).
-                kwargs["creator"] = _read_only_connect(Path(db))
+                kwargs["creator"] = _read_only_connect(path)
             elif not in_memory:
-                Path(db).parent.mkdir(parents=True, exist_ok=True)
+                if not path.exists():
+                    stamp = True
+                    created = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    created.insert(0, path)
             else:
                 from sqlalchemy.pool import StaticPool
 
@@ -153,8 +224,11 @@ class Database:
         self._notified = 0  # PostgreSQL: the change notifications counted so far
         try:
             self._open(migrate)
+            if stamp and migrate and not self.read_only:
+                self._stamp_application_id()
         except BaseException:
             self.engine.dispose()  # a refused database keeps no connection (nor its -wal file) open
+            _remove_created(created)
             raise
 
     def _open(self, migrate: bool) -> None:
@@ -170,6 +244,17 @@ class Database:
         # Probed now, outside any transaction: an in-memory database has a single connection, and a
         # first probe from inside a write (the seed) would try to begin a second transaction on it.
         self._has_fts = self._probe_fts()
+
+    def _stamp_application_id(self) -> None:
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+                conn.commit()
+        except OperationalError:
+            # A file we cannot write after all is still ours to read; stamped on a later open.
+            pass
 
     # ---- Sessions
     @contextmanager
@@ -322,22 +407,22 @@ class Database:
 
             raise DatabaseError(describe(self.url), "`db backup` copies SQLite files only; back a server "
                                 "database up with its own tools (pg_dump)")
-        target = Path(target)
-        tmp = target.with_name(f".{target.name}.partial")
+        from briefing.fileio import atomic_path
+
         raw = self.engine.raw_connection()
         try:
-            dest = sqlite3.connect(tmp)
-            try:
-                source = raw.driver_connection
-                assert isinstance(source, sqlite3.Connection), "a SQLite URL gives a sqlite3 connection"
-                source.backup(dest)
-            finally:
-                dest.close()
-            os.replace(tmp, target)
+            # Into a temp file beside the target, renamed over it when whole; a device, FIFO or
+            # socket at the target (or a link to one) is refused, never replaced.
+            with atomic_path(Path(target)) as tmp:
+                dest = sqlite3.connect(tmp)
+                try:
+                    source = raw.driver_connection
+                    assert isinstance(source, sqlite3.Connection), "a SQLite URL gives a sqlite3 connection"
+                    source.backup(dest)
+                finally:
+                    dest.close()
         finally:
             raw.close()
-            if tmp.exists():
-                tmp.unlink()
 
     def change_counter(self) -> int | None:
         """A number that moves when any other connection commits (another process, or this
@@ -392,3 +477,17 @@ class Database:
                 self._watch.close()
                 self._watch = None
         self.engine.dispose()
+
+
+def _remove_created(created: list[Path]) -> None:
+    """The database file (with its -wal/-shm/-journal) and then the folders made for it, if empty."""
+    if not created:
+        return
+    db, folders = created[0], created[1:]
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            break

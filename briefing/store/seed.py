@@ -91,21 +91,25 @@ def shipped_audience(key: str, root: Path = SEED_DATA, templates: Path = TEMPLAT
 
 
 def needs_seed(db: Database) -> bool:
-    """An empty database (first open), or a seeding that started and did not finish (Ctrl+C or a
-    crash on that first open: seeding runs in several transactions, and its `meta` row says
-    `complete: false` until the last). seed_database, which adds only what is missing, completes it."""
+    """An empty database never seeded (first open), or a seeding that started and did not finish
+    (Ctrl+C or a crash on that first open: seeding runs in several transactions, and its `meta` row
+    says `complete: false` until the last). seed_database, which adds only what is missing,
+    completes it. A database emptied on purpose (`reset(seed=False)`, a `meta` row saying
+    `emptied`) or seeded once and emptied by hand stays empty."""
     with db.reading() as s:
         meta = s.get(MetaRow, "seed")
-        if meta is not None and isinstance(meta.value, dict) and meta.value.get("complete") is False:
-            return True
+        if meta is not None and isinstance(meta.value, dict):
+            return meta.value.get("complete") is False
         return not s.scalar(select(func.count()).select_from(FindingRow)) and not s.scalar(
             select(func.count()).select_from(AudienceRow)
         )
 
 
-def wipe(db: Database, *, keep_reports: bool = False) -> None:
+def wipe(db: Database, *, keep_reports: bool = False, emptied: bool = False) -> None:
     """Deletes every record (the schema stays), in one transaction. `keep_reports`: the reports and
-    their sections stay, empty, so findings can be added or imported into them again."""
+    their sections stay, empty, so findings can be added or imported into them again. `emptied`
+    records in the same transaction that the database is empty on purpose, so that no later open
+    re-seeds it."""
     from briefing.store import fts
 
     with db.writing() as s:
@@ -121,3 +125,5 @@ def wipe(db: Database, *, keep_reports: bool = False) -> None:
         s.execute(delete(MetaRow))
         if db.has_fts():
             fts.clear_index(s)
+        if emptied:
+            s.add(MetaRow(key="seed", value={"version": SEED_VERSION, "complete": True, "emptied": True}))

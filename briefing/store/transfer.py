@@ -16,7 +16,7 @@ from typing import Any
 
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import Finding, FindingDraft, MetricDraft, Source, SourceDraft
-from briefing.fileio import atomic_write
+from briefing.fileio import UnsafeTargetError, atomic_write
 from briefing.store.import_schema import FORMAT, FORMAT_VERSION, check_document, check_finding
 
 # A spreadsheet runs a cell that starts with one of these as a formula ("=cmd|' /C calc'!A0").
@@ -105,6 +105,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise ValidationError(FieldError("file", f"folder {path.parent} does not exist"))
     try:
         atomic_write(path, data)
+    except UnsafeTargetError as exc:
+        raise ValidationError(FieldError("file", str(exc))) from None
     except OSError as exc:
         raise ValidationError(FieldError("file", f"cannot write {path}: {exc.strerror or exc}")) from None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from briefing.fileio import atomic_write
+from briefing.fileio import UnsafeTargetError, atomic_write, writable_target
 from briefing.writers import ExportError
 
 
@@ -24,6 +24,11 @@ def check_target(path: Path) -> Path:
         raise ExportError(f"Cannot save “{path}”: a folder of that name is in the way", path)
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ExportError(f"Cannot save “{path}”: the folder “{folder}” is not writable", path)
+    try:
+        writable_target(path)  # a device, FIFO, socket or a link to one is never replaced
+    except UnsafeTargetError as exc:
+        raise ExportError(f"Cannot save “{path}”: it is {exc.what}; Briefing writes only regular files",
+                          path) from None
     if path.exists() and not os.access(path, os.W_OK):
         raise ExportError(f"Cannot save “{path}”: the file is read-only", path)
     return path

@@ -52,7 +52,8 @@ def check(spec: ChartSpec, data: ChartData) -> Check:
 def _ratio_text(first: Decimal, last: Decimal) -> str:
     ratio = last / first
     if ratio >= 10:
-        return f"{group(ratio.quantize(Decimal(1)))}×"
+        # to_integral_value, not quantize: the ratio of two bounded values can pass 28 digits.
+        return f"{group(ratio.to_integral_value())}×"
     return f"{ratio.quantize(Decimal('0.1'))}×"
 
 
