@@ -481,9 +481,13 @@ class BriefingService:
         return [by_id[i] for i in ids if i in by_id]
 
     def count_findings(self) -> int:
+        try:
+            rid = self.report_id
+        except NotFoundError:
+            return 0  # a library without any report (a new, unseeded database) holds no findings
         with self.db.reading() as s:
             return s.scalar(select(func.count()).select_from(FindingRow).where(
-                FindingRow.report_id == self.report_id)) or 0
+                FindingRow.report_id == rid)) or 0
 
     def search_ids(self, query: str, limit: int | None = 50) -> list[int]:
         """Finding ids for a search: best first by bm25 on SQLite (FTS5); in report order with
