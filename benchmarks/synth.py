@@ -33,6 +33,7 @@ def make_database(path: Path, n: int, seed: int = 7) -> Path:
     base = svc.list_findings()
     sources = [s.id for s in svc.list_sources()]
     have = len(base)
+    report_id = svc.report_id  # the synthetic findings belong to the seed report
     rng = random.Random(seed)
     fts = svc.db.has_fts()
     with svc.db.writing() as s:
@@ -44,7 +45,7 @@ def make_database(path: Path, n: int, seed: int = 7) -> Path:
             extra = " ".join(rng.choice(_WORDS) for _ in range(12))
             title = f"{proto.title} ({i})"
             statement = f"{proto.statement} {extra}."
-            findings.append(dict(id=fid, slug=f"synthetic-{i}", title=title, statement=statement,
+            findings.append(dict(id=fid, report_id=report_id, slug=f"synthetic-{i}", title=title, statement=statement,
                                  section=proto.section, kind=proto.kind.value, as_of=proto.as_of or date(2026, 4, 1),
                                  position=have + i + 1, version=1))
             for j, m in enumerate(proto.metrics):

@@ -31,6 +31,7 @@ class ExportJob:
     author: str = ""
     # A working selection exported (or previewed) without saving it: the template to use instead.
     template: dict[str, Any] | None = None
+    report: str = ""  # the report whose audience this is ("": the database's default report)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ def run_job(job: ExportJob, progress: Progress | None = None,
     from briefing.writers import ExportCancelled, WriteOptions, export
 
     service = _service(job.db_url)
+    if job.report:
+        service.use_report(job.report, remember=False)
     if progress:
         progress(0.02, "Gathering findings…")
     doc = compose(service, job.audience, author=job.author, template=job.template)

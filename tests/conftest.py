@@ -53,7 +53,7 @@ def service(seeded_db: Path):
 
 @pytest.fixture
 def empty_service(tmp_path: Path):
-    """A migrated database with the built-in audiences but no findings or sources."""
+    """A migrated database with the seed report, its sections and built-in audiences but no findings or sources."""
     from briefing.services import open_service
 
     svc = open_service(tmp_path / "empty.sqlite3", seed=False)
@@ -70,6 +70,7 @@ def _audiences_only(tmp_path: Path) -> Path:
     root = tmp_path / "seed-audiences"
     (root / "findings").mkdir(parents=True)
     shutil.copyfile(SEED_DATA / "audiences.yaml", root / "audiences.yaml")
+    shutil.copyfile(SEED_DATA / "report.yaml", root / "report.yaml")  # the report and its sections
     (root / "sources.yaml").write_text("[]\n", encoding="utf-8")
     return root
 

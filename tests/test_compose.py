@@ -16,7 +16,8 @@ from briefing.compose.inline import linked_runs, split_paragraphs
 from briefing.document import Callout, Cite, Figure, KeyFigures, NumberRef, Paragraph, Strong, Table, Text
 from briefing.domain.charts import ChartKind, ChartSpec, MetricRef
 from briefing.domain.errors import NotFoundError, ValidationError
-from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Scale, Source
+from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Scale, Section, Source
+from briefing.store.seed import load_report
 
 TODAY = date(2026, 4, 20)
 NDA = Source(1, "nda", "National Data Administration", "Token figures", "https://nda.example/tokens")
@@ -83,6 +84,10 @@ class FakeCharts:
         return f"Line chart: {spec.title}"
 
 
+# The seed report's sections: an audience record carries its report's.
+SEED_SECTIONS = tuple(Section(x["key"], x["title"], x["short"]) for x in load_report()["sections"])
+
+
 @dataclass
 class FakeService:
     templates: dict[str, Mapping[str, Any]]
@@ -92,7 +97,8 @@ class FakeService:
     def get_audience(self, key: str) -> Audience:
         if key not in self.templates:
             raise NotFoundError("audience", key)
-        return Audience(key, key.capitalize(), f"The {key} audience", True, MappingProxyType(dict(self.templates[key])))
+        return Audience(key, key.capitalize(), f"The {key} audience", True, MappingProxyType(dict(self.templates[key])),
+                        SEED_SECTIONS)
 
     def list_audiences(self) -> list[Audience]:
         return [self.get_audience(k) for k in self.templates]
@@ -162,7 +168,7 @@ def test_excluded_and_order() -> None:
     template = {"title": "T", "sections": ["overview"], "excluded": ["share"], "order": ["opinion", "tokens"]}
     doc = make(template)
     assert [_finding_of(p.runs) for p in doc.sections[0].blocks if isinstance(p, Paragraph)] == ["opinion", "tokens"]
-    audience = Audience("asia", "Asia", template=MappingProxyType(template))
+    audience = Audience("asia", "Asia", template=MappingProxyType(template), sections=SEED_SECTIONS)
     assert [f.slug for f in select_findings(audience, FINDINGS)] == ["opinion", "tokens"]
 
 
@@ -278,7 +284,7 @@ def test_errors() -> None:
 def test_compose_is_deterministic_and_compose_from_matches() -> None:
     template = {"title": "T", "sections": ["overview", "cost"], "key_figures": ["cost#0"]}
     assert make(template) == make(template)
-    audience = Audience("asia", "Asia", "The asia audience", True, MappingProxyType(template))
+    audience = Audience("asia", "Asia", "The asia audience", True, MappingProxyType(template), SEED_SECTIONS)
     svc = FakeService({"asia": template})
     doc = compose_from(audience, FINDINGS, [CHART], report=svc.report(), charts=FakeCharts(), today=TODAY)
     assert doc == make(template)

@@ -9,9 +9,13 @@ import pytest
 import yaml
 
 from briefing.domain.errors import ValidationError
-from briefing.domain.model import SECTION_KEYS, ClaimKind
+from briefing.domain.model import ClaimKind, Section
 from briefing.domain.templates import Rule, SectionSpec, default_sections, parse_metric_ref, validate_template
 from briefing.paths import TEMPLATES
+from briefing.store.seed import load_report
+
+SECTIONS = tuple(Section(x["key"], x["title"], x["short"]) for x in load_report()["sections"])
+SECTION_KEYS = [s.key for s in SECTIONS]
 
 BUILT_IN = ("full", "asia", "west", "investors")
 
@@ -22,13 +26,13 @@ def load(key: str) -> dict[str, Any]:
 
 def errors_of(raw: Any) -> dict[str, str]:
     with pytest.raises(ValidationError) as info:
-        validate_template(raw)
+        validate_template(raw, SECTIONS)
     return {e.field: e.message for e in info.value.errors}
 
 
 @pytest.mark.parametrize("key", BUILT_IN)
 def test_built_in_templates_are_valid(key: str) -> None:
-    t = validate_template(load(key))
+    t = validate_template(load(key), SECTIONS)
     assert t.title and t.subtitle and t.introduction
     assert t.sections and t.what_this_means is not None and t.what_this_means.title
     assert len(t.key_figures) >= 4
@@ -40,10 +44,10 @@ def test_every_template_file_is_built_in() -> None:
 
 
 def test_a_minimal_template_gets_every_report_section() -> None:
-    t = validate_template({"title": "Just a title"})
+    t = validate_template({"title": "Just a title"}, SECTIONS)
     assert t.title == "Just a title"
     assert [s.key for s in t.sections] == list(SECTION_KEYS)
-    assert t.sections == default_sections()
+    assert t.sections == default_sections(SECTIONS)
     assert t.sections[2].rules() == (Rule(sections=("cost",)),)
     assert t.summary_title == "At a glance" and t.references_title == "References"
 
@@ -112,7 +116,7 @@ def test_text_is_cleaned_not_interpreted() -> None:
 )
 def test_malformed_templates_name_the_field(raw: dict[str, Any], field: str | None, fragment: str | None) -> None:
     if field is None:
-        validate_template(raw)
+        validate_template(raw, SECTIONS)
         return
     errors = errors_of(raw)
     assert field in errors, errors

@@ -108,8 +108,9 @@ def test_a_bad_draft_reports_every_field_at_once() -> None:
         metrics=(MetricDraft(label="x", value="abc"), MetricDraft(label="y", value="1", scale="gazillion")),
     )
     with pytest.raises(ValidationError) as info:
-        clean_finding(draft)
+        clean_finding(draft, section_keys=["overview", "cost"])
     fields = {e.field for e in info.value.errors}
+    assert "overview, cost" in next(e.message for e in info.value.errors if e.field == "section")
     assert {"title", "section", "kind", "metrics.0.value", "metrics.1.scale"} <= fields
 
 

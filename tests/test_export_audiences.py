@@ -62,7 +62,8 @@ def included(doc: Document, svc: Any) -> list[Finding]:
 
 
 def excluded(svc: Any, key: str) -> list[Finding]:
-    template = validate_template(svc.get_audience(key).template)
+    audience = svc.get_audience(key)
+    template = validate_template(audience.template, audience.sections)
     return [f for f in svc.list_findings() if f.slug in template.excluded]
 
 
@@ -85,7 +86,8 @@ def test_excluded_findings_would_otherwise_be_in(svc: Any, key: str) -> None:
         assert not gone
         return
     assert gone
-    unfiltered = Audience(audience.key, audience.name, template=MappingProxyType(template))
+    unfiltered = Audience(audience.key, audience.name, template=MappingProxyType(template),
+                          sections=audience.sections)
     assert gone <= {f.slug for f in select_findings(unfiltered, svc.list_findings())}
     assert not gone & {f.slug for f in select_findings(audience, svc.list_findings())}
 

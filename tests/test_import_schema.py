@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from briefing.domain.errors import ValidationError
-from briefing.domain.model import FindingDraft
+from briefing.domain.model import FindingDraft, ReportDraft
 from briefing.services import open_service
 
 FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3 is cheap", "@SUM(A1:A2)", "'=already quoted", "''=twice"]
@@ -33,6 +33,7 @@ def test_csv_export_neutralises_formulas_and_import_restores_them(empty_service,
     # Our own CSV comes back with the original text, including text that began with an apostrophe.
     other = open_service(tmp_path / "other.sqlite3", seed=False)
     try:
+        other.create_report(ReportDraft(key="r", title="R", sections=(("cost", "Cost", ""),)))  # findings need one
         other.import_findings(path)
         assert [f.title for f in other.list_findings()] == FORMULAS
         assert [f.statement for f in other.list_findings()] == [t + " statement" for t in FORMULAS]

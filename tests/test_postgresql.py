@@ -59,7 +59,8 @@ def test_the_same_migrations_build_the_models_schema_on_postgresql_and_go_down_a
                 "WHERE column_name IN ('created_at', 'updated_at')")).all())
             index = conn.execute(text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_findings_search_doc'"))
             assert "USING gin (doc)" in index.scalar()
-        assert kinds == dict.fromkeys(["findings.created_at", "findings.updated_at", "charts.updated_at"],
+        assert kinds == dict.fromkeys(["findings.created_at", "findings.updated_at", "charts.updated_at",
+                                       "reports.created_at"],
                                       "timestamp with time zone")
         db.downgrade("base")
         with db.engine.connect() as conn:

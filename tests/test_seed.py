@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from briefing.domain.model import SECTION_KEYS
 from briefing.services.seeding import seed_database
-from briefing.store.seed import load_seed
+from briefing.store.seed import load_report, load_seed
+
+SECTION_KEYS = [x["key"] for x in load_report()["sections"]]
 
 
 def _metric(service, series: str, entity: str):

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing.domain.errors import ValidationError
-from briefing.domain.model import FindingDraft, MetricDraft
+from briefing.domain.model import FindingDraft, MetricDraft, ReportDraft
 from briefing.domain.text import clean_text
 from briefing.services import open_service
 from briefing.store.transfer import finding_dict
@@ -72,6 +72,7 @@ def test_arbitrary_unicode_round_trips(tmp_path_factory, title, statement, tags,
     dst = open_service(root / "b.db", seed=False)
     try:
         for svc in (src, dst):
+            svc.create_report(ReportDraft(key="r", title="R", sections=(("deployment", "Deployment", ""),)))
             svc.create_audience("asia", "Asia")
         src.create_finding(FindingDraft(
             title=title, statement=statement, section="deployment", kind="opinion", tags=tuple(tags),

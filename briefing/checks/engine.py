@@ -10,7 +10,7 @@ from briefing.checks.charts import honesty, plotted
 from briefing.checks.claims import Evidence, Fault, check_text, rounds_to
 from briefing.checks.scan import Mention, numbers
 from briefing.domain.charts import ChartSpec
-from briefing.domain.model import SECTION_KEYS, Audience, Finding, Metric
+from briefing.domain.model import Audience, Finding, Metric
 
 # Rules that find a number without evidence rather than evidence against the number.
 UNBACKED_RULES = frozenset({"unbacked-number", "unbacked-duration"})
@@ -135,6 +135,8 @@ def _template_metrics(template: Mapping[str, Any], library: Library) -> list[Met
     tags: set[str] = set()
     charts: set[str] = set()
     known = {f.slug for f in library.findings}
+    # The report's sections, as far as they matter here: the ones its findings sit in.
+    section_keys = {f.section for f in library.findings}
 
     def walk(value: Any, key: str = "") -> None:
         if isinstance(value, Mapping):
@@ -152,7 +154,7 @@ def _template_metrics(template: Mapping[str, Any], library: Library) -> list[Met
                 charts.add(value)
             elif head in known:
                 slugs.add(head)
-            elif value in SECTION_KEYS and key in ("key", "section", "sections"):
+            elif value in section_keys and key in ("key", "section", "sections"):
                 sections.add(value)
 
     walk(template)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # Every command's module; one that fails to import fails the command line naming it (a broken
 # install), instead of its subcommand silently vanishing from the tree.
-COMMAND_MODULES = ("findings", "sources", "db", "server", "charts", "export", "check")
+COMMAND_MODULES = ("reports", "findings", "sources", "db", "server", "charts", "export", "check")
 
 
 class CommandModuleError(Exception):
@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH_OR_URL",
         help="database file or SQLAlchemy URL (default: $BRIEFING_DB, else the user data folder)",
     )
+    parser.add_argument(
+        "--report",
+        metavar="KEY",
+        help="the report to work on (default: the only one, else the last one used); "
+        "see `briefing reports list`",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         module = f"briefing.cli.{name}"
@@ -55,18 +61,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_GLOBAL = ("--db", "--report")
+
+
 def _hoist_db(argv: list[str]) -> list[str]:
-    """Accept `--db PATH` anywhere on the line, as users type it, not only before the command."""
+    """Accept `--db PATH` and `--report KEY` anywhere on the line, as users type them, not only
+    before the command."""
     out: list[str] = []
     front: list[str] = []
     i = 0
     while i < len(argv):
         arg = argv[i]
-        if arg == "--db" and i + 1 < len(argv):
+        if arg in _GLOBAL and i + 1 < len(argv):
             front += [arg, argv[i + 1]]
             i += 2
             continue
-        if arg.startswith("--db="):
+        if arg.startswith(tuple(f"{g}=" for g in _GLOBAL)):
             front.append(arg)
         else:
             out.append(arg)
@@ -104,6 +114,8 @@ def main(argv: list[str] | None = None, *, parser: argparse.ArgumentParser | Non
             from briefing.services import open_service
 
             service = open_service(args.db, lasting=True)
+            if args.report is not None:  # refused with the valid keys listed; remembered as the last used
+                service.use_report(args.report)
         code = func(args, service)
         sys.stdout.flush()  # here, so a closed pipe is met inside this try, not at exit
         return code

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from briefing.domain.errors import FieldError, NotFoundError, ValidationError
-from briefing.domain.model import SECTION_KEYS, ClaimKind, Finding, FindingDraft, MetricDraft
+from briefing.domain.model import ClaimKind, Finding, FindingDraft, MetricDraft
 from briefing.services import BriefingService
 
 METRIC_FIELDS = ("label", "value", "unit", "scale", "entity", "period", "as_of", "series")
@@ -20,7 +20,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     fsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     ls = fsub.add_parser("list", help="list findings (filter and full-text search)")
-    ls.add_argument("--section", choices=SECTION_KEYS)
+    # Sections are the report's (data, not code): checked by section_arg once the database is open.
+    ls.add_argument("--section", metavar="KEY", help="a section key of the report (see `briefing reports sections`)")
     ls.add_argument("--search", metavar="TEXT", help="full-text search over title, statement and tags")
     ls.add_argument("--audience", metavar="KEY", help="only the findings this audience's briefing uses")
     ls.add_argument("--kind", choices=[k.value for k in ClaimKind])
@@ -39,7 +40,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             e.add_argument("ref", metavar="ID", help="numeric id or slug")
         e.add_argument("--title")
         e.add_argument("--statement")
-        e.add_argument("--section", choices=SECTION_KEYS)
+        e.add_argument("--section", metavar="KEY", help="a section key of the report (see `briefing reports sections`)")
         e.add_argument("--kind", choices=[k.value for k in ClaimKind])
         e.add_argument("--tags", help="comma-separated")
         e.add_argument("--as-of", dest="as_of", metavar="DATE")
@@ -68,19 +69,32 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     exp = fsub.add_parser("export", help="export findings to .json or .csv")
     # A string, not a Path: Path() would drop the trailing "/" that says "a folder".
     exp.add_argument("file", help="a .json or .csv file, or a folder (ending in /) to write findings-<date>.json in")
-    exp.add_argument("--section", choices=SECTION_KEYS)
+    exp.add_argument("--section", metavar="KEY", help="only this section's findings")
     exp.set_defaults(func=cmd_export)
 
 
 # ---- Commands
+def section_arg(svc: BriefingService, key: str | None) -> str | None:
+    """A --section value, refused unless it is a section of the current report (the keys listed)."""
+    if key is None:
+        return None
+    keys = [s.key for s in svc.sections()]
+    if key not in keys:
+        report = svc.get_report().key
+        raise ValidationError(FieldError("section", f"“{key}” is not a section of report “{report}”; "
+                                                    f"choose one of {', '.join(keys) or '(none defined)'}"))
+    return key
+
+
 def cmd_list(args: argparse.Namespace, svc: BriefingService) -> int:
+    section = section_arg(svc, args.section)
     if args.audience:  # an audience's selection needs every finding at once
         findings: Iterable[Finding] = svc.list_findings(
-            section=args.section, search=args.search, audience=args.audience, kind=args.kind, tag=args.tag
+            section=section, search=args.search, audience=args.audience, kind=args.kind, tag=args.tag
         )
     else:
         # Streamed: the first line shows at once at 100k findings, and memory holds one chunk.
-        findings = svc.iter_findings(section=args.section, search=args.search, kind=args.kind, tag=args.tag)
+        findings = svc.iter_findings(section=section, search=args.search, kind=args.kind, tag=args.tag)
     n = 0
     if args.json:
         from briefing.store.transfer import finding_dict
@@ -99,7 +113,8 @@ def cmd_list(args: argparse.Namespace, svc: BriefingService) -> int:
         numbers = ", ".join(_metric_text(m, by_label) for m in f.metrics[:3])
         if len(f.metrics) > 3:
             numbers += f", +{len(f.metrics) - 3} more"
-        print(f"{f.id:>5}  {f.slug}  [{f.section} · {f.kind.value}]")
+        mark = " · carried over" if f.carried_over else ""
+        print(f"{f.id:>5}  {f.slug}  [{f.section} · {f.kind.value}{mark}]")
         print(f"       {f.title}")
         if numbers:
             print(f"       {numbers}")
@@ -127,7 +142,9 @@ def cmd_show(args: argparse.Namespace, svc: BriefingService) -> int:
         return 0
     print(f"{f.title}")
     print(f"  id {f.id} · slug {f.slug} · version {f.version}")
-    print(f"  section: {f.section_title}")
+    print(f"  section: {svc.get_report().section_title(f.section)}")
+    if f.carried_over:
+        print("  carried over from the previous edition, not yet reviewed (`briefing reports confirm`)")
     print(f"  kind: {f.kind.value}" + (f" · as of {f.as_of.isoformat()}" if f.as_of else ""))
     if f.tags:
         print(f"  tags: {', '.join(f.tags)}")
@@ -226,7 +243,7 @@ def cmd_add(args: argparse.Namespace, svc: BriefingService) -> int:
     draft = FindingDraft(
         title=args.title,
         statement=args.statement,
-        section=args.section,
+        section=section_arg(svc, args.section) or "",
         kind=args.kind or "reported",
         tags=args.tags or (),
         as_of=args.as_of,
@@ -246,7 +263,7 @@ def cmd_edit(args: argparse.Namespace, svc: BriefingService) -> int:
     changes = {
         "title": args.title,
         "statement": args.statement,
-        "section": args.section,
+        "section": section_arg(svc, args.section),
         "kind": args.kind,
         "tags": args.tags,
         "as_of": args.as_of,
@@ -295,6 +312,7 @@ def cmd_export(args: argparse.Namespace, svc: BriefingService) -> int:
     from briefing.fileio import output_path
 
     path = output_path(args.file, f"findings-{date.today().isoformat()}.json")
-    n = svc.export_findings(path, section=args.section)  # streamed: bounded memory at any size
+    # streamed: bounded memory at any size
+    n = svc.export_findings(path, section=section_arg(svc, args.section))
     print(f"Exported {n} finding(s) to {path}.")
     return 0

@@ -56,8 +56,8 @@ def _warm_up(work: str) -> Any:
     # An injected renderer draws in this process: no worker pool is forked from the server.
     options = WriteOptions(render_chart=functools.partial(document_chart, cache=ChartCache(Path(work) / "charts")))
     service = open_service(os.path.join(work, "seed.sqlite3"))
-    for audience in service.list_audiences():
-        for fmt in ("pdf", "docx", "md") if audience.key == "full" else ("pdf",):
+    for i, audience in enumerate(service.list_audiences()):  # the first (fullest) in every format
+        for fmt in ("pdf", "docx", "md") if i == 0 else ("pdf",):
             write(compose(service, audience.key), fmt, options)
     service.close()
     if threading.active_count() != 1:  # a fork with another thread alive could copy a held lock

@@ -33,7 +33,7 @@ from briefing.document import (
     ref_marker,
 )
 from briefing.domain.errors import FieldError, ValidationError
-from briefing.domain.model import SECTION_KEYS, Audience, ClaimKind, Finding, Metric, Source, section
+from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Source
 from briefing.domain.numbers import group, plain
 from briefing.domain.selection import select
 from briefing.domain.templates import MetricRef, SectionSpec, Template, validate_template
@@ -42,6 +42,16 @@ if TYPE_CHECKING:
     from briefing.charts.data import ChartData
     from briefing.document.nodes import ParagraphStyle
     from briefing.domain.charts import ChartSpec
+    from briefing.domain.editions import EditionDiff
+
+
+def _field_label(field: str) -> str:
+    """"metrics.0.value" → "figure 1"; "as_of" → "as of"."""
+    parts = field.split(".")
+    if parts[0] == "metrics" and len(parts) > 1:
+        return f"figure {int(parts[1]) + 1}" + (f" {parts[2].replace('_', ' ')}" if len(parts) > 2 and
+                                                  parts[2] != "value" else "")
+    return field.replace("_", " ")
 
 
 class ComposeService(Protocol):
@@ -91,20 +101,23 @@ def compose(
     audience = service.get_audience(audience_key)
     if template is not None:
         audience = replace(audience, template=template)
-    valid = validate_template(audience.template)
+    valid = validate_template(audience.template, audience.sections)
     total = service.count_findings()
     if total > MAX_BRIEFING_FINDINGS:
         raise ValidationError(FieldError(
-            "findings", f"the database holds {total:,} findings; a briefing reads at most "
-                        f"{MAX_BRIEFING_FINDINGS:,}. Keep the briefing's findings in a smaller database "
-                        "(findings export --section, then import into a new --db)"))
+            "findings", f"the report holds {total:,} findings; a briefing reads at most "
+                        f"{MAX_BRIEFING_FINDINGS:,}. Keep the briefing's findings in a smaller report "
+                        "(findings export --section, then import into a new report or --db)"))
     report = dict(service.report() or {})
     findings = service.list_findings()
     specs = list(service.list_charts(audience.key))
     all_specs = {s.key: s for s in service.list_charts(None)}
-    return _Composer(audience, valid, report, findings, specs, all_specs, charts or _ChartsModule()).build(
-        author=author, today=today or date.today()
-    )
+    # Only a service that knows editions can say what changed (previews over records cannot).
+    changes_of = getattr(service, "edition_changes", None)
+    changes = changes_of() if valid.what_changed and changes_of is not None else None
+    composer = _Composer(audience, valid, report, findings, specs, all_specs, charts or _ChartsModule())
+    composer.changes = changes
+    return composer.build(author=author, today=today or date.today())
 
 
 class _ChartsModule:
@@ -133,7 +146,7 @@ def compose_from(
     today: date | None = None,
 ) -> Document:
     """compose() over records already in hand (previews, tests, imports without a database)."""
-    template = validate_template(audience.template)
+    template = validate_template(audience.template, audience.sections)
     specs = {s.key: s for s in charts_available}
     return _Composer(audience, template, dict(report or {}), list(findings), list(charts_available), specs,
                      charts).build(author=author, today=today or date.today())
@@ -150,6 +163,7 @@ class _Composer:
         all_specs: Mapping[str, ChartSpec],
         charts: ChartTools,
     ) -> None:
+        self.changes: tuple[str, EditionDiff] | None = None
         self.audience = audience
         self.template = template
         self.report = report
@@ -194,6 +208,8 @@ class _Composer:
                                      "and was left out")
                 continue
             sections.append(built)
+        if self.changes is not None:
+            sections.insert(0, self.what_changed(*self.changes))
         references = References(
             entries=tuple(self.reference(self.sources[sid], n) for sid, n in self.ref_numbers.items()),
             title=t.references_title,
@@ -262,12 +278,29 @@ class _Composer:
 
     # ---- Sections
 
+    def what_changed(self, edition: str, diff: EditionDiff) -> Section:
+        """Findings added, removed and changed since the previous edition, numbers old → new."""
+        title = self.template.what_changed.replace("{edition}", edition)
+        items: list[Paragraph] = []
+        for f in diff.added:
+            items.append(Paragraph((Strong("New: "), Text(f.title))))
+        for c in diff.changed:
+            details = "; ".join(f"{_field_label(x.field)} {x.old or '—'} → {x.new or '—'}" for x in c.fields
+                                if x.field.startswith("metrics.") or x.field in ("title", "kind", "as_of"))
+            items.append(Paragraph((Strong("Changed: "), Text(c.new.title + (f" ({details})" if details else "")))))
+        for f in diff.removed:
+            items.append(Paragraph((Strong("Dropped: "), Text(f.title))))
+        lead = (f"{len(diff.added)} new, {len(diff.changed)} changed and {len(diff.removed)} dropped "
+                f"finding{'s' if len(diff.added) + len(diff.changed) + len(diff.removed) != 1 else ''} "
+                f"since {edition}.")
+        blocks: tuple[Block, ...] = (Paragraph((Text(lead),)),) + ((BulletList(tuple(items)),) if items else ())
+        return Section(key="what-changed", title=title, blocks=blocks, anchor="sec-what-changed")
+
     def section_title(self, spec: SectionSpec) -> str:
         if spec.title:
             return spec.title
-        if spec.key in SECTION_KEYS:
-            return section(spec.key).title
-        return spec.key
+        found = next((s for s in self.audience.sections or () if s.key == spec.key), None)
+        return found.title if found else spec.key
 
     def section(self, spec: SectionSpec, found: Sequence[Finding]) -> Section | None:
         blocks: list[Block] = []

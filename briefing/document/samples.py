@@ -61,7 +61,7 @@ HOSTILE_EXPECTED: dict[str, str] = {
 
 def long_text(n: int = LONG_TEXT_LENGTH) -> str:
     """n characters of varied prose with a marker at each end, to prove nothing was cut."""
-    words = ("Tokens", "models", "chips", "cost", "deployment", "open-source", "policy", "Ascend", "Qwen",
+    words = ("Tokens", "models", "wafers", "prices", "rollout", "open-weight", "policy", "Ascend", "Qwen",
              "DeepSeek", "infrastructure", "adoption")
     out: list[str] = ["BEGIN-OF-LONG-TEXT"]
     size = len(out[0])
@@ -165,7 +165,7 @@ def kitchen_sink(*, hostile: bool = True, long: bool = False, figure_data: objec
         meta=Metadata(
             title="Kitchen sink <b>briefing</b> & co",
             subtitle="Every node kind, through every writer",
-            audience_key="asia",
+            audience_key="testers",
             audience_name="Testers",
             author="Test Author",
             publisher="Briefing tests",

@@ -2,13 +2,14 @@
 
 from briefing.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from briefing.domain.model import (
-    SECTIONS,
     Audience,
     ClaimKind,
     Finding,
     FindingDraft,
     Metric,
     MetricDraft,
+    Report,
+    ReportDraft,
     Scale,
     Section,
     Source,
@@ -16,7 +17,6 @@ from briefing.domain.model import (
 )
 
 __all__ = [
-    "SECTIONS",
     "Audience",
     "ClaimKind",
     "ConflictError",
@@ -26,6 +26,8 @@ __all__ = [
     "Metric",
     "MetricDraft",
     "NotFoundError",
+    "Report",
+    "ReportDraft",
     "Scale",
     "Section",
     "Source",

@@ -32,28 +32,60 @@ class Section:
     short: str
 
 
-# The report's own sections, in reading order. "overview" is its untitled opening.
-SECTIONS: tuple[Section, ...] = (
-    Section("overview", "Overview: China's AI by the numbers", "Overview"),
-    Section("model-landscape", "The Model Landscape: It's Not Just DeepSeek", "Model landscape"),
-    Section("cost", "The Cost Advantage: Structural, Not Accidental", "Cost"),
-    Section("chips", "The Chip Question: Building a Parallel Stack", "Chips"),
-    Section("state-strategy", "The State Strategy: AI+ and the 15th Five-Year Plan", "State strategy"),
-    Section("deployment", "The Deployment Story: Applied AI at Scale", "Deployment"),
-    Section("open-source", "The Open-Source Strategy: Ecosystem as Geopolitics", "Open source"),
-    Section("whats-next", "What's Coming Next", "What's next"),
-    Section("for-asia", "What This Means for Asia", "For Asia"),
-    Section("for-the-west", "What This Means for the West", "For the West"),
-    Section("for-investors", "What This Means for Investors and Operators", "For investors"),
-)
-SECTION_KEYS: tuple[str, ...] = tuple(s.key for s in SECTIONS)
+@dataclass(frozen=True)
+class Report:
+    """One report (one edition of a publication): the root its sections, audiences, charts and
+    findings belong to. Sources are the library's, shared by every report."""
+
+    id: int
+    key: str
+    title: str
+    subtitle: str = ""
+    publisher: str = ""
+    author: str = ""
+    edition: str = ""
+    data_as_of: date | None = None
+    published: date | None = None
+    summary: str = ""
+    sections: tuple[Section, ...] = ()
+    predecessor_id: int | None = None
+
+    @property
+    def section_keys(self) -> tuple[str, ...]:
+        return tuple(s.key for s in self.sections)
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    def section_title(self, key: str) -> str:
+        found = self.section(key)
+        return found.title if found else key
+
+    def section_short(self, key: str) -> str:
+        found = self.section(key)
+        return (found.short or found.title) if found else key
+
+    def cover(self) -> dict[str, object]:
+        """The fields a briefing's cover and metadata read (compose's `report` mapping)."""
+        return {"key": self.key, "title": self.title, "subtitle": self.subtitle, "publisher": self.publisher,
+                "author": self.author, "edition": self.edition, "summary": self.summary}
 
 
-def section(key: str) -> Section:
-    for s in SECTIONS:
-        if s.key == key:
-            return s
-    raise KeyError(key)
+@dataclass(frozen=True)
+class ReportDraft:
+    """What a form or the CLI submits for a report; the service validates it. `sections` holds
+    (key, title, short) triples or Section records, in reading order."""
+
+    key: str
+    title: str
+    subtitle: str = ""
+    publisher: str = ""
+    author: str = ""
+    edition: str = ""
+    data_as_of: date | str | None = None
+    published: date | str | None = None
+    summary: str = ""
+    sections: tuple[Section | tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,6 +164,10 @@ class Audience:
     description: str = ""
     builtin: bool = False
     template: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    # The sections of the audience's report, in reading order: a template without `sections`
+    # gets them all, and a template section named by one of their keys takes its heading. None for
+    # an audience built by hand (a preview, a test): its template's section keys are not checked.
+    sections: tuple[Section, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +187,10 @@ class Finding:
     updated_at: datetime | None = None
     version: int = 1
     position: int = 0
+    # Copied into a new edition and not yet confirmed or edited by the analyst.
+    carried_over: bool = False
+    predecessor_id: int | None = None
+    report_id: int = 0
 
     def wording_for(self, audience_key: str | None) -> str:
         """The audience's own wording of this finding, else the report's statement."""
@@ -173,13 +213,6 @@ class Finding:
     def key_metric(self) -> Metric | None:
         i = self.key_metric_index
         return None if i is None else self.metrics[i]
-
-    @property
-    def section_title(self) -> str:
-        try:
-            return section(self.section).title
-        except KeyError:
-            return self.section
 
     def to_draft(self) -> FindingDraft:
         return FindingDraft(

@@ -23,7 +23,7 @@ class Selection:
 
 def select_findings(audience: Audience, findings: Sequence[Finding]) -> list[Finding]:
     """The findings `audience` includes, in briefing order (what the GUI lists for an audience)."""
-    template = validate_template(audience.template)
+    template = validate_template(audience.template, audience.sections)
     return list(select(template, findings).findings)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefing.domain.errors import FieldError, ValidationError
-from briefing.domain.model import SECTION_KEYS, ClaimKind
+from briefing.domain.model import ClaimKind, Section
 from briefing.domain.text import MAX_STATEMENT, clean_text
 
 SCHEMA_VERSION = 1
@@ -25,8 +25,11 @@ MAX_LIST = 10_000  # a GUI-saved `order` lists every finding; the seed has ~40, 
 TOP_LEVEL_KEYS = (
     "version", "title", "subtitle", "description", "introduction", "summary_title",
     "key_figures", "key_figures_title", "sections", "what_this_means", "excluded", "order",
-    "keywords", "references_title", "contents_title",
+    "keywords", "references_title", "contents_title", "what_changed",
 )
+# `what_changed: true` (or a title, where "{edition}" names the previous edition) opens the briefing
+# with what changed since the report's previous edition: findings added, removed and changed.
+WHAT_CHANGED_TITLE = "What changed since {edition}"
 SECTION_FIELDS = ("key", "title", "intro", "findings", "charts", "table", "limit")
 WHAT_FIELDS = ("key", "title", "intro", "text", "bullets", "findings", "charts", "table", "limit", "callout")
 RULE_FIELDS = ("section", "sections", "tag", "tags", "kind", "kinds", "id", "ids")
@@ -69,7 +72,7 @@ class SectionSpec:
     key: str
     title: str = ""
     intro: str = ""
-    findings: tuple[Rule, ...] | None = None  # None: the report section named by `key`, if any
+    findings: tuple[Rule, ...] | None = None  # None: the findings of the report section named by `key`
     charts: tuple[str, ...] = ()
     table: bool = False
     limit: int | None = None
@@ -81,7 +84,8 @@ class SectionSpec:
     def rules(self) -> tuple[Rule, ...]:
         if self.findings is not None:
             return self.findings
-        return (Rule(sections=(self.key,)),) if self.key in SECTION_KEYS else ()
+        # Findings only ever sit in their report's sections, so a key that names none picks nothing.
+        return (Rule(sections=(self.key,)),)
 
 
 @dataclass(frozen=True)
@@ -100,20 +104,24 @@ class Template:
     keywords: tuple[str, ...] = ()
     references_title: str = "References"
     contents_title: str = "Contents"
+    what_changed: str = ""  # the title of the "what changed" section; "" for none
 
     def all_sections(self) -> tuple[SectionSpec, ...]:
         """The sections in reading order, the audience's own "what this means" last."""
         return self.sections + ((self.what_this_means,) if self.what_this_means else ())
 
 
-def default_sections() -> tuple[SectionSpec, ...]:
+def default_sections(sections: Sequence[Section]) -> tuple[SectionSpec, ...]:
     """Every report section in report order: what a template without `sections` gets."""
-    return tuple(SectionSpec(key=k) for k in SECTION_KEYS)
+    return tuple(SectionSpec(key=s.key) for s in sections)
 
 
-def validate_template(raw: Mapping[str, Any] | None) -> Template:
-    """Parse a template mapping; raise one ValidationError listing every bad field (dotted paths)."""
-    v = _Validator()
+def validate_template(raw: Mapping[str, Any] | None, sections: Sequence[Section] | None = None) -> Template:
+    """Parse a template mapping; raise one ValidationError listing every bad field (dotted paths).
+
+    `sections`: the report's sections (an audience record carries them). Section keys are checked
+    against them and a template without `sections` gets them all; None checks only the shape."""
+    v = _Validator(None if sections is None else tuple(s.key for s in sections))
     template = v.template(raw)
     if v.errors:
         raise ValidationError(v.errors, "audience template")
@@ -132,8 +140,9 @@ def parse_metric_ref(text: str) -> MetricRef | None:
 class _Validator:
     """Collects every error rather than stopping at the first, so a form can mark them all."""
 
-    def __init__(self) -> None:
+    def __init__(self, section_keys: tuple[str, ...] | None) -> None:
         self.errors: list[FieldError] = []
+        self.section_keys = section_keys
 
     def fail(self, path: str, message: str) -> None:
         self.errors.append(FieldError(path, message))
@@ -203,7 +212,7 @@ class _Validator:
         title = self.text(raw, "title", "title", required=True)
         sections_raw = raw.get("sections")
         if sections_raw is None:
-            sections = default_sections()
+            sections = tuple(SectionSpec(key=k) for k in self.section_keys or ())
         else:
             sections = self.sections(sections_raw, "sections")
         what = None
@@ -230,7 +239,22 @@ class _Validator:
             keywords=self.strings(raw, "keywords", "keywords", max_length=60),
             references_title=self.text(raw, "references_title", "references_title") or "References",
             contents_title=self.text(raw, "contents_title", "contents_title") or "Contents",
+            what_changed=self.what_changed(raw.get("what_changed")),
         )
+
+    def what_changed(self, value: object) -> str:
+        if value is None or value is False:
+            return ""
+        if value is True:
+            return WHAT_CHANGED_TITLE
+        if isinstance(value, str) and value.strip():
+            try:
+                return clean_text(value, "what_changed", max_length=300, required=True)
+            except ValidationError as exc:
+                self.errors.extend(exc.errors)
+                return ""
+        self.fail("what_changed", "must be true, false or a title (\"{edition}\" names the previous edition)")
+        return ""
 
     def sections(self, raw: object, path: str) -> tuple[SectionSpec, ...]:
         if not isinstance(raw, Sequence) or isinstance(raw, str):
@@ -262,7 +286,8 @@ class _Validator:
                           if key is None else "may hold only lower-case letters, digits, '-' and '_'")
                 key = f"section-{path.rsplit('.', 1)[-1]}"
         title = self.text(raw, "title", f"{path}.title", required=own)
-        if not own and not title and key not in SECTION_KEYS and raw.get("key") is not None:
+        if (not own and not title and self.section_keys is not None and key not in self.section_keys
+                and raw.get("key") is not None):
             self.fail(f"{path}.title", f"is required: “{key}” is not one of the report's sections")
         findings = None
         if raw.get("findings") is not None:
@@ -332,8 +357,9 @@ class _Validator:
             return None
         sections = self.merged(raw, "section", "sections", path)
         for s in sections:
-            if s not in SECTION_KEYS:
-                self.fail(f"{path}.section", f"“{s}” is not a section; choose one of {', '.join(SECTION_KEYS)}")
+            if self.section_keys is not None and s not in self.section_keys:
+                self.fail(f"{path}.section",
+                          f"“{s}” is not a section of this report; choose one of {', '.join(self.section_keys)}")
         kinds: list[ClaimKind] = []
         for k in self.merged(raw, "kind", "kinds", path):
             try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -12,7 +12,15 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from briefing.domain.errors import FieldError, ValidationError
-from briefing.domain.model import SECTION_KEYS, ClaimKind, FindingDraft, MetricDraft, Scale, SourceDraft
+from briefing.domain.model import (
+    ClaimKind,
+    FindingDraft,
+    MetricDraft,
+    ReportDraft,
+    Scale,
+    Section,
+    SourceDraft,
+)
 from briefing.domain.numbers import check_bounds, parse_number, parse_scale
 from briefing.domain.text import MAX_STATEMENT, MAX_TITLE, MAX_URL, clean_tags, clean_text, slugify
 
@@ -186,13 +194,15 @@ def clean_finding(
     *,
     audience_keys: set[str] | None = None,
     source_ids: set[int] | None = None,
+    section_keys: Sequence[str] | None = None,
 ) -> CleanFinding:
+    """`section_keys`: the sections of the finding's report (None: any well-formed key)."""
     c = _Collector()
     title = c.check(lambda: clean_text(draft.title, "title", max_length=MAX_TITLE, required=True), "")
     statement = c.check(
         lambda: clean_text(draft.statement, "statement", max_length=MAX_STATEMENT, multiline=True, required=True), ""
     )
-    sec = c.check(lambda: _clean_section(draft.section), "")
+    sec = c.check(lambda: _clean_section(draft.section, section_keys), "")
     kind = c.check(lambda: _clean_kind(draft.kind), ClaimKind.REPORTED)
     tags = c.check(lambda: clean_tags(draft.tags), ())
     as_of = c.check(lambda: parse_date(draft.as_of, "as_of"), None)
@@ -238,12 +248,64 @@ def clean_source(draft: SourceDraft) -> CleanSource:
     return CleanSource(key, publisher, title, url, published, accessed, notes)
 
 
-def _clean_section(value: object) -> str:
+def _clean_section(value: object, keys: Sequence[str] | None) -> str:
     text = clean_text(value, "section", required=True).lower()
-    if text not in SECTION_KEYS:
-        raise ValidationError(
-            FieldError("section", f"“{text}” is not a section; choose one of {', '.join(SECTION_KEYS)}"))
+    if keys is not None and text not in keys:
+        choices = ", ".join(keys) if keys else "none: the report has no sections yet"
+        raise ValidationError(FieldError("section",
+                                         f"“{text}” is not a section of this report; choose one of {choices}"))
     return text
+
+
+@dataclass(frozen=True)
+class CleanReport:
+    key: str
+    title: str
+    subtitle: str
+    publisher: str
+    author: str
+    edition: str
+    data_as_of: date | None
+    published: date | None
+    summary: str
+    sections: tuple[Section, ...]
+
+
+def clean_report(draft: ReportDraft) -> CleanReport:
+    """A report's fields, every bad one named; sections need a unique key and a title each."""
+    c = _Collector()
+    key = c.check(lambda: clean_key(draft.key, "key"), "")
+    title = c.check(lambda: clean_text(draft.title, "title", max_length=MAX_TITLE, required=True), "")
+    subtitle = c.check(lambda: clean_text(draft.subtitle, "subtitle", max_length=1000, multiline=True), "")
+    publisher = c.check(lambda: clean_text(draft.publisher, "publisher", max_length=200), "")
+    author = c.check(lambda: clean_text(draft.author, "author", max_length=200), "")
+    edition = c.check(lambda: clean_text(draft.edition, "edition", max_length=120), "")
+    data_as_of = c.check(lambda: parse_date(draft.data_as_of, "data_as_of"), None)
+    published = c.check(lambda: parse_date(draft.published, "published"), None)
+    summary = c.check(lambda: clean_text(draft.summary, "summary", max_length=MAX_STATEMENT, multiline=True), "")
+    sections = c.check(lambda: clean_sections(draft.sections), ())
+    c.raise_if_any(f"report “{title or draft.title}”" if (title or draft.title) else "report")
+    return CleanReport(key, title, subtitle, publisher, author, edition, data_as_of, published, summary, sections)
+
+
+def clean_sections(raw: Sequence[Section | tuple[str, str, str]]) -> tuple[Section, ...]:
+    c = _Collector()
+    out: list[Section] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        key, title, short = (item.key, item.title, item.short) if isinstance(item, Section) else item
+        k = c.check(partial(clean_key, key, f"sections.{i}.key"), "")
+        if len(k) > 40:
+            c.errors.append(FieldError(f"sections.{i}.key", "is longer than 40 characters"))
+        t = c.check(partial(clean_text, title, f"sections.{i}.title", max_length=300, required=True), "")
+        sh = c.check(partial(clean_text, short, f"sections.{i}.short", max_length=80), "")
+        if k and k in seen:
+            c.errors.append(FieldError(f"sections.{i}.key",
+                                       f"“{k}” is used by another section; section keys must be unique"))
+        seen.add(k)
+        out.append(Section(k, t, sh or t))
+    c.raise_if_any()
+    return tuple(out)
 
 
 def _clean_kind(value: object) -> ClaimKind:

@@ -79,6 +79,19 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Export the selected charts as images or a slide deck",
     ),
     ActionSpec(
+        "new_report",
+        "New &Report…",
+        "&File",
+        ("Ctrl+Shift+N",),
+        "",
+        "Create a report with its own sections",
+        separator_before=True,
+    ),
+    ActionSpec("edit_report", "Report Se&ttings…", "&File", (), "", "Rename the report, edit its sections"),
+    ActionSpec(
+        "delete_report", "Delete Repor&t…", "&File", (), "", "Delete the current report (undo brings it back)"
+    ),
+    ActionSpec(
         "preferences",
         "Pre&ferences…",
         "&File",
@@ -152,6 +165,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("Ctrl+5",),
         "checks",
         "Problems the evidence checks find, with a jump to each",
+    ),
+    ActionSpec(
+        "what_changed",
+        "What C&hanged…",
+        "&View",
+        (),
+        "",
+        "Findings added, removed and changed since the previous edition",
+        separator_before=True,
     ),
     ActionSpec(
         "refresh",

@@ -29,12 +29,15 @@ from briefing.gui.widgets import EmptyState
 from briefing.gui.workers import Failure, Operations
 
 if TYPE_CHECKING:
+    from briefing.domain.editions import EditionDiff
+    from briefing.domain.model import Report
     from briefing.gui.briefing_panel.panel import BriefingPanel
     from briefing.gui.charts.panel import ChartsPanel
     from briefing.gui.checks.panel import ChecksPanel
     from briefing.gui.findings.panel import FindingsPanel
     from briefing.gui.sources.panel import SourcesPanel
     from briefing.services import BriefingService
+    from briefing.services.service import ReportSnapshot
 
 
 PAGES: tuple[tuple[str, str, str], ...] = (
@@ -62,6 +65,7 @@ class MainWindow(QMainWindow):
         self.briefing: BriefingPanel | None = None
         self.checks: ChecksPanel | None = None
         self.watcher: DatabaseWatcher | None = None
+        self._report: Report | None = None
 
         self.setWindowTitle("Briefing")
         self.setWindowIcon(app_icon())
@@ -106,6 +110,12 @@ class MainWindow(QMainWindow):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addToolBar(self.toolbar)
         populate(self.menuBar(), self.toolbar, self.actions_by_key)
+        from briefing.gui.reports import ReportSwitcher
+
+        self.toolbar.addSeparator()
+        self.report_switcher = ReportSwitcher(self.toolbar)
+        self.report_switcher.setEnabled(False)
+        self.toolbar.addWidget(self.report_switcher)
 
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
@@ -165,8 +175,9 @@ class MainWindow(QMainWindow):
         self.watcher = DatabaseWatcher(service, self)
         self.watcher.sig_changed.connect(self.events.sig_database_changed)
         self.watcher.start()
-        self.setWindowTitle(f"{label or 'Briefing'}[*] — Briefing" if label else "Briefing[*]")
         self.db_label.setText(label)
+        self.report_switcher.sig_chosen.connect(self.switch_report)
+        self._reports_changed()
         self.nav.setEnabled(True)
         self._set_service_actions(True)
         self.stack.removeWidget(self.loading)
@@ -174,6 +185,29 @@ class MainWindow(QMainWindow):
         page = self.settings.text("window/page", "findings")
         self.go(page if page in {k for k, _, _ in PAGES} else "findings")
         self.statusBar().showMessage("Ready", 5_000)
+
+    def switch_report(self, key: str, *, clear_undo: bool = True) -> None:
+        """Make `key` the current report and re-read every screen. The undo history is cleared (its
+        steps name records of the report they were made in) unless an undo step itself switches."""
+        if self.ctx is None or self.findings is None:
+            return
+
+        def go() -> None:
+            assert self.ctx is not None and self.findings is not None
+            self.ctx.service.use_report(key)
+            if clear_undo:
+                self.undo_stack.clear()
+            self.findings.report_changed()
+            for panel in (self.charts, self.briefing, self.checks):
+                if panel is not None:
+                    panel.refresh()
+            self._reports_changed()
+
+        if self.findings.confirm_leave(then=go):
+            go()
+
+    def current_report(self) -> Report | None:
+        return self._report
 
     def show_problems(self, audience: str = "") -> None:
         """The Checks screen, showing the problems in `audience`'s briefing ("" for all)."""
@@ -270,6 +304,10 @@ class MainWindow(QMainWindow):
             "go_checks": lambda: self.go("checks"),
             "refresh": self._refresh,
             "about": self._about,
+            "new_report": self._new_report,
+            "edit_report": self._edit_report,
+            "delete_report": self._delete_report,
+            "what_changed": self._what_changed,
         }
 
     def _set_service_actions(self, enabled: bool) -> None:
@@ -288,8 +326,13 @@ class MainWindow(QMainWindow):
             "go_briefing",
             "go_checks",
             "refresh",
+            "new_report",
+            "edit_report",
+            "delete_report",
+            "what_changed",
         ):
             self.actions_by_key[key].setEnabled(enabled)
+        self.report_switcher.setEnabled(enabled)
         self.actions_by_key["undo"].setEnabled(self.undo_stack.canUndo())
         self.actions_by_key["redo"].setEnabled(self.undo_stack.canRedo())
 
@@ -359,6 +402,84 @@ class MainWindow(QMainWindow):
         from briefing.gui.about import AboutDialog
 
         AboutDialog(self).exec()
+
+    def _reports_changed(self) -> None:
+        """The switcher and the window title follow the library's reports and the current one."""
+        assert self.ctx is not None
+        reports = self.ctx.service.list_reports()
+        self._report = self.ctx.service.get_report()
+        self.report_switcher.set_reports(reports, self._report.key)
+        self.setWindowTitle(f"{self._report.title}[*] — Briefing")
+        self.actions_by_key["delete_report"].setEnabled(len(reports) > 1)
+
+    def _new_report(self) -> None:
+        from briefing.gui.reports import ReportDialog
+
+        if self.ctx is None:
+            return
+        service = self.ctx.service
+        dialog = ReportDialog(self, lambda draft: service.create_report(draft))
+        if dialog.exec() and dialog.saved is not None:
+            self.switch_report(dialog.saved.key)
+            self.statusBar().showMessage(f"Created report “{dialog.saved.title}”", 8_000)
+
+    def _edit_report(self) -> None:
+        from briefing.gui.reports import ReportDialog
+
+        if self.ctx is None:
+            return
+        service = self.ctx.service
+        report = service.get_report()
+        dialog = ReportDialog(self, lambda draft: service.update_report(report.key, draft), report)
+        if dialog.exec() and dialog.saved is not None:
+            self.switch_report(dialog.saved.key, clear_undo=False)
+
+    def _delete_report(self) -> None:
+        from briefing.gui.reports import DeleteReportCommand
+
+        if self.ctx is None:
+            return
+        service = self.ctx.service
+        reports = service.list_reports()
+        report = service.get_report()
+        others = [r for r in reports if r.key != report.key]
+        if not others:
+            dialogs.show_info(self, "Delete Report", "This is the library's only report; create another first.")
+            return
+        counts = service.report_counts(report.key)
+        if not dialogs.confirm(
+            self, "Delete Report",
+            f"Delete “{report.title}” with its {counts['findings']} finding(s), {counts['audiences']} "
+            f"audience(s) and {counts['charts']} chart(s)? Sources stay in the library. Undo brings it back.",
+            ok_text="Delete Report", destructive=True,
+        ):
+            return
+        ctx = self.ctx
+
+        def deleted(snapshot: ReportSnapshot) -> None:
+            self.switch_report(others[-1].key)  # clears the undo history: the delete is its first step
+            self.undo_stack.push(DeleteReportCommand(
+                ctx, snapshot, lambda key: self.switch_report(key, clear_undo=False)))
+            self.statusBar().showMessage(f"Deleted report “{report.title}”", 8_000)
+
+        ctx.ops.write(lambda _t: service.delete_report(report.key), label="Delete report", success=deleted,
+                      failure=ctx.events.fail("Could not delete the report"))
+
+    def _what_changed(self) -> None:
+        from briefing.gui.reports import changes_text
+
+        if self.ctx is None:
+            return
+
+        def show(changes: tuple[str, EditionDiff] | None) -> None:
+            if changes is None:
+                dialogs.show_info(self, "What Changed", "This report is a first edition: there is no previous "
+                                                        "edition to compare it with.")
+                return
+            edition, diff = changes
+            dialogs.show_info(self, f"What changed since {edition}", changes_text(diff))
+
+        self.ctx.load("changes", self.ctx.service.edition_changes, show)
 
     def _checks_counted(self, count: int) -> None:
         item = self.nav.item([k for k, _, _ in PAGES].index("checks"))

@@ -123,7 +123,10 @@ def _run(tmp: Path, out: Path, *, suffix: str, size: tuple[int, int], dark: bool
 
     window.go("briefing")
     _wait(app, lambda: briefing_panel.audience() is not None)
-    briefing_panel.set_audience("asia")
+    # The report's second audience: a briefing that differs from the first (fullest) one.
+    assert window.ctx is not None
+    audiences = window.ctx.service.list_audiences()
+    briefing_panel.set_audience(audiences[min(1, len(audiences) - 1)].key)
     _wait(
         app,
         lambda: (

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Scale, Source
-from briefing.store.models import AudienceRow, FindingRow, MetricRow, SourceRow
+from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Report, Scale, Section, Source
+from briefing.store.models import AudienceRow, FindingRow, MetricRow, ReportRow, SourceRow
 
 
 def source_record(row: SourceRow | Any) -> Source:
@@ -69,14 +69,35 @@ def finding_from_parts(row: FindingRow | Any, *, tags: Iterable[str], sources: I
         updated_at=row.updated_at,
         version=row.version,
         position=row.position,
+        carried_over=bool(row.carried_over),
+        predecessor_id=row.predecessor_id,
+        report_id=row.report_id,
     )
 
 
-def audience_record(row: AudienceRow) -> Audience:
+def audience_record(row: AudienceRow, sections: tuple[Section, ...] = ()) -> Audience:
     return Audience(
         key=row.key,
         name=row.name,
         description=row.description or "",
         builtin=bool(row.builtin),
         template=MappingProxyType(dict(row.template or {})),
+        sections=sections,
+    )
+
+
+def report_record(row: ReportRow) -> Report:
+    return Report(
+        id=row.id,
+        key=row.key,
+        title=row.title,
+        subtitle=row.subtitle or "",
+        publisher=row.publisher or "",
+        author=row.author or "",
+        edition=row.edition or "",
+        data_as_of=row.data_as_of,
+        published=row.published,
+        summary=row.summary or "",
+        sections=tuple(Section(s.key, s.title, s.short or s.title) for s in row.sections),
+        predecessor_id=row.predecessor_id,
     )

@@ -12,14 +12,15 @@ from sqlalchemy import ColumnElement, Select, Table, and_, delete, func, or_, se
 from sqlalchemy.orm import Session, selectinload
 
 from briefing.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from briefing.domain.model import Audience, Finding, FindingDraft, Source, SourceDraft
+from briefing.domain.model import Audience, Finding, FindingDraft, Report, ReportDraft, Section, Source, SourceDraft
 from briefing.domain.text import clean_text
-from briefing.domain.validate import CleanFinding, clean_finding, clean_key, clean_source
+from briefing.domain.validate import CleanFinding, clean_finding, clean_key, clean_report, clean_sections, clean_source
 from briefing.services.mapping import (
     audience_record,
     finding_from_parts,
     finding_record,
     metric_record,
+    report_record,
     source_record,
 )
 from briefing.store import fts
@@ -30,6 +31,8 @@ from briefing.store.models import (
     FindingRow,
     MetaRow,
     MetricRow,
+    ReportRow,
+    SectionRow,
     SourceRow,
     TagRow,
     WordingRow,
@@ -39,6 +42,11 @@ from briefing.store.models import (
 
 if TYPE_CHECKING:
     from briefing.domain.charts import ChartSpec
+    from briefing.domain.editions import EditionDiff
+
+
+# The audience a new report starts with (a report's audiences are its own data; this one is generic).
+DEFAULT_AUDIENCE = "standard"
 
 
 def _finding_query():
@@ -51,10 +59,17 @@ def _finding_query():
 
 
 class BriefingService:
-    """Queries and validated edits over one database."""
+    """Queries and validated edits over one database, on its current report.
 
-    def __init__(self, db: Database) -> None:
+    Findings, audiences and charts belong to a report; every call works on the current one: the
+    report named at construction or by `use_report`, else the only report, else the last one used
+    (remembered in the database), else the first. Sources are the library's, shared by all reports.
+    """
+
+    def __init__(self, db: Database, report: str | None = None) -> None:
         self.db = db
+        self._report_key = report
+        self._report_id: int | None = None
 
     @property
     def database_url(self) -> str:
@@ -66,11 +81,299 @@ class BriefingService:
         one); None when this database cannot tell cheaply. Front ends poll it to stay current."""
         return self.db.change_counter()
 
-    # ---- Report
-    def report(self) -> dict[str, Any]:
+    # ---- Reports
+    @property
+    def report_id(self) -> int:
+        """The current report's id (NotFoundError when the library holds no report, or not the one named)."""
+        if self._report_id is None:
+            with self.db.reading() as s:
+                self._report_id = self._resolve_report(s, self._report_key)
+        return self._report_id
+
+    def _resolve_report(self, s: Session, key: str | None) -> int:
+        if key is not None:
+            rid = s.scalar(select(ReportRow.id).where(ReportRow.key == key))
+            if rid is None:
+                keys = list(s.scalars(select(ReportRow.key).order_by(ReportRow.position, ReportRow.id)))
+                raise ValidationError(FieldError(
+                    "report", f"no report “{key}”; choose one of {', '.join(keys)}" if keys
+                    else "the library holds no report"))
+            return rid
+        ids = list(s.scalars(select(ReportRow.id).order_by(ReportRow.position, ReportRow.id)))
+        if not ids:
+            raise NotFoundError("report", "(any)")
+        if len(ids) > 1:
+            last = s.get(MetaRow, "last_report")
+            if last is not None and isinstance(last.value, dict) and last.value.get("id") in ids:
+                return int(last.value["id"])
+        return ids[0]
+
+    @property
+    def report_key(self) -> str:
+        """The current report's key (another process names it to work on the same report)."""
+        if self._report_key is None:
+            self._report_key = self.get_report().key
+        return self._report_key
+
+    def for_report(self, key: str) -> BriefingService:
+        """A service on another report of the same database (this one's current report stays)."""
+        return BriefingService(self.db, key)
+
+    def use_report(self, key: str, *, remember: bool = True) -> Report:
+        """Makes `key` the current report; `remember`: later sessions that name none open it."""
         with self.db.reading() as s:
-            row = s.get(MetaRow, "report")
-            return dict(row.value) if row else {}
+            rid = self._resolve_report(s, key)
+        self._report_key, self._report_id = key, rid
+        if remember:
+            with self.db.writing() as s:
+                row = s.get(MetaRow, "last_report")
+                if row is None:
+                    s.add(MetaRow(key="last_report", value={"id": rid}))
+                elif row.value != {"id": rid}:
+                    row.value = {"id": rid}
+        return self.get_report()
+
+    def report(self) -> dict[str, Any]:
+        """The current report's cover fields (title, subtitle, publisher, author, edition, summary)."""
+        return self.get_report().cover()
+
+    def get_report(self, key: str | None = None) -> Report:
+        with self.db.reading() as s:
+            rid = self.report_id if key is None else self._resolve_report(s, key)
+            row = s.scalars(select(ReportRow).options(selectinload(ReportRow.sections))
+                            .where(ReportRow.id == rid)).one()
+            return report_record(row)
+
+    def list_reports(self) -> list[Report]:
+        with self.db.reading() as s:
+            rows = s.scalars(select(ReportRow).options(selectinload(ReportRow.sections))
+                             .order_by(ReportRow.position, ReportRow.id))
+            return [report_record(r) for r in rows]
+
+    def sections(self) -> tuple[Section, ...]:
+        """The current report's sections in reading order."""
+        return self.get_report().sections
+
+    def report_counts(self, key: str | None = None) -> dict[str, int]:
+        """How many findings, audiences and charts a report holds."""
+        with self.db.reading() as s:
+            rid = self.report_id if key is None else self._resolve_report(s, key)
+            return {name: s.scalar(select(func.count()).select_from(row).where(row.report_id == rid)) or 0
+                    for name, row in (("findings", FindingRow), ("audiences", AudienceRow), ("charts", ChartRow))}
+
+    def create_report(self, draft: ReportDraft, *, use: bool = False) -> Report:
+        clean = clean_report(draft)
+        with self.db.writing() as s:
+            if s.scalar(select(ReportRow.id).where(ReportRow.key == clean.key)) is not None:
+                raise ValidationError(FieldError("key", f"a report “{clean.key}” already exists"))
+            pos = (s.scalar(select(func.max(ReportRow.position))) or 0) + 1
+            row = ReportRow(position=pos)
+            self._apply_report(row, clean)
+            row.sections = [SectionRow(key=x.key, title=x.title, short=x.short, position=i)
+                            for i, x in enumerate(clean.sections, start=1)]
+            s.add(row)
+            s.flush()
+            # One audience to start from, so a new report exports at once: every section, in order.
+            s.add(AudienceRow(report_id=row.id, key=DEFAULT_AUDIENCE, name="Standard briefing",
+                              description="Every finding, section by section", builtin=False, position=1,
+                              template={"title": clean.title, **({"subtitle": clean.subtitle} if clean.subtitle
+                                                                  else {})}))
+            key = row.key
+        return self.use_report(key) if use else self.get_report(key)
+
+    def update_report(self, key: str, draft: ReportDraft) -> Report:
+        """Changes a report's fields (its key too) and, when `draft.sections` is given, its sections."""
+        clean = clean_report(draft)
+        with self.db.writing() as s:
+            rid = self._resolve_report(s, key)
+            if clean.key != key and s.scalar(select(ReportRow.id).where(ReportRow.key == clean.key)) is not None:
+                raise ValidationError(FieldError("key", f"a report “{clean.key}” already exists"))
+            row = s.get(ReportRow, rid)
+            assert row is not None
+            self._check_as_of(s, row.predecessor_id, clean.data_as_of)
+            self._apply_report(row, clean)
+            if draft.sections:
+                self._replace_sections(s, row, clean.sections)
+        if self._report_id == rid:
+            self._report_key = clean.key
+        return self.get_report(clean.key)
+
+    def set_sections(self, sections: Sequence[Section | tuple[str, str, str]], key: str | None = None) -> Report:
+        """Replaces a report's sections (order, titles, keys). A section its findings still use is
+        refused, saying how many findings sit where."""
+        clean = clean_sections(sections)
+        with self.db.writing() as s:
+            rid = self.report_id if key is None else self._resolve_report(s, key)
+            row = s.get(ReportRow, rid)
+            assert row is not None
+            self._replace_sections(s, row, clean)
+            report_key = row.key
+        return self.get_report(report_key)
+
+    @staticmethod
+    def _replace_sections(s: Session, row: ReportRow, sections: Sequence[Section]) -> None:
+        if not sections:
+            raise ValidationError(FieldError("sections", "a report needs at least one section"))
+        keep = {x.key for x in sections}
+        used = s.execute(select(FindingRow.section, func.count()).where(FindingRow.report_id == row.id)
+                         .group_by(FindingRow.section)).all()
+        orphans = [(k, n) for k, n in used if k not in keep]
+        if orphans:
+            where = "; ".join(f"{n} finding(s) in “{k}”" for k, n in orphans)
+            raise ValidationError(FieldError(
+                "sections", f"cannot remove a section that findings use: {where}; move them to another section first"))
+        by_key = {x.key: x for x in row.sections}
+        rows = []
+        for i, x in enumerate(sections, start=1):
+            sec = by_key.get(x.key) or SectionRow(key=x.key)
+            sec.title, sec.short, sec.position = x.title, x.short, i
+            rows.append(sec)
+        row.sections = rows
+        s.flush()
+
+    @staticmethod
+    def _apply_report(row: ReportRow, clean: Any) -> None:
+        for name in ("key", "title", "subtitle", "publisher", "author", "edition", "data_as_of", "published",
+                     "summary"):
+            setattr(row, name, getattr(clean, name))
+
+    @staticmethod
+    def _check_as_of(s: Session, predecessor_id: int | None, as_of: Any) -> None:
+        if predecessor_id is None or as_of is None:
+            return
+        before = s.get(ReportRow, predecessor_id)
+        if before is not None and before.data_as_of is not None and as_of < before.data_as_of:
+            raise ValidationError(FieldError(
+                "data_as_of", f"{as_of.isoformat()} is before the previous edition’s ({before.data_as_of.isoformat()}, "
+                              f"“{before.key}”)"))
+
+    def new_edition(self, report: str | None = None, *, key: str, edition: str, data_as_of: Any = None,
+                    title: str | None = None, published: Any = None, use: bool = False) -> Report:
+        """Copies a report forward as its next edition, in one transaction: the same sections,
+        audiences and charts; every finding with its metrics, sources and wordings, marked "carried
+        over, not yet reviewed" and linked to the finding it was copied from. The title's edition
+        name becomes the new one ("… — April 2026" → "… — May 2026") unless a title is given."""
+        before = self.get_report(report)
+        if title is None:
+            title = (before.title.replace(before.edition, edition) if before.edition and edition
+                     and before.edition in before.title else before.title)
+        clean = clean_report(ReportDraft(
+            key=key, title=title, subtitle=before.subtitle, publisher=before.publisher, author=before.author,
+            edition=edition, data_as_of=data_as_of, published=published, summary=before.summary,
+            sections=before.sections))
+        with self.db.writing() as s:
+            if s.scalar(select(ReportRow.id).where(ReportRow.key == clean.key)) is not None:
+                raise ValidationError(FieldError("key", f"a report “{clean.key}” already exists"))
+            self._check_as_of(s, before.id, clean.data_as_of)
+            row = ReportRow(predecessor_id=before.id,
+                            position=(s.scalar(select(func.max(ReportRow.position))) or 0) + 1)
+            self._apply_report(row, clean)
+            row.sections = [SectionRow(key=x.key, title=x.title, short=x.short, position=i)
+                            for i, x in enumerate(clean.sections, start=1)]
+            s.add(row)
+            s.flush()
+            for a in s.scalars(select(AudienceRow).where(AudienceRow.report_id == before.id)):
+                s.add(AudienceRow(report_id=row.id, key=a.key, name=a.name, description=a.description,
+                                  builtin=a.builtin, position=a.position, template=dict(a.template or {})))
+            for c in s.scalars(select(ChartRow).where(ChartRow.report_id == before.id)):
+                s.add(ChartRow(report_id=row.id, key=c.key, kind=c.kind, title=c.title, position=c.position,
+                               spec=dict(c.spec), version=1))
+            old = s.scalars(_finding_query().where(FindingRow.report_id == before.id)
+                            .order_by(FindingRow.position, FindingRow.id)).all()
+            for f in old:
+                copy = FindingRow(report_id=row.id, slug=f.slug, title=f.title, statement=f.statement,
+                                  section=f.section, kind=f.kind, as_of=f.as_of, position=f.position, version=1,
+                                  carried_over=True, predecessor_id=f.id)
+                copy.metrics = [MetricRow(position=m.position, label=m.label, value=m.value, unit=m.unit,
+                                          scale=m.scale, entity=m.entity, period=m.period, as_of=m.as_of,
+                                          series=m.series) for m in f.metrics]
+                copy.tags = [TagRow(tag=t.tag, position=t.position) for t in f.tags]
+                copy.wordings = [WordingRow(audience_key=w.audience_key, text=w.text) for w in f.wordings]
+                s.add(copy)
+                s.flush()
+                if f.sources:
+                    s.execute(finding_sources.insert(), [
+                        {"finding_id": copy.id, "source_id": src.id, "position": i} for i, src in enumerate(f.sources)])
+                if self.db.has_fts():
+                    fts.index_finding(s, copy.id, f.title, f.statement, [t.tag for t in f.tags])
+            new_key = row.key
+        return self.use_report(new_key) if use else self.get_report(new_key)
+
+    def diff_editions(self, old: str, new: str) -> EditionDiff:
+        """What changed from report `old` to report `new`: findings added, removed and changed
+        (field by field, with the old and new numbers)."""
+        from briefing.domain.editions import diff_findings
+
+        before = BriefingService(self.db, old)
+        after = BriefingService(self.db, new)
+        before.get_report(old)  # unknown keys are refused here, naming the valid ones
+        after.get_report(new)
+        return diff_findings(old, before.list_findings(), new, after.list_findings())
+
+    def edition_changes(self) -> tuple[str, EditionDiff] | None:
+        """What changed since the current report's previous edition (its edition name, or key, and
+        the diff); None for a first edition."""
+        report = self.get_report()
+        if report.predecessor_id is None:
+            return None
+        before = next((r for r in self.list_reports() if r.id == report.predecessor_id), None)
+        if before is None:
+            return None
+        return (before.edition or before.key, self.diff_editions(before.key, report.key))
+
+    def delete_report(self, key: str) -> ReportSnapshot:
+        """Deletes a report with its sections, audiences, charts and findings (sources stay: they are
+        the library's); returns everything so that `restore_report` can bring it back."""
+        snapshot = self.report_snapshot(key)
+        with self.db.writing() as s:
+            rid = self._resolve_report(s, key)
+            if s.scalar(select(func.count()).select_from(ReportRow)) == 1:
+                # Every front end works on a current report; a library needs one to open on.
+                raise ValidationError(FieldError("report", f"“{key}” is the library's only report; "
+                                                           "create another before deleting it"))
+            if self.db.has_fts():
+                for fid in s.scalars(select(FindingRow.id).where(FindingRow.report_id == rid)):
+                    fts.unindex_finding(s, fid)
+            s.execute(delete(FindingRow).where(FindingRow.report_id == rid))
+            s.execute(delete(ReportRow).where(ReportRow.id == rid))
+        if self._report_id == snapshot.report.id:
+            self._report_key, self._report_id = None, None
+        return snapshot
+
+    def report_snapshot(self, key: str | None = None) -> ReportSnapshot:
+        report = self.get_report(key)
+        other = BriefingService(self.db, report.key)
+        return ReportSnapshot(report, tuple(other.list_audiences()), tuple(other.list_charts()),
+                              tuple(other.list_findings()))
+
+    def restore_report(self, snapshot: ReportSnapshot) -> Report:
+        """Re-creates a deleted report whole: its fields and sections, audiences, charts, and its
+        findings under their own ids (older undo steps still name them)."""
+        r = snapshot.report
+        with self.db.writing() as s:
+            if s.scalar(select(ReportRow.id).where(ReportRow.key == r.key)) is not None:
+                raise ValidationError(FieldError("key", f"a report “{r.key}” already exists"))
+            row = ReportRow(key=r.key, title=r.title, subtitle=r.subtitle, publisher=r.publisher, author=r.author,
+                            edition=r.edition, data_as_of=r.data_as_of, published=r.published, summary=r.summary,
+                            predecessor_id=r.predecessor_id if r.predecessor_id and s.get(ReportRow, r.predecessor_id)
+                            else None,
+                            position=(s.scalar(select(func.max(ReportRow.position))) or 0) + 1)
+            if s.get(ReportRow, r.id) is None:
+                row.id = r.id
+            row.sections = [SectionRow(key=x.key, title=x.title, short=x.short, position=i)
+                            for i, x in enumerate(r.sections, start=1)]
+            s.add(row)
+            s.flush()
+            for i, a in enumerate(snapshot.audiences):
+                s.add(AudienceRow(report_id=row.id, key=a.key, name=a.name, description=a.description,
+                                  builtin=a.builtin, position=i, template=dict(a.template)))
+            for i, c in enumerate(snapshot.charts):
+                s.add(ChartRow(report_id=row.id, key=c.key, kind=c.kind.value, title=c.title,
+                               position=c.position or i + 1, spec=c.to_dict(), version=1))
+        other = BriefingService(self.db, r.key)
+        for f in snapshot.findings:
+            other.restore_finding(f)
+        return self.get_report(r.key)
 
     # ---- Findings: queries
     def list_findings(
@@ -87,9 +390,10 @@ class BriefingService:
         """Findings matching every given filter. With `search`, best match first unless
         `order="report"` (a table filter: report order, and no ranking cost on broad queries)."""
         searching = bool(search and search.strip())
+        rid = self.report_id
         if not (searching or section or kind or tag or limit):
             with self.db.reading() as s:
-                findings = self._all_findings(s)
+                findings = self._all_findings(s, report_id=rid)
             return self._for_audience(audience, findings) if audience else findings
         with self.db.reading() as s:
             if searching:
@@ -98,7 +402,7 @@ class BriefingService:
                 rows = {r.id: r for r in s.scalars(_finding_query().where(FindingRow.id.in_(ids)))}
                 findings = [finding_record(rows[i]) for i in ids if i in rows]
             else:
-                q = self._filtered(_finding_query(), section=section, kind=kind, tag=tag)
+                q = self._filtered(_finding_query(), section=section, kind=kind, tag=tag)  # this report's
                 q = q.order_by(FindingRow.position, FindingRow.id)
                 if limit and not audience:
                     q = q.limit(limit)
@@ -133,13 +437,18 @@ class BriefingService:
             yield from records
 
     @staticmethod
-    def _all_findings(s: Session, ids: Sequence[int] | None = None) -> list[Finding]:
-        """Every finding in report order (or those of `ids`, in that order), in five plain queries.
+    def _all_findings(s: Session, ids: Sequence[int] | None = None, *, report_id: int | None = None) -> list[Finding]:
+        """Every finding of `report_id` in report order (or those of `ids`, in that order), in five
+        plain queries.
 
         Core rows instead of ORM objects with selectinload: about 6 ms instead of 14 for the
         seeded report, and no identity map to fill and throw away."""
+        mine = select(FindingRow.id).where(FindingRow.report_id == report_id).scalar_subquery()
+
         def only(column: Any) -> Any:
-            return column.in_(ids) if ids is not None else True
+            if ids is not None:
+                return column.in_(ids)
+            return column.in_(mine) if report_id is not None else True
 
         tags: dict[int, list[str]] = {}
         for fid, tag in s.execute(select(TagRow.finding_id, TagRow.tag).where(only(TagRow.finding_id))
@@ -172,8 +481,13 @@ class BriefingService:
         return [by_id[i] for i in ids if i in by_id]
 
     def count_findings(self) -> int:
+        try:
+            rid = self.report_id
+        except NotFoundError:
+            return 0  # a library without any report (a new, unseeded database) holds no findings
         with self.db.reading() as s:
-            return s.scalar(select(func.count()).select_from(FindingRow)) or 0
+            return s.scalar(select(func.count()).select_from(FindingRow).where(
+                FindingRow.report_id == rid)) or 0
 
     def search_ids(self, query: str, limit: int | None = 50) -> list[int]:
         """Finding ids for a search: best first by bm25 on SQLite (FTS5); in report order with
@@ -192,8 +506,8 @@ class BriefingService:
         expr = fts.pg_tsquery(search) if self.db.is_postgresql else fts.match_expression(search)
         if expr is None:
             return []
-        where: list[str] = []
-        params: dict[str, Any] = {"q": expr}
+        where: list[str] = ["f.report_id = :rid"]  # the index holds every report's findings
+        params: dict[str, Any] = {"q": expr, "rid": self.report_id}
         if section:
             where.append("f.section = :section")
             params["section"] = section
@@ -210,17 +524,14 @@ class BriefingService:
             # findings a broad term matches ~40k rows, and reading their full rows cost ~15 ms more.
             sql = ("SELECT f.id FROM findings AS f INDEXED BY ix_findings_id_position "
                    "JOIN (SELECT rowid AS fid FROM findings_fts WHERE findings_fts MATCH :q) AS h ON h.fid = f.id"
-                   + (" WHERE " + " AND ".join(where) if where else "")
+                   + " WHERE " + " AND ".join(where)
                    + " ORDER BY f.position, f.id")
-        elif where:
+        else:
+            # Always filtered, at least to the current report (the index holds every report's findings).
             sql = ("SELECT f.id FROM findings AS f "
                    "JOIN (SELECT rowid AS fid, bm25(findings_fts, 5.0, 1.0, 3.0) AS rank "
                    "FROM findings_fts WHERE findings_fts MATCH :q) AS h ON h.fid = f.id"
                    " WHERE " + " AND ".join(where) + " ORDER BY h.rank, f.id")
-        else:
-            # Ranked and unfiltered: the index alone answers (every indexed row is a finding).
-            sql = ("SELECT rowid FROM findings_fts WHERE findings_fts MATCH :q "
-                   "ORDER BY bm25(findings_fts, 5.0, 1.0, 3.0), rowid")
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [r[0] for r in s.execute(text(sql), params)]
@@ -261,8 +572,8 @@ class BriefingService:
             q = q.limit(limit)
         return list(s.scalars(q))
 
-    @staticmethod
-    def _filtered(q: Select[Any], *, section: str | None, kind: str | None, tag: str | None) -> Select[Any]:
+    def _filtered(self, q: Select[Any], *, section: str | None, kind: str | None, tag: str | None) -> Select[Any]:
+        q = q.where(FindingRow.report_id == self.report_id)
         if section:
             q = q.where(FindingRow.section == section)
         if kind:
@@ -283,6 +594,7 @@ class BriefingService:
             return finding_record(row)
 
     def _finding_row(self, s: Session, ref: int | str, load: bool = False) -> FindingRow:
+        """By id (any report: ids are the library's) or by slug (in the current report)."""
         # Two statements, not a conditional expression: mypy 2.4 crashes joining the two Select types.
         if load:
             q = _finding_query()
@@ -291,7 +603,7 @@ class BriefingService:
         if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
             row = s.scalars(q.where(FindingRow.id == int(ref))).first()
         else:
-            row = s.scalars(q.where(FindingRow.slug == ref)).first()
+            row = s.scalars(q.where(FindingRow.slug == ref, FindingRow.report_id == self.report_id)).first()
         if row is None:
             raise NotFoundError("finding", ref)
         return row
@@ -302,15 +614,16 @@ class BriefingService:
     ) -> Finding:
         """A new finding. `fresh_slug`: a taken slug gets a free "-2", "-3"… (a copy of a finding)
         instead of being refused."""
+        rid = self.report_id
         with self.db.writing() as s:
-            clean = self._clean(s, draft)
+            clean = self._clean(s, draft, rid)
             if fresh_slug:
-                clean = replace(clean, slug=self._free_slug(s, clean.slug))
-            if s.scalar(select(FindingRow.id).where(FindingRow.slug == clean.slug)) is not None:
+                clean = replace(clean, slug=self._free_slug(s, clean.slug, rid))
+            if s.scalar(select(FindingRow.id).where(FindingRow.slug == clean.slug, FindingRow.report_id == rid)):
                 raise ValidationError(FieldError("slug", f"“{clean.slug}” is already used by another finding"))
             if position is None:
-                position = (s.scalar(select(func.max(FindingRow.position))) or 0) + 1
-            row = FindingRow(slug=clean.slug, position=position, version=1)
+                position = (s.scalar(select(func.max(FindingRow.position)).where(FindingRow.report_id == rid)) or 0) + 1
+            row = FindingRow(report_id=rid, slug=clean.slug, position=position, version=1)
             s.add(row)
             self._apply(s, row, clean)
             s.flush()
@@ -318,8 +631,9 @@ class BriefingService:
         return self.get_finding(fid)
 
     @staticmethod
-    def _free_slug(s: Session, slug: str) -> str:
-        taken = set(s.scalars(select(FindingRow.slug).where(FindingRow.slug.like(f"{slug[:56]}%"))))
+    def _free_slug(s: Session, slug: str, report_id: int) -> str:
+        taken = set(s.scalars(select(FindingRow.slug).where(FindingRow.slug.like(f"{slug[:56]}%"),
+                                                            FindingRow.report_id == report_id)))
         if slug not in taken:
             return slug
         n = 2
@@ -332,12 +646,14 @@ class BriefingService:
             row = self._finding_row(s, finding_id, load=True)
             if row.version != expected_version:
                 raise ConflictError("finding", row.slug, expected_version, row.version)
-            clean = self._clean(s, draft)
+            clean = self._clean(s, draft, row.report_id)
             if clean.slug != row.slug and s.scalar(
-                select(FindingRow.id).where(FindingRow.slug == clean.slug, FindingRow.id != row.id)
+                select(FindingRow.id).where(FindingRow.slug == clean.slug, FindingRow.id != row.id,
+                                            FindingRow.report_id == row.report_id)
             ):
                 raise ValidationError(FieldError("slug", f"“{clean.slug}” is already used by another finding"))
             row.slug = clean.slug
+            row.carried_over = False  # an edit is a review
             row.version += 1
             row.updated_at = utcnow()
             self._apply(s, row, clean)
@@ -366,14 +682,19 @@ class BriefingService:
         draft = FindingDraft(
             **{**draft.__dict__, "source_ids": tuple(by_key[src.key] for src in finding.sources)}
         )
+        rid = finding.report_id or self.report_id
         with self.db.writing() as s:
-            clean = self._clean(s, draft)
+            clean = self._clean(s, draft, rid)
             taken = s.get(FindingRow, finding.id) is not None
             row = FindingRow(
+                report_id=rid,
                 slug=clean.slug,
                 position=finding.position,
                 version=finding.version + 1,
                 created_at=finding.created_at or utcnow(),
+                carried_over=finding.carried_over,
+                predecessor_id=finding.predecessor_id if finding.predecessor_id and s.get(
+                    FindingRow, finding.predecessor_id) else None,
             )
             if not taken:
                 row.id = finding.id
@@ -388,10 +709,28 @@ class BriefingService:
             row = self._finding_row(s, finding_id)
             row.position = position
 
-    def _clean(self, s: Session, draft: FindingDraft) -> CleanFinding:
-        audience_keys = set(s.scalars(select(AudienceRow.key)))
+    def _clean(self, s: Session, draft: FindingDraft, report_id: int) -> CleanFinding:
+        audience_keys = set(s.scalars(select(AudienceRow.key).where(AudienceRow.report_id == report_id)))
         source_ids = set(s.scalars(select(SourceRow.id)))
-        return clean_finding(draft, audience_keys=audience_keys, source_ids=source_ids)
+        return clean_finding(draft, audience_keys=audience_keys, source_ids=source_ids,
+                             section_keys=self._section_keys(s, report_id))
+
+    @staticmethod
+    def _section_keys(s: Session, report_id: int) -> list[str]:
+        return list(s.scalars(select(SectionRow.key).where(SectionRow.report_id == report_id)
+                              .order_by(SectionRow.position)))
+
+    def confirm_finding(self, finding_id: int, expected_version: int | None = None) -> Finding:
+        """The analyst has reviewed a carried-over finding: it is no longer marked."""
+        with self.db.writing() as s:
+            row = self._finding_row(s, finding_id)
+            if expected_version is not None and row.version != expected_version:
+                raise ConflictError("finding", row.slug, expected_version, row.version)
+            if row.carried_over:
+                row.carried_over = False
+                row.version += 1
+                row.updated_at = utcnow()
+        return self.get_finding(finding_id)
 
     def _apply(self, s: Session, row: FindingRow, clean: CleanFinding) -> None:
         row.title = clean.title
@@ -505,16 +844,31 @@ class BriefingService:
 
     # ---- Audiences
     def list_audiences(self) -> list[Audience]:
+        rid = self.report_id
         with self.db.reading() as s:
-            rows = s.scalars(select(AudienceRow).order_by(AudienceRow.position, AudienceRow.id))
-            return [audience_record(r) for r in rows]
+            sections = self._section_records(s, rid)
+            rows = s.scalars(select(AudienceRow).where(AudienceRow.report_id == rid)
+                             .order_by(AudienceRow.position, AudienceRow.id))
+            return [audience_record(r, sections) for r in rows]
 
     def get_audience(self, key: str) -> Audience:
+        rid = self.report_id
         with self.db.reading() as s:
-            row = s.scalars(select(AudienceRow).where(AudienceRow.key == key)).first()
-            if row is None:
-                raise NotFoundError("audience", key)
-            return audience_record(row)
+            row = self._audience_row(s, key)
+            return audience_record(row, self._section_records(s, rid))
+
+    def _audience_row(self, s: Session, key: str) -> AudienceRow:
+        row = s.scalars(select(AudienceRow).where(AudienceRow.key == key,
+                                                  AudienceRow.report_id == self.report_id)).first()
+        if row is None:
+            raise NotFoundError("audience", key)
+        return row
+
+    @staticmethod
+    def _section_records(s: Session, report_id: int) -> tuple[Section, ...]:
+        rows = s.execute(select(SectionRow.key, SectionRow.title, SectionRow.short)
+                         .where(SectionRow.report_id == report_id).order_by(SectionRow.position))
+        return tuple(Section(k, t, sh) for k, t, sh in rows)
 
     def create_audience(
         self, key: str, name: str, description: str = "", template: Mapping[str, Any] | None = None
@@ -535,15 +889,16 @@ class BriefingService:
         if errors:
             raise ValidationError(errors, "audience")
         template = self._check_template(template or {"title": name})
+        rid = self.report_id
         with self.db.writing() as s:
-            if s.scalar(select(AudienceRow.id).where(AudienceRow.key == key)) is not None:
+            if s.scalar(select(AudienceRow.id).where(AudienceRow.key == key, AudienceRow.report_id == rid)):
                 raise ValidationError(FieldError("key", f"an audience “{key}” already exists"))
-            pos = (s.scalar(select(func.max(AudienceRow.position))) or 0) + 1
-            row = AudienceRow(key=key, name=name, description=description, builtin=False, position=pos,
-                              template=dict(template))
+            pos = (s.scalar(select(func.max(AudienceRow.position)).where(AudienceRow.report_id == rid)) or 0) + 1
+            row = AudienceRow(report_id=rid, key=key, name=name, description=description, builtin=False,
+                              position=pos, template=dict(template))
             s.add(row)
             s.flush()
-            return audience_record(row)
+            return audience_record(row, self._section_records(s, rid))
 
     def update_audience(
         self,
@@ -556,9 +911,7 @@ class BriefingService:
         if template is not None:
             template = self._check_template(template)
         with self.db.writing() as s:
-            row = s.scalars(select(AudienceRow).where(AudienceRow.key == key)).first()
-            if row is None:
-                raise NotFoundError("audience", key)
+            row = self._audience_row(s, key)
             if name is not None:
                 row.name = clean_text(name, "name", max_length=120, required=True)
             if description is not None:
@@ -566,29 +919,32 @@ class BriefingService:
             if template is not None:
                 row.template = dict(template)
             s.flush()
-            return audience_record(row)
+            return audience_record(row, self._section_records(s, row.report_id))
 
     def delete_audience(self, key: str) -> None:
         with self.db.writing() as s:
-            row = s.scalars(select(AudienceRow).where(AudienceRow.key == key)).first()
-            if row is None:
-                raise NotFoundError("audience", key)
+            row = self._audience_row(s, key)
             if row.builtin:
                 raise ValidationError(FieldError("audience", f"“{row.name}” is built in and cannot be deleted"))
+            # Wordings name their audience by key within the report (no foreign key): they go with it.
+            s.execute(delete(WordingRow).where(WordingRow.audience_key == key, WordingRow.finding_id.in_(
+                select(FindingRow.id).where(FindingRow.report_id == row.report_id))))
             s.delete(row)
 
     def restore_audience(self, audience: Audience) -> Audience:
         """Undo of a delete: the audience back under its own key, with its name, text and template."""
         template = self._check_template(_plain_mapping(audience.template))
+        rid = self.report_id
         with self.db.writing() as s:
-            if s.scalar(select(AudienceRow.id).where(AudienceRow.key == audience.key)) is not None:
+            if s.scalar(select(AudienceRow.id).where(AudienceRow.key == audience.key,
+                                                    AudienceRow.report_id == rid)) is not None:
                 raise ValidationError(FieldError("key", f"an audience “{audience.key}” already exists"))
-            pos = (s.scalar(select(func.max(AudienceRow.position))) or 0) + 1
-            row = AudienceRow(key=audience.key, name=audience.name, description=audience.description,
+            pos = (s.scalar(select(func.max(AudienceRow.position)).where(AudienceRow.report_id == rid)) or 0) + 1
+            row = AudienceRow(report_id=rid, key=audience.key, name=audience.name, description=audience.description,
                               builtin=audience.builtin, position=pos, template=dict(template))
             s.add(row)
             s.flush()
-            return audience_record(row)
+            return audience_record(row, self._section_records(s, rid))
 
     def reset_audience(self, key: str) -> Audience:
         """A built-in audience back to its shipped name, description and template (as seeding wrote them)."""
@@ -599,14 +955,12 @@ class BriefingService:
             self.get_audience(key)  # NotFoundError for an unknown key
             raise ValidationError(FieldError("audience", f"“{key}” is not built in; there is no default to reset to"))
         with self.db.writing() as s:
-            row = s.scalars(select(AudienceRow).where(AudienceRow.key == key)).first()
-            if row is None:
-                raise NotFoundError("audience", key)
+            row = self._audience_row(s, key)
             row.name = shipped["name"]
             row.description = shipped["description"]
             row.template = shipped["template"]
             s.flush()
-            return audience_record(row)
+            return audience_record(row, self._section_records(s, row.report_id))
 
     def free_audience_key(self, name: str) -> str:
         """A key made from `name` that no audience uses yet (`board`, then `board-2`, `board-3`…)."""
@@ -614,18 +968,17 @@ class BriefingService:
 
         base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:56] or "audience"
         with self.db.reading() as s:
-            taken = set(s.scalars(select(AudienceRow.key)))
+            taken = set(s.scalars(select(AudienceRow.key).where(AudienceRow.report_id == self.report_id)))
         key, n = base, 1
         while key in taken:
             n += 1
             key = f"{base}-{n}"
         return key
 
-    @staticmethod
-    def _check_template(template: Mapping[str, Any]) -> Mapping[str, Any]:
+    def _check_template(self, template: Mapping[str, Any]) -> Mapping[str, Any]:
         from briefing.domain.templates import validate_template
 
-        validate_template(template)
+        validate_template(template, self.sections())
         return template
 
     # ---- Charts
@@ -633,7 +986,8 @@ class BriefingService:
         from briefing.domain.charts import ChartSpec
 
         with self.db.reading() as s:
-            rows = s.scalars(select(ChartRow).order_by(ChartRow.position, ChartRow.id)).all()
+            rows = s.scalars(select(ChartRow).where(ChartRow.report_id == self.report_id)
+                             .order_by(ChartRow.position, ChartRow.id)).all()
             specs = [ChartSpec.from_dict(r.spec) for r in rows]
         if audience:
             specs = [c for c in specs if not c.audiences or audience in c.audiences]
@@ -643,7 +997,7 @@ class BriefingService:
         from briefing.domain.charts import ChartSpec
 
         with self.db.reading() as s:
-            row = s.scalars(select(ChartRow).where(ChartRow.key == key)).first()
+            row = s.scalars(select(ChartRow).where(ChartRow.key == key, ChartRow.report_id == self.report_id)).first()
             if row is None:
                 raise NotFoundError("chart", key)
             return ChartSpec.from_dict(row.spec)
@@ -656,11 +1010,13 @@ class BriefingService:
         why = self.unfit_chart_kinds(spec).get(spec.kind)
         if why:
             raise ValidationError(FieldError("kind", f"a {spec.kind.label} chart does not fit this data: {why}"))
+        rid = self.report_id
         with self.db.writing() as s:
-            row = s.scalars(select(ChartRow).where(ChartRow.key == spec.key)).first()
+            row = s.scalars(select(ChartRow).where(ChartRow.key == spec.key, ChartRow.report_id == rid)).first()
             if row is None:
-                pos = spec.position or (s.scalar(select(func.max(ChartRow.position))) or 0) + 1
-                row = ChartRow(key=spec.key, position=pos, version=0)
+                pos = spec.position or (s.scalar(select(func.max(ChartRow.position)).where(
+                    ChartRow.report_id == rid)) or 0) + 1
+                row = ChartRow(report_id=rid, key=spec.key, position=pos, version=0)
                 s.add(row)
             row.kind = spec.kind.value
             row.title = spec.title
@@ -681,7 +1037,7 @@ class BriefingService:
         from briefing.domain.charts import ChartSpec
 
         with self.db.writing() as s:
-            row = s.scalars(select(ChartRow).where(ChartRow.key == key)).first()
+            row = s.scalars(select(ChartRow).where(ChartRow.key == key, ChartRow.report_id == self.report_id)).first()
             if row is None:
                 raise NotFoundError("chart", key)
             spec = ChartSpec.from_dict({**row.spec, "position": row.position})
@@ -737,6 +1093,9 @@ class BriefingService:
                 else:
                     more += 1
 
+        # Resolved before the write begins: an in-memory database has one connection, and a read
+        # inside the write transaction would try to begin a second one on it.
+        rid = self.report_id  # findings go into the current report; sources are the library's
         try:
             with self.db.writing() as s:
                 key_to_id = {k: i for k, i in s.execute(select(SourceRow.key, SourceRow.id))}
@@ -759,9 +1118,11 @@ class BriefingService:
                         s.flush()
                         key_to_id[clean_src.key] = row.id
                         new_sources += 1
-                audience_keys = set(s.scalars(select(AudienceRow.key)))
+                audience_keys = set(s.scalars(select(AudienceRow.key).where(AudienceRow.report_id == rid)))
+                section_keys = self._section_keys(s, rid)
                 known_ids = set(key_to_id.values())
-                existing = dict(s.execute(select(FindingRow.slug, FindingRow.id)).all())
+                existing = dict(s.execute(select(FindingRow.slug, FindingRow.id)
+                                          .where(FindingRow.report_id == rid)).all())
                 by_slug: dict[str, tuple[str, str]] = {}  # slug -> (path, the slug as written)
                 pending: list[CleanFinding] = []
                 tally = _Tally(new_sources)
@@ -776,7 +1137,8 @@ class BriefingService:
                     draft = FindingDraft(**{**item.draft.__dict__,
                                             "source_ids": tuple(key_to_id[k] for k in item.source_keys)})
                     try:
-                        clean = clean_finding(draft, audience_keys=audience_keys, source_ids=known_ids)
+                        clean = clean_finding(draft, audience_keys=audience_keys, source_ids=known_ids,
+                                              section_keys=section_keys)
                     except ValidationError as exc:
                         refuse(FieldError(json_path(item.path, e.field), e.message) for e in exc.errors)
                         continue
@@ -837,8 +1199,9 @@ class BriefingService:
     def _insert_new(self, s: Session, added: list[CleanFinding]) -> None:
         from sqlalchemy import insert
 
+        rid = self.report_id  # already resolved by _import, before its write began
         ids = self._new_finding_ids(s, len(added))
-        next_pos = (s.scalar(select(func.max(FindingRow.position))) or 0) + 1
+        next_pos = (s.scalar(select(func.max(FindingRow.position)).where(FindingRow.report_id == rid)) or 0) + 1
         now = utcnow()
         fts_on = self.db.has_fts()
         chunk = 2000  # bounded memory: each chunk's rows are built, inserted and dropped
@@ -851,7 +1214,8 @@ class BriefingService:
             index: list[tuple[int, str, str, list[str]]] = []
             for j, c in enumerate(added[k:k + chunk]):
                 fid = ids[k + j]
-                findings.append(dict(id=fid, slug=c.slug, title=c.title, statement=c.statement, section=c.section,
+                findings.append(dict(id=fid, report_id=rid, carried_over=False, slug=c.slug, title=c.title,
+                                     statement=c.statement, section=c.section,
                                      kind=c.kind.value, as_of=c.as_of, position=next_pos + k + j,
                                      created_at=now, updated_at=now, version=1))
                 metrics += [dict(finding_id=fid, position=i, label=m.label, value=m.value, unit=m.unit,
@@ -885,8 +1249,11 @@ class BriefingService:
         from briefing.services.seeding import seed_database
         from briefing.store.seed import wipe
 
-        wipe(self.db, emptied=not seed)
+        # Without the seed, the reports and their sections stay (empty): the library keeps its shape.
+        wipe(self.db, keep_reports=not seed, emptied=not seed)
+        self._report_id = None
         if seed:
+            self._report_key = None
             seed_database(self)
 
     def backup(self, target: Path) -> None:
@@ -901,6 +1268,16 @@ class BriefingService:
 
     def close(self) -> None:
         self.db.dispose()
+
+
+@dataclass(frozen=True)
+class ReportSnapshot:
+    """A deleted report whole, for its undo."""
+
+    report: Report
+    audiences: tuple[Audience, ...]
+    charts: tuple[ChartSpec, ...]
+    findings: tuple[Finding, ...]
 
 
 @dataclass(frozen=True)

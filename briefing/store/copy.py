@@ -27,6 +27,8 @@ from briefing.store.models import (
     FindingRow,
     MetaRow,
     MetricRow,
+    ReportRow,
+    SectionRow,
     SourceRow,
     TagRow,
     WordingRow,
@@ -35,11 +37,12 @@ from briefing.store.models import (
 
 # Parents before children, so foreign keys hold at every insert.
 TABLES: tuple[Table, ...] = (
-    SourceRow.__table__, AudienceRow.__table__, FindingRow.__table__, finding_sources,  # type: ignore[assignment]
+    ReportRow.__table__, SectionRow.__table__, SourceRow.__table__,  # type: ignore[assignment]
+    AudienceRow.__table__, FindingRow.__table__, finding_sources,
     MetricRow.__table__, TagRow.__table__, WordingRow.__table__, ChartRow.__table__, MetaRow.__table__,
 )
 # Tables whose integer ids come from a sequence on PostgreSQL: copied ids must move it on.
-_SERIAL = ("sources", "audiences", "findings", "metrics", "charts")
+_SERIAL = ("reports", "report_sections", "sources", "audiences", "findings", "metrics", "charts")
 _CHUNK = 2000
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 10_000
 # The newest migration. Opening a database already at this revision skips importing Alembic
 # (~0.15 s of every CLI command); tests/test_store.py checks it matches the migration scripts.
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 DB_FILENAME = "briefing.sqlite3"
 # PostgreSQL: every write transaction NOTIFYs this channel; open apps LISTEN to it to refresh.
 CHANGE_CHANNEL = "briefing_changes"
@@ -302,21 +302,35 @@ class Database:
     def upgrade(self, revision: str = "head") -> None:
         from alembic import command
 
-        cfg = self.alembic_config()
-        with self.engine.connect() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
-            conn.commit()
-        self._has_fts = self._probe_fts()
+        self._migrate(command.upgrade, revision)
 
     def downgrade(self, revision: str) -> None:
         from alembic import command
 
+        self._migrate(command.downgrade, revision)
+
+    def _migrate(self, step: Any, revision: str) -> None:
+        """Runs Alembic with SQLite's foreign keys off: batch mode rebuilds a table by copy, drop and
+        rename, and dropping `findings` with them on would cascade-delete every metric, tag and
+        wording. The pragma is a no-op inside a transaction, so it is set before the first statement;
+        the keys are then checked whole before the connection goes back to the pool with them on."""
         cfg = self.alembic_config()
         with self.engine.connect() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, revision)
-            conn.commit()
+            raw = conn.connection.driver_connection if self.is_sqlite else None
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                cfg.attributes["connection"] = conn
+                step(cfg, revision)
+                if raw is not None:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        conn.rollback()
+                        raise RuntimeError(f"migration to {revision} left broken references: {broken[:5]}")
+                conn.commit()
+            finally:
+                if raw is not None:
+                    raw.execute("PRAGMA foreign_keys=ON")
         self._has_fts = self._probe_fts()
 
     @contextmanager

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -96,11 +97,50 @@ class SourceRow(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
+class ReportRow(Base):
+    """A report (one edition of a publication): the root every finding, audience and chart hangs from."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(63), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    subtitle: Mapped[str] = mapped_column(Text, default="")
+    publisher: Mapped[str] = mapped_column(String(200), default="")
+    author: Mapped[str] = mapped_column(String(200), default="")
+    edition: Mapped[str] = mapped_column(String(120), default="")
+    data_as_of: Mapped[date | None] = mapped_column(Date)
+    published: Mapped[date | None] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # The edition this one was copied from (None for a first edition; kept when that one is deleted).
+    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    sections: Mapped[list[SectionRow]] = relationship(
+        cascade="all, delete-orphan", order_by="SectionRow.position", passive_deletes=True
+    )
+
+
+class SectionRow(Base):
+    __tablename__ = "report_sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    short: Mapped[str] = mapped_column(String(80), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (UniqueConstraint("report_id", "key", name="uq_report_sections_report_key"),)
+
+
 class FindingRow(Base):
     __tablename__ = "findings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(63))
     title: Mapped[str] = mapped_column(String(300))
     statement: Mapped[str] = mapped_column(Text)
     section: Mapped[str] = mapped_column(String(40), index=True)
@@ -110,10 +150,17 @@ class FindingRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # A new edition's copy: "carried over, not yet reviewed" until confirmed or edited.
+    carried_over: Mapped[bool] = mapped_column(default=False)
+    # The finding of the previous edition this one was copied from (what changed is measured against it).
+    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("findings.id", ondelete="SET NULL"))
 
     # (id, position) covers the search's "report order" sort: SQLite finds each hit's position in
     # this narrow index instead of reading the wide row (statement text) of every match.
-    __table_args__ = (Index("ix_findings_id_position", "id", "position"),)
+    __table_args__ = (
+        Index("ix_findings_id_position", "id", "position"),
+        UniqueConstraint("report_id", "slug", name="uq_findings_report_slug"),
+    )
 
     metrics: Mapped[list[MetricRow]] = relationship(
         back_populates="finding", cascade="all, delete-orphan", order_by="MetricRow.position",
@@ -160,21 +207,24 @@ class AudienceRow(Base):
     __tablename__ = "audiences"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(63), unique=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(63))
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
     builtin: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
     template: Mapped[dict] = mapped_column(JSON, default=dict)
 
+    __table_args__ = (UniqueConstraint("report_id", "key", name="uq_audiences_report_key"),)
+
 
 class WordingRow(Base):
     __tablename__ = "wordings"
 
     finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True)
-    audience_key: Mapped[str] = mapped_column(
-        ForeignKey("audiences.key", ondelete="CASCADE", onupdate="CASCADE"), primary_key=True
-    )
+    # An audience key of the finding's own report (keys are unique per report only, so no foreign
+    # key: the service keeps wordings in step when an audience goes).
+    audience_key: Mapped[str] = mapped_column(String(63), primary_key=True)
     text: Mapped[str] = mapped_column(Text)
 
 
@@ -182,7 +232,8 @@ class ChartRow(Base):
     __tablename__ = "charts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(63), unique=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(63))
     kind: Mapped[str] = mapped_column(String(30))
     title: Mapped[str] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -190,9 +241,11 @@ class ChartRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    __table_args__ = (UniqueConstraint("report_id", "key", name="uq_charts_report_key"),)
+
 
 class MetaRow(Base):
-    """Small key/value facts about the database itself (seed version, report metadata)."""
+    """Small key/value facts about the database itself (seed progress, the last report used)."""
 
     __tablename__ = "meta"
 
@@ -208,6 +261,8 @@ __all__ = [
     "FindingRow",
     "MetaRow",
     "MetricRow",
+    "ReportRow",
+    "SectionRow",
     "SourceRow",
     "TagRow",
     "UTCDateTime",

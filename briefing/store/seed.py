@@ -1,5 +1,6 @@
-"""Seed data read from data/ (the report's findings) and templates/audiences (built-in audiences), and the
-store's own checks and wipe for seeding; `briefing.services.seeding` writes the records through the service."""
+"""Seed data read from data/ (the seed report with its sections, findings and charts) and
+templates/audiences (built-in audiences), and the store's own checks and wipe for seeding;
+`briefing.services.seeding` writes the records through the service."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from briefing.store.models import (
     ChartRow,
     FindingRow,
     MetaRow,
+    ReportRow,
+    SectionRow,
     SourceRow,
     WordingRow,
     finding_sources,
@@ -57,12 +60,18 @@ def load_seed(root: Path = SEED_DATA) -> dict[str, Any]:
             findings.append(item)
     charts_path = root / "charts.yaml"
     return {
-        "report": _plain(_load_yaml(root / "report.yaml")) if (root / "report.yaml").exists() else {},
+        "report": load_report(root),
         "audiences": _plain(_load_yaml(root / "audiences.yaml")) or [],
         "sources": _plain(_load_yaml(root / "sources.yaml")) or [],
         "findings": findings,
         "charts": _plain(_load_yaml(charts_path)) if charts_path.exists() else [],
     }
+
+
+def load_report(root: Path = SEED_DATA) -> dict[str, Any]:
+    """data/report.yaml: the seed report's fields and its `sections` (key, title, short) in order."""
+    path = root / "report.yaml"
+    return (_plain(_load_yaml(path)) or {}) if path.exists() else {}
 
 
 def audience_template(key: str, templates: Path = TEMPLATES) -> dict[str, Any]:
@@ -96,9 +105,11 @@ def needs_seed(db: Database) -> bool:
         )
 
 
-def wipe(db: Database, *, emptied: bool = False) -> None:
-    """Deletes every record (the schema stays), in one transaction. `emptied` records in the same
-    transaction that the database is empty on purpose, so that no later open re-seeds it."""
+def wipe(db: Database, *, keep_reports: bool = False, emptied: bool = False) -> None:
+    """Deletes every record (the schema stays), in one transaction. `keep_reports`: the reports and
+    their sections stay, empty, so findings can be added or imported into them again. `emptied`
+    records in the same transaction that the database is empty on purpose, so that no later open
+    re-seeds it."""
     from briefing.store import fts
 
     with db.writing() as s:
@@ -108,6 +119,9 @@ def wipe(db: Database, *, emptied: bool = False) -> None:
         s.execute(delete(SourceRow))
         s.execute(delete(AudienceRow))
         s.execute(delete(ChartRow))
+        if not keep_reports:
+            s.execute(delete(SectionRow))
+            s.execute(delete(ReportRow))
         s.execute(delete(MetaRow))
         if db.has_fts():
             fts.clear_index(s)

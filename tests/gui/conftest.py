@@ -41,6 +41,9 @@ class DialogScript:
     export_done: str = ""
     export_problems: str = "Show Problems"  # or "Export Anyway", "Cancel"
     confirm: bool = True
+    # The New/Edit Report dialog: typed in as given (key, title, edition, [(key, heading, short)]),
+    # then Save pressed; None presses Cancel. A refusal it shows is logged and the dialog cancelled.
+    report: tuple[str, str, str, list[tuple[str, str, str]]] | None = None
     texts: list[str] = field(default_factory=list)  # typed into each ask_text in turn; none left: Cancel
     # The app's own dialogs by class name: a function that fills the real dialog in and presses its button.
     fill: dict[str, Any] = field(default_factory=dict)
@@ -63,8 +66,12 @@ class DialogScript:
         if widget is None or isinstance(widget, QProgressDialog) or widget.property("answered"):
             return
         widget.setProperty("answered", True)
+        from briefing.gui.reports import ReportDialog
+
         if isinstance(widget, dialogs.ConflictDialog):
             self._conflict(widget)
+        elif isinstance(widget, ReportDialog):
+            self._report(widget)
         elif isinstance(widget, QFileDialog):
             self._file(widget)
         elif isinstance(widget, QMessageBox):
@@ -93,6 +100,24 @@ class DialogScript:
             buttons[self.conflict].click()
         else:
             box.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).click()
+
+    def _report(self, dialog: Any) -> None:
+        if self.report is None:
+            self.calls.append(("report_dialog", (dialog.windowTitle(), None)))
+            dialog.reject()
+            return
+        key, title, edition, sections = self.report
+        dialog.key.setText(key)
+        dialog.title.setText(title)
+        dialog.edition.setText(edition)
+        dialog.sections.setRowCount(0)
+        for row in sections:
+            dialog.add_section(*row)
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+        refused = dialog.error.text() if dialog.error.isVisibleTo(dialog) else ""
+        self.calls.append(("report_dialog", (dialog.windowTitle(), refused)))
+        if refused:
+            dialog.reject()
 
     def _file(self, dialog: QFileDialog) -> None:
         saving = dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from briefing.domain.charts import ChartSpec
 from briefing.domain.errors import FieldError, ValidationError
-from briefing.domain.model import SECTIONS, Audience, Finding
+from briefing.domain.model import Audience, Finding, Section
 from briefing.gui.widgets import ErrorLabel, MutedLabel, with_error
 
 _PICKED = "__picked__"  # the findings combo's "findings I pick" entry
@@ -67,6 +67,7 @@ class AudienceForm(QWidget):
         super().__init__(parent)
         self._raw: dict[str, Any] = {}
         self._sections: list[dict[str, Any]] = []
+        self._report_sections: tuple[Section, ...] = ()  # the audience's report's, set by load()
         self._findings: list[Finding] = []
         self._charts: list[ChartSpec] = []
         self._loading = False
@@ -79,6 +80,7 @@ class AudienceForm(QWidget):
              charts: Sequence[ChartSpec]) -> None:
         self._loading = True
         self._raw = copy.deepcopy(template)
+        self._set_report_sections(audience.sections or ())
         self._findings = list(findings)
         self._charts = list(charts)
         self.name.setText(audience.name)
@@ -104,7 +106,7 @@ class AudienceForm(QWidget):
             item.setCheckState(Qt.CheckState.Unchecked)
         raw_sections = template.get("sections")
         if raw_sections is None:  # the default: every report section
-            raw_sections = [{"key": s.key} for s in SECTIONS]
+            raw_sections = [{"key": s.key} for s in self._report_sections]
         self._sections = [({"key": s} if isinstance(s, str) else copy.deepcopy(dict(s))) for s in raw_sections]
         self._current = -1
         self.section_list.clear()
@@ -146,7 +148,7 @@ class AudienceForm(QWidget):
             figures.append({"ref": ref, "label": label.text().strip()} if label.text().strip() else {"ref": ref})
         _put(out, "key_figures", figures)
         out["sections"] = copy.deepcopy(self._sections)
-        if "sections" not in self._raw and out["sections"] == [{"key": s.key} for s in SECTIONS]:
+        if "sections" not in self._raw and out["sections"] == [{"key": s.key} for s in self._report_sections]:
             del out["sections"]  # still the default (every report section): keep it implicit
         what = dict(out.get("what_this_means") or {})
         for key, value in (("title", self.closing_title.text()), ("intro", self.closing_intro.toPlainText()),
@@ -319,9 +321,7 @@ class AudienceForm(QWidget):
         self.section_intro = _text_edit(self, 3)
         self.section_intro.textChanged.connect(self._section_edited)
         self.findings_rule = QComboBox(self)
-        self.findings_rule.addItem("Findings I pick", _PICKED)
-        for s in SECTIONS:
-            self.findings_rule.addItem(f"Every finding of “{s.short}”", s.key)
+        self.findings_rule.addItem("Findings I pick", _PICKED)  # then the report's sections: load()
         self.findings_rule.currentIndexChanged.connect(self._section_edited)
         self.rules_note = MutedLabel("", self)
         self.pick_findings = QListWidget(self)
@@ -411,8 +411,20 @@ class AudienceForm(QWidget):
         title = raw.get("title")
         if title:
             return str(title)
-        known = next((s for s in SECTIONS if s.key == raw.get("key")), None)
+        known = next((s for s in self._report_sections if s.key == raw.get("key")), None)
         return known.title if known is not None else str(raw.get("key") or "Untitled section")
+
+    def _set_report_sections(self, sections: Sequence[Section]) -> None:
+        """The rule choices follow the audience's report: "Every finding of" each of its sections."""
+        if tuple(sections) == self._report_sections:
+            return
+        self._report_sections = tuple(sections)
+        self.findings_rule.blockSignals(True)
+        while self.findings_rule.count() > 1:
+            self.findings_rule.removeItem(1)
+        for s in self._report_sections:
+            self.findings_rule.addItem(f"Every finding of “{s.short or s.title}”", s.key)
+        self.findings_rule.blockSignals(False)
 
     def _section_editor_enabled(self) -> None:
         self.section_editor.setEnabled(0 <= self.section_list.currentRow() < len(self._sections))
@@ -429,7 +441,7 @@ class AudienceForm(QWidget):
         self.section_title.setText(str(raw.get("title") or ""))
         self.section_title.setPlaceholderText(self._section_label({"key": raw.get("key")}))
         self.section_intro.setPlainText(str(raw.get("intro") or ""))
-        picked, rule_key, editable = _read_rules(raw)
+        picked, rule_key, editable = _read_rules(raw, self._report_sections)
         self.findings_rule.setEnabled(editable)
         self.pick_findings.setEnabled(editable)
         self.rules_note.setVisible(not editable)
@@ -520,12 +532,12 @@ def _checked(widget: QListWidget) -> list[str]:
             if widget.item(i).checkState() == Qt.CheckState.Checked]
 
 
-def _read_rules(raw: dict[str, Any]) -> tuple[list[str], str, bool]:
+def _read_rules(raw: dict[str, Any], sections: Sequence[Section]) -> tuple[list[str], str, bool]:
     """(slugs picked by hand, report section of a one-section rule, whether the form can edit them)."""
     rules = raw.get("findings")
     if rules is None:
         key = str(raw.get("key") or "")
-        known = any(s.key == key for s in SECTIONS)
+        known = any(s.key == key for s in sections)
         return [], key if known else _PICKED, True
     picked: list[str] = []
     section = ""

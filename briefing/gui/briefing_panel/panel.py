@@ -137,7 +137,7 @@ class BriefingPanel(QWidget):
 
         name, description, after = self.form.audience_name(), self.form.audience_description(), self.form.template()
         errors = []
-        for check in (lambda: validate_template(after),
+        for check in (lambda: validate_template(after, audience.sections),
                       lambda: clean_text(name, "name", max_length=120, required=True),
                       lambda: clean_text(description, "description", max_length=2000, multiline=True)):
             try:
@@ -225,7 +225,8 @@ class BriefingPanel(QWidget):
 
     def new_audience(self, *, from_full: bool = False) -> None:
         if from_full:
-            full = next((a for a in self._audiences if a.key == "full"), None)
+            # The report's first audience is its full briefing (audiences are data: none is named here).
+            full = self._audiences[0] if self._audiences else None
             template = _plain(full.template) if full is not None else {}
         else:
             template = {"version": 1, "sections": []}
@@ -566,10 +567,11 @@ class BriefingPanel(QWidget):
         template = self.template()
         excluded = set(template.get("excluded") or ())
         # Select with nothing excluded, so unticked findings still show (unticked) in their section.
-        everything = validate_template({**template, "excluded": []})
+        everything = validate_template({**template, "excluded": []}, self._audience.sections)
         selection = select(everything, self._findings)
         shown = [(spec, list(found)) for spec, found in selection.sections if found]
-        sections = [(spec.title or _section_title(spec.key), found) for spec, found in shown]
+        titles = {s.key: s.title for s in self._audience.sections or ()}
+        sections = [(spec.title or titles.get(spec.key, spec.key), found) for spec, found in shown]
         closing = everything.what_this_means.key if everything.what_this_means else None
         keys = [None if spec.key == closing else spec.key for spec, _ in shown]
         self.tree.fill(
@@ -642,14 +644,12 @@ class BriefingPanel(QWidget):
 
     def _sections_moved(self, keys: list[str]) -> None:
         """The shown sections in their new order; sections that show nothing keep their places."""
-        from briefing.domain.model import SECTION_KEYS
-
         audience = self._audience
         if audience is None:
             return
         template = self.template()
         raw = [({"key": r} if isinstance(r, str) else dict(r))
-               for r in (template.get("sections") or [{"key": k} for k in SECTION_KEYS])]
+               for r in (template.get("sections") or [{"key": s.key} for s in audience.sections or ()])]
         by_key = {r.get("key"): r for r in raw}
         places = [i for i, r in enumerate(raw) if r.get("key") in keys]
         moved = [by_key[k] for k in keys if k in by_key]
@@ -794,7 +794,7 @@ class BriefingPanel(QWidget):
         self.preview_status.setText("Updating preview…")
 
         job = ExportJob(service.database_url, audience.key, "pdf", str(target), author,
-                        self._working.get(audience.key))
+                        self._working.get(audience.key), service.report_key)
         exporter = self.ctx.exporter
 
         def work(token: Token) -> Path:
@@ -884,7 +884,7 @@ class BriefingPanel(QWidget):
         author = self.ctx.settings.author
 
         template = self._working.get(audience.key)  # a selection exported once, unsaved
-        job = ExportJob(service.database_url, audience.key, fmt, str(path), author, template)
+        job = ExportJob(service.database_url, audience.key, fmt, str(path), author, template, service.report_key)
         exporter = self.ctx.exporter
 
         def work(token: Token) -> Any:
@@ -979,15 +979,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
-
-
-def _section_title(key: str) -> str:
-    from briefing.domain.model import section
-
-    try:
-        return section(key).title
-    except KeyError:
-        return key
 
 
 def _file_stem(name: str) -> str:

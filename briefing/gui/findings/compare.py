@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from briefing.domain.model import (
-    SECTIONS,
     Audience,
     ClaimKind,
     Finding,
     FindingDraft,
     MetricDraft,
+    Section,
     Source,
 )
 from briefing.gui.dialogs import FieldPair
@@ -40,6 +40,7 @@ def compare(
     *,
     sources: Sequence[Source] = (),
     audiences: Sequence[Audience] = (),
+    sections: Sequence[Section] = (),
 ) -> list[FieldPair]:
     """One row per field a user edits; wordings one row per audience either side has text for."""
     other = form_draft(theirs)
@@ -47,7 +48,7 @@ def compare(
     pairs = [
         FieldPair("Title", mine.title, other.title),
         FieldPair("Statement", mine.statement, other.statement),
-        FieldPair("Section", _section(str(mine.section)), _section(str(other.section))),
+        FieldPair("Section", _section(str(mine.section), sections), _section(str(other.section), sections)),
         FieldPair("Claim kind", _kind(str(mine.kind)), _kind(str(other.kind))),
         FieldPair("Tags", _tags(mine.tags), _tags(other.tags)),
         FieldPair("As of", str(mine.as_of or ""), str(other.as_of or "")),
@@ -61,8 +62,8 @@ def compare(
     return pairs
 
 
-def _section(key: str) -> str:
-    return next((s.short for s in SECTIONS if s.key == key), key)
+def _section(key: str, sections: Sequence[Section]) -> str:
+    return next((s.short or s.title for s in sections if s.key == key), key)
 
 
 def _kind(value: str) -> str:

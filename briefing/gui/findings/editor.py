@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 
 from briefing.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from briefing.domain.model import (
-    SECTIONS,
     Audience,
     ClaimKind,
     Finding,
     FindingDraft,
+    Section,
     Source,
     SourceDraft,
 )
@@ -110,6 +110,20 @@ class FindingEditor(QWidget):
     def is_saving(self) -> bool:
         return self._saving
 
+    def set_sections(self, sections: Sequence[Section]) -> None:
+        """The current report's sections, in reading order, for the Section combo."""
+        current = self._section.currentData()
+        self._sections: tuple[Section, ...] = tuple(sections)
+        self._section.blockSignals(True)
+        self._section.clear()
+        for s in self._sections:
+            self._section.addItem(s.short or s.title, s.key)
+            self._section.setItemData(self._section.count() - 1, s.title, Qt.ItemDataRole.ToolTipRole)
+        self._section.setCurrentIndex(max(0, self._section.findData(current)))
+        self._section.blockSignals(False)
+        if self._finding is not None and not self._dirty:
+            self.load(self._finding)
+
     def set_audiences(self, audiences: Sequence[Audience]) -> None:
         texts = self._wordings_from_widgets()
         self._audiences = list(audiences)
@@ -170,7 +184,7 @@ class FindingEditor(QWidget):
             self._meta.setText("Fill in at least a title, a statement and a section, then save.")
             self._title.clear()
             self._statement.clear()
-            self._select(self._section, section or SECTIONS[0].key)
+            self._select(self._section, section or self._section.itemData(0) or "")
             self._select(self._kind, ClaimKind.REPORTED.value)
             self._tags.clear()
             self._as_of.clear()
@@ -200,6 +214,9 @@ class FindingEditor(QWidget):
         if finding is not None and finding.id in self._set_aside:
             self._show_notice("Showing their version. Your edits were set aside.", "&Restore My Edits",
                               self.restore_set_aside)
+        elif finding is not None and finding.carried_over:
+            self._show_notice("Carried over from the previous edition, not yet reviewed. Confirm it as it "
+                              "stands, or edit and save it.", "&Confirm", self.confirm_carried_over)
         else:
             self._notice.hide()
         self._set_dirty(False)
@@ -414,12 +431,8 @@ class FindingEditor(QWidget):
         self._statement.setTabChangesFocus(True)
         self._statement.setMinimumHeight(72)
         self._statement.setMaximumHeight(96)
-        self._section = QComboBox(self)
-        for s in SECTIONS:
-            self._section.addItem(s.short, s.key)
-            self._section.setItemData(
-                self._section.count() - 1, s.title, Qt.ItemDataRole.ToolTipRole
-            )
+        self._section = QComboBox(self)  # the report's own sections: set_sections
+        self._sections = ()  # typed in set_sections
         self._kind = QComboBox(self)
         for k in ClaimKind:
             self._kind.addItem(k.label, k.value)
@@ -706,7 +719,8 @@ class FindingEditor(QWidget):
         self._notice.show()
 
     def _settle(self, mine: FindingDraft, theirs: Finding) -> None:
-        pairs = compare(mine, theirs, sources=self._sources.sources(), audiences=self._audiences)
+        pairs = compare(mine, theirs, sources=self._sources.sources(), audiences=self._audiences,
+                        sections=self._sections)
         choice = dialogs.resolve_conflict(self.window(), f"“{_short(theirs.title)}”", pairs,
                                           f"Theirs (version {theirs.version})")
         if choice is dialogs.Resolution.KEEP_MINE:
@@ -793,6 +807,21 @@ class FindingEditor(QWidget):
         for key, edit in self._wording_edits.items():
             edit.setPlainText(draft.wordings.get(key, ""))
         self._changed()
+
+    def confirm_carried_over(self) -> None:
+        """The analyst has reviewed the carried-over finding as it stands: it is no longer marked."""
+        finding = self._finding
+        if finding is None or not finding.carried_over:
+            return
+        ctx = self.ctx
+
+        def done(confirmed: Finding) -> None:
+            ctx.history.wrote(confirmed)
+            ctx.events.sig_finding_saved.emit(confirmed)
+            ctx.events.sig_message.emit(f"Confirmed “{_short(confirmed.title)}”")
+
+        ctx.ops.write(lambda _t: ctx.service.confirm_finding(finding.id, finding.version), label="Confirm finding",
+                      success=done, failure=ctx.events.fail("Could not confirm the finding"))
 
     def _finding_saved_elsewhere(self, finding: Finding) -> None:
         # An undo, a redo or a quick fix in the table changed the record behind a clean form.

@@ -7,8 +7,9 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont
 
-from briefing.domain.model import SECTION_KEYS, Finding, Metric, section
+from briefing.domain.model import Finding, Metric, Section
 from briefing.domain.numbers import plain
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -31,8 +32,21 @@ class FindingsModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[Finding] = []
+        self._sections: tuple[Section, ...] = ()
 
     # ---- Public API
+    def _display(self, finding: Finding, col: int) -> str:
+        return _display(finding, col, self._sections)
+
+    def _sort_key(self, finding: Finding, col: int) -> Any:
+        return _sort_key(finding, col, self._sections)
+
+    def set_sections(self, sections: Sequence[Section]) -> None:
+        """The current report's sections: the Section column shows their short names, in their order."""
+        self._sections = tuple(sections)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))
+
     def set_findings(self, findings: Sequence[Finding]) -> None:
         self.beginResetModel()
         self._rows = list(findings)
@@ -99,13 +113,19 @@ class FindingsModel(QAbstractTableModel):
             return None
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return _display(finding, col)
+            return self._display(finding, col)
         if role == Qt.ItemDataRole.EditRole:
             if col == KEY_NUMBER and finding.key_metric is not None:
                 return editable_number(finding.key_metric)
-            return _display(finding, col)
+            return self._display(finding, col)
         if role == SORT_ROLE:
-            return _sort_key(finding, col)
+            return self._sort_key(finding, col)
+        if role == Qt.ItemDataRole.FontRole and finding.carried_over:
+            font = QFont()
+            font.setItalic(True)  # carried over from the previous edition, not yet reviewed
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and col == TITLE and finding.carried_over:
+            return f"{CARRIED_OVER}\n\n{finding.statement}"
         if role == FINDING_ROLE:
             return finding
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -136,14 +156,14 @@ class FindingsModel(QAbstractTableModel):
         return False
 
 
-def _display(f: Finding, col: int) -> str:
+CARRIED_OVER = "Carried over from the previous edition, not yet reviewed: confirm or edit it."
+
+
+def _display(f: Finding, col: int, sections: Sequence[Section] = ()) -> str:
     if col == TITLE:
         return f.title
     if col == SECTION:
-        try:
-            return section(f.section).short
-        except KeyError:
-            return f.section
+        return next((s.short or s.title for s in sections if s.key == f.section), f.section)
     if col == KIND:
         return f.kind.label
     if col == KEY_NUMBER:
@@ -157,12 +177,14 @@ def _display(f: Finding, col: int) -> str:
     return ""
 
 
-def _sort_key(f: Finding, col: int) -> Any:
+def _sort_key(f: Finding, col: int, sections: Sequence[Section] = ()) -> Any:
     # Sort keys must be one type per column: the proxy compares them with <.
     if col == TITLE:
         return f.title.casefold()
     if col == SECTION:
-        return f"{_section_rank(f.section):03d}{f.position:08d}"
+        keys = [s.key for s in sections]
+        rank = keys.index(f.section) if f.section in keys else len(keys)
+        return f"{rank:03d}{f.position:08d}"
     if col == KIND:
         return f.kind.value
     if col == KEY_NUMBER:
@@ -176,10 +198,6 @@ def _sort_key(f: Finding, col: int) -> Any:
         stamp = f.updated_at or f.created_at
         return stamp.isoformat() if stamp else ""
     return ""
-
-
-def _section_rank(key: str) -> int:
-    return SECTION_KEYS.index(key) if key in SECTION_KEYS else len(SECTION_KEYS)
 
 
 def _month(d: date | None) -> str:

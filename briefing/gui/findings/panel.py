@@ -9,7 +9,7 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QSplitter, QWidget
 
 from briefing.domain.errors import ConflictError, ValidationError
-from briefing.domain.model import Audience, Finding, Source
+from briefing.domain.model import Audience, Finding, Section, Source
 from briefing.domain.numbers import parse_number
 from briefing.gui import dialogs
 from briefing.gui.context import AppContext
@@ -56,7 +56,7 @@ class FindingsPanel(QWidget):
     # ---- Public API
     def start(self) -> None:
         """First load: audiences, sources and the findings, all in the background."""
-        self.ctx.load("audiences", self.ctx.service.list_audiences, self._audiences_loaded)
+        self._load_report()
         self._load_sources()
         self.browser.refresh()
 
@@ -66,6 +66,12 @@ class FindingsPanel(QWidget):
         self._load_sources()
         self.browser.refresh()
         self.editor.reload_from_database()
+
+    def report_changed(self) -> None:
+        """Another report is current: its sections, audiences and findings; the form starts blank."""
+        self.editor.load(None)
+        self._load_report()
+        self.browser.refresh()
 
     def new_finding(self) -> None:
         def go() -> None:
@@ -166,6 +172,17 @@ class FindingsPanel(QWidget):
             self.browser.view.horizontalHeader().restoreState(QByteArray(header))
 
     # ---- Internals
+    def _load_report(self) -> None:
+        service = self.ctx.service
+        self.ctx.load("audiences", lambda: (service.sections(), service.list_audiences()), self._report_loaded)
+
+    def _report_loaded(self, loaded: tuple[tuple[Section, ...], list[Audience]]) -> None:
+        sections, audiences = loaded
+        self.browser.set_sections(sections)
+        self.editor.set_sections(sections)
+        self._audience_names = None  # another report: its audiences, whatever their names
+        self._audiences_loaded(audiences)
+
     def _audiences_loaded(self, audiences: list[Audience]) -> None:
         names = [(a.key, a.name, a.description) for a in audiences]
         if names == self._audience_names:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from briefing.domain.model import SECTIONS, Audience, ClaimKind, Finding
+from briefing.domain.model import Audience, ClaimKind, Finding, Section
 from briefing.gui.context import AppContext
 from briefing.gui.findings.model import (
     AS_OF,
@@ -89,9 +89,7 @@ class FindingsBrowser(QWidget):
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         named(self.search, "Search findings", "Enter or Down moves into the results")
         self.section = QComboBox(self)
-        self.section.addItem("All sections", "")
-        for s in SECTIONS:
-            self.section.addItem(s.short, s.key)
+        self.section.addItem("All sections", "")  # the report's own: set_sections
         self.audience = QComboBox(self)
         self.audience.addItem("All audiences", "")
         self.kind = QComboBox(self)
@@ -185,6 +183,22 @@ class FindingsBrowser(QWidget):
         self.model.rowsRemoved.connect(self._update_count)
 
     # ---- Public API
+    def set_sections(self, sections: Sequence[Section]) -> None:
+        """The current report's sections, for the filter and the Section column."""
+        current = self.section.currentData()
+        self.section.blockSignals(True)
+        self.section.clear()
+        self.section.addItem("All sections", "")
+        for s in sections:
+            self.section.addItem(s.short or s.title, s.key)
+            self.section.setItemData(self.section.count() - 1, s.title, Qt.ItemDataRole.ToolTipRole)
+        at = self.section.findData(current)
+        self.section.setCurrentIndex(max(0, at))
+        self.section.blockSignals(False)
+        self.model.set_sections(sections)
+        if at < 0 and current:
+            self.refresh()  # the filtered section is gone (another report): show them all
+
     def set_audiences(self, audiences: Sequence[Audience]) -> None:
         current = self.audience.currentData()
         self.audience.blockSignals(True)
