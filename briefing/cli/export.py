@@ -99,7 +99,7 @@ def cmd_export(args: argparse.Namespace, service: ExportService) -> int:
             else:
                 path = default_output(key, fmt)
             jobs.append((key, fmt, check_target(path)))  # a bad folder fails now, before any drawing
-    problems = _check_briefings(service, audiences)
+    problems = audience_problems(service, audiences)
     if problems and args.strict:
         return _refuse(problems)
     if problems and not args.quiet:
@@ -118,7 +118,7 @@ def cmd_export(args: argparse.Namespace, service: ExportService) -> int:
     return 0
 
 
-def _check_briefings(service: ExportService, audiences: list[str]) -> dict[str, list[Any]]:
+def audience_problems(service: ExportService, audiences: list[str]) -> dict[str, list[Any]]:
     """The evidence checks that concern each audience's briefing (its findings, charts and
     template), by audience key; audiences whose briefing checks clean are left out."""
     from briefing.checks import Library

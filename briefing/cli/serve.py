@@ -48,6 +48,7 @@ def _warm_up(work: str) -> Any:
 
     from briefing.charts import ChartCache
     from briefing.cli import build_parser
+    from briefing.cli.export import audience_problems
     from briefing.compose import compose
     from briefing.services import open_service
     from briefing.writers import WriteOptions, document_chart, write
@@ -59,6 +60,7 @@ def _warm_up(work: str) -> Any:
     for i, audience in enumerate(service.list_audiences()):  # the first (fullest) in every format
         for fmt in ("pdf", "docx", "md") if i == 0 else ("pdf",):
             write(compose(service, audience.key), fmt, options)
+    audience_problems(service, [a.key for a in service.list_audiences()])  # the checks every export runs
     service.close()
     if threading.active_count() != 1:  # a fork with another thread alive could copy a held lock
         raise RuntimeError(f"{threading.active_count() - 1} thread(s) left running after the warm-up")
