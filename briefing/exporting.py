@@ -103,11 +103,19 @@ def _child_warm() -> bool:
     return True
 
 
+_JOB_DONE = "job done"
+
+
 def _child_run(job: ExportJob) -> ExportOutcome:
     def progress(fraction: float, message: str) -> None:
         _progress_q.put((fraction, message))
 
-    return run_job(job, progress, _cancel_ev.is_set)
+    try:
+        return run_job(job, progress, _cancel_ev.is_set)
+    finally:
+        # The queue's feeder thread may still hold the last messages when the result goes back on
+        # another pipe: this marker tells the caller it has seen them all.
+        _progress_q.put(_JOB_DONE)
 
 
 # ---- Parent side
@@ -148,12 +156,12 @@ class ExportProcess:
                 except FutureTimeout:
                     pass
                 except BaseException:
-                    self._drain(progress)
+                    self._drain(progress, until_done=True)
                     raise
                 self._drain(progress)
                 if cancelled():
                     self._cancel_ev.set()
-            self._drain(progress)
+            self._drain(progress, until_done=True)
             return outcome
 
     def shutdown(self) -> None:
@@ -183,12 +191,19 @@ class ExportProcess:
                 )
             return self._executor
 
-    def _drain(self, progress: Progress | None) -> None:
+    def _drain(self, progress: Progress | None, until_done: bool = False) -> None:
+        """Relay what the child has said; `until_done`: everything up to its end-of-job marker
+        (a child that died says nothing more: give up after a few seconds)."""
         while True:
             try:
-                fraction, message = self._progress_q.get_nowait()
+                item = self._progress_q.get(timeout=5.0) if until_done else self._progress_q.get_nowait()
             except queue.Empty:
                 return
+            if item == _JOB_DONE:
+                if until_done:
+                    return
+                continue
+            fraction, message = item
             if progress is not None:
                 try:
                     progress(fraction, message)
