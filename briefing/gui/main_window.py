@@ -418,7 +418,7 @@ class MainWindow(QMainWindow):
         if self.ctx is None:
             return
         service = self.ctx.service
-        dialog = ReportDialog(self, lambda draft: service.create_report(draft))
+        dialog = ReportDialog(self, self.ctx, lambda draft: service.create_report(draft))
         if dialog.exec() and dialog.saved is not None:
             self.switch_report(dialog.saved.key)
             self.statusBar().showMessage(f"Created report “{dialog.saved.title}”", 8_000)
@@ -428,9 +428,11 @@ class MainWindow(QMainWindow):
 
         if self.ctx is None:
             return
+        if self._report is None:
+            return
         service = self.ctx.service
-        report = service.get_report()
-        dialog = ReportDialog(self, lambda draft: service.update_report(report.key, draft), report)
+        key = self._report.key  # the window's current report, known without a query
+        dialog = ReportDialog(self, self.ctx, lambda draft: service.update_report(key, draft), key)
         if dialog.exec() and dialog.saved is not None:
             self.switch_report(dialog.saved.key, clear_undo=False)
 
