@@ -263,6 +263,7 @@ class DeleteReportCommand(ServiceCommand):
 
     def __init__(self, ctx: AppContext, snapshot: ReportSnapshot, switch: Callable[[str], None]) -> None:
         super().__init__(ctx, f"Delete report “{snapshot.report.title[:40]}”")
+        self.report_id = None  # names its report by key: it runs from whichever report is current
         self.snapshot = snapshot
         self._switch = switch
 
