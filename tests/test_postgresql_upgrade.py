@@ -4,7 +4,8 @@ nothing lost, as the SQLite upgrade test in test_reports.py checks for a file ma
 The 0004 database is built the way that release built one: its migrations run up to 0004, then the
 rows the release wrote (the release-0003 fixture's findings, metrics, sources, tags, wordings,
 audiences, charts and meta, each under its own id) go in with the search index kept alongside and
-the id sequences where that release's inserts would have left them."""
+the id sequences where that release's inserts would have left them. Also: `db copy` carries a report's
+own colours (0006) to PostgreSQL and back."""
 
 from __future__ import annotations
 
@@ -146,3 +147,28 @@ def test_a_postgresql_database_at_0004_with_data_upgrades_to_head_intact(pg_at_0
         assert [f.id for f in svc.list_findings(search="upgraded")] == [made.id]
     finally:
         svc.close()
+
+
+def test_db_copy_carries_a_reports_colours_to_postgresql_and_back(pg_cluster, service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from briefing.paths import SEED_DATA
+    from briefing.services import copy_library
+    from briefing.services.seeding import seed_database
+
+    example = SEED_DATA / "examples" / "harbor-water"
+    seed_database(service, root=example)
+    key = load_report(example)["key"]
+    name = "colours_copy"
+    pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    pg_cluster.admin(f"CREATE DATABASE {name}")
+    try:
+        copy_library(service.db.url.database, pg_cluster.url(name))
+        copy_library(pg_cluster.url(name), tmp_path / "back.sqlite3")
+        for url in (pg_cluster.url(name), tmp_path / "back.sqlite3"):
+            other = open_service(url)
+            try:
+                assert other.get_report(key).colours == service.get_report(key).colours
+                assert other.get_report(key).colours.palette[0] == "#1F6F8B"
+            finally:
+                other.close()
+    finally:
+        pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -128,3 +128,16 @@ def test_clean_colours_names_every_bad_entry() -> None:
     fields = {e.field for e in info.value.errors}
     assert fields == {"colours", "colours.palette.1", "colours.palette.2", "colours.accents", "colours.accents.a"}
     assert clean_colours({"palette": "1f6f8b, #8e44ad"}) == Colours(("#1F6F8B", "#8E44AD"))
+
+
+def test_db_copy_carries_the_colours(library, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from briefing.services import copy_library, open_service
+
+    key = load_report(EXAMPLE)["key"]
+    copy_library(library.db.url.database, tmp_path / "copy.sqlite3")
+    copied = open_service(tmp_path / "copy.sqlite3")
+    try:
+        assert copied.get_report(key).colours == library.get_report(key).colours
+        assert copied.get_report(key).colours.accent_map["residents"] == "#8E44AD"
+    finally:
+        copied.close()

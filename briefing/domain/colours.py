@@ -104,6 +104,12 @@ def clean_colours(raw: Colours | Mapping[str, object] | None, field: str = "colo
     if len(palette) > MAX_PALETTE:
         errors.append(FieldError(f"{field}.palette", f"holds {len(palette)} colours; at most {MAX_PALETTE}"))
     accents_raw = raw.get("accents") or {}
+    if isinstance(accents_raw, str):  # as a form field holds them: "board=#1F6F8B, residents=#8E44AD"
+        try:
+            accents_raw = parse_accents(accents_raw, f"{field}.accents")
+        except ValidationError as exc:
+            errors.extend(exc.errors)
+            accents_raw = {}
     accents: list[tuple[str, str]] = []
     if not isinstance(accents_raw, Mapping):
         errors.append(FieldError(f"{field}.accents", "must map an audience key (or “default”) to a colour"))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from briefing.domain.colours import parse_accents
 from briefing.domain.errors import ValidationError
 from briefing.domain.model import Report, ReportDraft
 from briefing.gui.undo import ServiceCommand
@@ -104,7 +104,11 @@ class ReportDialog(QDialog):
         self.sections = QTableWidget(0, 3, self)
         self.sections.setObjectName("reportSections")
         self.sections.setHorizontalHeaderLabels(["Key", "Heading", "Short name"])
-        self.sections.horizontalHeader().setStretchLastSection(True)
+        header = self.sections.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.sections.setWordWrap(False)
         add = QPushButton("&Add Section", self)
         add.clicked.connect(lambda: self.add_section())
         remove = QPushButton("&Remove Section", self)
@@ -157,13 +161,13 @@ class ReportDialog(QDialog):
             self.sections.setItem(row, col, QTableWidgetItem(text))
 
     def draft(self) -> ReportDraft:
-        """The form as a draft; a malformed accents line is refused here, naming its field."""
         def cell(row: int, col: int) -> str:
             item = self.sections.item(row, col)
             return item.text() if item is not None else ""
 
         rows = [(cell(r, 0), cell(r, 1), cell(r, 2)) for r in range(self.sections.rowCount())]
-        colours = {"palette": self.palette_edit.text(), "accents": parse_accents(self.accents_edit.text())}
+        # Both as typed: the service checks them with the rest, so every bad field is named at once.
+        colours = {"palette": self.palette_edit.text(), "accents": self.accents_edit.text()}
         return ReportDraft(key=self.key.text(), title=self.title.text(), subtitle=self.subtitle.text(),
                            edition=self.edition.text(), sections=tuple(r for r in rows if any(r)),
                            colours=colours)
@@ -172,11 +176,7 @@ class ReportDialog(QDialog):
         if not self._loaded:
             return
         self._clear_errors()
-        try:
-            draft = self.draft()
-        except ValidationError as exc:
-            self._show_refusal(exc)
-            return
+        draft = self.draft()
         self._set_busy("Saving…")
         self.ctx.ops.write(lambda _t: self._save(draft), label="Save report", success=self._saved,
                            failure=self._save_failed)
@@ -235,9 +235,10 @@ class ReportDialog(QDialog):
         rest: list[str] = []
         by_field: dict[str, list[str]] = {}
         for e in exc.errors:
-            name = e.field.removeprefix("colours.").split(".")[0]
+            name, _, item = e.field.removeprefix("colours.").partition(".")
             if name in self.errors:
-                by_field.setdefault(name, []).append(f"{e.field}: {e.message}" if "." in e.field else e.message)
+                # "colours.palette.1: …" says which colour; a message about the field as a whole stands alone.
+                by_field.setdefault(name, []).append(f"{e.field}: {e.message}" if item else e.message)
             else:
                 rest.append(f"{e.field}: {e.message}")
         for name, messages in by_field.items():
