@@ -4,6 +4,7 @@ real ones, answered by the script."""
 
 from __future__ import annotations
 
+import io
 import sqlite3
 import threading
 
@@ -159,3 +160,32 @@ def test_a_report_that_cannot_be_read_leaves_the_dialog_disabled_with_the_reason
     assert "Could not load the report" in dialog.error.text() and "gone-meanwhile" in dialog.error.text()
     assert not dialog.fields.isEnabled()
     assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
+
+
+def test_the_chart_preview_draws_in_the_current_reports_colours(window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+    from colour_scan import png_colours
+
+    from briefing.paths import SEED_DATA
+    from briefing.services.seeding import seed_database
+    from briefing.store.seed import load_report
+
+    example = SEED_DATA / "examples" / "harbor-water"
+    seed_database(service, root=example)
+    window.go("charts")
+    panel = window.charts
+    qtbot.waitUntil(lambda: panel.figure() is not None, timeout=30_000)
+
+    def fills() -> set[str]:
+        """Every pixel colour of the preview's figure, drawn as it is shown."""
+        buffer = io.BytesIO()
+        panel.figure().savefig(buffer, format="png", dpi=40)
+        buffer.seek(0)
+        return png_colours(buffer)
+
+    seed_figure = panel.figure()
+    assert "#0072B2" in fills()  # the seed's accent on its first chart
+    _switch(window, qtbot, load_report(example)["key"])
+    qtbot.waitUntil(lambda: panel.figure() is not None and panel.figure() is not seed_figure, timeout=30_000)
+    panel.select_key("leakage-by-district")
+    qtbot.waitUntil(lambda: "#1F6F8B" in fills(), timeout=30_000)
+    assert not fills() & {"#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"}
