@@ -119,6 +119,9 @@ def test_colours_are_edited_on_the_command_line_and_bad_ones_named(
     assert library.get_report(key).colours == report.colours  # nothing half-saved
     assert main(["--db", db, "reports", "edit", key, "--house-colours"]) == 0
     assert not library.get_report(key).colours
+    assert main(["--db", db, "reports", "new", "tide", "--title", "Tide Tables", "--section", "a=A",
+                 "--accent", "standard=#2a6f4e"]) == 0
+    assert library.get_report("tide").colours.accent_map == {"standard": "#2A6F4E"}
 
 
 def test_clean_colours_names_every_bad_entry() -> None:
