@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from briefing.checks.engine import Library, Problem, check_chart, check_finding, check_template
+from briefing.checks.engine import (
+    Library,
+    Problem,
+    check_briefed,
+    check_chart,
+    check_finding,
+    check_fresh,
+    check_template,
+)
 
 
 def check_briefing(library: Library, audience: str, findings: Collection[str],
@@ -25,12 +33,14 @@ def check_briefings(library: Library,
     for f in library.findings:
         if f.slug in slugs:
             problems += check_finding(f)
+            problems += check_fresh(f, library.report)
     for spec in library.charts:
         if spec.key in keys:
             problems += check_chart(spec, library.findings)
     for a in library.audiences:
         if a.key in briefings:
             problems += check_template(a, library)
+    problems += check_briefed(library, {key: found for key, (found, _) in briefings.items()})
     return {key: [p for p in problems if in_briefing(p, key, found, shown)]
             for key, (found, shown) in briefings.items()}
 

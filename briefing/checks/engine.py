@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from briefing.checks.charts import honesty, plotted
 from briefing.checks.claims import Evidence, Fault, check_text, rounds_to
 from briefing.checks.scan import Mention, numbers
 from briefing.domain.charts import ChartSpec
-from briefing.domain.model import Audience, Finding, Metric
+from briefing.domain.model import Audience, Finding, Metric, Report
 
 # Rules that find a number without evidence rather than evidence against the number.
 UNBACKED_RULES = frozenset({"unbacked-number", "unbacked-duration"})
+# Rules that ask for a look rather than state a contradiction: old evidence, a missing wording.
+WARNING_RULES = UNBACKED_RULES | {"stale", "missing-wording"}
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class Problem:
     def severity(self) -> str:
         """"error" when the data contradicts the text (a claim recomputed, a chart's axis);
         "warning" when the text states a number the data does not hold, which may still be true."""
-        return "warning" if self.rule in UNBACKED_RULES else "error"
+        return "warning" if self.rule in WARNING_RULES else "error"
 
     def line(self) -> str:
         return f"{self.kind} {self.subject} · {self.field} [{self.rule}]: {self.message}"
@@ -47,17 +49,70 @@ class Library:
     findings: Sequence[Finding]
     charts: Sequence[ChartSpec] = ()
     audiences: Sequence[Audience] = ()
+    # The report the findings belong to: its data-as-of date and staleness threshold (None: no
+    # freshness check).
+    report: Report | None = None
+    # Which findings (slugs) each audience's briefing shows, as compose selects them (the checks
+    # cannot compose): the superseded and missing-wording checks look only at these.
+    briefings: Mapping[str, Collection[str]] = field(default_factory=dict)
 
 
 def run_checks(library: Library) -> list[Problem]:
     problems: list[Problem] = []
     for f in library.findings:
         problems += check_finding(f)
+        problems += check_fresh(f, library.report)
     for spec in library.charts:
         problems += check_chart(spec, library.findings)
     for audience in library.audiences:
         problems += check_template(audience, library)
+    problems += check_briefed(library, library.briefings)
     return problems
+
+
+# ---- Freshness and per-audience completeness
+
+def check_fresh(f: Finding, report: Report | None) -> list[Problem]:
+    """A finding whose "as of" is older than the report's data-as-of by more than its threshold."""
+    if report is None or not report.stale_after_days or report.data_as_of is None or f.as_of is None:
+        return []
+    age = (report.data_as_of - f.as_of).days
+    if age <= report.stale_after_days:
+        return []
+    return [Problem("stale", "finding", f.slug, "as_of", f.as_of.isoformat(),
+                    f"as of {f.as_of.isoformat()}, {age} days before the report's data ({report.data_as_of.isoformat()}); "
+                    f"the report calls evidence stale after {report.stale_after_days} days")]
+
+
+def check_briefed(library: Library, briefings: Mapping[str, Collection[str]],
+                  only: Collection[str] | None = None) -> list[Problem]:
+    """Problems of a finding being in a briefing: superseded by another finding, or without the
+    audience's own wording where its template asks for one. `only`: the finding slugs to look at."""
+    by_slug = {f.slug: f for f in library.findings}
+    by_id = {f.id: f for f in library.findings}
+    names = {a.key: a.name for a in library.audiences}
+    asks = {a.key for a in library.audiences if a.template.get("wordings") is True}
+    shown_in: dict[str, list[str]] = {}
+    for key, slugs in briefings.items():
+        for slug in slugs:
+            shown_in.setdefault(slug, []).append(key)
+    out: list[Problem] = []
+    for slug, keys in shown_in.items():
+        f = by_slug.get(slug)
+        if f is None or (only is not None and slug not in only):
+            continue
+        newer = by_id.get(f.superseded_by_id) if f.superseded_by_id else None
+        if f.superseded_by_id:
+            where = ", ".join(names.get(k, k) for k in keys)
+            out.append(Problem("superseded", "finding", slug, "superseded_by", newer.slug if newer else "",
+                               f"is superseded by “{newer.slug if newer else f.superseded_by_id}” but is still in "
+                               f"the briefing{'s' if len(keys) > 1 else ''} for {where}"))
+        for key in keys:
+            if key in asks and not f.wordings.get(key):
+                out.append(Problem("missing-wording", "finding", slug, f"wordings.{key}", "",
+                                   f"has no wording for the {names.get(key, key)} briefing, whose template asks for "
+                                   "one (it would print the statement)"))
+    return out
 
 
 def _problems(kind: str, subject: str, field: str, faults: Sequence[Fault]) -> list[Problem]:

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from briefing.checks import Library, Problem, run_checks
 from briefing.domain.charts import ChartSpec
-from briefing.domain.model import Audience, Finding
+from briefing.domain.model import Audience, Finding, Report
 
 
 class CheckService(Protocol):
@@ -20,6 +20,8 @@ class CheckService(Protocol):
     def list_charts(self, audience: str | None = None) -> list[ChartSpec]: ...
 
     def list_audiences(self) -> list[Audience]: ...
+
+    def get_report(self, key: str | None = None) -> Report: ...
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -35,7 +37,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def gather(svc: CheckService) -> Library:
-    return Library(findings=svc.list_findings(), charts=svc.list_charts(), audiences=svc.list_audiences())
+    from briefing.compose.scope import briefed_findings
+
+    findings, audiences = svc.list_findings(), svc.list_audiences()
+    return Library(findings=findings, charts=svc.list_charts(), audiences=audiences, report=svc.get_report(),
+                   briefings=briefed_findings(audiences, findings))
 
 
 def cmd_check(args: argparse.Namespace, svc: CheckService) -> int:

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from briefing.domain.charts import ChartSpec
 from briefing.domain.errors import NotFoundError
-from briefing.domain.model import Audience, Finding
+from briefing.domain.model import Audience, Finding, Report
 
 
 class ExportService(Protocol):
@@ -23,6 +23,7 @@ class ExportService(Protocol):
     def count_findings(self) -> int: ...
     def list_charts(self, audience: str | None = None) -> list[ChartSpec]: ...
     def report(self) -> dict[str, Any]: ...
+    def get_report(self, key: str | None = None) -> Report: ...
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -127,7 +128,8 @@ def audience_problems(service: ExportService, audiences: list[str]) -> dict[str,
 
     findings = service.list_findings()
     by_key = {a.key: a for a in service.list_audiences()}
-    library = Library(findings=findings, charts=service.list_charts(), audiences=list(by_key.values()))
+    library = Library(findings=findings, charts=service.list_charts(), audiences=list(by_key.values()),
+                      report=service.get_report())
     found = check_briefings(library, {key: briefing_contents(by_key[key], findings) for key in audiences})
     return {key: problems for key, problems in found.items() if problems}
 

@@ -53,6 +53,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                             "and a backslash as \\\\")
         e.add_argument("--wording", dest="wordings", action="append", metavar="AUDIENCE=TEXT",
                        help="per-audience wording (repeat; empty text removes it)")
+        e.add_argument("--superseded-by", dest="superseded_by", metavar="ID",
+                       help="the finding (id or slug, same report) that replaces this one; '' clears it")
         e.set_defaults(func=func)
 
     rm = fsub.add_parser("delete", help="delete a finding and its metrics")
@@ -113,7 +115,7 @@ def cmd_list(args: argparse.Namespace, svc: BriefingService) -> int:
         numbers = ", ".join(_metric_text(m, by_label) for m in f.metrics[:3])
         if len(f.metrics) > 3:
             numbers += f", +{len(f.metrics) - 3} more"
-        mark = " · carried over" if f.carried_over else ""
+        mark = (" · carried over" if f.carried_over else "") + (" · superseded" if f.superseded_by_id else "")
         print(f"{f.id:>5}  {f.slug}  [{f.section} · {f.kind.value}{mark}]")
         print(f"       {f.title}")
         if numbers:
@@ -145,6 +147,9 @@ def cmd_show(args: argparse.Namespace, svc: BriefingService) -> int:
     print(f"  section: {svc.get_report().section_title(f.section)}")
     if f.carried_over:
         print("  carried over from the previous edition, not yet reviewed (`briefing reports confirm`)")
+    if f.superseded_by_id:
+        newer = svc.get_finding(f.superseded_by_id)
+        print(f"  superseded by {newer.id} ({newer.slug})")
     print(f"  kind: {f.kind.value}" + (f" · as of {f.as_of.isoformat()}" if f.as_of else ""))
     if f.tags:
         print(f"  tags: {', '.join(f.tags)}")
@@ -251,6 +256,7 @@ def cmd_add(args: argparse.Namespace, svc: BriefingService) -> int:
         metrics=tuple(parse_metric_spec(m, i) for i, m in enumerate(args.metrics or [])),
         wordings=_wordings({}, args.wordings),
         slug=args.slug,
+        superseded_by=args.superseded_by,
     )
     f = svc.create_finding(draft)
     print(f"Added finding {f.id} ({f.slug}).")
@@ -268,6 +274,7 @@ def cmd_edit(args: argparse.Namespace, svc: BriefingService) -> int:
         "tags": args.tags,
         "as_of": args.as_of,
         "slug": args.slug,
+        "superseded_by": args.superseded_by,
     }
     fields = {**d.__dict__, **{k: v for k, v in changes.items() if v is not None}}
     if args.sources is not None:

@@ -35,6 +35,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             e.add_argument(f"--{field}")
         e.add_argument("--data-as-of", dest="data_as_of", metavar="DATE")
         e.add_argument("--published", metavar="DATE")
+        e.add_argument("--stale-after", dest="stale_after_days", metavar="DAYS",
+                       help="a finding whose as-of date is more than DAYS before the data-as-of date is stale; "
+                            "'' for no threshold")
         e.add_argument("--section", dest="sections", action="append", metavar="KEY=TITLE[=SHORT]",
                        help="a section, in reading order (repeat); on edit, replaces the list")
         e.add_argument("--palette", metavar="#HEX,#HEX,...",
@@ -124,6 +127,7 @@ def _draft(args: argparse.Namespace, base: Report | None = None) -> ReportDraft:
         data_as_of=pick("data_as_of") or None,  # type: ignore[arg-type]
         published=pick("published") or None,  # type: ignore[arg-type]
         summary=str(pick("summary") or ""),
+        stale_after_days=pick("stale_after_days") or None,  # type: ignore[arg-type]
         sections=sections,
         colours=(Colours() if getattr(args, "house_colours", False)
                  else parse_colours(args.palette, args.accents, base.colours if base else Colours())),
@@ -135,6 +139,7 @@ def _report_dict(r: Report) -> dict:
         "key": r.key, "title": r.title, "subtitle": r.subtitle, "publisher": r.publisher, "author": r.author,
         "edition": r.edition, "data_as_of": r.data_as_of.isoformat() if r.data_as_of else None,
         "published": r.published.isoformat() if r.published else None,
+        "stale_after_days": r.stale_after_days,
         "sections": [{"key": s.key, "title": s.title, "short": s.short} for s in r.sections],
         "colours": r.colours.to_dict(),
     }
@@ -165,7 +170,8 @@ def cmd_show(args: argparse.Namespace, svc: BriefingService) -> int:
     print(r.title)
     print(f"  key {r.key}" + (f" · edition {r.edition}" if r.edition else ""))
     for label, value in (("subtitle", r.subtitle), ("publisher", r.publisher), ("author", r.author),
-                         ("data as of", r.data_as_of), ("published", r.published)):
+                         ("data as of", r.data_as_of), ("published", r.published),
+                         ("stale after", f"{r.stale_after_days} days" if r.stale_after_days else None)):
         if value:
             print(f"  {label}: {value}")
     if r.predecessor_id is not None:

@@ -16,3 +16,17 @@ def briefing_contents(audience: Audience, findings: Sequence[Finding]) -> tuple[
     slugs = [f.slug for f in select(template, findings).findings]
     charts = list(dict.fromkeys(key for spec in template.all_sections() for key in spec.charts))
     return slugs, charts
+
+
+def briefed_findings(audiences: Sequence[Audience], findings: Sequence[Finding]) -> dict[str, list[str]]:
+    """Each audience's finding slugs (for the checks' superseded and missing-wording rules); a
+    template compose refuses is left out (it cannot be exported; its own check names it)."""
+    from briefing.domain.errors import ValidationError
+
+    out: dict[str, list[str]] = {}
+    for audience in audiences:
+        try:
+            out[audience.key] = [f.slug for f in select(validate_template(audience.template), findings).findings]
+        except ValidationError:
+            continue
+    return out

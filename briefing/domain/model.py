@@ -51,6 +51,8 @@ class Report:
     sections: tuple[Section, ...] = ()
     predecessor_id: int | None = None
     colours: Colours = field(default_factory=Colours)  # empty: the house theme's
+    # A finding whose "as of" is more than this many days before `data_as_of` is stale (None: never).
+    stale_after_days: int | None = None
 
     @property
     def section_keys(self) -> tuple[str, ...]:
@@ -91,6 +93,8 @@ class ReportDraft:
     sections: tuple[Section | tuple[str, str, str], ...] = ()
     # None keeps a report's colours as they are (an edit) or takes the house theme's (a new report).
     colours: Colours | Mapping[str, object] | None = None
+    # Days (a whole number, or text the form or CLI typed); None or "": no threshold.
+    stale_after_days: int | str | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,8 @@ class Finding:
     carried_over: bool = False
     predecessor_id: int | None = None
     report_id: int = 0
+    # The id of the finding of the same report that replaces this one (None: current).
+    superseded_by_id: int | None = None
 
     def wording_for(self, audience_key: str | None) -> str:
         """The audience's own wording of this finding, else the report's statement."""
@@ -243,6 +249,7 @@ class Finding:
             ),
             wordings=dict(self.wordings),
             slug=self.slug,
+            superseded_by=self.superseded_by_id,
         )
 
 
@@ -260,3 +267,6 @@ class FindingDraft:
     metrics: tuple[MetricDraft, ...] = ()
     wordings: Mapping[str, str] = field(default_factory=dict)
     slug: str | None = None
+    # The finding that replaces this one, by id or slug in the same report; None or "": none. The
+    # service checks it (it needs the report's findings); an import leaves a stored link alone.
+    superseded_by: int | str | None = None

@@ -25,8 +25,10 @@ MAX_LIST = 10_000  # a GUI-saved `order` lists every finding; the seed has ~40, 
 TOP_LEVEL_KEYS = (
     "version", "title", "subtitle", "description", "introduction", "summary_title",
     "key_figures", "key_figures_title", "sections", "what_this_means", "excluded", "order",
-    "keywords", "references_title", "contents_title", "what_changed",
+    "keywords", "references_title", "contents_title", "what_changed", "wordings",
 )
+# `wordings: true`: the briefing is meant to speak in the audience's own words; a finding it shows
+# without a wording for this audience is listed by the checks (it would fall back to the statement).
 # `what_changed: true` (or a title, where "{edition}" names the previous edition) opens the briefing
 # with what changed since the report's previous edition: findings added, removed and changed.
 WHAT_CHANGED_TITLE = "What changed since {edition}"
@@ -105,6 +107,7 @@ class Template:
     references_title: str = "References"
     contents_title: str = "Contents"
     what_changed: str = ""  # the title of the "what changed" section; "" for none
+    wordings: bool = False  # the template asks for a wording of its own for every finding it shows
 
     def all_sections(self) -> tuple[SectionSpec, ...]:
         """The sections in reading order, the audience's own "what this means" last."""
@@ -240,7 +243,15 @@ class _Validator:
             references_title=self.text(raw, "references_title", "references_title") or "References",
             contents_title=self.text(raw, "contents_title", "contents_title") or "Contents",
             what_changed=self.what_changed(raw.get("what_changed")),
+            wordings=self.flag(raw, "wordings"),
         )
+
+    def flag(self, raw: Mapping[str, Any], key: str) -> bool:
+        value = raw.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(key, f"must be true or false, not {_kind(value)}")
+            return False
+        return value
 
     def what_changed(self, value: object) -> str:
         if value is None or value is False:

@@ -271,6 +271,7 @@ class CleanReport:
     summary: str
     sections: tuple[Section, ...]
     colours: Colours | None  # None: leave as is
+    stale_after_days: int | None = None
 
 
 def clean_report(draft: ReportDraft) -> CleanReport:
@@ -287,9 +288,28 @@ def clean_report(draft: ReportDraft) -> CleanReport:
     summary = c.check(lambda: clean_text(draft.summary, "summary", max_length=MAX_STATEMENT, multiline=True), "")
     sections = c.check(lambda: clean_sections(draft.sections), ())
     colours = None if draft.colours is None else c.check(lambda: clean_colours(draft.colours), Colours())
+    stale = c.check(lambda: clean_stale_after(draft.stale_after_days), None)
     c.raise_if_any(f"report “{title or draft.title}”" if (title or draft.title) else "report")
     return CleanReport(key, title, subtitle, publisher, author, edition, data_as_of, published, summary, sections,
-                       colours)
+                       colours, stale)
+
+
+# Ten years: a longer threshold is no threshold at all, and a typo of one more digit.
+MAX_STALE_DAYS = 3653
+
+
+def clean_stale_after(value: object) -> int | None:
+    """A staleness threshold in whole days (1 to ten years); None or blank: none."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit():
+        raise ValidationError(FieldError("stale_after_days", f"“{text[:40]}” is not a whole number of days"))
+    days = int(text)
+    if not 1 <= days <= MAX_STALE_DAYS:
+        raise ValidationError(FieldError("stale_after_days", f"is {days}; it must be 1 to {MAX_STALE_DAYS} days "
+                                         "(leave it blank for no threshold)"))
+    return days
 
 
 def clean_sections(raw: Sequence[Section | tuple[str, str, str]]) -> tuple[Section, ...]:

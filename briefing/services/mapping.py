@@ -73,6 +73,7 @@ def finding_from_parts(row: FindingRow | Any, *, tags: Iterable[str], sources: I
         carried_over=bool(row.carried_over),
         predecessor_id=row.predecessor_id,
         report_id=row.report_id,
+        superseded_by_id=row.superseded_by_id,
     )
 
 
@@ -102,6 +103,7 @@ def report_record(row: ReportRow) -> Report:
         sections=tuple(Section(s.key, s.title, s.short or s.title) for s in row.sections),
         predecessor_id=row.predecessor_id,
         colours=colours_record(row.colours),
+        stale_after_days=row.stale_after_days,
     )
 
 

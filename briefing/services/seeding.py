@@ -48,7 +48,7 @@ def seed_database(service: Importer, root: Path = SEED_DATA) -> None:
         publisher=info.get("publisher") or "", author=info.get("author") or "", edition=info.get("edition") or "",
         data_as_of=info.get("data_as_of"), published=info.get("published"), summary=info.get("summary") or "",
         sections=tuple((x["key"], x["title"], x.get("short") or "") for x in info.get("sections") or ()),
-        colours=info.get("colours") or {},
+        colours=info.get("colours") or {}, stale_after_days=info.get("stale_after_days"),
     ))
     with db.writing() as s:
         rid = s.scalar(select(ReportRow.id).where(ReportRow.key == report.key))
@@ -57,6 +57,7 @@ def seed_database(service: Importer, root: Path = SEED_DATA) -> None:
                             author=report.author, edition=report.edition, data_as_of=report.data_as_of,
                             published=report.published, summary=report.summary,
                             colours=report.colours.to_dict() if report.colours else None,
+                            stale_after_days=report.stale_after_days,
                             position=(s.scalar(select(func.max(ReportRow.position))) or 0) + 1)
             row.sections = [SectionRow(key=x.key, title=x.title, short=x.short, position=i)
                             for i, x in enumerate(report.sections, start=1)]

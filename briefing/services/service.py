@@ -8,7 +8,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, and_, delete, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, Table, and_, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from briefing.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
@@ -238,6 +238,7 @@ class BriefingService:
             setattr(row, name, getattr(clean, name))
         if clean.colours is not None:  # None: the draft leaves the colours as they are
             row.colours = clean.colours.to_dict() if clean.colours else None
+        row.stale_after_days = clean.stale_after_days
 
     @staticmethod
     def _check_as_of(s: Session, predecessor_id: int | None, as_of: Any) -> None:
@@ -262,7 +263,7 @@ class BriefingService:
         clean = clean_report(ReportDraft(
             key=key, title=title, subtitle=before.subtitle, publisher=before.publisher, author=before.author,
             edition=edition, data_as_of=data_as_of, published=published, summary=before.summary,
-            sections=before.sections, colours=before.colours))
+            sections=before.sections, colours=before.colours, stale_after_days=before.stale_after_days))
         with self.db.writing() as s:
             if s.scalar(select(ReportRow.id).where(ReportRow.key == clean.key)) is not None:
                 raise ValidationError(FieldError("key", f"a report “{clean.key}” already exists"))
@@ -282,6 +283,7 @@ class BriefingService:
                                spec=dict(c.spec), version=1))
             old = s.scalars(_finding_query().where(FindingRow.report_id == before.id)
                             .order_by(FindingRow.position, FindingRow.id)).all()
+            copies: dict[int, FindingRow] = {}
             for f in old:
                 copy = FindingRow(report_id=row.id, slug=f.slug, title=f.title, statement=f.statement,
                                   section=f.section, kind=f.kind, as_of=f.as_of, position=f.position, version=1,
@@ -292,12 +294,17 @@ class BriefingService:
                 copy.tags = [TagRow(tag=t.tag, position=t.position) for t in f.tags]
                 copy.wordings = [WordingRow(audience_key=w.audience_key, text=w.text) for w in f.wordings]
                 s.add(copy)
+                copies[f.id] = copy
                 s.flush()
                 if f.sources:
                     s.execute(finding_sources.insert(), [
                         {"finding_id": copy.id, "source_id": src.id, "position": i} for i, src in enumerate(f.sources)])
                 if self.db.has_fts():
                     fts.index_finding(s, copy.id, f.title, f.statement, [t.tag for t in f.tags])
+            # "Superseded by" links the new edition's own copies, once every copy has its id.
+            for f in old:
+                if f.superseded_by_id in copies:
+                    copies[f.id].superseded_by_id = copies[f.superseded_by_id].id
             new_key = row.key
         return self.use_report(new_key) if use else self.get_report(new_key)
 
@@ -360,7 +367,8 @@ class BriefingService:
                             predecessor_id=r.predecessor_id if r.predecessor_id and s.get(ReportRow, r.predecessor_id)
                             else None,
                             position=(s.scalar(select(func.max(ReportRow.position))) or 0) + 1,
-                            colours=r.colours.to_dict() if r.colours else None)
+                            colours=r.colours.to_dict() if r.colours else None,
+                            stale_after_days=r.stale_after_days)
             if s.get(ReportRow, r.id) is None:
                 row.id = r.id
             row.sections = [SectionRow(key=x.key, title=x.title, short=x.short, position=i)
@@ -374,8 +382,13 @@ class BriefingService:
                 s.add(ChartRow(report_id=row.id, key=c.key, kind=c.kind.value, title=c.title,
                                position=c.position or i + 1, spec=c.to_dict(), version=1))
         other = BriefingService(self.db, r.key)
-        for f in snapshot.findings:
-            other.restore_finding(f)
+        restored = {f.id: other.restore_finding(f).id for f in snapshot.findings}
+        # A link to a finding restored after the one that names it is set once both are back.
+        with self.db.writing() as s:
+            for f in snapshot.findings:
+                if f.superseded_by_id in restored:
+                    s.execute(update(FindingRow).where(FindingRow.id == restored[f.id])
+                              .values(superseded_by_id=restored[f.superseded_by_id]))
         return self.get_report(r.key)
 
     # ---- Findings: queries
@@ -630,6 +643,7 @@ class BriefingService:
             s.add(row)
             self._apply(s, row, clean)
             s.flush()
+            row.superseded_by_id = self._superseded_by(s, row, draft.superseded_by)
             fid = row.id
         return self.get_finding(fid)
 
@@ -659,8 +673,36 @@ class BriefingService:
             row.carried_over = False  # an edit is a review
             row.version += 1
             row.updated_at = utcnow()
+            row.superseded_by_id = self._superseded_by(s, row, draft.superseded_by)
             self._apply(s, row, clean)
         return self.get_finding(finding_id)
+
+    @staticmethod
+    def _superseded_by(s: Session, row: FindingRow, ref: int | str | None) -> int | None:
+        """The id of the finding `ref` (an id or a slug) that supersedes `row`: one of the same
+        report, not `row` itself, and not one that `row` (in)directly supersedes."""
+        if ref is None or (isinstance(ref, str) and not ref.strip()):
+            return None
+        text_ = str(ref).strip()
+        q = select(FindingRow.id, FindingRow.slug).where(FindingRow.report_id == row.report_id)
+        hit = s.execute(q.where(FindingRow.id == int(text_)) if text_.isdigit()
+                        else q.where(FindingRow.slug == text_)).first()
+        if hit is None:
+            raise ValidationError(FieldError("superseded_by", f"no finding “{text_[:63]}” in this report"))
+        if hit.id == row.id:
+            raise ValidationError(FieldError("superseded_by", "a finding cannot be superseded by itself"))
+        chain, at = [row.slug, hit.slug], hit.id
+        for _ in range(10_000):  # a chain is at most the report's findings long
+            at_row = s.execute(select(FindingRow.superseded_by_id).where(FindingRow.id == at)).first()
+            nxt = at_row.superseded_by_id if at_row else None
+            if nxt is None:
+                break
+            if nxt == row.id:
+                raise ValidationError(FieldError("superseded_by", "would make a cycle: " + " → ".join(chain)
+                                                 + f" → {row.slug}"))
+            chain.append(s.scalar(select(FindingRow.slug).where(FindingRow.id == nxt)) or str(nxt))
+            at = nxt
+        return hit.id
 
     def delete_finding(self, finding_id: int, expected_version: int | None = None) -> Finding:
         """Deletes a finding with its metrics; returns it whole so an undo can restore it."""
@@ -698,6 +740,8 @@ class BriefingService:
                 carried_over=finding.carried_over,
                 predecessor_id=finding.predecessor_id if finding.predecessor_id and s.get(
                     FindingRow, finding.predecessor_id) else None,
+                superseded_by_id=finding.superseded_by_id if finding.superseded_by_id and s.get(
+                    FindingRow, finding.superseded_by_id) else None,
             )
             if not taken:
                 row.id = finding.id

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -116,14 +116,28 @@ def copy_database(source: Database, target: Database) -> CopyReport:
 
 
 def _copy_table(src: Connection, dst: Connection, table: Table) -> None:
+    # "Superseded by" may name a later finding, which PostgreSQL's foreign key would refuse at insert:
+    # findings go in without it, and the links follow once every finding is there.
+    later = [c for c in ("superseded_by_id",) if c in table.c]
+    links: list[dict[str, Any]] = []
     batch: list[dict[str, Any]] = []
     for row in src.execute(select(table).order_by(*table.primary_key.columns)).mappings():
-        batch.append(dict(row))
+        record = dict(row)
+        for name in later:
+            if record[name] is not None:
+                links.append({"row_id": record["id"], "value": record[name], "name": name})
+            record[name] = None
+        batch.append(record)
         if len(batch) >= _CHUNK:
             dst.execute(insert(table), batch)
             batch = []
     if batch:
         dst.execute(insert(table), batch)
+    for name in later:
+        mine = [x for x in links if x["name"] == name]
+        if mine:
+            dst.execute(update(table).where(table.c.id == bindparam("row_id")).values({name: bindparam("value")}),
+                        mine)
 
 
 def _reindex(conn: Connection) -> None:

@@ -114,6 +114,8 @@ class ReportRow(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     # The report's own colours, {"palette": [...], "accents": {audience: "#RRGGBB"}}; NULL: the house theme's.
     colours: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # A finding whose "as of" is more than this many days before `data_as_of` is stale; NULL: no threshold.
+    stale_after_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # The edition this one was copied from (None for a first edition; kept when that one is deleted).
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -156,6 +158,8 @@ class FindingRow(Base):
     carried_over: Mapped[bool] = mapped_column(default=False)
     # The finding of the previous edition this one was copied from (what changed is measured against it).
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("findings.id", ondelete="SET NULL"))
+    # The finding of the same report that replaces this one (a superseded finding should not be briefed).
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("findings.id", ondelete="SET NULL"))
 
     # (id, position) covers the search's "report order" sort: SQLite finds each hit's position in
     # this narrow index instead of reading the wide row (statement text) of every match.

@@ -61,8 +61,11 @@ class CheckRun:
 
 
 def _library(service: BriefingService) -> Library:
-    return Library(findings=service.list_findings(), charts=service.list_charts(),
-                   audiences=service.list_audiences())
+    from briefing.compose.scope import briefed_findings
+
+    findings, audiences = service.list_findings(), service.list_audiences()
+    return Library(findings=findings, charts=service.list_charts(), audiences=audiences,
+                   report=service.get_report(), briefings=briefed_findings(audiences, findings))
 
 
 def _scope(audience: Any, findings: Sequence[Any]) -> Scope | None:
