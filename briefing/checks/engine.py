@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from briefing.checks.charts import honesty, plotted
@@ -54,7 +55,7 @@ class Library:
     report: Report | None = None
     # Which findings (slugs) each audience's briefing shows, as compose selects them (the checks
     # cannot compose): the superseded and missing-wording checks look only at these.
-    briefings: Mapping[str, Collection[str]] = field(default_factory=dict)
+    briefings: Mapping[str, Collection[str]] = dataclasses.field(default_factory=dict)
 
 
 def run_checks(library: Library) -> list[Problem]:
@@ -80,8 +81,9 @@ def check_fresh(f: Finding, report: Report | None) -> list[Problem]:
     if age <= report.stale_after_days:
         return []
     return [Problem("stale", "finding", f.slug, "as_of", f.as_of.isoformat(),
-                    f"as of {f.as_of.isoformat()}, {age} days before the report's data ({report.data_as_of.isoformat()}); "
-                    f"the report calls evidence stale after {report.stale_after_days} days")]
+                    f"as of {f.as_of.isoformat()}, {age} days before the report's data "
+                    f"({report.data_as_of.isoformat()}); the report calls evidence stale after "
+                    f"{report.stale_after_days} days")]
 
 
 def check_briefed(library: Library, briefings: Mapping[str, Collection[str]],

@@ -13,6 +13,7 @@ from briefing.document import (
     BulletList,
     Callout,
     Cell,
+    CitedBy,
     Column,
     Document,
     Emphasis,
@@ -175,6 +176,7 @@ class _Composer:
         self.warnings: list[str] = []
         self.sources: dict[int, Source] = {}
         self.ref_numbers: dict[int, int] = {}
+        self.citing: dict[int, list[str]] = {}  # source id -> slugs of the findings that cite it, in order
         self.figure_count = 0
         self.table_count = 0
         self.excluded = set(template.excluded)
@@ -182,6 +184,10 @@ class _Composer:
     # ---- References: numbered in order of first citation, so [1] is the first one a reader meets.
 
     def cite(self, finding: Finding) -> tuple[int, ...]:
+        for source in finding.sources:
+            slugs = self.citing.setdefault(source.id, [])
+            if finding.slug not in slugs:
+                slugs.append(finding.slug)
         return self.cite_sources(finding.sources)
 
     def cite_sources(self, sources: Sequence[Source]) -> tuple[int, ...]:
@@ -210,8 +216,11 @@ class _Composer:
             sections.append(built)
         if self.changes is not None:
             sections.insert(0, self.what_changed(*self.changes))
+        labels = _finding_labels(sections)
         references = References(
-            entries=tuple(self.reference(self.sources[sid], n) for sid, n in self.ref_numbers.items()),
+            entries=tuple(replace(self.reference(self.sources[sid], n),
+                                  cited_by=_cited_by(self.citing.get(sid, ()), labels))
+                          for sid, n in self.ref_numbers.items()),
             title=t.references_title,
         )
         meta = Metadata(
@@ -343,7 +352,9 @@ class _Composer:
         if finding.kind in _LABELLED_KINDS:
             lead.append(Emphasis(f"{finding.kind.label}."))
             lead.append(Text(" "))
-        return list(finding_paragraphs(text, finding, self.cite, lead=lead))
+        paragraphs = finding_paragraphs(text, finding, self.cite, lead=lead)
+        # The finding's place: "Cited for" in the references links back to it.
+        return [replace(paragraphs[0], anchor=finding_anchor(finding.slug)), *paragraphs[1:]]
 
     # ---- Charts
 
@@ -520,3 +531,30 @@ def _squash(text: str) -> str:
 
 def _plain_paragraph(text: str, style: ParagraphStyle = "body") -> Paragraph:
     return Paragraph((Text(text),), style=style)
+
+
+def finding_anchor(slug: str) -> str:
+    """The destination name of a finding's first paragraph."""
+    return f"f-{slug}"
+
+
+def _finding_labels(sections: Sequence[Section]) -> dict[str, str]:
+    """Each finding's place in the body as "section.n" (the second finding of section 3 is "3.2"),
+    numbered as the writers number sections; a finding shown twice keeps its first place."""
+    labels: dict[str, str] = {}
+    for number, section in enumerate(sections, start=1):
+        n = 0
+        for block in section.blocks:
+            if isinstance(block, Paragraph) and block.anchor.startswith("f-"):
+                n += 1
+                labels.setdefault(block.anchor.removeprefix("f-"), f"{number}.{n}")
+    return labels
+
+
+def _cited_by(slugs: Sequence[str], labels: Mapping[str, str]) -> tuple[CitedBy, ...]:
+    """The findings citing a reference, those the body shows in reading order ("2.1, 2.7, 3.4"),
+    then those cited only by a key figure or table."""
+    def place(slug: str) -> tuple[int, ...]:
+        label = labels.get(slug)
+        return tuple(int(x) for x in label.split(".")) if label else (1 << 30,)
+    return tuple(CitedBy(slug, labels.get(slug, "")) for slug in sorted(slugs, key=place))

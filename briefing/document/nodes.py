@@ -72,6 +72,9 @@ ParagraphStyle: TypeAlias = Literal["body", "lead", "quote", "note"]
 class Paragraph:
     runs: tuple[Inline, ...]
     style: ParagraphStyle = "body"
+    # A place links can jump to ("f-<slug>" on a finding's first paragraph); writers without
+    # internal links ignore it.
+    anchor: str = ""
 
     @property
     def plain(self) -> str:
@@ -180,6 +183,15 @@ class Section:
 
 
 @dataclass(frozen=True)
+class CitedBy:
+    """A finding that cites a reference: its slug and, when the body shows it, its place there
+    ("3.2": the second finding of section 3; "" for one cited only by a key figure or table)."""
+
+    finding: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
 class Reference:
     number: int
     source_id: int
@@ -190,6 +202,7 @@ class Reference:
     accessed: str = ""
     note: str = ""
     anchor: str = ""
+    cited_by: tuple[CitedBy, ...] = ()
 
     @property
     def label(self) -> str:

@@ -115,6 +115,7 @@ def build_once(doc: Document, options: WriteOptions, theme: Theme, fonts: FontSe
     styles = make_styles(theme, fonts, theme.text_accent(doc.meta.audience_key))
     markup = Markup(styles, notes, {r.number for r in doc.references.entries})
     markup.accent_hex = theme.text_accent(doc.meta.audience_key)
+    markup.cited = {(r.number, c.finding) for r in doc.references.entries for c in r.cited_by}
     late = LateForms(theme.muted, {}, [])
     story = StoryBuilder(doc, styles, markup, pages, pagesize, options, late, plain=plain).story()
     meta = doc.meta

@@ -15,6 +15,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from briefing.document import Document
 from briefing.writers.pdf.flowables import Float, HeadingPara, LateForms
 from briefing.writers.pdf.fonts import REPLACEMENT
+from briefing.writers.pdf.markup import CITE_NAME, link_description
 from briefing.writers.pdf.memo import Para
 from briefing.writers.pdf.styles import Styles
 from briefing.writers.text import visual_order, xml_safe
@@ -29,6 +30,18 @@ class LateFormCanvas(Canvas):
     """
 
     before_save: Callable[[], None] | None = None
+
+    def linkRect(self, contents: str, destinationname: str, Rect: Any = None, addtopage: int = 1,
+                 name: Any = None, relative: int = 1, thickness: int = 0, color: Any = None, dashArray: Any = None,
+                 **kw: Any) -> Any:
+        """A number's link to its reference says, as its description (/Contents), which finding the
+        number belongs to: reportlab writes every destination as a page position, so the target
+        alone cannot; the app's preview reads it (`link_finding`)."""
+        found = CITE_NAME.fullmatch(destinationname or "")
+        if found and not contents:
+            contents = link_description(int(found["number"]), found["finding"])
+        return super().linkRect(contents, destinationname, Rect, addtopage, name, relative, thickness, color,
+                                dashArray, **kw)
 
     def save(self) -> None:
         if self.before_save is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, assert_never
+from xml.sax.saxutils import quoteattr
 
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -38,7 +39,7 @@ from briefing.document import (
 from briefing.writers import WriteOptions
 from briefing.writers.pdf.flowables import Anchor, Bottom, ChartForm, Contents, Float, HeadingPara, LateForms
 from briefing.writers.pdf.forms import ImportedPage
-from briefing.writers.pdf.markup import Markup, meta_text
+from briefing.writers.pdf.markup import Markup, cite_anchor, meta_text
 from briefing.writers.pdf.memo import Para
 from briefing.writers.pdf.styles import Styles
 
@@ -169,7 +170,8 @@ class StoryBuilder:
         name = style or p.style
         st = {"body": self.st.body, "lead": self.st.lead, "quote": self.st.quote, "note": self.st.note}.get(
             name, self.st.body)
-        return Para(self.m.runs(p.runs), st)
+        anchor = f'<a name={quoteattr(p.anchor)}/>' if p.anchor else ""
+        return Para(anchor + self.m.runs(p.runs), st)
 
     def figure(self, fig: Figure) -> list[Flowable]:
         """An exhibit: number and title above the plot, subtitle under them, cited source below."""
@@ -332,8 +334,15 @@ class StoryBuilder:
         anchor = f'<a name="{ref.anchor or f"ref-{ref.number}"}"/>'
         if ref.anchor and ref.anchor != f"ref-{ref.number}":
             anchor += f'<a name="ref-{ref.number}"/>'
+        # Every number citing this entry lands here on a destination named for its finding.
+        anchor += "".join(f'<a name={quoteattr(cite_anchor(ref.number, c.finding))}/>' for c in ref.cited_by)
         text = f'{anchor}<font color="{self.m.accent_hex}">[{ref.number}]</font>&nbsp;&nbsp;{self.m.text(ref.label)}'
         if ref.url:
             text += " " + self.m.runs((Link(ref.url, ref.url),))
+        places = [c for c in ref.cited_by if c.label]
+        if places:
+            links = ", ".join(f'<a href={quoteattr("#f-" + c.finding)} color="{self.m.accent_hex}">{c.label}</a>'
+                              for c in places)
+            text += f'<br/><font size="-1">Cited for: {links}</font>'
         return Para(text, self.st.reference)
 
