@@ -97,8 +97,14 @@ class ReportDialog(QDialog):
         self.accents_edit.setPlaceholderText("board=#1F6F8B, residents=#8E44AD, default=#1F6F8B")
         self.accents_edit.setToolTip("Each audience's accent (cover band, rules, highlighted series), as "
                                      "AUDIENCE=#RRGGBB; text in it is darkened until it reads")
+        self.stale_edit = QLineEdit(self)
+        self.stale_edit.setObjectName("reportStaleAfter")
+        self.stale_edit.setPlaceholderText("days, e.g. 365 (empty: no threshold)")
+        self.stale_edit.setToolTip("A finding whose “as of” date is more than this many days before the "
+                                   "report's data-as-of date is stale (the checks list it)")
+        self._report: Report | None = None  # the report as loaded: the fields this form does not show
         self.errors: dict[str, ErrorLabel] = {}
-        for name in ("key", "title", "subtitle", "edition", "palette", "accents"):
+        for name in ("key", "title", "subtitle", "edition", "stale_after_days", "palette", "accents"):
             self.errors[name] = ErrorLabel(self)
             self.errors[name].setObjectName(f"reportError_{name}")
         self.sections = QTableWidget(0, 3, self)
@@ -129,6 +135,7 @@ class ReportDialog(QDialog):
         form.addRow("&Title", with_error(self.title, self.errors["title"]))
         form.addRow("S&ubtitle", with_error(self.subtitle, self.errors["subtitle"]))
         form.addRow("&Edition", with_error(self.edition, self.errors["edition"]))
+        form.addRow("Stale a&fter (days)", with_error(self.stale_edit, self.errors["stale_after_days"]))
         form.addRow("&Palette", with_error(self.palette_edit, self.errors["palette"]))
         form.addRow("Acce&nts", with_error(self.accents_edit, self.errors["accents"]))
         row = QHBoxLayout()
@@ -168,9 +175,14 @@ class ReportDialog(QDialog):
         rows = [(cell(r, 0), cell(r, 1), cell(r, 2)) for r in range(self.sections.rowCount())]
         # Both as typed: the service checks them with the rest, so every bad field is named at once.
         colours = {"palette": self.palette_edit.text(), "accents": self.accents_edit.text()}
+        # Fields this form does not show keep their values (a draft replaces every field).
+        r = self._report
+        kept = {} if r is None else {"publisher": r.publisher, "author": r.author, "data_as_of": r.data_as_of,
+                                     "published": r.published, "summary": r.summary}
         return ReportDraft(key=self.key.text(), title=self.title.text(), subtitle=self.subtitle.text(),
                            edition=self.edition.text(), sections=tuple(r for r in rows if any(r)),
-                           colours=colours)
+                           colours=colours, stale_after_days=self.stale_edit.text().strip() or None,
+                           **kept)  # type: ignore[arg-type]
 
     def submit(self) -> None:
         if not self._loaded:
@@ -195,10 +207,12 @@ class ReportDialog(QDialog):
         self.setCursor(Qt.CursorShape.BusyCursor if text else Qt.CursorShape.ArrowCursor)
 
     def _fill(self, report: Report) -> None:
+        self._report = report
         self.key.setText(report.key)
         self.title.setText(report.title)
         self.subtitle.setText(report.subtitle)
         self.edition.setText(report.edition)
+        self.stale_edit.setText(str(report.stale_after_days or ""))
         self.palette_edit.setText(", ".join(report.colours.palette))
         self.accents_edit.setText(", ".join(f"{k}={v}" for k, v in report.colours.accents))
         for sec in report.sections:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -67,6 +68,7 @@ _TOP_FIELDS = (
     "sources",
     "metrics",
     "slug",
+    "superseded_by",
 )
 
 
@@ -188,6 +190,7 @@ class FindingEditor(QWidget):
             self._select(self._kind, ClaimKind.REPORTED.value)
             self._tags.clear()
             self._as_of.clear()
+            self._superseded_by.clear()
             self._sources.set_selected(())
             self._metrics.set_rows([])
             for edit in self._wording_edits.values():
@@ -204,6 +207,7 @@ class FindingEditor(QWidget):
             self._select(self._kind, finding.kind.value)
             self._tags.setText(", ".join(finding.tags))
             self._as_of.setText(finding.as_of.isoformat() if finding.as_of else "")
+            self._superseded_by.setText(self._slug_of(finding.superseded_by_id))
             self._sources.set_selected([s.id for s in finding.sources])
             self._metrics.set_rows([MetricRow.from_metric(m) for m in finding.metrics])
             for key, edit in self._wording_edits.items():
@@ -235,7 +239,23 @@ class FindingEditor(QWidget):
             metrics=tuple(r.draft() for r in self._metrics.rows()),
             wordings={k: v for k, v in self._wordings_from_widgets().items() if v.strip()},
             slug=self._finding.slug if self._finding else None,
+            superseded_by=self._superseded_by.text().strip() or None,
         )
+
+    def set_finding_slugs(self, slugs: Mapping[int, str]) -> None:
+        """The current report's findings (id -> slug): what "Superseded by" shows and completes."""
+        self._slugs = dict(slugs)
+        self._superseded_completer.setModel(QStringListModel(sorted(self._slugs.values()), self._superseded_completer))
+        if self._finding is not None and not self.is_dirty():
+            self._loading = True
+            self._superseded_by.setText(self._slug_of(self._finding.superseded_by_id))
+            self._loading = False
+            self._baseline = self.draft()
+
+    def _slug_of(self, finding_id: int | None) -> str:
+        if finding_id is None:
+            return ""
+        return self._slugs.get(finding_id, str(finding_id))  # an id the service reads as well as a slug
 
     def save(self, then: Callable[[], object] | None = None) -> None:
         """Validate and save through the service; `then` runs after a successful save."""
@@ -441,6 +461,13 @@ class FindingEditor(QWidget):
         self._as_of = QLineEdit(self)
         self._as_of.setPlaceholderText(DATE_HINT)
         self._as_of.setMaximumWidth(200)
+        self._slugs: dict[int, str] = {}
+        self._superseded_by = QLineEdit(self)
+        self._superseded_by.setPlaceholderText("the slug of the finding that replaces this one (blank: current)")
+        self._superseded_completer = QCompleter(self)
+        self._superseded_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._superseded_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self._superseded_by.setCompleter(self._superseded_completer)
         self._sources = SourcesPicker(self)
         self._sources.sig_create.connect(self._create_source)
 
@@ -503,6 +530,7 @@ class FindingEditor(QWidget):
             "kind": self._kind,
             "tags": self._tags,
             "as_of": self._as_of,
+            "superseded_by": self._superseded_by,
             "sources": self._sources.checklist,
         }
 
@@ -537,6 +565,8 @@ class FindingEditor(QWidget):
         form.addRow(buddy_label("Ta&gs", self._tags, self), with_error(self._tags, self._errors["tags"]))
         form.addRow(buddy_label("&As of", self._as_of, self),
                     with_error(self._as_of, self._errors["as_of"]))
+        form.addRow(buddy_label("Superseded b&y", self._superseded_by, self),
+                    with_error(self._superseded_by, self._errors["superseded_by"]))
         form.addRow(buddy_label("Sou&rces", self._sources.checklist, self),
                     with_error(self._sources, self._errors["sources"]))
 
@@ -609,7 +639,7 @@ class FindingEditor(QWidget):
         outer.addWidget(scroll, 1)
         outer.addWidget(bar)
 
-        for w in (self._title, self._tags, self._as_of):
+        for w in (self._title, self._tags, self._as_of, self._superseded_by):
             w.textChanged.connect(self._changed)
         self._statement.textChanged.connect(self._changed)
         self._section.currentIndexChanged.connect(self._changed)
@@ -802,6 +832,8 @@ class FindingEditor(QWidget):
         self._select(self._kind, str(draft.kind))
         self._tags.setText(draft.tags if isinstance(draft.tags, str) else ", ".join(draft.tags))
         self._as_of.setText(str(draft.as_of or ""))
+        self._superseded_by.setText(self._slug_of(draft.superseded_by) if isinstance(draft.superseded_by, int)
+                                    else str(draft.superseded_by or ""))
         self._sources.set_selected(list(draft.source_ids))
         self._metrics.set_rows([MetricRow.from_draft(m) for m in draft.metrics])
         for key, edit in self._wording_edits.items():

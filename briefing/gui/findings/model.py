@@ -120,10 +120,13 @@ class FindingsModel(QAbstractTableModel):
             return self._display(finding, col)
         if role == SORT_ROLE:
             return self._sort_key(finding, col)
-        if role == Qt.ItemDataRole.FontRole and finding.carried_over:
+        if role == Qt.ItemDataRole.FontRole and (finding.carried_over or finding.superseded_by_id):
             font = QFont()
-            font.setItalic(True)  # carried over from the previous edition, not yet reviewed
+            font.setItalic(finding.carried_over)  # carried over from the previous edition, not yet reviewed
+            font.setStrikeOut(finding.superseded_by_id is not None)  # another finding replaces it
             return font
+        if role == Qt.ItemDataRole.ToolTipRole and col == TITLE and finding.superseded_by_id:
+            return f"{self.superseded_text(finding)}\n\n{finding.statement}"
         if role == Qt.ItemDataRole.ToolTipRole and col == TITLE and finding.carried_over:
             return f"{CARRIED_OVER}\n\n{finding.statement}"
         if role == FINDING_ROLE:
@@ -142,6 +145,11 @@ class FindingsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (KEY_NUMBER, SOURCES):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def superseded_text(self, finding: Finding) -> str:
+        """"Superseded by “…”": the state the title's strike-through shows, in words."""
+        newer = next((f for f in self._rows if f.id == finding.superseded_by_id), None)
+        return f"Superseded by “{newer.title if newer else f'finding {finding.superseded_by_id}'}”."
 
     def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         finding = self.finding(index.row())

@@ -64,6 +64,7 @@ class FindingsPanel(QWidget):
         """Re-read the table, the sources and the open finding (F5, or a commit from elsewhere);
         edits in the form are kept, and the form says when its record moved on."""
         self._load_sources()
+        self._load_slugs()
         self.browser.refresh()
         self.editor.reload_from_database()
 
@@ -175,6 +176,13 @@ class FindingsPanel(QWidget):
     def _load_report(self) -> None:
         service = self.ctx.service
         self.ctx.load("audiences", lambda: (service.sections(), service.list_audiences()), self._report_loaded)
+        self._load_slugs()
+
+    def _load_slugs(self) -> None:
+        """The report's finding slugs, for the form's "Superseded by" (its text and completion)."""
+        service = self.ctx.service
+        self.ctx.load("findings", lambda: {f.id: f.slug for f in service.list_findings()},
+                      self.editor.set_finding_slugs)
 
     def _report_loaded(self, loaded: tuple[tuple[Section, ...], list[Audience]]) -> None:
         sections, audiences = loaded
