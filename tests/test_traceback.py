@@ -18,8 +18,8 @@ from PySide6.QtPdf import QPdfDocument
 
 from briefing.compose import compose
 from briefing.document import NumberRef
+from briefing.document.links import link_finding
 from briefing.writers import write
-from briefing.writers.pdf.markup import link_finding
 
 TODAY = date(2026, 4, 20)
 

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QShowEvent
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QMouseEvent, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -34,6 +34,7 @@ from briefing.domain.model import Audience, Finding
 from briefing.exporting import ExportJob
 from briefing.gui import dialogs
 from briefing.gui.briefing_panel.form import AudienceForm
+from briefing.gui.briefing_panel.links import NumberLink, finding_at, number_links
 from briefing.gui.briefing_panel.selection import SaveSelectionCommand, SelectionCommand
 from briefing.gui.briefing_panel.tree import SLUG_ROLE, BriefingTree
 from briefing.gui.context import AppContext
@@ -56,6 +57,8 @@ class BriefingPanel(QWidget):
     # ---- Signals
     sig_show_problems = Signal(str)
     """The user asked to see the problems the checks found in this audience's briefing; carries its key."""
+    sig_number_clicked = Signal(str)
+    """A number in the preview was clicked and its finding selected in the list; carries its slug."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +69,9 @@ class BriefingPanel(QWidget):
         self._preview_op: Operation | None = None
         self._preview_generation = 0
         self._preview_path: Path | None = None
+        # The preview's number links, by page: a click on a number selects its finding.
+        self._number_links: dict[int, list[NumberLink]] = {}
+        self._swallow_release = False
         self._export_op: Operation | None = None
         self._preview_stale = False
         self.progress_dialog: QProgressDialog | None = None  # while an export runs
@@ -463,6 +469,7 @@ class BriefingPanel(QWidget):
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.pdf_view.setPageSpacing(12)
         self.pdf_view.setDocumentMargins(self.pdf_view.documentMargins())
+        self.pdf_view.viewport().installEventFilter(self)
         self.preview_empty = EmptyState(
             "Preparing the preview…", "The briefing is typeset in the background.", self
         )
@@ -797,9 +804,9 @@ class BriefingPanel(QWidget):
                         self._working.get(audience.key), service.report_key)
         exporter = self.ctx.exporter
 
-        def work(token: Token) -> Path:
+        def work(token: Token) -> tuple[Path, dict[int, list[NumberLink]]]:
             exporter.run(job, cancelled=lambda: token.cancelled)
-            return target
+            return target, number_links(target)
 
         def cancelled() -> None:
             target.unlink(missing_ok=True)
@@ -807,15 +814,16 @@ class BriefingPanel(QWidget):
         self._preview_op = self.ctx.ops.run(
             work,
             label="Preview briefing",
-            success=lambda path: self._preview_ready(generation, path),
+            success=lambda result: self._preview_ready(generation, *result),
             failure=self._preview_failed,
             cancelled=cancelled,
         )
 
-    def _preview_ready(self, generation: int, path: Path) -> None:
+    def _preview_ready(self, generation: int, path: Path, links: dict[int, list[NumberLink]] | None = None) -> None:
         if generation != self._preview_generation:
             path.unlink(missing_ok=True)
             return
+        self._number_links = links or {}
         previous = self._preview_path
         self._preview_path = path
         page = self.pdf_view.pageNavigator().currentPage() if self.pdf.pageCount() else 0
@@ -830,6 +838,32 @@ class BriefingPanel(QWidget):
         self.preview_stack.setCurrentWidget(self.pdf_view)
         self.preview_status.setText("Up to date")
         self.pages.setText(f"{self.pdf.pageCount()} pages")
+
+    def number_clicked(self, slug: str) -> None:
+        """Select the finding a number in the preview belongs to (a click on that number)."""
+        item = self.tree.item_for(slug)
+        if item is None:
+            return
+        self.tree.setCurrentItem(item)
+        self.tree.scrollToItem(item)
+        self.preview_status.setText(f"Selected “{_short(self.tree.title_of(slug))}”")
+        self.sig_number_clicked.emit(slug)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A left click on a number in the preview selects its finding instead of following the
+        number's link to the references (the link still works in the exported file)."""
+        if watched is self.pdf_view.viewport() and isinstance(event, QMouseEvent) \
+                and event.button() == Qt.MouseButton.LeftButton:
+            if event.type() == QEvent.Type.MouseButtonPress:
+                slug = finding_at(self.pdf_view, self.pdf, self._number_links, event.position().toPoint())
+                self._swallow_release = slug is not None
+                if slug is not None:
+                    self.number_clicked(slug)
+                    return True
+            elif event.type() == QEvent.Type.MouseButtonRelease and self._swallow_release:
+                self._swallow_release = False
+                return True
+        return super().eventFilter(watched, event)
 
     def preview_page(self) -> int:
         return self.pdf_view.pageNavigator().currentPage()

@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import assert_never
 from xml.sax.saxutils import escape, quoteattr
 
 from briefing.document import Cite, Emphasis, Inline, Link, NumberRef, Strong, Text
+from briefing.document.links import cite_anchor
 from briefing.writers.pdf.fonts import REPLACEMENT
 from briefing.writers.pdf.styles import Styles
 from briefing.writers.text import Notes, has_rtl, is_web_url, visual_order, xml_safe
-
-# The destination name of a number's link: its reference entry, named for the number's finding.
-CITE_NAME = re.compile(r"cite-(?P<number>\d+)-(?P<finding>.+)", re.DOTALL)
-
-
-def cite_anchor(number: int, finding: str) -> str:
-    """The destination a number from `finding` citing reference `number` links to (at that entry)."""
-    return f"cite-{number}-{finding}"
-
-
-# A number's link description: "Reference [3] for finding china-daily-tokens" (a slug has no spaces).
-_DESCRIPTION = re.compile(r"Reference \[\d+\] for finding (?P<finding>\S+)")
-
-
-def link_description(number: int, finding: str) -> str:
-    return f"Reference [{number}] for finding {finding}"
-
-
-def link_finding(description: str) -> str | None:
-    """The finding slug a number's link description names (None for any other link)."""
-    found = _DESCRIPTION.fullmatch(description)
-    return found["finding"] if found else None
 
 
 def meta_text(text: str) -> str:

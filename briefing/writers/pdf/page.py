@@ -13,9 +13,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from briefing.document import Document
+from briefing.document.links import CITE_NAME, link_description
 from briefing.writers.pdf.flowables import Float, HeadingPara, LateForms
 from briefing.writers.pdf.fonts import REPLACEMENT
-from briefing.writers.pdf.markup import CITE_NAME, link_description
 from briefing.writers.pdf.memo import Para
 from briefing.writers.pdf.styles import Styles
 from briefing.writers.text import visual_order, xml_safe

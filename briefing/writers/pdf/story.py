@@ -36,10 +36,11 @@ from briefing.document import (
     Section,
     Table,
 )
+from briefing.document.links import cite_anchor
 from briefing.writers import WriteOptions
 from briefing.writers.pdf.flowables import Anchor, Bottom, ChartForm, Contents, Float, HeadingPara, LateForms
 from briefing.writers.pdf.forms import ImportedPage
-from briefing.writers.pdf.markup import Markup, cite_anchor, meta_text
+from briefing.writers.pdf.markup import Markup, meta_text
 from briefing.writers.pdf.memo import Para
 from briefing.writers.pdf.styles import Styles
 
