@@ -225,3 +225,43 @@ def test_the_wordings_flag_must_be_true_or_false(service) -> None:  # type: igno
         service.update_audience("asia", template={**asia.template, "wordings": "yes"})
     assert [e.field for e in err.value.errors] == ["wordings"]
     assert "must be true or false" in err.value.errors[0].message
+
+
+def test_postgresql_carries_the_threshold_and_a_forward_link_both_ways(
+        pg_cluster, seeded_db: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL the foreign key is checked at each insert: the copy inserts findings in id
+    order and a link to a later finding must follow them. The service's rules hold there too."""
+    from briefing.services import open_service
+
+    svc = open_service(seeded_db)
+    try:
+        late = svc.create_finding(FindingDraft(title="The AI+ targets, restated", statement="Restated.",
+                                               section="state-strategy"))
+        _supersede(svc, POLICY, late.slug)
+        _edit_report(svc, stale_after_days=300)
+    finally:
+        svc.close()
+    name = "freshness_copy"
+    pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    pg_cluster.admin(f"CREATE DATABASE {name}")
+    pg = pg_cluster.url(name)
+    try:
+        r = cli(seeded_db, "db", "copy", "--to", pg)
+        assert r.returncode == 0, r.stderr
+        back = tmp_path / "back.sqlite3"
+        r = cli(seeded_db, "db", "copy", "--from", pg, "--to", str(back))
+        assert r.returncode == 0, r.stderr
+        with sqlite3.connect(back) as con:
+            assert con.execute("SELECT a.slug, b.slug FROM findings a JOIN findings b ON a.superseded_by_id = b.id"
+                               ).fetchall() == [(POLICY, late.slug)]
+            assert con.execute("SELECT stale_after_days FROM reports").fetchall() == [(300,)]
+        svc = open_service(pg)
+        try:
+            with pytest.raises(ValidationError) as err:
+                _supersede(svc, late.slug, POLICY)
+            assert err.value.errors[0].message == f"would make a cycle: {late.slug} → {POLICY} → {late.slug}"
+            assert {p.subject for p in run_checks(gather(svc)) if p.rule == "superseded"} == {POLICY}
+        finally:
+            svc.close()
+    finally:
+        pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -46,6 +46,7 @@ class DialogScript:
     # then Save pressed; None presses Cancel. A refusal it shows is logged and the dialog cancelled.
     report: tuple[str, str, str, list[tuple[str, str, str]]] | None = None
     report_colours: tuple[str, str] | None = None  # (palette, accents) typed in too, when given
+    report_stale: str | None = None  # the staleness threshold typed in too, when given
     texts: list[str] = field(default_factory=list)  # typed into each ask_text in turn; none left: Cancel
     # The app's own dialogs by class name: a function that fills the real dialog in and presses its button.
     fill: dict[str, Any] = field(default_factory=dict)
@@ -119,6 +120,8 @@ class DialogScript:
         if self.report_colours is not None:
             dialog.palette_edit.setText(self.report_colours[0])
             dialog.accents_edit.setText(self.report_colours[1])
+        if self.report_stale is not None:
+            dialog.stale_edit.setText(self.report_stale)
         dialog.sections.setRowCount(0)
         for row in sections:
             dialog.add_section(*row)
