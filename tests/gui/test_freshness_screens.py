@@ -85,3 +85,28 @@ def test_superseded_by_in_the_form_is_saved_refused_under_the_field_and_shown_in
     assert service.get_finding(POLICY).superseded_by_id == newer.id
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: service.get_finding(POLICY).superseded_by_id is None)
+
+
+def test_the_details_tab_asks_for_audience_wordings_and_the_checks_list_the_missing(
+        window, qtbot, service) -> None:  # type: ignore[no-untyped-def]
+    from briefing.checks import run_checks
+    from briefing.cli.check import gather
+
+    window.go("briefing")
+    panel = window.briefing
+    qtbot.waitUntil(lambda: panel.audience() is not None and panel.tree.topLevelItemCount() > 0)
+    panel.set_audience("west")
+    qtbot.waitUntil(lambda: panel.audience().key == "west")
+    panel.tabs.setCurrentWidget(panel.form)
+    form = panel.form
+    assert not form.ask_wordings.isChecked()
+    qtbot.mouseClick(form.ask_wordings, Qt.MouseButton.LeftButton)
+    assert panel.form_is_dirty()
+    form.save_button.click()
+    qtbot.waitUntil(lambda: service.get_audience("west").template.get("wordings") is True)
+    qtbot.waitUntil(lambda: not window.ops.active() and not panel.form_is_dirty())
+    missing = [p for p in run_checks(gather(service)) if p.rule == "missing-wording"]
+    assert missing and {p.field for p in missing} == {"wordings.west"}
+    qtbot.mouseClick(form.ask_wordings, Qt.MouseButton.LeftButton)
+    form.save_button.click()
+    qtbot.waitUntil(lambda: "wordings" not in service.get_audience("west").template)

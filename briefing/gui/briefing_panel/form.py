@@ -89,6 +89,7 @@ class AudienceForm(QWidget):
         self.subtitle.setText(str(template.get("subtitle") or ""))
         self.summary_title.setText(str(template.get("summary_title") or ""))
         self.introduction.setPlainText(str(template.get("introduction") or ""))
+        self.ask_wordings.setChecked(template.get("wordings") is True)
         self._fill_metric_choices()
         self.figures.setRowCount(0)
         for ref in template.get("key_figures") or ():
@@ -140,6 +141,10 @@ class AudienceForm(QWidget):
                            ("summary_title", self.summary_title.text()),
                            ("introduction", self.introduction.toPlainText())):
             _put(out, key, value.strip())
+        if self.ask_wordings.isChecked():
+            out["wordings"] = True
+        elif out.get("wordings") is True:
+            del out["wordings"]  # unticked; anything else stored there stays for the service to name
         figures = []
         for row in range(self.figures.rowCount()):
             combo, label = self.figures.cellWidget(row, 0), self.figures.cellWidget(row, 1)
@@ -279,6 +284,10 @@ class AudienceForm(QWidget):
         form.addRow("S&ubtitle", with_error(self.subtitle, err("subtitle")))
         form.addRow("&Prepared for", with_error(self.name, err("name")))
         form.addRow("Desc&ription", with_error(self.description, err("description")))
+        self.ask_wordings = QCheckBox("Every finding in this audience's own words (the checks list those without)",
+                                      self)
+        self.ask_wordings.toggled.connect(self._edited)
+        form.addRow("", with_error(self.ask_wordings, err("wordings")))
 
         self.summary_title = QLineEdit(self)
         self.summary_title.setPlaceholderText("At a glance")
