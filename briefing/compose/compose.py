@@ -33,6 +33,7 @@ from briefing.document import (
     Text,
     ref_marker,
 )
+from briefing.document.links import finding_anchor
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Source
 from briefing.domain.numbers import group, plain
@@ -532,10 +533,6 @@ def _squash(text: str) -> str:
 def _plain_paragraph(text: str, style: ParagraphStyle = "body") -> Paragraph:
     return Paragraph((Text(text),), style=style)
 
-
-def finding_anchor(slug: str) -> str:
-    """The destination name of a finding's first paragraph."""
-    return f"f-{slug}"
 
 
 def _finding_labels(sections: Sequence[Section]) -> dict[str, str]:

@@ -11,6 +11,11 @@ CITE_NAME = re.compile(r"cite-(?P<number>\d+)-(?P<finding>.+)", re.DOTALL)
 _DESCRIPTION = re.compile(r"Reference \[\d+\] for finding (?P<finding>\S+)")
 
 
+def finding_anchor(slug: str) -> str:
+    """The destination name of a finding's first paragraph in the body."""
+    return f"f-{slug}"
+
+
 def cite_anchor(number: int, finding: str) -> str:
     """The destination a number from `finding` citing reference `number` links to (at that entry)."""
     return f"cite-{number}-{finding}"

@@ -64,7 +64,7 @@ def page_geometries(view: QPdfView, document: QPdfDocument) -> list[QRectF]:
     total = max((s.width() for s in sizes), default=0) + margins.left() + margins.right()
     dx, dy = view.horizontalScrollBar().value(), view.verticalScrollBar().value()
     out: list[QRectF] = []
-    y = margins.top()
+    y = float(margins.top())
     for size in sizes:
         x = int((max(total, viewport.width()) - size.width()) / 2)
         out.append(QRectF(QPointF(x - dx, y - dy), size))

@@ -244,7 +244,7 @@ class FindingEditor(QWidget):
 
     def set_finding_slugs(self, slugs: Mapping[int, str]) -> None:
         """The current report's findings (id -> slug): what "Superseded by" shows and completes."""
-        self._slugs = dict(slugs)
+        self._slugs: dict[int, str] = dict(slugs)
         self._superseded_completer.setModel(QStringListModel(sorted(self._slugs.values()), self._superseded_completer))
         if self._finding is not None and not self.is_dirty():
             self._loading = True
@@ -461,7 +461,7 @@ class FindingEditor(QWidget):
         self._as_of = QLineEdit(self)
         self._as_of.setPlaceholderText(DATE_HINT)
         self._as_of.setMaximumWidth(200)
-        self._slugs: dict[int, str] = {}
+        self._slugs = {}
         self._superseded_by = QLineEdit(self)
         self._superseded_by.setPlaceholderText("the slug of the finding that replaces this one (blank: current)")
         self._superseded_completer = QCompleter(self)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -31,9 +31,9 @@ class LateFormCanvas(Canvas):
 
     before_save: Callable[[], None] | None = None
 
-    def linkRect(self, contents: str, destinationname: str, Rect: Any = None, addtopage: int = 1,
-                 name: Any = None, relative: int = 1, thickness: int = 0, color: Any = None, dashArray: Any = None,
-                 **kw: Any) -> Any:
+    def linkRect(self, contents: str, destinationname: str, Rect: Any = None,
+                 addtopage: Literal[0, 1] | bool = 1, name: Any = None, relative: Literal[0, 1] | bool = 1,
+                 thickness: int = 0, color: Any = None, dashArray: Any = None, **kw: Any) -> Any:
         """A number's link to its reference says, as its description (/Contents), which finding the
         number belongs to: reportlab writes every destination as a page position, so the target
         alone cannot; the app's preview reads it (`link_finding`)."""

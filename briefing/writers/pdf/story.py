@@ -36,7 +36,7 @@ from briefing.document import (
     Section,
     Table,
 )
-from briefing.document.links import cite_anchor
+from briefing.document.links import cite_anchor, finding_anchor
 from briefing.writers import WriteOptions
 from briefing.writers.pdf.flowables import Anchor, Bottom, ChartForm, Contents, Float, HeadingPara, LateForms
 from briefing.writers.pdf.forms import ImportedPage
@@ -62,6 +62,9 @@ class StoryBuilder:
         self.frame_height = pagesize[1] - 47 * mm
         self.heading_count = 0
         self.toc_entries: list[tuple[int, str, str]] = []
+        # The findings' places (their first paragraphs' anchors), which "Cited for" links to.
+        self.placed: set[str] = set()
+        self.anchors = {b.anchor for sec in doc.sections for b in sec.blocks if isinstance(b, Paragraph) and b.anchor}
 
     def story(self) -> list[Flowable]:
         doc = self.doc
@@ -171,7 +174,10 @@ class StoryBuilder:
         name = style or p.style
         st = {"body": self.st.body, "lead": self.st.lead, "quote": self.st.quote, "note": self.st.note}.get(
             name, self.st.body)
-        anchor = f'<a name={quoteattr(p.anchor)}/>' if p.anchor else ""
+        anchor = ""
+        if p.anchor and p.anchor not in self.placed:  # a finding shown twice is linked to where it comes first
+            self.placed.add(p.anchor)
+            anchor = f'<a name={quoteattr(p.anchor)}/>'
         return Para(anchor + self.m.runs(p.runs), st)
 
     def figure(self, fig: Figure) -> list[Flowable]:
@@ -340,9 +346,11 @@ class StoryBuilder:
         text = f'{anchor}<font color="{self.m.accent_hex}">[{ref.number}]</font>&nbsp;&nbsp;{self.m.text(ref.label)}'
         if ref.url:
             text += " " + self.m.runs((Link(ref.url, ref.url),))
-        places = [c for c in ref.cited_by if c.label]
+        # Only places this document holds (a document cut down by hand may have lost some).
+        places = [c for c in ref.cited_by if c.label and finding_anchor(c.finding) in self.anchors]
         if places:
-            links = ", ".join(f'<a href={quoteattr("#f-" + c.finding)} color="{self.m.accent_hex}">{c.label}</a>'
+            links = ", ".join(f'<a href={quoteattr("#" + finding_anchor(c.finding))} color="{self.m.accent_hex}">'
+                              f'{c.label}</a>'
                               for c in places)
             text += f'<br/><font size="-1">Cited for: {links}</font>'
         return Para(text, self.st.reference)
