@@ -35,6 +35,7 @@ from briefing.document import (
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Source
 from briefing.domain.numbers import group, plain
+from briefing.domain.prose import prints_lead_in, repeats
 from briefing.domain.selection import select
 from briefing.domain.templates import MetricRef, SectionSpec, Template, validate_template
 
@@ -178,6 +179,7 @@ class _Composer:
         self.figure_count = 0
         self.table_count = 0
         self.excluded = set(template.excluded)
+        self.printed: list[str] = []  # the plain text of every finding and template paragraph so far
 
     # ---- References: numbered in order of first citation, so [1] is the first one a reader meets.
 
@@ -304,16 +306,22 @@ class _Composer:
 
     def section(self, spec: SectionSpec, found: Sequence[Finding]) -> Section | None:
         blocks: list[Block] = []
+        title = self.section_title(spec)
+        own = [self.finding_blocks(f) for f in found]
+        # The template's own closing words ("The bottom line", a callout) must add to what the
+        # briefing has said, not say it again: a paragraph that repeats one printed before it in the
+        # briefing or one of this section's findings is left out, with a warning naming it.
+        said = self.printed + [b.plain for blocks_of in own for b in blocks_of if isinstance(b, Paragraph)]
         if spec.intro:
             blocks.extend(_plain_paragraph(p, "lead") for p in split_paragraphs(spec.intro))
         if spec.text:
-            blocks.extend(_plain_paragraph(p) for p in split_paragraphs(spec.text))
+            blocks.extend(_plain_paragraph(p) for p in self.unsaid(split_paragraphs(spec.text), said, title))
         if spec.bullets:
             blocks.append(BulletList(tuple(_plain_paragraph(b) for b in spec.bullets)))
         # Each chart follows the first finding that feeds it; one fed by none closes the section.
         pending = self.section_charts(spec)
-        for finding in found:
-            blocks.extend(self.finding_blocks(finding))
+        for finding, finding_blocks in zip(found, own, strict=True):
+            blocks.extend(finding_blocks)
             for item in [c for c in pending if finding.slug in c[2]]:
                 blocks.append(self.figure(item[0], item[1]))
                 pending.remove(item)
@@ -324,24 +332,45 @@ class _Composer:
             if table is not None:
                 blocks.append(table)
         if spec.callout is not None:
-            blocks.append(Callout(spec.callout.title,
-                                  tuple(_plain_paragraph(p) for p in split_paragraphs(spec.callout.text)),
-                                  kind="implication"))
+            body = self.unsaid(split_paragraphs(spec.callout.text), said, title, f"callout “{spec.callout.title}”")
+            if body:
+                blocks.append(Callout(spec.callout.title, tuple(_plain_paragraph(p) for p in body),
+                                      kind="implication"))
+        self.printed = said
         if not blocks:
             return None
         return Section(key=spec.key, title=self.section_title(spec), blocks=tuple(blocks), anchor=f"sec-{spec.key}")
 
     def finding_blocks(self, finding: Finding) -> list[Block]:
+        """A finding's paragraphs, opened by its title in bold unless the text says it already.
+
+        A lead-in that its paragraph restates (`prose.restated_by`: the first paragraph holds half
+        the lead-in's content words or more) is dropped, not the sentences: they carry the numbers,
+        their links and citations, and the title adds nothing they do not say.
+        """
         title = finding.title.strip()
         text = finding.wording_for(self.audience.key)
         lead: list[Inline] = []
-        if title and not _squash(text).startswith(_squash(title)):  # no "X. X." when the text opens with it
+        if prints_lead_in(title, text):
             lead.append(Strong(title if title[-1] in ".?!:…" else title + "."))
             lead.append(Text(" "))
         if finding.kind in _LABELLED_KINDS:
             lead.append(Emphasis(f"{finding.kind.label}."))
             lead.append(Text(" "))
         return list(finding_paragraphs(text, finding, self.cite, lead=lead))
+
+    def unsaid(self, paragraphs: Sequence[str], said: list[str], section: str, where: str = "text") -> list[str]:
+        """`paragraphs` less those that repeat one in `said` (`prose.repeats`); those kept join `said`."""
+        kept: list[str] = []
+        for paragraph in paragraphs:
+            earlier = next((s for s in said if repeats(paragraph, s)), None)
+            if earlier is not None:
+                self.warnings.append(f"Section “{section}”: a paragraph of its {where} repeats what the briefing "
+                                     f"already says (“{_clip(earlier)}”); it was left out")
+                continue
+            kept.append(paragraph)
+            said.append(paragraph)
+        return kept
 
     # ---- Charts
 
@@ -511,9 +540,9 @@ def _partial_date(value: date | None) -> str:
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
-def _squash(text: str) -> str:
-    """Letters and digits only, case-folded: for "does the text open with the title?"."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+def _clip(text: str, words: int = 8) -> str:
+    cut = text.split()
+    return " ".join(cut[:words]) + ("…" if len(cut) > words else "")
 
 
 def _plain_paragraph(text: str, style: ParagraphStyle = "body") -> Paragraph:
