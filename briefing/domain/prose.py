@@ -132,6 +132,8 @@ class Phrase:
     where: tuple[int, ...]  # indexes of the texts it occurs in, one entry per occurrence
 
 
+# Words that belong to a number ("140 trillion", "61 per cent"): part of the subject, like the digits.
+_NUMBER_WORDS = frozenset({"thousand", "million", "billion", "trillion", "percent", "cent", "fold"})
 _BREAK = re.compile(r"[,;:()\[\]—–“”\"]|\s-\s")
 
 
@@ -143,19 +145,20 @@ def _runs(text: str) -> list[list[tuple[str, str]]]:
     for sentence in sentences(text):
         run: list[tuple[str, str]] = []
         start = end = 0
-        for m in _WORD.finditer(sentence):
+        for n, m in enumerate(_WORD.finditer(sentence)):
             token = m.group()
             folded = token.casefold().replace("’", "'")
+            # A capital marks a name, except on a sentence's first word ("Real returns…"), unless
+            # the word has capitals inside it too ("DeepSeek", "AI").
+            name = token[0].isupper() and (n > 0 or any(ch.isupper() for ch in token[1:]))
+            word = not (folded in STOPWORDS or folded in _NUMBER_WORDS or not token[0].isalpha() or name
+                        or any(ch.isdigit() for ch in token))
             broken = bool(_BREAK.search(sentence, end, m.start())) if run else False
-            if broken or folded in STOPWORDS or not token[0].isalpha() or token[0].isupper() or any(
-                    ch.isdigit() for ch in token):
+            if broken or not word:
                 if len(run) >= PHRASE_WORDS:
                     out.append(run)
-                run = []
-                if broken and not (folded in STOPWORDS or not token[0].isalpha() or token[0].isupper()
-                                   or any(ch.isdigit() for ch in token)):
-                    start = m.start()
-                    run = [(stem(folded), sentence[start:m.end()])]
+                run = [(stem(folded), token)] if word else []
+                start = m.start()
                 end = m.end()
                 continue
             if not run:
