@@ -161,7 +161,7 @@ def test_the_full_reports_bottom_line_repeats_nothing(docs: dict[str, Document],
     callout said it a third time; now it holds the report's own closing paragraphs, once."""
     doc = docs["full"]
     last = doc.sections[-1]
-    assert last.title == "The bottom line"
+    assert last.title == "Two races"  # not "The bottom line" over "The bottom line for global markets: …"
     closing = [b.plain for b in last.blocks if isinstance(b, Paragraph)]
     earlier = [b.plain for s in doc.sections[:-1] for b in s.blocks if isinstance(b, Paragraph)]
     assert closing and not any(isinstance(b, Callout) for b in last.blocks)
