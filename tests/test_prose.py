@@ -81,7 +81,8 @@ def test_repeats_reads_either_way() -> None:
             "cheaper, more distributed and more integrated into daily commerce.")
     assert repeats("China is building a different AI future from the United States.", long)
     assert not repeats("Huawei plans about 600,000 Ascend chips in 2026.", long)
-    assert REPEATS == 0.5
+    assert REPEATS == 0.7
+    assert not repeats("Export controls, Huawei’s plans and the chip question.", long + " Export controls bite.")
 
 
 def test_repeated_phrases_count_runs_of_content_words_and_allow_terms() -> None:
@@ -222,3 +223,19 @@ def test_export_prints_a_stock_phrase_as_a_warning(seeded_db: Path, capsys: pyte
     assert main(["--db", str(seeded_db), "export", "--audience", "investors", "--format", "md", "--strict",
                  "-o", str(tmp_path / "strict.md")]) == 1
     assert not (tmp_path / "strict.md").exists()
+
+
+def test_a_section_intro_that_repeats_one_of_its_findings_is_left_out() -> None:
+    section = {"key": "overview", "intro": "Chinese models took 61% of top-ten token use on OpenRouter in February, "
+                                          "ahead of every US model family."}
+    share = finding("share-61", "overview", "Chinese models took 61% of top-ten token use on OpenRouter in "
+                    "February; no US model family came close.", title="A lead for OpenRouter", fid=15)
+    svc = FakeService({"asia": {"title": "T", "sections": [section]}}, findings=[share])
+    doc = compose(svc, "asia", today=TODAY, charts=FakeCharts())  # type: ignore[arg-type]
+    assert [b.style for b in doc.sections[0].blocks if isinstance(b, Paragraph)] == ["body"]
+    assert doc.warnings == (f"Section “{doc.sections[0].title}”: a paragraph of its intro repeats what the briefing "
+                            "already says (“Chinese models took 61% of top-ten token use…”); it was left out",)
+    section["intro"] = "Where Chinese models stand on the largest model marketplace."  # a signpost stays
+    svc = FakeService({"asia": {"title": "T", "sections": [section]}}, findings=[share])
+    doc = compose(svc, "asia", today=TODAY, charts=FakeCharts())  # type: ignore[arg-type]
+    assert [b.style for b in doc.sections[0].blocks if isinstance(b, Paragraph)] == ["lead", "body"]

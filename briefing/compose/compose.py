@@ -308,12 +308,13 @@ class _Composer:
         blocks: list[Block] = []
         title = self.section_title(spec)
         own = [self.finding_blocks(f) for f in found]
-        # The template's own closing words ("The bottom line", a callout) must add to what the
-        # briefing has said, not say it again: a paragraph that repeats one printed before it in the
+        # The template's own words (an intro, "The bottom line", a callout) must add to what the
+        # briefing says, not say it again: a paragraph that repeats one printed before it in the
         # briefing or one of this section's findings is left out, with a warning naming it.
         said = self.printed + [b.plain for blocks_of in own for b in blocks_of if isinstance(b, Paragraph)]
         if spec.intro:
-            blocks.extend(_plain_paragraph(p, "lead") for p in split_paragraphs(spec.intro))
+            blocks.extend(_plain_paragraph(p, "lead") for p in self.unsaid(split_paragraphs(spec.intro), said,
+                                                                           title, "intro"))
         if spec.text:
             blocks.extend(_plain_paragraph(p) for p in self.unsaid(split_paragraphs(spec.text), said, title))
         if spec.bullets:
