@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 # A lead-in is restated when the paragraph it opens holds at least this share of its content words
 # (in one sentence or spread over several: "The cost advantage is structural, rooted in three
@@ -52,6 +53,7 @@ _SENTENCE_END = re.compile(r"[.!?…][”’\"')\]]*(?=\s|$)")
 _ENDINGS = (("ies", 3), ("ing", 3), ("ed", 3), ("es", 4), ("s", 3))
 
 
+@lru_cache(maxsize=16384)  # a briefing's prose has a few thousand distinct words; the checks stem them often
 def stem(word: str) -> str:
     """A crude common root, so "models"/"model" and "returns"/"return" count as one word."""
     word = word.casefold().replace("’", "'")
@@ -74,9 +76,10 @@ def words(text: str) -> list[str]:
     return [w.casefold().replace("’", "'") for w in _WORD.findall(text)]
 
 
-def content_words(text: str) -> list[str]:
+@lru_cache(maxsize=4096)  # the checks meet each finding's text once per audience and at every re-check
+def content_words(text: str) -> tuple[str, ...]:
     """Stems of the words that carry meaning, in order (function words dropped)."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS]
+    return tuple(stem(w) for w in words(text) if w not in STOPWORDS)
 
 
 def sentences(text: str) -> list[str]:
@@ -101,16 +104,21 @@ def containment(part: str, whole: str) -> float:
     return len(mine & set(content_words(whole))) / len(mine)
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def squash(text: str) -> str:
     """Letters and digits only, case-folded: for "does the text open with the title?"."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def prints_lead_in(title: str, text: str) -> bool:
     """Whether a finding's `title` opens its `text` in bold: not when the text opens with the title
     ("X. X."), nor when its first paragraph restates it (`restated_by`)."""
     title = title.strip()
-    return bool(title) and not squash(text).startswith(squash(title)) and not restated_by(title, text)
+    # Only the text's opening can hold the title; squashing the whole of a long text costs more.
+    opening = text.lstrip()[:2 * len(title) + 40]
+    return bool(title) and not squash(opening).startswith(squash(title)) and not restated_by(title, text)
 
 
 def restated_by(lead: str, text: str, threshold: float = RESTATES) -> bool:
@@ -140,14 +148,16 @@ class Phrase:
 
 # Words that belong to a number ("140 trillion", "61 per cent"): part of the subject, like the digits.
 _NUMBER_WORDS = frozenset({"thousand", "million", "billion", "trillion", "percent", "cent", "fold"})
+_DIGIT = re.compile(r"\d")
 _BREAK = re.compile(r"[,;:()\[\]—–“”\"]|\s-\s")
 
 
-def _runs(text: str) -> list[list[tuple[str, str]]]:
+@lru_cache(maxsize=4096)  # a text is met again in every audience that prints it and at every re-check
+def _runs(text: str) -> tuple[tuple[tuple[str, str], ...], ...]:
     """Runs of consecutive content words (stem, the run as written up to this word): a function
     word, a number, a name, a punctuation break or a sentence end ends a run, so a phrase never spans
     two clauses and never counts the briefing's subject matter (numbers, names) as style."""
-    out: list[list[tuple[str, str]]] = []
+    out: list[tuple[tuple[str, str], ...]] = []
     for sentence in sentences(text):
         run: list[tuple[str, str]] = []
         start = end = 0
@@ -158,11 +168,11 @@ def _runs(text: str) -> list[list[tuple[str, str]]]:
             # the word has capitals inside it too ("DeepSeek", "AI").
             name = token[0].isupper() and (n > 0 or any(ch.isupper() for ch in token[1:]))
             word = not (folded in STOPWORDS or folded in _NUMBER_WORDS or not token[0].isalpha() or name
-                        or any(ch.isdigit() for ch in token))
+                        or _DIGIT.search(token))
             broken = bool(_BREAK.search(sentence, end, m.start())) if run else False
             if broken or not word:
                 if len(run) >= PHRASE_WORDS:
-                    out.append(run)
+                    out.append(tuple(run))
                 run = [(stem(folded), token)] if word else []
                 start = m.start()
                 end = m.end()
@@ -172,8 +182,8 @@ def _runs(text: str) -> list[list[tuple[str, str]]]:
             run.append((stem(folded), sentence[start:m.end()]))
             end = m.end()
         if len(run) >= PHRASE_WORDS:
-            out.append(run)
-    return out
+            out.append(tuple(run))
+    return tuple(out)
 
 
 def repeated_phrases(texts: Sequence[str], *, count: int, allowed: Iterable[str] = (),
