@@ -8,6 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import pytest
+from test_compose import TODAY, FakeCharts, FakeService, finding
 
 from briefing.checks import Library, check_template, run_checks
 from briefing.compose import compose
@@ -23,7 +24,6 @@ from briefing.domain.prose import (
     restated_by,
     stem,
 )
-from tests.test_compose import TODAY, FakeCharts, FakeService, finding
 
 # ---- The measures, on pairs from the seed either side of the thresholds
 
@@ -239,3 +239,34 @@ def test_a_section_intro_that_repeats_one_of_its_findings_is_left_out() -> None:
     svc = FakeService({"asia": {"title": "T", "sections": [section]}}, findings=[share])
     doc = compose(svc, "asia", today=TODAY, charts=FakeCharts())  # type: ignore[arg-type]
     assert [b.style for b in doc.sections[0].blocks if isinstance(b, Paragraph)] == ["lead", "body"]
+
+
+def test_one_sentence_findings_join_a_neighbour_but_never_across_a_figure_lead_in_or_label() -> None:
+    from test_compose import CHART, metric
+
+    from briefing.document import Figure
+    from briefing.domain.model import ClaimKind
+
+    alpha = finding("alpha-one", "overview", "Alpha one rises. It rises fast.", fid=31)
+    beta = finding("beta-two", "overview", "Beta two falls.", fid=32)
+    gamma = finding("gamma", "overview", "Gamma holds.", title="A new angle", fid=33)
+    delta = finding("delta", "overview", "Delta drops.", kind=ClaimKind.ESTIMATE, fid=34)
+    many = [finding(f"many-{i}", "overview", f"Many {i} stays.", fid=40 + i) for i in range(6)]
+
+    def paragraphs(findings: list, charts: list | None = None) -> list[str]:
+        template = {"title": "T", "sections": [{"key": "overview", "charts": ["daily"] if charts else []}]}
+        svc = FakeService({"asia": template}, findings=findings, charts=charts or [])
+        doc = compose(svc, "asia", today=TODAY, charts=FakeCharts())  # type: ignore[arg-type]
+        return ["[figure]" if isinstance(b, Figure) else b.plain for b in doc.sections[0].blocks
+                if isinstance(b, Paragraph | Figure)]
+
+    assert paragraphs([alpha, beta, gamma, delta]) == [
+        "Alpha one rises. It rises fast. Beta two falls.",  # joined to the paragraph before it
+        "A new angle. Gamma holds.",  # its lead-in cannot sit mid-paragraph; the next opens with a label
+        "Estimate. Delta drops."]
+    fed = replace(alpha, metrics=(metric("1", "tokens", series="daily"),))
+    assert paragraphs([fed, beta, many[0]], [CHART]) == [
+        "Alpha one rises. It rises fast.", "[figure]", "Beta two falls. Many 0 stays."]  # not across the figure
+    # A run of one-liners makes paragraphs of at most four sentences, not one long list.
+    assert paragraphs(many) == ["Many 0 stays. Many 1 stays. Many 2 stays. Many 3 stays.",
+                                "Many 4 stays. Many 5 stays."]

@@ -35,7 +35,7 @@ from briefing.document import (
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Source
 from briefing.domain.numbers import group, plain
-from briefing.domain.prose import prints_lead_in, repeats
+from briefing.domain.prose import prints_lead_in, repeats, sentences
 from briefing.domain.selection import select
 from briefing.domain.templates import MetricRef, SectionSpec, Template, validate_template
 
@@ -321,11 +321,13 @@ class _Composer:
             blocks.append(BulletList(tuple(_plain_paragraph(b) for b in spec.bullets)))
         # Each chart follows the first finding that feeds it; one fed by none closes the section.
         pending = self.section_charts(spec)
+        body: list[tuple[Block, bool]] = []  # (block, is a finding's paragraph)
         for finding, finding_blocks in zip(found, own, strict=True):
-            blocks.extend(finding_blocks)
+            body.extend((b, isinstance(b, Paragraph)) for b in finding_blocks)
             for item in [c for c in pending if finding.slug in c[2]]:
-                blocks.append(self.figure(item[0], item[1]))
+                body.append((self.figure(item[0], item[1]), False))
                 pending.remove(item)
+        blocks.extend(_join_lone_sentences(body))
         for chart, data, _ in pending:
             blocks.append(self.figure(chart, data))
         if spec.table:
@@ -333,9 +335,9 @@ class _Composer:
             if table is not None:
                 blocks.append(table)
         if spec.callout is not None:
-            body = self.unsaid(split_paragraphs(spec.callout.text), said, title, f"callout “{spec.callout.title}”")
-            if body:
-                blocks.append(Callout(spec.callout.title, tuple(_plain_paragraph(p) for p in body),
+            kept = self.unsaid(split_paragraphs(spec.callout.text), said, title, f"callout “{spec.callout.title}”")
+            if kept:
+                blocks.append(Callout(spec.callout.title, tuple(_plain_paragraph(p) for p in kept),
                                       kind="implication"))
         self.printed = said
         if not blocks:
@@ -539,6 +541,52 @@ def _partial_date(value: date | None) -> str:
     if value.day == 1:
         return f"{_MONTHS[value.month - 1]} {value.year}"
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+# A lone sentence joins a neighbour only while the paragraph stays this short: past it, the joined
+# paragraph stops reading as one thought and becomes a list of findings run together.
+_JOINED_SENTENCES = 4
+
+
+def _join_lone_sentences(body: Sequence[tuple[Block, bool]]) -> list[Block]:
+    """Findings' paragraphs with each paragraph of a single sentence joined to the finding paragraph
+    just before it, else to the one just after, while the result has at most `_JOINED_SENTENCES`
+    (never across a figure, never putting a bold lead-in or a kind label such as "Estimate." in
+    mid-paragraph). A run of one-line paragraphs reads as a
+    list of fragments; each sentence keeps its own citation marker, so its evidence stays with it."""
+    out = list(body)
+    i = 0
+    while i < len(out):
+        block, joinable = out[i]
+        if not (joinable and isinstance(block, Paragraph) and _sentence_count(block) == 1):
+            i += 1
+            continue
+        before = out[i - 1] if i else (None, False)
+        after = out[i + 1] if i + 1 < len(out) else (None, False)
+        if (before[1] and isinstance(before[0], Paragraph) and not _opens_with_label(block)
+                and _sentence_count(before[0]) < _JOINED_SENTENCES):
+            out[i - 1:i + 1] = [(_joined(before[0], block), True)]
+        elif (after[1] and isinstance(after[0], Paragraph) and not _opens_with_label(after[0])
+              and _sentence_count(after[0]) < _JOINED_SENTENCES):
+            out[i:i + 2] = [(_joined(block, after[0]), True)]
+        else:
+            i += 1
+    return [block for block, _ in out]
+
+
+def _joined(first: Paragraph, second: Paragraph) -> Paragraph:
+    return Paragraph((*first.runs, Text(" "), *second.runs), first.style)
+
+
+def _opens_with_label(paragraph: Paragraph) -> bool:
+    """A bold lead-in or a kind label ("Estimate.") opens a paragraph; it cannot sit in the middle."""
+    return bool(paragraph.runs) and isinstance(paragraph.runs[0], Strong | Emphasis)
+
+
+def _sentence_count(paragraph: Paragraph) -> int:
+    """Sentences of the paragraph's own words: lead-ins, labels and citation markers left out."""
+    text = "".join(r.text for r in paragraph.runs if isinstance(r, Text | NumberRef))
+    return len(sentences(text))
 
 
 def _clip(text: str, words: int = 8) -> str:
