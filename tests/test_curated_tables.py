@@ -108,6 +108,8 @@ def test_periods_print_in_one_date_style() -> None:
     assert period_text("2026-03") == "March 2026"
     assert period_text("2024-01/2026-03") == "January 2024 – March 2026"
     assert period_text("2026-02-16") == "16 February 2026"
+    assert period_text("2026-02-16/2026-02-22") == "16–22 February 2026"
+    assert period_text("2017-2020") == "2017–2020"
     assert period_text("late 2026") == "late 2026"
     assert period_text("2026") == "2026"
 
