@@ -306,3 +306,17 @@ def _write(doc: Document, folder: Path) -> Path:
     path = folder / "board.pdf"
     path.write_bytes(write(doc, "pdf", OPTIONS).data)
     return path
+
+
+def test_word_tables_size_the_grid_and_keep_rows_whole(outputs: dict[str, dict[str, Any]]) -> None:
+    """LibreOffice sizes columns by <w:gridCol>: the Measure column must be the widest there too."""
+    from docx.oxml.ns import qn
+
+    for rows_table in outputs["full"]["docx"].tables:
+        if rows_table.rows[0].cells[0].text != "Measure":
+            continue
+        grid = [int(c.get(qn("w:w"))) for c in rows_table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert grid[0] == max(grid) and grid[-1] == min(grid), grid
+        # No row breaks across pages ("Ascend 910C chips Huawei plans to" | "produce in 2026" overleaf).
+        assert all(row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+                   for row in rows_table.rows[1:])

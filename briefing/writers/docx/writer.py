@@ -524,6 +524,10 @@ class WordWriter:
         total = sum(max(c.width, 0.1) for c in table.columns)
         widths = [int(int(self.text_width) * max(c.width, 0.1) / total) for c in table.columns]
         table_width(grid, int(self.text_width))
+        # The grid's own column widths too: LibreOffice lays a table out by <w:gridCol>, not by its
+        # cells' widths, and gave every column an equal share (a narrow Measure, a wide Source).
+        for column, w in zip(grid.columns, widths):
+            column.width = Emu(w)
         text_style = self.style("Table Text")
         head = grid.rows[0]
         repeat_header(head)
@@ -537,6 +541,7 @@ class WordWriter:
             if len(r) > cols:
                 self.notes.add(f"Table {table.number}: a row has more cells than columns; the extra were dropped")
             row = grid.add_row()
+            keep_row_whole(row)  # a row of a few lines is read whole: never "produce in 2026" overleaf
             for i, (cell, col) in enumerate(zip(row.cells, table.columns)):
                 cell.width = Emu(widths[i])
                 p = cell.paragraphs[0]
