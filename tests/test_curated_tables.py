@@ -320,3 +320,25 @@ def test_word_tables_size_the_grid_and_keep_rows_whole(outputs: dict[str, dict[s
         # No row breaks across pages ("Ascend 910C chips Huawei plans to" | "produce in 2026" overleaf).
         assert all(row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
                    for row in rows_table.rows[1:])
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "md"])
+def test_every_writer_prints_the_cover_fields_as_typed(fmt: str, tmp_path: Path) -> None:
+    from briefing.document.samples import kitchen_sink
+
+    data = write(kitchen_sink(hostile=False), fmt, OPTIONS).data
+    if fmt == "pdf":
+        path = tmp_path / "sink.pdf"
+        path.write_bytes(data)
+        text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(path).pages).split())
+    elif fmt == "docx":
+        path = tmp_path / "sink.docx"
+        path.write_bytes(data)
+        text = docx_text(docx.Document(str(path)))
+    else:
+        text = data.decode("utf-8").replace("\\", "")
+    for piece in ("The <b>board</b> & co", "Spring <i>2026</i>", "31 March 2026",
+                  "Figures as the sources state them & nothing re-measured.", "A second <u>paragraph</u>.",
+                  "Not advice; for <i>testing</i> only.", "Generated 20 April 2026"):
+        assert piece in text, (fmt, piece)
+    assert "about" in text and "600,000" in text
