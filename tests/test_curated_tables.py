@@ -342,3 +342,22 @@ def test_every_writer_prints_the_cover_fields_as_typed(fmt: str, tmp_path: Path)
                   "Not advice; for <i>testing</i> only.", "Generated 20 April 2026"):
         assert piece in text, (fmt, piece)
     assert "about" in text and "600,000" in text
+
+
+def test_a_table_rows_words_are_checked_against_its_own_findings() -> None:
+    from decimal import Decimal
+
+    from briefing.checks import Library, check_template
+    from briefing.domain.model import Audience, ClaimKind, Finding, Metric
+
+    chips = Finding(1, "chips", "Chips", "About 600,000 chips, double 2025.", "overview", ClaimKind.MEASURED,
+                    metrics=(Metric(0, "Chips (approximately)", Decimal("600000"), "chips"),
+                             Metric(1, "Multiple", Decimal("2"), "×")))
+    other = Finding(2, "other", "Other", "Some 900,000 units.", "overview", ClaimKind.MEASURED,
+                    metrics=(Metric(0, "Units", Decimal("900000"), "units"),))
+    template = {"title": "T", "sections": [{"key": "s", "title": "S", "findings": ["chips", "other"], "table": {
+        "rows": [{"metric": "chips#0", "label": "Chips planned", "note": "double 2025 output"},
+                 {"metric": "chips#0", "label": "Chips, against 900,000 units", "note": "triple 2025 output"}]}}]}
+    problems = check_template(Audience("a", "A", template=template), Library([chips, other]))
+    # 900,000 is a number of the briefing, but not of this row's finding; "triple" is no 2×.
+    assert {p.field for p in problems} == {"sections.0.table.rows.1.label", "sections.0.table.rows.1.note"}
