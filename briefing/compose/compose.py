@@ -461,7 +461,7 @@ class _Composer:
             refs = self.cite_sources(sources)
             cells = [Cell((Text(label),)), Cell((replace(value, refs=refs),))]
             if with_notes:
-                cells.append(Cell((Text(note),)))
+                cells.append(Cell((Text(note),) if note else ()))
             cells.append(Cell((Cite(value.finding, tuple(s.id for s in sources), refs),) if refs else ()))
             rows.append(tuple(cells))
         columns = [Column("Measure", width=3.1), Column("Value", align="right", width=2.0)]

@@ -199,7 +199,8 @@ class StoryBuilder:
             out = [Para(f"<b>Table {table.number}:</b>&nbsp;{self.m.label(table.caption, 500)}",
                                                self.st.caption)]
             for r in table.rows:
-                parts = [f"{self.m.label(c.title, 200)}: {self.m.runs(cell.runs)}" for c, cell in zip(table.columns, r)]
+                parts = [f"{self.m.label(c.title, 200)}: {self.m.runs(cell.runs)}" for c, cell in zip(table.columns, r)
+                         if cell.runs]  # an empty Note is left out, not printed as "Note: "
                 out.append(Para("; ".join(parts), self.st.body))
             if table.note:
                 out.append(Para(self.m.text(table.note), self.st.source))
