@@ -250,3 +250,73 @@ def test_libreoffice_without_the_fonts_draws_with_the_embedded_ones(tmp_path: Pa
     assert CJK in text
     for i, section in enumerate(kitchen_sink().sections, start=1):
         assert re.search(rf"^\s*{i}\s+{re.escape(section.title[:20])}", text, re.M), section.title
+
+
+# ---- vector charts at print size
+
+
+def blips(data: bytes) -> list[tuple[str, str | None]]:
+    """(PNG target, SVG target or None) of every picture in the body, in order."""
+    body = part(data, "word/document.xml")
+    targets = rels(data, "word/document.xml")
+    out = []
+    for blip in body.iter(f"{A}blip"):
+        svg = blip.find(f"{A}extLst/{A}ext/{{http://schemas.microsoft.com/office/drawing/2016/SVG/main}}svgBlip")
+        out.append((targets[blip.get(f"{R}embed")], targets[svg.get(f"{R}embed")] if svg is not None else None))
+    return out
+
+
+def test_charts_are_svg_with_a_png_fallback(sink_bytes: bytes) -> None:
+    pictures = blips(sink_bytes)
+    assert len(pictures) == len(kitchen_sink().figures)
+    ext = next(part(sink_bytes, "word/document.xml").iter(f"{A}ext"))
+    assert ext.get("uri") == "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"  # the id Word looks for
+    types = {o.get("PartName"): o.get("ContentType") for o in part(sink_bytes, "[Content_Types].xml")}
+    with zipfile.ZipFile(io.BytesIO(sink_bytes)) as z:
+        for png, svg in pictures:
+            assert svg is not None
+            assert z.read("word/" + png)[:8] == b"\x89PNG\r\n\x1a\n"
+            assert etree.fromstring(z.read("word/" + svg)).tag == "{http://www.w3.org/2000/svg}svg"
+            assert types[f"/word/{svg}"] == "image/svg+xml"
+
+
+def test_renderer_is_asked_for_png_at_200_dpi_and_svg() -> None:
+    seen: list[tuple[str, int | None]] = []
+
+    def spy(spec, data, **kw):
+        seen.append((kw["fmt"], kw["dpi"]))
+        return placeholder_chart(spec, data, **kw)
+
+    write(kitchen_sink(hostile=False), "docx", WriteOptions(render_chart=spy, chart_dpi=96))
+    assert set(seen) == {("png", 200), ("svg", None)}
+
+
+def test_real_charts_are_placed_at_the_pdfs_print_size(seeded_template: Path, tmp_path: Path) -> None:
+    from briefing.charts.sizes import DOCUMENT_WIDTH_IN
+    from briefing.compose import compose
+    from briefing.services import open_service
+    from briefing.writers import print_size
+
+    path = tmp_path / "briefing.sqlite3"
+    shutil.copyfile(seeded_template, path)
+    service = open_service(path)
+    try:
+        doc = compose(service, "asia", author="A. Consultant")
+    finally:
+        service.close()
+    data = write(doc, "docx", WriteOptions()).data
+    d = docx.Document(io.BytesIO(data))
+    assert len(d.inline_shapes) == len(doc.figures) > 0
+    pictures = blips(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for fig, shape, (png, svg) in zip(doc.figures, d.inline_shapes, pictures, strict=True):
+            size = print_size(fig)
+            assert shape.width.inches == pytest.approx(min(size.width_in, DOCUMENT_WIDTH_IN), abs=0.01)
+            assert shape.height / shape.width == pytest.approx(size.height_in / size.width_in, rel=0.02)
+            assert svg is not None
+            root = etree.fromstring(z.read("word/" + svg))
+            width_pt = float(root.get("width", "0").removesuffix("pt"))
+            assert width_pt == pytest.approx(size.width_in * 72, rel=0.01)  # drawn for the page, not a slide
+            assert len(root.findall(".//{http://www.w3.org/2000/svg}path")) > 5  # vector marks
+            fallback = z.read("word/" + png)
+            assert int.from_bytes(fallback[16:20], "big") == pytest.approx(size.width_in * 200, abs=2)  # 200 dpi

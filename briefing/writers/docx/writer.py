@@ -38,7 +38,7 @@ from briefing.document import (
     Text,
 )
 from briefing.theme import Theme
-from briefing.writers import Progress, WriteOptions, render_figures
+from briefing.writers import Progress, WriteOptions, print_size, render_figures
 from briefing.writers.docx.fonts import embed_fonts
 from briefing.writers.docx.metadata import set_core_properties, set_extended_properties
 from briefing.writers.docx.numbering import number_paragraph, section_numbering
@@ -64,6 +64,7 @@ from briefing.writers.docx.ooxml import (
     table_look,
     table_width,
 )
+from briefing.writers.docx.pictures import Pictures
 from briefing.writers.docx.reference import (
     REFERENCE_DOCX,
     TABLE_STYLE,
@@ -100,6 +101,8 @@ class WordWriter:
         self.text_width: Length = Cm(17)
         self.style_ids: dict[str, str] = {}
         self.pictures: dict[int, bytes | None] = {}
+        self.vectors: dict[int, bytes | None] = {}
+        self.placer: Any = None  # Pictures, once the document is open
         self.top_margin: Any = Cm(2.5)
         self.reference_path = REFERENCE_DOCX
         self.section_numbers = 0  # the numId of the section headings' list
@@ -119,6 +122,7 @@ class WordWriter:
         self.report(0.02, "Opening the reference document")
         self.word = self.open_reference()
         self.pictures = self.render_charts()
+        self.placer = Pictures(self.word)
         self.setup_page()
         self.cover()
         if self.doc.summary is not None:
@@ -193,9 +197,14 @@ class WordWriter:
         p._p.style = self.style(style)
 
     def render_charts(self) -> dict[int, bytes | None]:
+        """Each chart as PNG (the fallback every reader draws) and as SVG (what Word 2016+ draws)."""
         dpi = max(int(self.options.chart_dpi), 200)
-        return render_figures(self.doc, self.options, self.theme, fmt="png", dpi=dpi, convert=bytes,
-                              note=self.notes.add, report=self.report)
+        pngs = render_figures(self.doc, self.options, self.theme, fmt="png", dpi=dpi, convert=bytes,
+                              note=self.notes.add, report=lambda f, m: self.report(f * 0.5, m))
+        # A chart that failed as PNG has its placeholder already; its notes are not repeated.
+        self.vectors = render_figures(self.doc, self.options, self.theme, fmt="svg", dpi=None, convert=bytes,
+                                      note=lambda _: None, report=lambda f, m: self.report(0.25 + f * 0.5, m))
+        return pngs
 
     # ---- page furniture
 
@@ -475,9 +484,10 @@ class WordWriter:
             self.restyle(p, "Note")
             self.add_text(p, f"[Figure {fig.number} could not be drawn: {fig.alt_text}]")
         else:
-            width = min(int(self.text_width), int(Cm(16)))
+            # At its print size, as the PDF places it: drawn for the text width, never scaled down.
+            width = min(int(self.text_width), int(print_size(fig).width_in * 914400))
             try:
-                shape = p.add_run().add_picture(io.BytesIO(png), width=Emu(width))
+                shape = self.placer.add(p.add_run(), png, self.vectors.get(fig.number), width)
             except Exception as exc:  # noqa: BLE001 - one unplaceable picture leaves a note, not a failed export
                 self.notes.add(f"Figure {fig.number} could not be placed ({exc})")
                 self.add_text(p, f"[Figure {fig.number}: {fig.alt_text}]")
