@@ -30,6 +30,9 @@ class Pictures:
     def __init__(self, word: Any) -> None:
         self.word = word
         self.svg_ids: dict[bytes, str] = {}
+        # Part names are counted here: python-docx's next_partname walks every part on each call.
+        self.taken = {str(p.partname) for p in word.part.package.iter_parts()}
+        self.count = 0
 
     def add(self, run: Any, png: bytes, svg: bytes | None, width: int) -> Any:
         """The chart as an inline picture in `run`, `width` EMU wide; returns python-docx's shape."""
@@ -43,7 +46,9 @@ class Pictures:
         r_id = self.svg_ids.get(svg)
         if r_id is None:
             part = self.word.part
-            name = part.package.next_partname("/word/media/image%d.svg")
+            self.count += 1
+            while (name := f"/word/media/chart{self.count}.svg") in self.taken:
+                self.count += 1
             svg_part = Part(PackURI(name), SVG_CONTENT_TYPE, svg, part.package)
             r_id = self.svg_ids[svg] = part.relate_to(svg_part, RT.IMAGE)
         return r_id
