@@ -15,9 +15,9 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import parse_xml
 from docx.shared import Emu
-from lxml import etree
 
 SVG_CONTENT_TYPE = "image/svg+xml"
 SVG_EXTENSION_URI = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"  # Office's id for the SVG blip extension
@@ -62,6 +62,5 @@ def add_svg_blip(blip: Any, r_id: str) -> None:
         blip.append(ext_list)
     ext = OxmlElement("a:ext")
     ext.set("uri", SVG_EXTENSION_URI)
-    svg_blip = etree.SubElement(ext, f"{{{ASVG}}}svgBlip", nsmap={"asvg": ASVG})
-    svg_blip.set(qn("r:embed"), r_id)
+    ext.append(parse_xml(f'<asvg:svgBlip xmlns:asvg="{ASVG}" {nsdecls("r")} r:embed="{r_id}"/>'))
     ext_list.append(ext)
