@@ -320,3 +320,22 @@ def test_real_charts_are_placed_at_the_pdfs_print_size(seeded_template: Path, tm
             assert len(root.findall(".//{http://www.w3.org/2000/svg}path")) > 5  # vector marks
             fallback = z.read("word/" + png)
             assert int.from_bytes(fallback[16:20], "big") == pytest.approx(size.width_in * 200, abs=2)  # 200 dpi
+
+
+def test_font_subsets_are_cached_on_disk(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from briefing.writers.docx import fonts
+
+    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path))
+    regular = default_theme().fonts.regular
+    chars = frozenset(map(ord, "Disk cache test ±"))
+    fonts.subset.cache_clear()
+    first = fonts.subset(regular, 0, chars)
+    assert len(list((tmp_path / "fonts").glob("*.ttf"))) == 1
+    fonts.subset.cache_clear()  # a fresh process: only the disk remembers
+
+    def refuse(*args: object) -> bytes:
+        raise AssertionError("subset made again although it was on disk")
+
+    monkeypatch.setattr(fonts, "_make_subset", refuse)
+    assert fonts.subset(regular, 0, chars) == first
+    fonts.subset.cache_clear()
