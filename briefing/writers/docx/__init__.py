@@ -22,7 +22,7 @@ def write(doc: Document, options: WriteOptions, progress: Progress | None = None
     """Render `doc` as .docx bytes. Never mutates `doc`."""
     notes = Notes()
     notes.extend(doc.warnings)
-    data = WordWriter(doc, options, options.resolved_theme(), notes, progress).run()
+    data = WordWriter(doc, options, options.resolved_theme(doc), notes, progress).run()
     return WriteResult(data, notes.list())
 
 
