@@ -231,6 +231,8 @@ class _Composer:
             reader=t.reader,
             method_note=tuple(split_paragraphs(t.method_note)),
             disclaimer=tuple(split_paragraphs(t.disclaimer)),
+            palette=tuple(self.report.get("palette") or ()),
+            accents=tuple(self.report.get("accents") or ()),
         )
         return Document(
             meta=meta,

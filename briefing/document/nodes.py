@@ -245,6 +245,10 @@ class Metadata:
     reader: str = ""  # "Prepared for"; "" when the template names no reader
     method_note: tuple[str, ...] = ()  # paragraphs
     disclaimer: tuple[str, ...] = ()  # paragraphs
+    # The report's own colours (empty: the house theme's): chart series in order, and accents by
+    # audience key. Plain data, so a document still knows no theme or library.
+    palette: tuple[str, ...] = ()
+    accents: tuple[tuple[str, str], ...] = ()
 
     @property
     def date_text(self) -> str:
