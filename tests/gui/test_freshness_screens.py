@@ -63,10 +63,12 @@ def test_superseded_by_in_the_form_is_saved_refused_under_the_field_and_shown_in
     newer = service.get_finding(NEWER)
     qtbot.waitUntil(lambda: service.get_finding(POLICY).superseded_by_id == newer.id)
     _idle(window, qtbot)
+    qtbot.waitUntil(lambda: editor.finding().superseded_by_id == newer.id and not editor.is_dirty())
     # An edit of another field keeps the link (the form sends it back as it shows it).
     editor._title.setText(finding.title + " (2025)")
     qtbot.mouseClick(editor._save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: service.get_finding(POLICY).title.endswith("(2025)"))
+    _idle(window, qtbot)  # the save's answer (and its undo step) reached the GUI thread
     assert service.get_finding(POLICY).superseded_by_id == newer.id
     assert editor._superseded_by.text() == NEWER
 
@@ -82,6 +84,7 @@ def test_superseded_by_in_the_form_is_saved_refused_under_the_field_and_shown_in
     # Undo goes back to before the title edit, then to no link at all.
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: not service.get_finding(POLICY).title.endswith("(2025)"))
+    _idle(window, qtbot)
     assert service.get_finding(POLICY).superseded_by_id == newer.id
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: service.get_finding(POLICY).superseded_by_id is None)

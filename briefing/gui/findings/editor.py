@@ -337,6 +337,8 @@ class FindingEditor(QWidget):
         def got(saved: Finding) -> None:
             if self._finding is None or self._finding.id != saved.id or self._saving:
                 return
+            if saved.version < self._finding.version:
+                return  # read before our own save landed: the form already shows something newer
             if not self._dirty:
                 if saved != self._finding:
                     self.load(saved)
