@@ -152,6 +152,10 @@ class ReadOnce:
     def report(self) -> dict[str, Any]:
         return dict(self._once("report"))
 
+    def __getattr__(self, name: str) -> Any:
+        # What compose asks only of a service that has it (edition_changes), unkept.
+        return getattr(self._service, name)
+
 
 def audience_problems(service: ExportService, audiences: list[str]) -> dict[str, list[Any]]:
     """The evidence checks that concern each audience's briefing (its findings, charts and
