@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from briefing.charts.alt import alt_text
 from briefing.charts.data import ChartData, Point
@@ -18,6 +18,7 @@ from briefing.charts.kinds.common import Measure
 from briefing.charts.render import chart_warnings, check_chart, render_chart
 from briefing.charts.style import SLIDE_WIDTH_IN, ChartSize, Colours, families
 from briefing.domain.charts import ChartKind, ChartSpec
+from briefing.domain.manifest import Manifest
 from briefing.domain.model import Scale
 from briefing.fileio import atomic_write
 from briefing.theme import Theme, default_theme
@@ -58,8 +59,10 @@ def is_native(spec: ChartSpec, data: ChartData) -> bool:
     return check_chart(spec, data).blocking is None
 
 
-def write_deck(items: Sequence[tuple[ChartSpec, ChartData]], path: Path | str, theme: Theme | None = None) -> None:
-    """Write the deck to path atomically (a temp file beside it, then os.replace)."""
+def write_deck(items: Sequence[tuple[ChartSpec, ChartData]], path: Path | str, theme: Theme | None = None,
+               manifest: Manifest | None = None) -> None:
+    """Write the deck to path atomically (a temp file beside it, then os.replace), with `manifest`
+    (what it was made from) as a custom XML part that `briefing diff` reads back."""
     from pptx import Presentation
     from pptx.util import Emu
 
@@ -72,9 +75,21 @@ def write_deck(items: Sequence[tuple[ChartSpec, ChartData]], path: Path | str, t
     for spec, data in items:
         slide = prs.slides.add_slide(blank)
         _slide(slide, spec, data, theme, measure)
+    if manifest is not None:
+        _add_manifest(prs, manifest)
     buf = io.BytesIO()
     prs.save(buf)
     atomic_write(Path(path), buf.getvalue())
+
+
+def _add_manifest(prs: Any, manifest: Manifest) -> None:
+    """The same part, at the same name, as a Word briefing carries (briefing.writers.manifest reads both)."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from pptx.opc.package import Part
+    from pptx.opc.packuri import PackURI
+
+    part = Part(PackURI("/customXml/briefing-manifest.xml"), "application/xml", prs.part.package, manifest.to_xml())
+    prs.part.relate_to(part, RT.CUSTOM_XML)
 
 
 # ---- One slide

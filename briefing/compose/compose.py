@@ -33,6 +33,7 @@ from briefing.document import (
     ref_marker,
 )
 from briefing.domain.errors import FieldError, ValidationError
+from briefing.domain.manifest import Manifest, build_manifest
 from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Source
 from briefing.domain.numbers import group, plain
 from briefing.domain.selection import select
@@ -232,7 +233,28 @@ class _Composer:
             references=references,
             warnings=tuple(dict.fromkeys(self.warnings)),
             contents_title=t.contents_title,
+            manifest=self.manifest(selection.findings, sections),
         )
+
+    def manifest(self, selected: Sequence[Finding], sections: Sequence[Section]) -> Manifest:
+        """What this briefing is made of: the findings it prints (in text, key figures or charts),
+        its charts, and the evidence checks that fail in it, so `briefing diff` can say later what
+        changed and which checks newly fail."""
+        from briefing import __version__
+        from briefing.checks import Library, check_briefing
+
+        figures = [b for s in sections for b in s.blocks if isinstance(b, Figure)]
+        slugs = dict.fromkeys(f.slug for f in selected)
+        slugs.update(dict.fromkeys(ref.slug for ref in self.template.key_figures if ref.slug in self.by_slug))
+        for fig in figures:
+            slugs.update(dict.fromkeys(getattr(p, "finding", "") for p in getattr(fig.data, "points", ()) or ()))
+        used = [self.by_slug[slug] for slug in slugs if slug in self.by_slug and slug not in self.excluded]
+        charts = list({fig.spec.key: (fig.spec, fig.data) for fig in figures}.values())
+        library = Library(findings=self.findings, charts=list(self.all_specs.values()), audiences=[self.audience])
+        problems = check_briefing(library, self.audience.key, [f.slug for f in selected],
+                                  [spec.key for spec, _ in charts])
+        return build_manifest(kind="briefing", report=self.report, audience=self.audience, findings=used,
+                              charts=charts, problems=problems, app_version=__version__)
 
     def summary(self) -> Summary:
         t = self.template

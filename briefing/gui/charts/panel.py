@@ -4,6 +4,7 @@ and export of the selected charts."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -640,8 +641,10 @@ class ChartsPanel(QWidget):
         dialog.setAutoReset(False)
         dialog.setValue(0)
 
+        service = self.ctx.service
+
         def work(token: Token) -> Path:
-            return _export_charts(specs, findings, fmt, target, token)
+            return _export_charts(specs, findings, fmt, target, token, report=service.report())
 
         def progress(fraction: float, message: str) -> None:
             dialog.setValue(int(fraction * 1000))
@@ -680,17 +683,19 @@ class ChartsPanel(QWidget):
 
 
 def _export_charts(
-    specs: list[ChartSpec], findings: list[Finding], fmt: str, target: Path, token: Token
+    specs: list[ChartSpec], findings: list[Finding], fmt: str, target: Path, token: Token,
+    report: Mapping[str, object] | None = None,
 ) -> Path:
     """Worker side: render each chart (cached by content) and write files or one deck."""
     from briefing.charts import render_chart, resolve_chart_data
 
     if fmt == "pptx":
         from briefing.charts import write_deck
+        from briefing.compose.scope import deck_manifest
 
         items = [(spec, resolve_chart_data(spec, findings)) for spec in specs]
         token.progress(0.1, "Building the slide deck…")
-        write_deck(items, target)
+        write_deck(items, target, manifest=deck_manifest(report or {}, None, items, findings))
         token.progress(1.0, "Done")
         return target
     from briefing.writers.safe import replace_atomically

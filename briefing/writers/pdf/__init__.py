@@ -22,6 +22,7 @@ from briefing import __version__
 from briefing.document import Document
 from briefing.theme import Theme
 from briefing.writers import Progress, WriteOptions, WriteResult, render_figures
+from briefing.writers.manifest import pdf_with_manifest
 from briefing.writers.pdf.flowables import LateForms
 from briefing.writers.pdf.fonts import FontSet, register_fonts
 from briefing.writers.pdf.forms import ImportedPage, load_page_cached
@@ -49,6 +50,7 @@ def write(doc: Document, options: WriteOptions, progress: Progress | None = None
     options.check()
     with no_ascii85():
         data = build(doc, options, theme, fonts, notes, pages, report)
+    data = pdf_with_manifest(data, doc.manifest)
     report(0.98, "PDF ready")
     return WriteResult(data, notes.list())
 
