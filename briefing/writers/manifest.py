@@ -9,6 +9,7 @@ hand-made file that merely mentions Briefing is still "No Briefing manifest".
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 from pathlib import Path
@@ -108,11 +109,18 @@ def _pdf_attachment(path: Path) -> bytes:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    # pypdf logs what it repairs in a damaged file ("EOF marker not found") on stderr; the one line
+    # the user reads is ours.
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.CRITICAL + 1)
     try:
         reader = PdfReader(path)
         found = reader.attachments.get(FILE_NAME)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise ManifestError(f"No Briefing manifest in {path.name} (the PDF cannot be read: {exc})") from None
+    finally:
+        log.setLevel(level)
     if not found:
         raise ManifestError(f"No Briefing manifest in {path.name}")
     return found[-1]  # an update appended later wins, as in the PDF itself
