@@ -38,10 +38,10 @@ def cmd_diff(args: argparse.Namespace, service: Any) -> int:
             against = Path(args.file2).name
         else:
             chosen = args.report is not None
-            if not chosen and old.report_key and old.report_key != service.report().get("key"):
-                # The file names its report: compare with that one, without making it the default.
-                if old.report_key in {r.key for r in service.list_reports()}:
-                    service.use_report(old.report_key, remember=False)
+            # The file names its report: compare with that one, without making it the default.
+            if (not chosen and old.report_key and old.report_key != service.report().get("key")
+                    and old.report_key in {r.key for r in service.list_reports()}):
+                service.use_report(old.report_key, remember=False)
             diff = compare_with_now(service, old, any_report=chosen)
             against = "the database now"
     except BriefingError as exc:
@@ -76,7 +76,8 @@ def _read(name: str) -> Manifest:
 def _heading(name: str, old: Manifest, against: str) -> str:
     what = f"audience {old.audience_key}" if old.kind == "briefing" else "slide deck"
     edition = f", {old.edition}" if old.edition else ""
-    return f"{name} ({what}, report {old.report_key}{edition}, made {old.generated or 'at an unknown time'}) against {against}:"
+    made = old.generated or "at an unknown time"
+    return f"{name} ({what}, report {old.report_key}{edition}, made {made}) against {against}:"
 
 
 def _summary(diff: ManifestDiff) -> str:

@@ -1,4 +1,4 @@
-"""A file sent earlier against the database now: the manifest the same briefing or deck would carry today, and the diff."""
+"""A file sent earlier against the database now: the manifest its briefing or deck would carry today, and the diff."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def manifest_now(service: SentService, sent: Manifest, *, any_report: bool = Fal
     report = dict(service.report())
     if not any_report and sent.report_key and report.get("key") != sent.report_key:
         raise BriefingError(f"the file was made from report “{sent.report_key}”, not the current report "
-                            f"“{report.get('key')}”; open that report (--report {sent.report_key}) to compare")
+                            f"“{report.get('key')}”; switch to that report to compare it")
     if sent.kind == "deck":
         return _deck_now(service, sent, report)
     if sent.kind != "briefing":

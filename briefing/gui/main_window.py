@@ -291,6 +291,7 @@ class MainWindow(QMainWindow):
             "export_pdf": lambda: self._export("pdf"),
             "export_word": lambda: self._export("docx"),
             "export_charts": self._export_charts,
+            "compare_sent": self._compare_sent,
             "preferences": self._preferences,
             "quit": self.close,
             "undo": lambda: self._step(self.undo_stack.undo),
@@ -318,6 +319,7 @@ class MainWindow(QMainWindow):
             "export_pdf",
             "export_word",
             "export_charts",
+            "compare_sent",
             "find",
             "delete",
             "go_findings",
@@ -464,6 +466,11 @@ class MainWindow(QMainWindow):
 
         ctx.ops.write(lambda _t: service.delete_report(report.key), label="Delete report", success=deleted,
                       failure=ctx.events.fail("Could not delete the report"))
+
+    def _compare_sent(self) -> None:
+        from briefing.gui.sent import compare_with_sent
+
+        compare_with_sent(self)
 
     def _what_changed(self) -> None:
         from briefing.gui.reports import changes_text
