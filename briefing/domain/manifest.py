@@ -324,7 +324,9 @@ def build_manifest(*, kind: str, report: Mapping[str, object], audience: Audienc
 @dataclass(frozen=True)
 class FieldDiff:
     field: str
-    old: str | None  # None: the manifest kept only a hash of this field (a statement, a wording)
+    # None: the field has a text the manifest keeps only as a hash (a statement, a wording); "" for
+    # such a field means it has no text on that side (a wording added or removed).
+    old: str | None
     new: str | None
 
 
@@ -407,9 +409,17 @@ class ManifestDiff:
 
 
 def _shown(d: FieldDiff) -> str:
-    if d.old is None or d.new is None:
-        return "text changed" if d.old is None and d.new is None else f"{d.old or '—'} → {d.new or '—'}"
-    return f"{d.old or '—'} → {d.new or '—'}"
+    return shown_change(d.old, d.new)
+
+
+def shown_change(old: str | None, new: str | None) -> str:
+    """"140 trillion tokens → 147 trillion tokens"; for a text the manifest keeps only as a hash
+    (None), "text changed", "text added" or "text removed"."""
+    if old is None or new is None:
+        if old is None and new is None:
+            return "text changed"
+        return "text removed" if old is None else "text added"
+    return f"{old or '—'} → {new or '—'}"
 
 
 def diff_manifests(old: Manifest, new: Manifest) -> ManifestDiff:
@@ -446,6 +456,6 @@ def _field_diffs(old: FindingEntry, new: FindingEntry) -> tuple[FieldDiff, ...]:
             out.append(FieldDiff(name, va.get(name, ""), vb.get(name, "")))
     ha, hb = dict(old.hashes), dict(new.hashes)
     for name in dict.fromkeys([*ha, *hb]):
-        if ha.get(name) != hb.get(name):
-            out.append(FieldDiff(name, None, None))
+        if ha.get(name) != hb.get(name):  # None: text there but not kept; "": no such text
+            out.append(FieldDiff(name, None if name in ha else "", None if name in hb else ""))
     return tuple(out)

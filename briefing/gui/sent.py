@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from briefing.domain.manifest import ManifestDiff
+from briefing.domain.manifest import ManifestDiff, shown_change
 from briefing.gui import dialogs
 
 if TYPE_CHECKING:
@@ -92,8 +93,11 @@ class SentDiffDialog(QDialog):
         old = diff.old
         what = f"the {old.audience_name or old.audience_key} briefing" if old.kind == "briefing" else "a slide deck"
         made = old.generated.replace("T", " ").removesuffix("Z") + " UTC" if old.generated else "an unknown time"
-        self.heading = QLabel(f"<b>{name}</b> is {what} of {old.report_title or old.report_key}"
-                              f"{', ' + old.edition if old.edition else ''}, made {made}. "
+        report = old.report_title or old.report_key
+        if old.edition and old.edition not in report:
+            report += f", {old.edition}"
+        self.heading = QLabel(f"<b>{html.escape(name)}</b> is {html.escape(what)} of {html.escape(report)}, "
+                              f"made {made}. "
                               + ("Nothing in it has changed since." if diff.empty else
                                  "What changed in the database since:"))
         self.heading.setWordWrap(True)
@@ -143,7 +147,7 @@ class SentDiffDialog(QDialog):
         ids = {f.slug: f.id for f in d.new.findings}
         groups: list[tuple[str, list[tuple[str, tuple[str, object] | None, list[str]]]]] = [
             ("Findings changed", [(f"{c.title} ({c.slug})", ("finding", ids.get(c.slug)),
-                                   [f"{x.field}: {_change(x.old, x.new)}" for x in c.fields]) for c in d.changed]),
+                                   [f"{x.field}: {shown_change(x.old, x.new)}" for x in c.fields]) for c in d.changed]),
             ("Findings removed", [(f"{f.title} ({f.slug})", None, []) for f in d.removed]),
             ("Findings added", [(f"{f.title} ({f.slug})", ("finding", f.id), []) for f in d.added]),
             ("Charts changed", [(f"{c.title} ({c.key})", ("chart", c.key), []) for c in d.charts_changed]),
@@ -161,9 +165,10 @@ class SentDiffDialog(QDialog):
             self.tree.addTopLevelItem(group)
             for text, target, details in rows:
                 item = QTreeWidgetItem([text])
+                item.setToolTip(0, text)  # a long check message is elided in the row
                 if target is not None and target[1] is not None:
                     item.setData(0, _TARGET_ROLE, target)
-                    item.setToolTip(0, "Double-click to open")
+                    item.setToolTip(0, f"{text}\nDouble-click to open")
                 for detail in details:
                     item.addChild(QTreeWidgetItem([detail]))
                 group.addChild(item)
@@ -182,9 +187,3 @@ def _problem_target(kind: str, subject: str, ids: dict[str, int]) -> tuple[str, 
     if kind == "finding":
         return ("finding", ids.get(subject))
     return (kind, subject) if kind in ("chart", "template") else None
-
-
-def _change(old: str | None, new: str | None) -> str:
-    if old is None and new is None:
-        return "text changed"
-    return f"{old or '—'} → {new or '—'}"
