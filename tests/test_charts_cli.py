@@ -35,6 +35,9 @@ class FakeService:
             raise NotFoundError("audience", key)
         return Audience(key, key.title())
 
+    def report(self) -> dict[str, object]:
+        return {"key": "seed", "title": "The seed report", "edition": "April 2026"}
+
 
 @pytest.fixture(autouse=True)
 def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,6 +84,11 @@ def test_deck_writes_a_pptx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert run(["charts", "deck", "--audience", "asia", "--out", str(target)]) == 0
     assert capsys.readouterr().out.strip() == str(target)
     assert len(Presentation(str(target)).slides) == sum(1 for c in seed_charts() if c.in_audience("asia"))
+    from briefing.writers.manifest import read_manifest
+
+    made = read_manifest(target)  # what the deck was made from, for `briefing diff`
+    assert (made.kind, made.report_key, made.audience_key) == ("deck", "seed", "asia")
+    assert [c.key for c in made.charts] == [c.key for c in FakeService().list_charts("asia")]
 
 
 @pytest.mark.parametrize(
