@@ -281,7 +281,8 @@ def finding_entry(f: Finding) -> FindingEntry:
     fields = finding_fields(f)
     return FindingEntry(
         id=f.id, slug=f.slug, version=f.version, title=f.title, hash=content_hash(fields),
-        values=tuple((name, text) for name, text in fields.items() if not name.startswith(_HASHED_ONLY)),
+        # An empty field is left out (the diff reads a missing one as empty): a third of the size.
+        values=tuple((name, text) for name, text in fields.items() if text and not name.startswith(_HASHED_ONLY)),
         hashes=tuple((name, content_hash(text)) for name, text in fields.items() if name.startswith(_HASHED_ONLY)),
         metrics=tuple(MetricEntry(m.label, str(m.value), m.unit, m.scale.value if m.scale else "",
                                   m.display(compact=False)) for m in f.metrics),
