@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from briefing.document import Cite, Inline, NumberRef, Paragraph, Text
 from briefing.domain.model import Finding, Metric, Scale
+from briefing.domain.prose import sentences
 
 # A number as prose prints it: "$0.028", "1,000-fold", "5.16 trillion", "61%", "6.7×", "$650B".
 # The look-behind keeps us off the middle of words, version strings ("M2.5") and dates ("16–22").
@@ -28,6 +29,18 @@ def split_paragraphs(text: str) -> list[str]:
     """Blank lines separate paragraphs; a single newline is a space (text wrapped by its author)."""
     parts = re.split(r"\n[ \t]*\n", text.strip())
     return [re.sub(r"[ \t]*\n[ \t]*", " ", p.strip()) for p in parts if p.strip()]
+
+
+def merge_single_sentences(parts: Sequence[str]) -> list[str]:
+    """One finding's paragraphs with each one-sentence paragraph joined to the paragraph before it
+    (the first to the one after): a finding's lone sentence reads as a fragment on its own line."""
+    out: list[str] = []
+    for part in parts:
+        if out and (len(sentences(part)) == 1 or len(sentences(out[-1])) == 1):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out
 
 
 def metric_for(text_match: re.Match[str], metrics: Sequence[Metric]) -> int | None:
@@ -151,7 +164,7 @@ def finding_paragraphs(
 ) -> list[Paragraph]:
     """A finding's text as paragraphs: `lead` runs open the first, `tail` runs close the last.
     Numbers are cited at the end of their sentence; a claim without numbers at its very end."""
-    parts = split_paragraphs(text) or [""]
+    parts = merge_single_sentences(split_paragraphs(text)) or [""]
     out: list[Paragraph] = []
     for i, part in enumerate(parts):
         runs: list[Inline] = list(lead) if i == 0 else []
