@@ -178,6 +178,7 @@ class _Composer:
         self.figure_count = 0
         self.table_count = 0
         self.excluded = set(template.excluded)
+        self.evidence = dict(template.evidence)
 
     # ---- References: numbered in order of first citation, so [1] is the first one a reader meets.
 
@@ -187,9 +188,12 @@ class _Composer:
     def cite_sources(self, sources: Sequence[Source]) -> tuple[int, ...]:
         numbers = []
         for source in sources:
-            if source.id not in self.ref_numbers:
-                self.ref_numbers[source.id] = len(self.ref_numbers) + 1
-                self.sources[source.id] = source
+            # A source known through another brings that one into the list too, so its
+            # "cited in" points at an entry the reader can find.
+            for one in (source, *source.via_chain()):
+                if one.id not in self.ref_numbers:
+                    self.ref_numbers[one.id] = len(self.ref_numbers) + 1
+                    self.sources[one.id] = one
             numbers.append(self.ref_numbers[source.id])
         return tuple(sorted(set(numbers)))
 
@@ -341,7 +345,10 @@ class _Composer:
         if finding.kind in _LABELLED_KINDS:
             lead.append(Emphasis(f"{finding.kind.label}."))
             lead.append(Text(" "))
-        return list(finding_paragraphs(text, finding, self.cite, lead=lead))
+        # An audience's own wording cites only its evidence; the template may say how much that is.
+        wording = bool(self.audience.key and finding.wordings.get(self.audience.key))
+        return list(finding_paragraphs(text, finding, self.cite, lead=lead, wording=wording,
+                                       evidence=self.evidence.get(finding.slug) if wording else None))
 
     # ---- Charts
 
@@ -460,6 +467,7 @@ class _Composer:
             published=_partial_date(source.published),
             accessed=_partial_date(source.accessed),
             anchor=f"ref-{number}",
+            via=tuple(f"{_short_citation(v)} [{self.ref_numbers[v.id]}]" for v in source.via_chain()),
         )
 
     def keywords(self, findings: Sequence[Finding]) -> tuple[str, ...]:
@@ -509,6 +517,12 @@ def _partial_date(value: date | None) -> str:
     if value.day == 1:
         return f"{_MONTHS[value.month - 1]} {value.year}"
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def _short_citation(source: Source) -> str:
+    """"Digital in Asia, April 2026": who, and when as precisely as recorded."""
+    when = _partial_date(source.published)
+    return f"{source.publisher}, {when}" if when else source.publisher
 
 
 def _squash(text: str) -> str:

@@ -56,6 +56,7 @@ def _one_of(*kinds: Kind) -> tuple[Kind, ...]:
 SOURCE = {
     "key": _one_of(TEXT, NULL), "publisher": _one_of(TEXT), "title": _one_of(TEXT), "url": _one_of(TEXT, NULL),
     "published": _one_of(TEXT, NULL), "accessed": _one_of(TEXT, NULL), "notes": _one_of(TEXT, NULL),
+    "via": _one_of(TEXT, NULL),  # the key of the source this one is cited in
     "id": _one_of(WHOLE, NULL),  # in `findings show --json`; ignored
 }
 METRIC = {

@@ -56,6 +56,7 @@ def source_dict(src: Source) -> dict[str, Any]:
         "published": _iso(src.published),
         "accessed": _iso(src.accessed),
         "notes": src.notes,
+        "via": src.via.key if src.via else None,
     }
 
 
@@ -122,7 +123,8 @@ def write_findings(path: Path, findings: Iterable[Finding]) -> int:
         parts: list[bytes] = []
         for f in findings:
             for s in f.sources:
-                sources.setdefault(s.key, s)
+                for one in (s, *s.via_chain()):  # a via names a source the file must carry too
+                    sources.setdefault(one.key, one)
             # One level deeper than a finding's own dump: the same bytes as dumping the whole document.
             text = json.dumps(finding_dict(f), ensure_ascii=False, indent=2)
             parts.append(("    " + text.replace("\n", "\n    ")).encode("utf-8"))
@@ -189,6 +191,7 @@ def source_draft(d: dict[str, Any]) -> SourceDraft:
         accessed=d.get("accessed"),
         notes=d.get("notes") or "",
         key=d.get("key"),
+        via=d.get("via") or None,
     )
 
 
