@@ -300,3 +300,27 @@ def test_a_template_can_mark_a_wording_as_analysis_or_say_how_many_sentences_are
     with pytest.raises(ValidationError) as info:
         validate_template({**audience.template, "evidence": {slug: -1}}, audience.sections)
     assert info.value.errors[0].field == f"evidence.{slug}"
+
+
+# ---- The command line and the app edit it
+
+
+def test_cli_sources_add_edit_and_refusals_name_the_field(seeded_db: Path) -> None:
+    from tests.test_cli import run
+
+    r = run(seeded_db, "sources", "add", "--publisher", "Chip industry leaders", "--title", "", "--key", "leaders")
+    assert r.returncode != 0 and r.stderr.strip() == "briefing: source “leaders”: title: is required"
+    r = run(seeded_db, "sources", "add", "--publisher", "Wire", "--title", "A story", "--key", "wire", "--via", "nope")
+    assert r.returncode != 0 and "via: no source with key “nope”" in r.stderr
+    r = run(seeded_db, "sources", "add", "--publisher", "Wire", "--title", "A story", "--key", "wire",
+            "--via", "rand-2026")
+    assert r.returncode == 0 and "cited in rand-2026" in r.stdout, r.stderr
+    r = run(seeded_db, "sources", "edit", REPORT, "--via", "wire")
+    assert r.returncode != 0 and "via: would make a loop" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = run(seeded_db, "sources", "edit", "wire", "--via", "")
+    assert r.returncode == 0, r.stderr
+    r = run(seeded_db, "sources", "show", "rand-2026")
+    assert "cited in: Digital in Asia (digital-in-asia-2026-04)" in r.stdout
+    with sqlite3.connect(seeded_db) as conn:  # the real rows
+        rows = dict(conn.execute("SELECT s.key, v.key FROM sources s LEFT JOIN sources v ON v.id = s.via_id"))
+    assert rows["wire"] is None and rows["rand-2026"] == REPORT and "leaders" not in rows

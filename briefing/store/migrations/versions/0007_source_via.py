@@ -14,10 +14,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # Batch mode: SQLite cannot add a foreign key to an existing table in place.
+    # Batch mode: SQLite cannot add a foreign key to an existing table in place. NO ACTION, not
+    # RESTRICT: deleting every source in one statement (a reset) is checked at its end, not per row.
     with op.batch_alter_table("sources") as batch:
         batch.add_column(sa.Column("via_id", sa.Integer(), nullable=True))
-        batch.create_foreign_key("fk_sources_via_id_sources", "sources", ["via_id"], ["id"], ondelete="RESTRICT")
+        batch.create_foreign_key("fk_sources_via_id_sources", "sources", ["via_id"], ["id"])
 
 
 def downgrade() -> None:
