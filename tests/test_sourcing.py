@@ -255,6 +255,10 @@ def _marked_after(text: str, phrase: str) -> bool:
      "top ten models in February 2026"),
     ("west", "becoming the default for a large share of the world’s AI deployment",
      "among the top ten models in February 2026"),
+    # A wording that states no number cites the claim it restates, up to the dash that turns to comment.
+    ("west", "isn’t a one-off but a systemic shift", "Four of the top five most-used models globally are Chinese"),
+    ("investors", "comparison every operator should be running across providers",
+     "drawn by comparable capability at lower cost"),
 ])
 def test_audience_analysis_carries_no_data_citation_and_evidence_does(
     pdf_text: dict[str, str], key: str, analysis: str, evidence: str

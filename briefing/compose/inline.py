@@ -156,14 +156,22 @@ def settle_markers(
     return tuple(out)
 
 
+# A spaced dash: the only one in a sentence turns a claim to comment on it ("… are Chinese — one of
+# the effects …"); two are an aside, which is part of the claim.
+_DASH = re.compile(r"\s[—–]\s")
+
+
 def cite_after_sentences(
     paragraphs: Sequence[Sequence[Inline]],
     count: int,
     finding: Finding,
     cite: Callable[[Finding], tuple[int, ...]],
+    *,
+    before_dash: bool = False,
 ) -> list[tuple[Inline, ...]]:
     """One marker after the `count`-th sentence of the text (0: none); numbers keep their links
-    but no marker of their own. For a wording whose evidence the automatic rule cannot see."""
+    but no marker of their own. For a wording whose evidence the automatic rule cannot see.
+    `before_dash`: the marker goes before a dash that turns that sentence to comment."""
     refs = cite(finding) if count and finding.sources else ()
     source_ids = tuple(s.id for s in finding.sources)
     seen = 0
@@ -178,13 +186,17 @@ def cite_after_sentences(
                 para.append(run)
                 continue
             pos = 0
+            start = 0
             for m in _SENTENCE_END.finditer(run.text):
                 seen += 1
                 if seen == count:
-                    para.append(Text(run.text[pos:m.end()]))
+                    dashes = list(_DASH.finditer(run.text, start, m.start())) if before_dash else []
+                    end = dashes[0].start() if len(dashes) == 1 else m.end()
+                    para.append(Text(run.text[pos:end]))
                     para.append(Cite(finding.slug, source_ids, refs))
-                    pos = m.end()
+                    pos = end
                     break
+                start = m.end()
             if pos < len(run.text):
                 para.append(Text(run.text[pos:]))
         out.append(tuple(para))
@@ -210,14 +222,16 @@ def finding_paragraphs(
     The statement (the report's own text) cites each number at the end of its sentence, and a
     claim without numbers at its very end. An audience's `wording` mixes the source's evidence with
     the audience's analysis, so only evidence is cited: each clause stating one of the finding's
-    numbers; a wording that states none cites its first sentence (the claim it restates). `evidence`
+    numbers; a wording that states none cites its first sentence (the claim it restates) up to a
+    dash that turns it to comment. `evidence`
     (a template's override) says instead how many of the first sentences are evidence."""
     parts = split_paragraphs(text) or [""]
     linked = [linked_runs(part, finding, cite) for part in parts]
-    if wording and evidence is None and not any(isinstance(r, NumberRef) for runs in linked for r in runs):
-        evidence = 1
+    restated = wording and evidence is None and not any(isinstance(r, NumberRef) for runs in linked for r in runs)
+    if restated:
+        evidence = 1  # the claim a wording restates comes first; a dash after it turns to comment
     if wording and evidence is not None:
-        cited = cite_after_sentences(linked, evidence, finding, cite)
+        cited = cite_after_sentences(linked, evidence, finding, cite, before_dash=restated)
         return [Paragraph(tuple(lead if i == 0 else ()) + runs + (tuple(tail) if i == len(cited) - 1 else ()))
                 for i, runs in enumerate(cited)]
     out: list[Paragraph] = []
