@@ -38,9 +38,9 @@ def source_library(rows: Iterable[SourceRow | Any]) -> dict[int, Source]:
         if sid in done:
             return done[sid]
         row = by_id[sid]
-        via_id = row.via_id
-        via = build(via_id, path | {sid}) if via_id in by_id and via_id not in path else None
-        done[sid] = source_record(row, {via_id: via} if via is not None else {})
+        via_id: int | None = row.via_id
+        via = build(via_id, path | {sid}) if via_id is not None and via_id in by_id and via_id not in path else None
+        done[sid] = source_record(row, {via_id: via} if via_id is not None and via is not None else {})
         return done[sid]
 
     for sid in by_id:
