@@ -169,17 +169,21 @@ def test_json_export_and_import_carry_via(svc: BriefingService, tmp_path: Path, 
     assert empty_service.get_source("rand-2026").via.key == REPORT
 
 
-def test_an_import_refuses_a_via_to_nowhere_naming_the_place(empty_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_import_refuses_a_via_to_nowhere_or_an_uncitable_source_naming_it(empty_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import json
 
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({"format": "briefing-findings", "version": 1, "findings": [], "sources": [
-        {"key": "rand", "publisher": "RAND", "title": "Costs", "via": "nowhere"}]}))
+        {"key": "rand", "publisher": "RAND", "title": "Costs", "via": "nowhere"},
+        {"key": "chip-leaders", "publisher": "Chinese chip industry leaders", "title": ""}]}))
     with pytest.raises(ValidationError) as info:
         empty_service.import_findings(path)
-    assert info.value.errors[0].field == "sources[0].via" and "nowhere" in str(info.value)
-    with pytest.raises(NotFoundError):
-        empty_service.get_source("rand")
+    fields = {e.field: e.message for e in info.value.errors}
+    assert "nowhere" in fields["sources[0].via"]
+    assert fields["sources[1].title"] == "is required (source “chip-leaders”)"
+    for key in ("rand", "chip-leaders"):  # all or nothing
+        with pytest.raises(NotFoundError):
+            empty_service.get_source(key)
 
 
 # ---- The seed: what the report says, and no more

@@ -1145,7 +1145,8 @@ class BriefingService:
                     try:
                         clean_src = clean_source(source)
                     except ValidationError as exc:
-                        refuse(FieldError(json_path(spath[i], e.field), e.message) for e in exc.errors)
+                        named = f" (source “{source.key}”)" if source.key else ""  # the place and the name
+                        refuse(FieldError(json_path(spath[i], e.field), e.message + named) for e in exc.errors)
                         continue
                     if clean_src.key in file_keys:
                         refuse([FieldError(f"{spath[i]}.key", f"“{clean_src.key}” is also the key of "
