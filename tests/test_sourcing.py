@@ -332,3 +332,14 @@ def test_cli_sources_add_edit_and_refusals_name_the_field(seeded_db: Path) -> No
     with sqlite3.connect(seeded_db) as conn:  # the real rows
         rows = dict(conn.execute("SELECT s.key, v.key FROM sources s LEFT JOIN sources v ON v.id = s.via_id"))
     assert rows["wire"] is None and rows["rand-2026"] == REPORT and "leaders" not in rows
+
+
+def test_a_csv_export_carries_the_via_chain_in_its_cells(svc: BriefingService, tmp_path: Path, empty_service) -> None:  # type: ignore[no-untyped-def]
+    from briefing.store.transfer import write_findings
+
+    path = tmp_path / "findings.csv"
+    write_findings(path, [svc.get_finding("rand-chinese-models-one-sixth-to-one-quarter-cost")])
+    assert f'""via"": {{""key"": ""{REPORT}""' in path.read_text(encoding="utf-8-sig")
+    empty_service.import_findings(path)  # into a library that has never seen the report
+    assert empty_service.get_source("rand-2026").via.key == REPORT
+    assert empty_service.get_source(REPORT).accessed is not None
