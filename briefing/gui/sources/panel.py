@@ -214,7 +214,7 @@ class SourcesPanel(QWidget):
         self.via.setToolTip("The work this source is known through; references print “cited in” it")
         self.via.addItem("Read first-hand", None)
         self.via.currentIndexChanged.connect(self._changed)
-        form.addRow(buddy_label("Cited &via", self.via, self), with_error(self.via, self.errors["via"]))
+        form.addRow(buddy_label("Cite&d via", self.via, self), with_error(self.via, self.errors["via"]))
         self.notes = QPlainTextEdit(self)
         self.notes.setPlaceholderText("What the source says, caveats, page numbers")
         self.notes.setTabChangesFocus(True)
