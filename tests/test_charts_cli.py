@@ -12,11 +12,11 @@ from test_charts_support import seed_charts, seed_findings
 from briefing.cli.charts import add_parser
 from briefing.domain.charts import ChartSpec
 from briefing.domain.errors import NotFoundError
-from briefing.domain.model import Audience, Finding
+from briefing.domain.model import Audience, Finding, Report
 
 
 class FakeService:
-    """The four calls the charts commands make, over the seed YAML."""
+    """The calls the charts commands make, over the seed YAML."""
 
     def list_charts(self, audience: str | None = None) -> list[ChartSpec]:
         return sorted((c for c in seed_charts() if c.in_audience(audience)), key=lambda c: c.position)
@@ -34,6 +34,9 @@ class FakeService:
         if key not in ("full", "asia", "west", "investors"):
             raise NotFoundError("audience", key)
         return Audience(key, key.title())
+
+    def get_report(self, key: str | None = None) -> Report:
+        return Report(1, "seed", "Seed")  # no colours of its own: the house theme
 
 
 @pytest.fixture(autouse=True)

@@ -228,6 +228,8 @@ class _Composer:
             date=today,
             keywords=t.keywords or self.keywords(selection.findings),
             subject=t.subtitle or self.audience.description or str(self.report.get("title") or ""),
+            palette=tuple(self.report.get("palette") or ()),
+            accents=tuple(self.report.get("accents") or ()),
         )
         return Document(
             meta=meta,

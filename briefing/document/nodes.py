@@ -235,6 +235,10 @@ class Metadata:
     keywords: tuple[str, ...] = ()
     subject: str = ""
     language: str = "en"
+    # The report's own colours (empty: the house theme's): chart series in order, and accents by
+    # audience key. Plain data, so a document still knows no theme or library.
+    palette: tuple[str, ...] = ()
+    accents: tuple[tuple[str, str], ...] = ()
 
     @property
     def date_text(self) -> str:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType
 
+from briefing.domain.colours import Colours
 from briefing.domain.numbers import Scale, format_quantity
 
 
@@ -49,6 +50,7 @@ class Report:
     summary: str = ""
     sections: tuple[Section, ...] = ()
     predecessor_id: int | None = None
+    colours: Colours = field(default_factory=Colours)  # empty: the house theme's
 
     @property
     def section_keys(self) -> tuple[str, ...]:
@@ -68,7 +70,8 @@ class Report:
     def cover(self) -> dict[str, object]:
         """The fields a briefing's cover and metadata read (compose's `report` mapping)."""
         return {"key": self.key, "title": self.title, "subtitle": self.subtitle, "publisher": self.publisher,
-                "author": self.author, "edition": self.edition, "summary": self.summary}
+                "author": self.author, "edition": self.edition, "summary": self.summary,
+                "palette": self.colours.palette, "accents": self.colours.accents}
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ class ReportDraft:
     published: date | str | None = None
     summary: str = ""
     sections: tuple[Section | tuple[str, str, str], ...] = ()
+    # None keeps a report's colours as they are (an edit) or takes the house theme's (a new report).
+    colours: Colours | Mapping[str, object] | None = None
 
 
 @dataclass(frozen=True)
