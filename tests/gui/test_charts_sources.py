@@ -123,7 +123,7 @@ def test_a_screen_that_cannot_load_says_so_and_loads_again_later(window, qtbot, 
         conn.commit()
         conn.close()
     window.sources.refresh()
-    qtbot.waitUntil(lambda: window.sources.model.rowCount() == 25 and not window.ops.active(), timeout=10_000)
+    qtbot.waitUntil(lambda: window.sources.model.rowCount() == 19 and not window.ops.active(), timeout=10_000)
 
 
 def _elsewhere(db, code: str) -> None:
