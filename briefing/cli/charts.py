@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from briefing.domain.charts import NUMBER_FORMATS, ChartKind, ChartSpec
 from briefing.domain.errors import BriefingError, ValidationError
-from briefing.domain.model import Audience, Finding
+from briefing.domain.model import Audience, Finding, Report
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -28,6 +28,8 @@ class ChartService(Protocol):
     def list_findings(self) -> list[Finding]: ...
 
     def get_audience(self, key: str) -> Audience: ...
+
+    def get_report(self, key: str | None = None) -> Report: ...
 
     def save_chart(self, spec: ChartSpec) -> ChartSpec: ...
 
@@ -262,6 +264,7 @@ def cmd_render(args: argparse.Namespace, service: ChartService) -> int:
 
 def cmd_deck(args: argparse.Namespace, service: ChartService) -> int:
     from briefing.charts import resolve_chart_data, write_deck
+    from briefing.charts.deck import DeckCover
     from briefing.fileio import output_path
 
     out = output_path(args.out, f"charts-{args.audience or 'all'}.pptx")
@@ -275,7 +278,8 @@ def cmd_deck(args: argparse.Namespace, service: ChartService) -> int:
             return _fail(f"folder {out.parent} does not exist")
         findings = service.list_findings()
         items = [(s, resolve_chart_data(s, findings)) for s in specs]
-        write_deck(items, out)
+        audience = service.get_audience(args.audience) if args.audience else None
+        write_deck(items, out, cover=DeckCover.for_report(service.get_report(), audience))
         for spec, data in items:
             for w in data.warnings:
                 print(f"briefing charts: warning: {spec.key}: {w}", file=sys.stderr)
