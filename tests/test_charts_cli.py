@@ -12,11 +12,12 @@ from test_charts_support import seed_charts, seed_findings
 from briefing.cli.charts import add_parser
 from briefing.domain.charts import ChartSpec
 from briefing.domain.errors import NotFoundError
-from briefing.domain.model import Audience, Finding
+from briefing.domain.model import Audience, Finding, Report
+from briefing.store.seed import load_report
 
 
 class FakeService:
-    """The four calls the charts commands make, over the seed YAML."""
+    """The calls the charts commands make, over the seed YAML."""
 
     def list_charts(self, audience: str | None = None) -> list[ChartSpec]:
         return sorted((c for c in seed_charts() if c.in_audience(audience)), key=lambda c: c.position)
@@ -34,6 +35,10 @@ class FakeService:
         if key not in ("full", "asia", "west", "investors"):
             raise NotFoundError("audience", key)
         return Audience(key, key.title())
+
+    def get_report(self, key: str | None = None) -> Report:
+        raw = load_report()
+        return Report(1, raw["key"], raw["title"], raw["subtitle"], raw["publisher"], raw["author"], raw["edition"])
 
 
 @pytest.fixture(autouse=True)
@@ -80,7 +85,12 @@ def test_deck_writes_a_pptx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     target = tmp_path / "asia.pptx"
     assert run(["charts", "deck", "--audience", "asia", "--out", str(target)]) == 0
     assert capsys.readouterr().out.strip() == str(target)
-    assert len(Presentation(str(target)).slides) == sum(1 for c in seed_charts() if c.in_audience("asia"))
+    prs = Presentation(str(target))
+    assert len(prs.slides) == 1 + sum(1 for c in seed_charts() if c.in_audience("asia"))  # a cover first
+    cover = "\n".join(s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame)
+    assert prs.slides[0].shapes.title.text_frame.text == "Digital in Asia — April 2026"
+    assert "April 2026 · Asia" in cover
+    assert prs.core_properties.title == "Digital in Asia — April 2026" and prs.core_properties.author == "Tom Simpson"
 
 
 @pytest.mark.parametrize(
