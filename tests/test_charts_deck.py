@@ -268,7 +268,8 @@ def test_labels_use_the_pdfs_number_formats(deck: tuple[Path, list[ChartSpec]]) 
     assert line.value_axis.tick_labels.number_format.startswith('[>=1000000000000]#,##0,,,,"T"')
     assert line.value_axis.axis_title.text_frame.text == "Tokens per day, log scale"
     multiples = next(s for s in by_key["superpod-multiples"].shapes if s.has_chart).chart
-    assert [f for _, _, f, _, _ in _labels(multiples)] == [excel_format(t) for t in ("6.7×", "15×", "62×")]
+    assert [f for _, _, f, _, _ in _labels(multiples)] == [excel_format(t) for t in ("62×", "15×", "6.7×")]
+    assert list(multiples.plots[0].categories) == ["Interconnect bandwidth", "Memory", "Compute"]  # bottom up
     # Multiples grow from the 1× line, and the axis there says what 1× is.
     assert multiples.value_axis.crosses_at == 1.0
     assert multiples.value_axis.axis_title.text_frame.text == "1× = NVIDIA NVL144"

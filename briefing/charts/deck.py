@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from briefing.charts.alt import alt_text
 from briefing.charts.data import ChartData
-from briefing.charts.deck_charts import Area, native_body, rgb
+from briefing.charts.deck_charts import Area, native_body, plain_rectangle, rgb
 from briefing.charts.kinds.common import Measure
 from briefing.charts.render import chart_warnings, check_chart, render_chart
 from briefing.charts.style import SLIDE_WIDTH_IN, ChartSize, Colours, families
@@ -270,14 +270,7 @@ def _textbox(slide: Slide, x: float, y: float, w: float, h: float, text: str, *,
 
 
 def _accent_tag(slide: Slide, colour: str, y: float) -> None:
-    from pptx.enum.shapes import MSO_SHAPE
-    from pptx.util import Inches
-
-    tag = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(MARGIN_IN), Inches(y), Inches(0.5), Inches(0.06))
-    tag.fill.solid()
-    tag.fill.fore_color.rgb = rgb(colour)
-    tag.line.fill.background()
-    tag.shadow.inherit = False
+    plain_rectangle(slide, MARGIN_IN, y, 0.5, 0.06, colour)
 
 
 def _lines(measure: Measure, text: str, size: float, width: float, max_lines: int) -> int:

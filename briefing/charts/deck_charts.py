@@ -277,11 +277,17 @@ def _bars(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, colour
     if spec.option("sort", default_sort) == "value":
         pairs.sort(key=lambda pn: pn[0].absolute, reverse=True)
     texts = value_texts([p for p, _ in pairs], spec.number_format, spec.unit)
+    if multiples:
+        # First row on top: a bar chart draws its first category at the bottom, and reverse_order
+        # would move the value axis, which names the 1× line here, to the top.
+        pairs.reverse()
+        texts.reverse()
     cd = CategoryChartData(number_format=excel_format(texts[0]) or "General")
     cd.categories = [n for _, n in pairs]
     cd.add_series(typographic(spec.title)[:80] or "Values", [float(p.absolute) for p, _ in pairs])
     chart = _add_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, area, cd)
-    chart.category_axis.reverse_order = True  # first row on top, as in the PNG
+    if not multiples:
+        chart.category_axis.reverse_order = True  # first row on top, as in the PNG
     series = chart.plots[0].series[0]
     any_highlight = any(highlight_match(spec, p, n) for p, n in pairs)
     for i, (p, n) in enumerate(pairs):
@@ -568,6 +574,9 @@ def _range(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, colou
         # The whole the fractions are of, as its own full bar: "1/6" reads against "100%".
         ref = Band(str(spec.option("reference_label", "") or "Reference"), 0.0, 100.0, "", "100%", ())
         rows = [ref, *rows]
+    # A bar chart draws its first category at the bottom; rows go in reversed so the first is on
+    # top and the value axis stays under the last (reverse_order would move the axis to the top).
+    rows.reverse()
     cd = CategoryChartData(number_format='0"%"' if recip else "General")
     cd.categories = [typographic(b.name) for b in rows]
     cd.add_series("Start", [b.low for b in rows])
@@ -579,7 +588,7 @@ def _range(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, colou
     start, span = plot.series
     _fill(start.format, None)
     for i, b in enumerate(rows):
-        fill = colours.other if (recip and i == 0) else colours.accent
+        fill = colours.other if (recip and i == len(rows) - 1) else colours.accent
         _fill(span.points[i].format, fill)
         if b.low_text and b.low != b.high:
             # Just left of the band, over the invisible bar: on the slide's background.
@@ -596,7 +605,6 @@ def _range(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, colou
     value_axis.tick_labels.number_format_is_linked = False
     value_axis.tick_labels.font.color.rgb = rgb(theme.muted)
     cat = chart.category_axis
-    cat.reverse_order = True
     cat.major_tick_mark = XL_TICK_MARK.NONE
     cat.format.line.color.rgb = rgb(theme.rule)
     chart.has_legend = False
@@ -645,7 +653,6 @@ def _key_figures(slide: Slide, spec: ChartSpec, points: list[Point], area: Area,
                  theme: Theme, measure: Measure) -> None:
     """Tiles as text: the figure, what it counts, when. Each tile is one shape whose text a screen
     reader reads as a unit; a thin accent rule tops it, as in the PNG."""
-    from pptx.enum.shapes import MSO_SHAPE
     from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
     from pptx.util import Inches, Pt
 
@@ -663,21 +670,20 @@ def _key_figures(slide: Slide, spec: ChartSpec, points: list[Point], area: Area,
     while big > 24 and any(measure.width(v, big, bold=True) > inner for v in values):
         big -= 2
     label_pt, when_pt = 16.0, 13.0
-    tile_h = min((area.h - gap * (rows - 1)) / rows, 2.9)
+    wrapped = [measure.wrap(typographic(n), label_pt, inner, max_lines=4) for n in names]
+    label_lines = max(w.count("\n") + 1 for w in wrapped)
+    spacing = 6 / 72  # the paragraphs' space after
+    content = (2 * pad + big * 1.2 / 72 + spacing + label_lines * label_pt * 1.2 / 72
+               + (spacing + when_pt * 1.2 / 72 if any(p.period for p in shown) else 0) + 0.15)
+    tile_h = min((area.h - gap * (rows - 1)) / rows, content)
+    block_h = rows * tile_h + gap * (rows - 1)
+    top = area.y + max(area.h - block_h, 0) * 0.4  # a little above the middle, as in the PNG
     for i, (p, name, value) in enumerate(zip(shown, names, values)):
         r, c = divmod(i, cols)
         x = area.x + c * (tile_w + gap)
-        y = area.y + r * (tile_h + gap)
-        rule = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(x), Inches(y), Inches(tile_w), Inches(0.07))
-        rule.fill.solid()
-        rule.fill.fore_color.rgb = rgb(colours.accent)
-        rule.line.fill.background()
-        tile = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(x), Inches(y + 0.07), Inches(tile_w),
-                                      Inches(tile_h - 0.07))
-        tile.fill.solid()
-        tile.fill.fore_color.rgb = rgb(colours.panel)
-        tile.line.fill.background()
-        tile.shadow.inherit = False
+        y = top + r * (tile_h + gap)
+        plain_rectangle(slide, x, y, tile_w, 0.07, colours.accent)
+        tile = plain_rectangle(slide, x, y + 0.07, tile_w, tile_h - 0.07, colours.panel)
         tf = tile.text_frame
         tf.word_wrap = True
         tf.vertical_anchor = MSO_ANCHOR.TOP
@@ -695,3 +701,20 @@ def _key_figures(slide: Slide, spec: ChartSpec, points: list[Point], area: Area,
             run.text = text
             _font(run.font, theme, size=size, colour=colour, bold=bold)
             _east_asian(run.font, theme)
+
+
+def plain_rectangle(slide: Slide, x: float, y: float, w: float, h: float, colour: str) -> BaseShape:
+    """A filled rectangle with no outline and no theme style: python-pptx gives an autoshape the
+    template's style (outline, and a shadow LibreOffice draws), which house panels do not have."""
+    from pptx.enum.shapes import MSO_SHAPE
+    from pptx.oxml.ns import qn
+    from pptx.util import Inches
+
+    shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(x), Inches(y), Inches(w), Inches(h))
+    style = shape._element.find(qn("p:style"))
+    if style is not None:
+        shape._element.remove(style)
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = rgb(colour)
+    shape.line.fill.background()
+    return shape
