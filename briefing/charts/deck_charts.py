@@ -438,10 +438,11 @@ def _line(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, colour
     if log:
         scaling = value_axis._element.find(qn("c:scaling"))  # no python-pptx API for log axes
         scaling.insert(0, scaling.makeelement(qn("c:logBase"), {"val": "10"}))
-        # A tick every decade, from the decade below the smallest value to the one above the largest.
+        # A tick every decade, from the decade below the smallest value to the one above the largest
+        # (strictly: a point on a power of ten would sit on the axis line, under its own tick label).
         values = [float(p.absolute) for p in points if p.absolute > 0]
-        value_axis.minimum_scale = 10 ** math.floor(math.log10(min(values)))
-        value_axis.maximum_scale = 10 ** math.ceil(math.log10(max(values)))
+        value_axis.minimum_scale = 10 ** (math.ceil(math.log10(min(values))) - 1)
+        value_axis.maximum_scale = 10 ** (math.floor(math.log10(max(values))) + 1)
         value_axis.major_unit = 10
     axis_name = typographic(spec.unit).capitalize() if spec.unit and spec.unit not in ("%", "×", "x") else ""
     if log or axis_name:
@@ -622,7 +623,7 @@ def _timeline(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, co
     found, _skipped = items(spec, points)
     found.sort(key=lambda it: it.start)
     rows = [(it.when, typographic(it.name + (f" — {it.detail}" if it.detail else ""))) for it in found]
-    size = 16 if len(rows) <= 6 else 13
+    size = 20 if len(rows) <= 4 else 16 if len(rows) <= 7 else 13  # a short table reads from the back
     row_h = size * 2.1 / 72
     height = min(area.h, row_h * (len(rows) + 1))
     shape = slide.shapes.add_table(len(rows) + 1, 2, Inches(area.x), Inches(area.y), Inches(area.w), Inches(height))
