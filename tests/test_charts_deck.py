@@ -229,6 +229,19 @@ def test_file_properties_come_from_the_report_and_audience(deck: tuple[Path, lis
     assert props.keywords == "Investors and operators; Digital in Asia"
     assert props.last_modified_by == "Briefing"
     assert props.created is not None and abs(props.created - datetime.utcnow()) < timedelta(hours=1)
+    # The extended properties are the deck's own, not the template's ("Microsoft Macintosh PowerPoint", 4:3).
+    import zipfile
+    from xml.etree import ElementTree
+
+    with zipfile.ZipFile(path) as z:
+        app = ElementTree.fromstring(z.read("docProps/app.xml"))
+    ns = {"e": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+          "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"}
+    assert app.findtext("e:Application", namespaces=ns).startswith("Briefing ")
+    assert app.findtext("e:PresentationFormat", namespaces=ns) == "Widescreen"
+    assert app.findtext("e:Slides", namespaces=ns) == str(len(_specs) + 1)
+    parts = [e.text for e in app.iterfind("e:TitlesOfParts/vt:vector/vt:lpstr", ns)]
+    assert parts[1:] == [COVER.title] + [typographic(s.title) for s in _specs]
 
 
 def _labels(chart):  # type: ignore[no-untyped-def]

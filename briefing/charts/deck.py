@@ -102,7 +102,8 @@ def write_deck(items: Sequence[tuple[ChartSpec, ChartData]], path: Path | str, t
     _properties(prs, cover, items)
     buf = io.BytesIO()
     prs.save(buf)
-    atomic_write(Path(path), buf.getvalue())
+    titles = [slide.shapes.title.text_frame.text if slide.shapes.title is not None else "" for slide in prs.slides]
+    atomic_write(Path(path), _with_app_properties(buf.getvalue(), titles))
 
 
 # ---- The master and its layouts
@@ -389,3 +390,42 @@ def _properties(prs: Presentation, cover: DeckCover | None, items: Sequence[tupl
     props.modified = now
     props.revision = 1
     props.comments = ""
+
+
+def _app_properties(titles: Sequence[str]) -> bytes:
+    """docProps/app.xml as this deck is: made by Briefing, 16:9, its slide count and titles (the
+    template's says "Microsoft Macintosh PowerPoint", 4:3 and no slides)."""
+    from xml.sax.saxutils import escape
+
+    from briefing import __version__
+
+    names = "".join(f"<vt:lpstr>{escape(t)}</vt:lpstr>" for t in titles)
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"<Application>Briefing {escape(__version__)}</Application>"
+        "<PresentationFormat>Widescreen</PresentationFormat>"
+        f"<Slides>{len(titles)}</Slides><Notes>{len(titles)}</Notes><HiddenSlides>0</HiddenSlides>"
+        '<HeadingPairs><vt:vector size="4" baseType="variant">'
+        "<vt:variant><vt:lpstr>Theme</vt:lpstr></vt:variant><vt:variant><vt:i4>1</vt:i4></vt:variant>"
+        "<vt:variant><vt:lpstr>Slide Titles</vt:lpstr></vt:variant>"
+        f"<vt:variant><vt:i4>{len(titles)}</vt:i4></vt:variant></vt:vector></HeadingPairs>"
+        f'<TitlesOfParts><vt:vector size="{len(titles) + 1}" baseType="lpstr">'
+        f"<vt:lpstr>Office Theme</vt:lpstr>{names}</vt:vector></TitlesOfParts>"
+        "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+        "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
+    ).encode("utf-8")
+
+
+def _with_app_properties(package: bytes, titles: Sequence[str]) -> bytes:
+    """The saved package with its app.xml replaced. python-pptx keeps that part as opaque bytes
+    with no API, so the zip is rewritten entry by entry, in the same order and compression."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = _app_properties(titles) if info.filename == "docProps/app.xml" else src.read(info)
+            dst.writestr(info, data)
+    return out.getvalue()
