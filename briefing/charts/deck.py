@@ -415,7 +415,7 @@ def _app_properties(titles: Sequence[str]) -> bytes:
         f"<vt:lpstr>Office Theme</vt:lpstr>{names}</vt:vector></TitlesOfParts>"
         "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
         "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _with_app_properties(package: bytes, titles: Sequence[str]) -> bytes:

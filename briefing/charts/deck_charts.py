@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from pptx.dml.color import RGBColor
     from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
     from pptx.oxml.xmlchemy import BaseOxmlElement
+    from pptx.shapes.autoshape import Shape
     from pptx.shapes.base import BaseShape
     from pptx.slide import Slide
     from pptx.text.text import Font
@@ -704,7 +705,7 @@ def _key_figures(slide: Slide, spec: ChartSpec, points: list[Point], area: Area,
             _east_asian(run.font, theme)
 
 
-def plain_rectangle(slide: Slide, x: float, y: float, w: float, h: float, colour: str) -> BaseShape:
+def plain_rectangle(slide: Slide, x: float, y: float, w: float, h: float, colour: str) -> Shape:
     """A filled rectangle with no outline and no theme style: python-pptx gives an autoshape the
     template's style (outline, and a shadow LibreOffice draws), which house panels do not have."""
     from pptx.enum.shapes import MSO_SHAPE
