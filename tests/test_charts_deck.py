@@ -353,3 +353,20 @@ def test_libreoffice_draws_the_pdfs_numbers(deck: tuple[Path, list[ChartSpec]], 
     assert "61%" in by_key["openrouter-top10-share"] and "Chinese models" in by_key["openrouter-top10-share"]
     assert "1/6" in by_key["cost-vs-us"] and "1/4" in by_key["cost-vs-us"]
     assert "62×" in by_key["superpod-multiples"]
+
+
+def test_a_line_over_years_reported_on_one_date_keeps_its_years(tmp_path: Path) -> None:
+    """harbor-water's reservoir draw: 2021, 2023 and 2025 from one finding as of 31 December 2025.
+    The date axis follows the periods, so the three points stay three (not one on the as-of date)."""
+    root = EXAMPLE
+    spec = next(s for s in seed_charts(root) if s.key == "reservoir-draw")
+    data = resolve_chart_data(spec, seed_findings(root))
+    assert len({p.as_of for p in data.points}) == 1 and len(data.points) == 3
+    path = tmp_path / "deck.pptx"
+    write_deck([(spec, data)], path)
+    chart = next(s for s in Presentation(str(path)).slides[0].shapes if s.has_chart).chart
+    assert list(chart.plots[0].series[0].values) == [68e6, 65e6, 61e6]
+    assert len(list(chart.plots[0].categories)) == 3
+    # The ticks say "60M"; the axis says what is counted, not "million" a second time; from zero.
+    assert chart.value_axis.axis_title.text_frame.text == "m³"
+    assert chart.value_axis.minimum_scale == 0

@@ -394,14 +394,15 @@ def _line(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, colour
 
     lines = line_series(points)
     texts = dict(zip((p.ref for p in points), value_texts(points, spec.number_format, spec.unit)))
-    dated = all(p.as_of for p in points)
-    if dated:
-        # Date categories give PowerPoint a date axis, so uneven gaps between points stay uneven.
-        cats: list[date | str] = sorted({p.as_of for p in points if p.as_of})
-        key = lambda p: p.as_of  # noqa: E731
-    else:
-        cats = list(dict.fromkeys(period_text(p.period) or p.label for p in points))
-        key = lambda p: period_text(p.period) or p.label  # noqa: E731
+    when = {p.ref: point_date(p) for p in points}
+    # Date categories give PowerPoint a date axis, so uneven gaps between points stay uneven; only
+    # when every point has a date and no line has two points on one date.
+    dated = all(when.values()) and all(len({when[p.ref] for p in pts}) == len(pts) for _, pts in lines)
+
+    def key(p: Point) -> date | str:
+        return (when[p.ref] or "") if dated else (period_text(p.period) or p.label)
+
+    cats: list[date | str] = sorted({d for d in when.values() if d}) if dated else list(dict.fromkeys(map(key, points)))
     cd = CategoryChartData(number_format=excel_format(next(iter(texts.values()))) or "General")
     cd.categories = cats
     if dated:
@@ -445,7 +446,9 @@ def _line(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, colour
         value_axis.minimum_scale = 10 ** (math.ceil(math.log10(min(values))) - 1)
         value_axis.maximum_scale = 10 ** (math.floor(math.log10(max(values))) + 1)
         value_axis.major_unit = 10
-    axis_name = typographic(spec.unit).capitalize() if spec.unit and spec.unit not in ("%", "×", "x") else ""
+    else:
+        value_axis.minimum_scale = min(0.0, *(float(p.absolute) for p in points))  # from zero, as the PNG
+    axis_name = _axis_unit(spec.unit)
     if log or axis_name:
         # A log axis says so, and what it counts: "Tokens per day, log scale".
         value_axis.has_title = True
@@ -464,6 +467,41 @@ def _line(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, colour
         chart.legend.include_in_layout = False
     _style_text(chart, theme)
     return chart
+
+
+_SCALE_WORDS = ("thousand ", "million ", "billion ", "trillion ")
+
+
+def _axis_unit(unit: str) -> str:
+    """What the value axis counts, without a scale word the ticks already carry ("million m³" is
+    "m³" beside "60M"); "" for units the ticks show ("%", "×", currencies)."""
+    text = typographic(unit.strip())
+    if text in ("%", "×", "x") or text in CURRENCY_SYMBOL:
+        return ""
+    for word in _SCALE_WORDS:
+        if text.lower().startswith(word):
+            text = text[len(word):]
+    first = text.split(" ", 1)[0]
+    # A word is capitalised ("Tokens per day"); a symbol is not ("m³", "kWh").
+    return text[:1].upper() + text[1:] if len(first) > 3 and first.isalpha() and first.islower() else text
+
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?|-?Q([1-4]))?$", re.IGNORECASE)
+
+
+def point_date(p: Point) -> date | None:
+    """When a point's value holds: the start of its period ("2021", "2026-03", "2027-Q4"), else
+    its as-of date. The period first: the as-of date is when it was reported, and a finding that
+    reports three years at once gives them all one as-of date."""
+    m = _PERIOD.match(p.period.strip())
+    if m:
+        year = int(m[1])
+        month = int(m[2]) if m[2] else (int(m[4]) - 1) * 3 + 1 if m[4] else 1
+        try:
+            return date(year, month, int(m[3]) if m[3] else 1)
+        except ValueError:
+            return p.as_of
+    return p.as_of
 
 
 def _yearly_date_axis(ax: BaseOxmlElement) -> None:
