@@ -370,3 +370,49 @@ def test_a_line_over_years_reported_on_one_date_keeps_its_years(tmp_path: Path) 
     # The ticks say "60M"; the axis says what is counted, not "million" a second time; from zero.
     assert chart.value_axis.axis_title.text_frame.text == "m³"
     assert chart.value_axis.minimum_scale == 0
+
+
+def test_every_kind_builds_natively_over_hand_made_data(tmp_path: Path) -> None:
+    """Shapes the seed does not have: a plain range with a single value, a timeline point with no
+    date (left out, as in the PNG), six key figures on two rows, a line over undated periods."""
+    f = finding(
+        "edge",
+        ("Low", "2", "%", None, "Alpha", "2025", None),
+        ("High", "5", "%", None, "Alpha", "2026", None),
+        ("Only", "3", "%", None, "Beta", "2026-Q2", None),
+    )
+    g = finding("six", *[(f"Figure {i}", str(i * 1000), "", None, f"E{i}", "2026", None) for i in range(1, 7)],
+                series="six")
+    h = finding("undated", ("Phase one", "1", "", None, "X", "phase one", None),
+                ("Phase two", "2", "", None, "X", "phase two", None), series="u")
+    from briefing.domain.charts import MetricRef
+
+    def refs(*texts: str) -> tuple[MetricRef, ...]:
+        return tuple(MetricRef.parse(t) for t in texts)
+
+    specs = [
+        ChartSpec("range", ChartKind.RANGE, "A plain range", metrics=refs("edge#0", "edge#1", "edge#2")),
+        ChartSpec("tl", ChartKind.TIMELINE, "When", metrics=refs("edge#0", "edge#2", "undated#0")),
+        ChartSpec("six", ChartKind.KEY_FIGURES, "Six figures", metrics=refs(*(f"six#{i}" for i in range(6)))),
+        ChartSpec("line", ChartKind.LINE, "Phases", series=("u",)),
+    ]
+    items = [(s, resolve_chart_data(s, [f, g, h])) for s in specs]
+    path = tmp_path / "edge.pptx"
+    write_deck(items, path)
+    slides = list(Presentation(str(path)).slides)
+    rng = next(s for s in slides[0].shapes if s.has_chart).chart
+    assert rng.chart_type == XL_CHART_TYPE.BAR_STACKED
+    start, span = rng.plots[0].series
+    assert list(rng.plots[0].categories) == ["Beta", "Alpha"]  # first row on top: drawn bottom up
+    assert list(start.values) == [3.0, 2.0] and list(span.values) == [0.0, 3.0]
+    # Beta's single value is labelled where it sits (the start series ends there); Alpha's band at both ends.
+    assert [(si, idx) for si, idx, *_ in _labels(rng)] == [(0, 0), (0, 1), (1, 1)]
+    # The band's series holds high − low (3), so its label is the high end's text, not its value.
+    assert [start.points[0].data_label.text_frame.text, start.points[1].data_label.text_frame.text,
+            span.points[1].data_label.text_frame.text] == ["3%", "2%", "5%"]
+    table = next(s for s in slides[1].shapes if s.has_table).table
+    assert [c.text for c in table.rows[1].cells] == ["2025", "Low"] and len(table.rows) == 3
+    tiles = [s for s in slides[2].shapes if s.has_text_frame and s.text_frame.text.startswith(("1,000", "6,000"))]
+    assert len(tiles) == 2 and tiles[0].top < tiles[1].top  # two rows of three
+    line = next(s for s in slides[3].shapes if s.has_chart).chart
+    assert list(line.plots[0].categories) == ["phase one", "phase two"]

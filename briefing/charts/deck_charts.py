@@ -153,11 +153,13 @@ def _font(font: Font, theme: Theme, *, size: float, colour: str, bold: bool = Fa
 
 
 def _label(series: _BaseCategorySeries, i: int, text: str, theme: Theme, *, colour: str,
-           position: XL_LABEL_POSITION | None = None, size: float = LABEL_PT, with_name: bool = False) -> None:
+           position: XL_LABEL_POSITION | None = None, size: float = LABEL_PT, with_name: bool = False,
+           as_text: bool = False) -> None:
     """Point i's data label reads `text`: the value in a number format that writes it so, which
-    keeps the label live when the value is edited, or the text itself when no format can."""
+    keeps the label live when the value is edited, or the text itself when no format can or the
+    point's value is not the number shown (as_text)."""
     label: DataLabel = series.points[i].data_label
-    code = excel_format(text)
+    code = None if as_text else excel_format(text)
     if code is None:
         label.text_frame.text = text
         _font(label.text_frame.paragraphs[0].runs[0].font, theme, size=size, colour=colour, bold=True)
@@ -630,10 +632,17 @@ def _range(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, colou
     for i, b in enumerate(rows):
         fill = colours.other if (recip and i == len(rows) - 1) else colours.accent
         _fill(span.points[i].format, fill)
-        if b.low_text and b.low != b.high:
+        if b.low == b.high:
+            # A single value has no band to draw: its label ends at its place on the axis.
+            _label(start, i, b.high_text, theme, colour=theme.ink, position=XL_LABEL_POSITION.INSIDE_END,
+                   as_text=True)
+            continue
+        if b.low_text:
             # Just left of the band, over the invisible bar: on the slide's background.
-            _label(start, i, b.low_text, theme, colour=theme.ink, position=XL_LABEL_POSITION.INSIDE_END)
-        _label(span, i, b.high_text, theme, colour=text_on(theme, fill), position=XL_LABEL_POSITION.INSIDE_END)
+            _label(start, i, b.low_text, theme, colour=theme.ink, position=XL_LABEL_POSITION.INSIDE_END,
+                   as_text=True)
+        _label(span, i, b.high_text, theme, colour=text_on(theme, fill), position=XL_LABEL_POSITION.INSIDE_END,
+                   as_text=True)
     value_axis = chart.value_axis
     value_axis.minimum_scale = min(0.0, *(b.low for b in rows))
     if recip:
