@@ -416,3 +416,13 @@ def test_every_kind_builds_natively_over_hand_made_data(tmp_path: Path) -> None:
     assert len(tiles) == 2 and tiles[0].top < tiles[1].top  # two rows of three
     line = next(s for s in slides[3].shapes if s.has_chart).chart
     assert list(line.plots[0].categories) == ["phase one", "phase two"]
+
+
+def test_a_label_whose_text_is_not_its_value_is_set_as_text() -> None:
+    """The number format must write the point's own value as the PDF's text; where it would not
+    (a band's high − low, a percent of a scaled metric), the label carries the text instead."""
+    from briefing.charts.deck_charts import _writes
+
+    assert _writes(1e11, "100B") and _writes(5.16e12, "5.16T") and _writes(1.4e14, "140T")
+    assert _writes(2000.0, "2,000") and _writes(6.7, "6.7×") and _writes(-5e9, "−$5B")
+    assert not _writes(3.0, "5%") and not _writes(61e6, "61%") and not _writes(1.0, "1/6")

@@ -89,6 +89,24 @@ def excel_format(text: str) -> str | None:
     return f'{symbol}{body};"−"{symbol}{body}'
 
 
+_FACTORS = {"T": 10**12, "B": 10**9, "M": 10**6, "K": 10**3, "": 1}
+
+
+def _writes(value: float | None, text: str) -> bool:
+    """Whether the value, in the format excel_format makes of text, reads as text: the number the
+    text shows, times its suffix, is the value to the text's last digit. A label whose number is
+    not the point's value (a percent format over a scaled metric, say) is then set as text."""
+    m = _LABEL.match(text)
+    if m is None or value is None:
+        return False
+    shown = Decimal(m["int"].replace(",", "") + (f".{m['dec']}" if m["dec"] else ""))
+    if m["neg"]:
+        shown = -shown
+    factor = _FACTORS[m["suf"] or ""]
+    half_step = Decimal(1).scaleb(-len(m["dec"] or "")) * factor / 2
+    return abs(Decimal(repr(value)) - shown * factor) <= half_step
+
+
 def axis_format(points: Sequence[Point], spec: ChartSpec) -> str:
     """Tick labels in the formatter's style ("100B", "1T", "10T"): up to two conditions pick the
     suffix by size, as fmt.tick does tick by tick."""
@@ -159,7 +177,7 @@ def _label(series: _BaseCategorySeries, i: int, text: str, theme: Theme, *, colo
     keeps the label live when the value is edited, or the text itself when no format can or the
     point's value is not the number shown (as_text)."""
     label: DataLabel = series.points[i].data_label
-    code = None if as_text else excel_format(text)
+    code = None if as_text or not _writes(series.values[i], text) else excel_format(text)
     if code is None:
         label.text_frame.text = text
         _font(label.text_frame.paragraphs[0].runs[0].font, theme, size=size, colour=colour, bold=True)
