@@ -224,7 +224,7 @@ def test_file_properties_come_from_the_report_and_audience(deck: tuple[Path, lis
     path, _specs = deck
     props = Presentation(str(path)).core_properties
     assert props.title == COVER.title
-    assert props.subject == "China’s AI industry — charts for Investors and operators"
+    assert props.subject == "China’s AI industry — Investors and operators"
     assert props.author == "Tom Simpson"
     assert props.keywords == "Investors and operators; Digital in Asia"
     assert props.last_modified_by == "Briefing"

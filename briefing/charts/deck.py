@@ -382,7 +382,8 @@ def _properties(prs: Presentation, cover: DeckCover | None, items: Sequence[tupl
     else:
         props.title = typographic(cover.title)
         about = typographic(cover.subtitle) or "Charts"
-        props.subject = f"{about} — charts for {cover.audience}" if cover.audience else about
+        # "— Full report", not "charts for Full report": an audience's name is not a client's.
+        props.subject = f"{about} — {cover.audience}" if cover.audience else about
         props.author = cover.author or cover.publisher or "Briefing"
         props.keywords = "; ".join(cover.keywords)
     props.last_modified_by = "Briefing"
