@@ -682,6 +682,7 @@ def _range(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, colou
 def _timeline(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, colours: Colours,
               theme: Theme) -> BaseShape:
     """A table, When | What, in time order: what a presenter can read out and edit."""
+    from pptx.enum.text import MSO_ANCHOR
     from pptx.util import Inches
 
     from briefing.charts.shapes import items
@@ -701,6 +702,7 @@ def _timeline(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, co
     table.horz_banding = False
     for c, text in enumerate(("When", "What")):
         cell = table.cell(0, c)
+        cell.vertical_anchor = MSO_ANCHOR.MIDDLE  # rows are taller than their line
         cell.fill.solid()
         cell.fill.fore_color.rgb = rgb(header_fill)
         _cell_text(cell.text_frame, text, theme, size=size, colour=text_on(theme, header_fill), bold=True)
@@ -708,6 +710,7 @@ def _timeline(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, co
         fill = colours.panel if r % 2 == 0 else colours.background
         for c, text in enumerate((when, what)):
             cell = table.cell(r, c)
+            cell.vertical_anchor = MSO_ANCHOR.MIDDLE
             cell.fill.solid()
             cell.fill.fore_color.rgb = rgb(fill)
             _cell_text(cell.text_frame, text, theme, size=size, colour=theme.ink, bold=c == 0)
