@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
+from briefing.domain.colours import Colours, contrast, luminance
 from briefing.paths import ASSETS, FONTS
+
+__all__ = ["LARGE_CONTRAST", "TEXT_CONTRAST", "Theme", "ThemeFonts", "contrast", "darken_to", "default_theme",
+           "load_theme", "luminance", "report_theme"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,21 @@ class Theme:
         """
         return darken_to(self.accent(audience_key), (self.background, self.panel), TEXT_CONTRAST)
 
+    def with_colours(self, palette: Sequence[str] = (), accents: Iterable[tuple[str, str]] = ()) -> Theme:
+        """This theme in a report's own colours: its palette replaces the house one, and its accents
+        replace the house accents whole (so no house accent leaks into another report's output). A
+        report without accents takes its palette's first colour as its accent."""
+        chosen = dict(accents)
+        if not palette and not chosen:
+            return self
+        new_palette = tuple(palette) or self.palette
+        if not chosen:
+            chosen = {"default": new_palette[0]}
+        chosen.setdefault("default", new_palette[0] if palette else next(iter(chosen.values())))
+        if new_palette == self.palette and chosen == dict(self.accents):
+            return self  # the house colours, stated as data: the same theme (and chart cache keys)
+        return replace(self, name=f"{self.name}+report", palette=new_palette, accents=MappingProxyType(chosen))
+
     def size(self, name: str) -> float:
         return float(self.sizes[name])
 
@@ -64,20 +83,6 @@ class Theme:
 
 TEXT_CONTRAST = 4.5  # WCAG 2 AA, small text
 LARGE_CONTRAST = 3.0  # WCAG 2 AA, large text (18 pt, or 14 pt bold) and graphical marks
-
-
-def luminance(hex_colour: str) -> float:
-    """WCAG 2 relative luminance of a "#RRGGBB" colour."""
-    h = hex_colour.lstrip("#")
-    channels = [int(h[i: i + 2], 16) / 255 for i in (0, 2, 4)]
-    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-
-def contrast(a: str, b: str) -> float:
-    """WCAG 2 contrast ratio of two colours, 1 to 21."""
-    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
 
 
 def darken_to(colour: str, backgrounds: tuple[str, ...], ratio: float) -> str:
@@ -126,3 +131,10 @@ def load_theme(path: Path | None = None) -> Theme:
 @lru_cache(maxsize=1)
 def default_theme() -> Theme:
     return load_theme()
+
+
+def report_theme(colours: Colours | None) -> Theme:
+    """The house theme in a report's own colours (the house theme itself when it has none)."""
+    if not colours:
+        return default_theme()
+    return default_theme().with_colours(colours.palette, colours.accents)

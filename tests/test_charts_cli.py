@@ -37,6 +37,7 @@ class FakeService:
         return Audience(key, key.title())
 
     def get_report(self, key: str | None = None) -> Report:
+        # The seed report's cover fields; no colours of its own: the house theme.
         raw = load_report()
         return Report(1, raw["key"], raw["title"], raw["subtitle"], raw["publisher"], raw["author"], raw["edition"])
 

@@ -4,6 +4,7 @@ and file properties."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -216,6 +217,18 @@ def test_cover_names_report_edition_audience_and_data_date(deck: tuple[Path, lis
     # The report records no date, so the newest observation shown; never a projection's future date.
     line = next(t for t in text.splitlines() if t.startswith("Data as of "))
     assert line.endswith("2026") and "2029" not in line and "2030" not in line
+
+
+@pytest.mark.parametrize("as_of, shown", [(date(2026, 4, 1), "April 2026"), (date(2025, 12, 31), "31 December 2025"),
+                                          (date(2026, 1, 1), "2026")])
+def test_cover_prints_the_reports_data_date_as_the_briefing_does(as_of: date, shown: str, tmp_path: Path) -> None:
+    import dataclasses
+
+    path = tmp_path / "deck.pptx"
+    write_deck([], path, cover=dataclasses.replace(COVER, data_as_of=as_of))
+    cover = Presentation(str(path)).slides[0]
+    text = "\n".join(s.text_frame.text for s in cover.shapes if s.has_text_frame)
+    assert f"Data as of {shown}" in text.splitlines()
 
 
 def test_file_properties_come_from_the_report_and_audience(deck: tuple[Path, list[ChartSpec]]) -> None:

@@ -50,3 +50,29 @@ def test_body_and_secondary_text_read(name: str) -> None:
     colour = getattr(THEME, name)
     assert contrast(colour, THEME.background) >= TEXT_CONTRAST
     assert contrast(colour, THEME.panel) >= TEXT_CONTRAST
+
+
+def _report_accents() -> list[tuple[str, str, str]]:
+    """(report, audience, accent) for every report shipped in data/: their own colours must read too."""
+    from briefing.domain.colours import clean_colours
+    from briefing.paths import SEED_DATA
+    from briefing.store.seed import load_report
+
+    out = []
+    for root in (SEED_DATA, SEED_DATA / "examples" / "harbor-water"):
+        info = load_report(root)
+        out += [(info["key"], k, v) for k, v in clean_colours(info["colours"]).accents]
+    return out
+
+
+@pytest.mark.parametrize(("report", "key", "accent"), _report_accents())
+def test_every_report_accent_reads_as_text_and_as_a_mark(report: str, key: str, accent: str) -> None:
+    from briefing.domain.colours import Colours
+    from briefing.theme import report_theme
+
+    theme = report_theme(Colours(accents=((key, accent),)))
+    text = theme.text_accent(key)
+    for background in (THEME.background, THEME.panel):
+        assert contrast(text, background) >= TEXT_CONTRAST, (report, key, text)
+    assert contrast("#FFFFFF", text) >= TEXT_CONTRAST, (report, key, text)
+    assert contrast(accent, THEME.background) >= LARGE_CONTRAST, (report, key, accent)

@@ -70,17 +70,6 @@ def test_pictures_have_alt_text_and_numbered_captions(sink: docx.document.Docume
     assert width and width.cm > 10
 
 
-def test_pictures_are_at_least_200_dpi() -> None:
-    seen: dict[str, int] = {}
-
-    def spy(spec, data, **kw):
-        seen.update(fmt=kw["fmt"], dpi=kw["dpi"])
-        return placeholder_chart(spec, data, **kw)
-
-    write(kitchen_sink(hostile=False), "docx", WriteOptions(render_chart=spy, chart_dpi=96))
-    assert seen == {"fmt": "png", "dpi": 200}
-
-
 def test_hyperlinks_are_relationships_and_only_for_the_web(sink: docx.document.Document) -> None:
     part = sink.part
     external = {r.target_ref for r in part.rels.values() if r.is_external}

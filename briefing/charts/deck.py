@@ -341,6 +341,14 @@ def _as_of(cover: DeckCover, items: Sequence[tuple[ChartSpec, ChartData]]) -> da
     return max(dates, default=None)
 
 
+def _partial_date(d: date) -> str:
+    """As the briefing's cover prints it: a report stores "2026-04" as 1 April 2026 and "2026" as
+    1 January, so those print as "April 2026" and "2026"."""
+    if d.month == 1 and d.day == 1:
+        return str(d.year)
+    return f"{d:%B %Y}" if d.day == 1 else f"{d.day} {d:%B %Y}"
+
+
 def _cover(slide: Slide, cover: DeckCover, items: Sequence[tuple[ChartSpec, ChartData]], theme: Theme) -> None:
     """Report title in the title placeholder; subtitle, edition and audience, and the data's date in
     the subtitle placeholder, one paragraph each."""
@@ -355,7 +363,7 @@ def _cover(slide: Slide, cover: DeckCover, items: Sequence[tuple[ChartSpec, Char
     lines = [
         (typographic(cover.subtitle), theme.ink, 20.0),
         (" · ".join(t for t in (cover.edition, cover.audience) if t), theme.muted, 18.0),
-        (f"Data as of {as_of.day} {as_of:%B %Y}" if as_of else "", theme.muted, 18.0),
+        (f"Data as of {_partial_date(as_of)}" if as_of else "", theme.muted, 18.0),
     ]
     tf = body.text_frame
     first = True

@@ -119,6 +119,21 @@ def text_on(theme: Theme, fill: str) -> str:
     return white if contrast(white, fill) >= contrast(theme.ink, fill) else theme.ink
 
 
+def _warm(palette: tuple[str, ...], accent: str) -> str:
+    """The palette's colour nearest vermillion (hue 26°) that is not the accent: warnings stay warm
+    and in the report's own colours (for the house palette: vermillion, else orange)."""
+    import colorsys
+
+    def distance(c: str) -> float:
+        r, g, b = (int(c.lstrip("#")[i: i + 2], 16) / 255 for i in (0, 2, 4))
+        h, _l, sat = colorsys.rgb_to_hls(r, g, b)
+        d = abs(h * 360 - 26)
+        return min(d, 360 - d) + (360 if sat < 0.2 else 0)  # greys and black never warn
+
+    candidates = [c for c in palette if c.lower() != accent.lower()] or ["#D55E00"]
+    return min(candidates, key=distance)
+
+
 @dataclass(frozen=True)
 class Colours:
     """The colours one chart uses: the audience accent for the subject, quiet greys for the rest."""
@@ -139,8 +154,7 @@ class Colours:
     def for_chart(cls, theme: Theme, accent_key: str | None) -> Colours:
         accent = theme.accent(accent_key)
         rest = tuple(c for c in theme.palette if c.lower() != accent.lower() and c.lower() != "#f0e442")
-        # Okabe-Ito vermillion when the accent is not vermillion, else orange: warnings stay warm.
-        warning = "#D55E00" if accent.lower() != "#d55e00" else "#E69F00"
+        warning = _warm(theme.palette, accent)
         return cls(
             accent=accent,
             ink=theme.ink,

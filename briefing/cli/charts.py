@@ -9,11 +9,14 @@ import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from briefing.domain.charts import NUMBER_FORMATS, ChartKind, ChartSpec
 from briefing.domain.errors import BriefingError, ValidationError
 from briefing.domain.model import Audience, Finding, Report
+
+if TYPE_CHECKING:
+    from briefing.theme import Theme
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -29,13 +32,13 @@ class ChartService(Protocol):
 
     def get_audience(self, key: str) -> Audience: ...
 
-    def get_report(self, key: str | None = None) -> Report: ...
-
     def save_chart(self, spec: ChartSpec) -> ChartSpec: ...
 
     def delete_chart(self, key: str) -> ChartSpec: ...
 
     def unfit_chart_kinds(self, spec: ChartSpec) -> dict[Any, str]: ...
+
+    def get_report(self, key: str | None = None) -> Report: ...
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -207,6 +210,13 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _theme(service: ChartService) -> Theme:
+    """The house theme in the current report's colours."""
+    from briefing.theme import report_theme
+
+    return report_theme(service.get_report().colours)
+
+
 def _select(args: argparse.Namespace, service: ChartService) -> list[ChartSpec]:
     """The charts named, else the audience's pack; audience charts take its accent unless they set one."""
     audience = getattr(args, "audience", None)
@@ -248,7 +258,7 @@ def cmd_render(args: argparse.Namespace, service: ChartService) -> int:
                       transparent=args.transparent, dpi=args.dpi)
             for s in specs
         ]
-        results = render_many(jobs, workers=max(1, args.workers))
+        results = render_many(jobs, workers=max(1, args.workers), theme=_theme(service))
         out: Path = args.out
         out.mkdir(parents=True, exist_ok=True)
         for job, result in zip(jobs, results):
@@ -279,7 +289,7 @@ def cmd_deck(args: argparse.Namespace, service: ChartService) -> int:
         findings = service.list_findings()
         items = [(s, resolve_chart_data(s, findings)) for s in specs]
         audience = service.get_audience(args.audience) if args.audience else None
-        write_deck(items, out, cover=DeckCover.for_report(service.get_report(), audience))
+        write_deck(items, out, theme=_theme(service), cover=DeckCover.for_report(service.get_report(), audience))
         for spec, data in items:
             for w in data.warnings:
                 print(f"briefing charts: warning: {spec.key}: {w}", file=sys.stderr)

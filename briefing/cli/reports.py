@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from briefing.domain.colours import Colours
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import Report, ReportDraft, Section
 from briefing.services import BriefingService
@@ -36,6 +37,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         e.add_argument("--published", metavar="DATE")
         e.add_argument("--section", dest="sections", action="append", metavar="KEY=TITLE[=SHORT]",
                        help="a section, in reading order (repeat); on edit, replaces the list")
+        e.add_argument("--palette", metavar="#HEX,#HEX,...",
+                       help="the report's chart colours, in order (replaces its palette)")
+        e.add_argument("--accent", dest="accents", action="append", metavar="AUDIENCE=#HEX",
+                       help="an audience's accent colour, or default=#HEX (repeat; on edit, AUDIENCE= drops one)")
+        if name == "edit":
+            e.add_argument("--house-colours", dest="house_colours", action="store_true",
+                           help="drop the report's own colours: use the house theme's")
         if name == "new":
             e.add_argument("--use", action="store_true", help="make it the current report")
         e.set_defaults(func=func)
@@ -83,6 +91,23 @@ def parse_sections(specs: list[str]) -> tuple[tuple[str, str, str], ...]:
     return tuple(out)
 
 
+def parse_colours(palette: str | None, accents: list[str] | None, base: Colours) -> dict[str, object] | None:
+    """The report's colours after --palette and --accent (over `base`, the stored ones); None when
+    neither was given, so an edit leaves them alone. The service checks every colour."""
+    if palette is None and not accents:
+        return None
+    current = base.accent_map
+    for spec in accents or ():
+        key, sep, value = spec.partition("=")
+        if not sep or not key.strip():
+            raise ValidationError(FieldError("colours.accents", f"“{spec[:40]}” is not AUDIENCE=#RRGGBB"))
+        if value.strip():
+            current[key.strip().lower()] = value.strip()
+        else:
+            current.pop(key.strip().lower(), None)
+    return {"palette": palette if palette is not None else list(base.palette), "accents": current}
+
+
 def _draft(args: argparse.Namespace, base: Report | None = None) -> ReportDraft:
     def pick(name: str) -> object:
         value = getattr(args, name, None)
@@ -100,6 +125,8 @@ def _draft(args: argparse.Namespace, base: Report | None = None) -> ReportDraft:
         published=pick("published") or None,  # type: ignore[arg-type]
         summary=str(pick("summary") or ""),
         sections=sections,
+        colours=(Colours() if getattr(args, "house_colours", False)
+                 else parse_colours(args.palette, args.accents, base.colours if base else Colours())),
     )
 
 
@@ -109,6 +136,7 @@ def _report_dict(r: Report) -> dict:
         "edition": r.edition, "data_as_of": r.data_as_of.isoformat() if r.data_as_of else None,
         "published": r.published.isoformat() if r.published else None,
         "sections": [{"key": s.key, "title": s.title, "short": s.short} for s in r.sections],
+        "colours": r.colours.to_dict(),
     }
 
 
@@ -145,6 +173,7 @@ def cmd_show(args: argparse.Namespace, svc: BriefingService) -> int:
         if before is not None:
             print(f"  previous edition: {before.key}")
     print(f"  {counts['findings']} findings · {counts['audiences']} audiences · {counts['charts']} charts")
+    print(f"  colours: {r.colours.text()}")
     _print_sections(r.sections)
     return 0
 

@@ -9,6 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType
 
+from briefing.domain.colours import Colours
+from briefing.domain.labels import split_label
 from briefing.domain.numbers import Scale, format_quantity
 
 
@@ -49,6 +51,7 @@ class Report:
     summary: str = ""
     sections: tuple[Section, ...] = ()
     predecessor_id: int | None = None
+    colours: Colours = field(default_factory=Colours)  # empty: the house theme's
 
     @property
     def section_keys(self) -> tuple[str, ...]:
@@ -68,7 +71,9 @@ class Report:
     def cover(self) -> dict[str, object]:
         """The fields a briefing's cover and metadata read (compose's `report` mapping)."""
         return {"key": self.key, "title": self.title, "subtitle": self.subtitle, "publisher": self.publisher,
-                "author": self.author, "edition": self.edition, "summary": self.summary}
+                "author": self.author, "edition": self.edition, "data_as_of": self.data_as_of,
+                "published": self.published, "summary": self.summary,
+                "palette": self.colours.palette, "accents": self.colours.accents}
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,8 @@ class ReportDraft:
     published: date | str | None = None
     summary: str = ""
     sections: tuple[Section | tuple[str, str, str], ...] = ()
+    # None keeps a report's colours as they are (an edit) or takes the house theme's (a new report).
+    colours: Colours | Mapping[str, object] | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,16 @@ class Metric:
 
     def display(self, compact: bool = True) -> str:
         return format_quantity(self.value, self.unit, self.scale, compact=compact)
+
+    @property
+    def name(self) -> str:
+        """The label without its qualifier: "Qwen derivative models on Hugging Face"."""
+        return split_label(self.label)[0]
+
+    @property
+    def qualifier(self) -> str:
+        """What the source said of the value, as printed before it ("over", "about"), or ""."""
+        return split_label(self.label)[1]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from functools import partial
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from briefing.domain.colours import Colours, clean_colours
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.model import (
     ClaimKind,
@@ -269,6 +270,7 @@ class CleanReport:
     published: date | None
     summary: str
     sections: tuple[Section, ...]
+    colours: Colours | None  # None: leave as is
 
 
 def clean_report(draft: ReportDraft) -> CleanReport:
@@ -284,8 +286,10 @@ def clean_report(draft: ReportDraft) -> CleanReport:
     published = c.check(lambda: parse_date(draft.published, "published"), None)
     summary = c.check(lambda: clean_text(draft.summary, "summary", max_length=MAX_STATEMENT, multiline=True), "")
     sections = c.check(lambda: clean_sections(draft.sections), ())
+    colours = None if draft.colours is None else c.check(lambda: clean_colours(draft.colours), Colours())
     c.raise_if_any(f"report “{title or draft.title}”" if (title or draft.title) else "report")
-    return CleanReport(key, title, subtitle, publisher, author, edition, data_as_of, published, summary, sections)
+    return CleanReport(key, title, subtitle, publisher, author, edition, data_as_of, published, summary, sections,
+                       colours)
 
 
 def clean_sections(raw: Sequence[Section | tuple[str, str, str]]) -> tuple[Section, ...]:

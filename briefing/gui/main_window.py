@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.checks: ChecksPanel | None = None
         self.watcher: DatabaseWatcher | None = None
         self._report: Report | None = None
+        self._reports: list[Report] = []
 
         self.setWindowTitle("Briefing")
         self.setWindowIcon(app_icon())
@@ -186,22 +187,23 @@ class MainWindow(QMainWindow):
         self.go(page if page in {k for k, _, _ in PAGES} else "findings")
         self.statusBar().showMessage("Ready", 5_000)
 
-    def switch_report(self, key: str, *, clear_undo: bool = True) -> None:
-        """Make `key` the current report and re-read every screen. The undo history is cleared (its
-        steps name records of the report they were made in) unless an undo step itself switches."""
+    def switch_report(self, key: str, *, then: Callable[[], None] | None = None) -> None:
+        """Make `key` the current report and re-read every screen, then run `then`. The undo
+        history stays: each step knows the report it was made in, and undoing it switches back
+        there first (`_step`)."""
         if self.ctx is None or self.findings is None:
             return
 
         def go() -> None:
             assert self.ctx is not None and self.findings is not None
             self.ctx.service.use_report(key)
-            if clear_undo:
-                self.undo_stack.clear()
             self.findings.report_changed()
             for panel in (self.charts, self.briefing, self.checks):
                 if panel is not None:
                     panel.refresh()
             self._reports_changed()
+            if then is not None:
+                then()
 
         if self.findings.confirm_leave(then=go):
             go()
@@ -338,11 +340,23 @@ class MainWindow(QMainWindow):
 
     def _step(self, move: Callable[[], None]) -> None:
         """Undo or redo one step, once the previous one has reached the database: a step that
-        fails puts the stack back, so the next one must not already be on its way."""
+        fails puts the stack back, so the next one must not already be on its way. A step made in
+        another report is replayed there: the window switches to that report first, so the step's
+        records and the screens that show them are the current ones."""
         if self.ctx is not None and self.ctx.history.replaying:
             self.statusBar().showMessage("Still applying the previous step…", 3_000)
             return
-        move()
+        stack = self.undo_stack
+        step = stack.command(stack.index() - 1 if move == stack.undo else stack.index())
+        made_in = getattr(step, "report_id", None)
+        if self.ctx is None or made_in is None or made_in == self.ctx.service.report_id:
+            move()
+            return
+        key = next((r.key for r in self._reports if r.id == made_in), None)
+        if key is None:
+            self.statusBar().showMessage("That step was made in a report that is no longer in the library.", 8_000)
+            return
+        self.switch_report(key, then=move)
 
     def _undo_text(self, key: str, verb: str, text: str) -> None:
         action = self.actions_by_key[key]
@@ -407,6 +421,7 @@ class MainWindow(QMainWindow):
         """The switcher and the window title follow the library's reports and the current one."""
         assert self.ctx is not None
         reports = self.ctx.service.list_reports()
+        self._reports = reports
         self._report = self.ctx.service.get_report()
         self.report_switcher.set_reports(reports, self._report.key)
         self.setWindowTitle(f"{self._report.title}[*] — Briefing")
@@ -418,7 +433,7 @@ class MainWindow(QMainWindow):
         if self.ctx is None:
             return
         service = self.ctx.service
-        dialog = ReportDialog(self, lambda draft: service.create_report(draft))
+        dialog = ReportDialog(self, self.ctx, lambda draft: service.create_report(draft))
         if dialog.exec() and dialog.saved is not None:
             self.switch_report(dialog.saved.key)
             self.statusBar().showMessage(f"Created report “{dialog.saved.title}”", 8_000)
@@ -428,42 +443,45 @@ class MainWindow(QMainWindow):
 
         if self.ctx is None:
             return
+        if self._report is None:
+            return
         service = self.ctx.service
-        report = service.get_report()
-        dialog = ReportDialog(self, lambda draft: service.update_report(report.key, draft), report)
+        key = self._report.key  # the window's current report, known without a query
+        dialog = ReportDialog(self, self.ctx, lambda draft: service.update_report(key, draft), key)
         if dialog.exec() and dialog.saved is not None:
-            self.switch_report(dialog.saved.key, clear_undo=False)
+            self.switch_report(dialog.saved.key)
 
     def _delete_report(self) -> None:
         from briefing.gui.reports import DeleteReportCommand
 
-        if self.ctx is None:
+        if self.ctx is None or self._report is None:
             return
-        service = self.ctx.service
-        reports = service.list_reports()
-        report = service.get_report()
-        others = [r for r in reports if r.key != report.key]
+        ctx = self.ctx
+        service = ctx.service
+        report = self._report  # the window's current report and list: no query on the GUI thread
+        others = [r for r in self._reports if r.key != report.key]
         if not others:
             dialogs.show_info(self, "Delete Report", "This is the library's only report; create another first.")
             return
-        counts = service.report_counts(report.key)
-        if not dialogs.confirm(
-            self, "Delete Report",
-            f"Delete “{report.title}” with its {counts['findings']} finding(s), {counts['audiences']} "
-            f"audience(s) and {counts['charts']} chart(s)? Sources stay in the library. Undo brings it back.",
-            ok_text="Delete Report", destructive=True,
-        ):
-            return
-        ctx = self.ctx
 
         def deleted(snapshot: ReportSnapshot) -> None:
-            self.switch_report(others[-1].key)  # clears the undo history: the delete is its first step
-            self.undo_stack.push(DeleteReportCommand(
-                ctx, snapshot, lambda key: self.switch_report(key, clear_undo=False)))
+            self.switch_report(others[-1].key)
+            self.undo_stack.push(DeleteReportCommand(ctx, snapshot, self.switch_report))
             self.statusBar().showMessage(f"Deleted report “{report.title}”", 8_000)
 
-        ctx.ops.write(lambda _t: service.delete_report(report.key), label="Delete report", success=deleted,
-                      failure=ctx.events.fail("Could not delete the report"))
+        def ask(counts: dict[str, int]) -> None:
+            if not dialogs.confirm(
+                self, "Delete Report",
+                f"Delete “{report.title}” with its {counts['findings']} finding(s), {counts['audiences']} "
+                f"audience(s) and {counts['charts']} chart(s)? Sources stay in the library. Undo brings it back.",
+                ok_text="Delete Report", destructive=True,
+            ):
+                return
+            ctx.ops.write(lambda _t: service.delete_report(report.key), label="Delete report", success=deleted,
+                          failure=ctx.events.fail("Could not delete the report"))
+
+        # What it holds is counted off the GUI thread; the question follows.
+        ctx.load("report's contents", lambda: service.report_counts(report.key), ask)
 
     def _what_changed(self) -> None:
         from briefing.gui.reports import changes_text

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -25,6 +26,8 @@ from PySide6.QtWidgets import (
 from briefing.domain.errors import ValidationError
 from briefing.domain.model import Report, ReportDraft
 from briefing.gui.undo import ServiceCommand
+from briefing.gui.widgets import ErrorLabel, with_error
+from briefing.gui.workers import Failure
 
 if TYPE_CHECKING:
     from briefing.domain.editions import EditionDiff
@@ -63,30 +66,49 @@ def _label(r: Report) -> str:
 
 
 class ReportDialog(QDialog):
-    """New Report… (key, title, edition, sections) or Edit Report… (the same fields, key renamable).
-    The service validates; a refusal is shown in the dialog, which stays open."""
+    """New Report… (key, title, edition, colours, sections) or Edit Report… (the same fields, key
+    renamable). Nothing here touches the database on the GUI thread: an edited report is read, and
+    every save written, on the window's operations, with the form disabled and a busy line meanwhile.
+    The service validates; a refusal is shown under the field it names and the dialog stays open."""
 
-    def __init__(self, parent: QWidget | None, save: Callable[[ReportDraft], Report],
-                 report: Report | None = None) -> None:
+    def __init__(self, parent: QWidget | None, ctx: AppContext, save: Callable[[ReportDraft], Report],
+                 report_key: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reportDialog")
-        self.setWindowTitle("Edit Report" if report else "New Report")
+        self.setWindowTitle("Edit Report" if report_key else "New Report")
+        self.ctx = ctx
         self._save = save
+        self._loaded = report_key is None
         self.saved: Report | None = None
-        self.key = QLineEdit(report.key if report else "", self)
+        self.key = QLineEdit(self)
         self.key.setObjectName("reportKey")
         self.key.setPlaceholderText("gulf-energy-2026-q2")
-        self.title = QLineEdit(report.title if report else "", self)
+        self.title = QLineEdit(self)
         self.title.setObjectName("reportTitle")
-        self.subtitle = QLineEdit(report.subtitle if report else "", self)
-        self.edition = QLineEdit(report.edition if report else "", self)
+        self.subtitle = QLineEdit(self)
+        self.edition = QLineEdit(self)
         self.edition.setObjectName("reportEdition")
+        self.palette_edit = QLineEdit(self)
+        self.palette_edit.setObjectName("reportPalette")
+        self.palette_edit.setPlaceholderText("#1F6F8B, #8E44AD, … (empty: the house colours)")
+        self.palette_edit.setToolTip("The report's chart colours, in order, as #RRGGBB")
+        self.accents_edit = QLineEdit(self)
+        self.accents_edit.setObjectName("reportAccents")
+        self.accents_edit.setPlaceholderText("board=#1F6F8B, residents=#8E44AD, default=#1F6F8B")
+        self.accents_edit.setToolTip("Each audience's accent (cover band, rules, highlighted series), as "
+                                     "AUDIENCE=#RRGGBB; text in it is darkened until it reads")
+        self.errors: dict[str, ErrorLabel] = {}
+        for name in ("key", "title", "subtitle", "edition", "palette", "accents"):
+            self.errors[name] = ErrorLabel(self)
+            self.errors[name].setObjectName(f"reportError_{name}")
         self.sections = QTableWidget(0, 3, self)
         self.sections.setObjectName("reportSections")
         self.sections.setHorizontalHeaderLabels(["Key", "Heading", "Short name"])
-        self.sections.horizontalHeader().setStretchLastSection(True)
-        for s in report.sections if report else ():
-            self.add_section(s.key, s.title, s.short)
+        header = self.sections.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.sections.setWordWrap(False)
         add = QPushButton("&Add Section", self)
         add.clicked.connect(lambda: self.add_section())
         remove = QPushButton("&Remove Section", self)
@@ -96,27 +118,40 @@ class ReportDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b3261e;")
         self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
-                                   self)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        self.busy = QLabel("", self)
+        self.busy.setObjectName("reportBusy")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        form.addRow("&Key", self.key)
-        form.addRow("&Title", self.title)
-        form.addRow("S&ubtitle", self.subtitle)
-        form.addRow("&Edition", self.edition)
+        form.addRow("&Key", with_error(self.key, self.errors["key"]))
+        form.addRow("&Title", with_error(self.title, self.errors["title"]))
+        form.addRow("S&ubtitle", with_error(self.subtitle, self.errors["subtitle"]))
+        form.addRow("&Edition", with_error(self.edition, self.errors["edition"]))
+        form.addRow("&Palette", with_error(self.palette_edit, self.errors["palette"]))
+        form.addRow("Acce&nts", with_error(self.accents_edit, self.errors["accents"]))
         row = QHBoxLayout()
         row.addWidget(add)
         row.addWidget(remove)
         row.addStretch(1)
+        self.fields = QWidget(self)
+        inner = QVBoxLayout(self.fields)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(form)
+        inner.addWidget(QLabel("Sections, in reading order:", self.fields))
+        inner.addWidget(self.sections, 1)
+        inner.addLayout(row)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(QLabel("Sections, in reading order:", self))
-        layout.addWidget(self.sections, 1)
-        layout.addLayout(row)
+        layout.addWidget(self.fields, 1)
         layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.resize(640, 480)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.buttons)
+        self.resize(680, 560)
+        if report_key is not None:
+            self._set_busy("Loading the report…")
+            ctx.ops.run(lambda _t: ctx.service.get_report(report_key), label="Load report",
+                        success=self._fill, failure=self._load_failed)
 
     # ---- Public API
     def add_section(self, key: str = "", title: str = "", short: str = "") -> None:
@@ -131,17 +166,86 @@ class ReportDialog(QDialog):
             return item.text() if item is not None else ""
 
         rows = [(cell(r, 0), cell(r, 1), cell(r, 2)) for r in range(self.sections.rowCount())]
+        # Both as typed: the service checks them with the rest, so every bad field is named at once.
+        colours = {"palette": self.palette_edit.text(), "accents": self.accents_edit.text()}
         return ReportDraft(key=self.key.text(), title=self.title.text(), subtitle=self.subtitle.text(),
-                           edition=self.edition.text(), sections=tuple(r for r in rows if any(r)))
+                           edition=self.edition.text(), sections=tuple(r for r in rows if any(r)),
+                           colours=colours)
 
     def submit(self) -> None:
-        try:
-            self.saved = self._save(self.draft())
-        except ValidationError as exc:
-            self.error.setText("\n".join(f"{e.field}: {e.message}" for e in exc.errors) or str(exc))
-            self.error.show()
+        if not self._loaded:
             return
+        self._clear_errors()
+        draft = self.draft()
+        self._set_busy("Saving…")
+        self.ctx.ops.write(lambda _t: self._save(draft), label="Save report", success=self._saved,
+                           failure=self._save_failed)
+
+    def refusal(self) -> str:
+        """Every message the form shows now, one a line (empty when none)."""
+        labels = [*self.errors.values(), self.error]
+        return "\n".join(label.text() for label in labels if label.isVisibleTo(self) and label.text())
+
+    # ---- Internals
+    def _set_busy(self, text: str) -> None:
+        self.fields.setEnabled(not text)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not text)
+        self.busy.setText(text)
+        self.busy.setVisible(bool(text))
+        self.setCursor(Qt.CursorShape.BusyCursor if text else Qt.CursorShape.ArrowCursor)
+
+    def _fill(self, report: Report) -> None:
+        self.key.setText(report.key)
+        self.title.setText(report.title)
+        self.subtitle.setText(report.subtitle)
+        self.edition.setText(report.edition)
+        self.palette_edit.setText(", ".join(report.colours.palette))
+        self.accents_edit.setText(", ".join(f"{k}={v}" for k, v in report.colours.accents))
+        for sec in report.sections:
+            self.add_section(sec.key, sec.title, sec.short)
+        self._loaded = True
+        self._set_busy("")
+
+    def _load_failed(self, failure: Failure) -> None:
+        self.busy.hide()
+        self.error.setText(f"Could not load the report: {failure.summary}")
+        self.error.show()
+        self.setCursor(Qt.CursorShape.ArrowCursor)  # the form stays disabled: there is nothing to edit
+
+    def _saved(self, report: Report) -> None:
+        self.saved = report
+        self._set_busy("")
         self.accept()
+
+    def _save_failed(self, failure: Failure) -> None:
+        self._set_busy("")
+        if isinstance(failure.error, ValidationError):
+            self._show_refusal(failure.error)
+        else:
+            self.error.setText(failure.summary)
+            self.error.show()
+
+    def _clear_errors(self) -> None:
+        for label in self.errors.values():
+            label.clear_error()
+        self.error.hide()
+
+    def _show_refusal(self, exc: ValidationError) -> None:
+        """Each message under its field ("colours.palette.1" under Palette); the rest below the form."""
+        rest: list[str] = []
+        by_field: dict[str, list[str]] = {}
+        for e in exc.errors:
+            name, _, item = e.field.removeprefix("colours.").partition(".")
+            if name in self.errors:
+                # "colours.palette.1: …" says which colour; a message about the field as a whole stands alone.
+                by_field.setdefault(name, []).append(f"{e.field}: {e.message}" if item else e.message)
+            else:
+                rest.append(f"{e.field}: {e.message}")
+        for name, messages in by_field.items():
+            self.errors[name].show_messages(messages)
+        if rest:
+            self.error.setText("\n".join(rest))
+            self.error.show()
 
 
 def changes_text(diff: EditionDiff) -> str:
@@ -160,6 +264,7 @@ class DeleteReportCommand(ServiceCommand):
 
     def __init__(self, ctx: AppContext, snapshot: ReportSnapshot, switch: Callable[[str], None]) -> None:
         super().__init__(ctx, f"Delete report “{snapshot.report.title[:40]}”")
+        self.report_id = None  # names its report by key: it runs from whichever report is current
         self.snapshot = snapshot
         self._switch = switch
 

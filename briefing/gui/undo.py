@@ -80,6 +80,9 @@ class ServiceCommand(QUndoCommand):
         self.ctx = ctx
         self._applied = True
         self._skip = False
+        # The report the step was made in: the window replays it there (MainWindow._step), since
+        # the service works on its current report. None: a step about the library itself.
+        self.report_id: int | None = ctx.service.report_id
 
     # ---- Qt overrides
     def redo(self) -> None:

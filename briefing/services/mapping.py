@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from briefing.domain.colours import Colours
 from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Report, Scale, Section, Source
 from briefing.store.models import AudienceRow, FindingRow, MetricRow, ReportRow, SourceRow
 
@@ -100,4 +101,13 @@ def report_record(row: ReportRow) -> Report:
         summary=row.summary or "",
         sections=tuple(Section(s.key, s.title, s.short or s.title) for s in row.sections),
         predecessor_id=row.predecessor_id,
+        colours=colours_record(row.colours),
     )
+
+
+def colours_record(value: dict | None) -> Colours:
+    """Stored colours as a record; they were validated on the way in, so they are read as they are."""
+    if not value:
+        return Colours()
+    return Colours(tuple(value.get("palette") or ()), tuple((str(k), str(v)) for k, v in
+                                                            (value.get("accents") or {}).items()))

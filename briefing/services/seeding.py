@@ -48,6 +48,7 @@ def seed_database(service: Importer, root: Path = SEED_DATA) -> None:
         publisher=info.get("publisher") or "", author=info.get("author") or "", edition=info.get("edition") or "",
         data_as_of=info.get("data_as_of"), published=info.get("published"), summary=info.get("summary") or "",
         sections=tuple((x["key"], x["title"], x.get("short") or "") for x in info.get("sections") or ()),
+        colours=info.get("colours") or {},
     ))
     with db.writing() as s:
         rid = s.scalar(select(ReportRow.id).where(ReportRow.key == report.key))
@@ -55,6 +56,7 @@ def seed_database(service: Importer, root: Path = SEED_DATA) -> None:
             row = ReportRow(key=report.key, title=report.title, subtitle=report.subtitle, publisher=report.publisher,
                             author=report.author, edition=report.edition, data_as_of=report.data_as_of,
                             published=report.published, summary=report.summary,
+                            colours=report.colours.to_dict() if report.colours else None,
                             position=(s.scalar(select(func.max(ReportRow.position))) or 0) + 1)
             row.sections = [SectionRow(key=x.key, title=x.title, short=x.short, position=i)
                             for i, x in enumerate(report.sections, start=1)]

@@ -236,6 +236,8 @@ class BriefingService:
         for name in ("key", "title", "subtitle", "publisher", "author", "edition", "data_as_of", "published",
                      "summary"):
             setattr(row, name, getattr(clean, name))
+        if clean.colours is not None:  # None: the draft leaves the colours as they are
+            row.colours = clean.colours.to_dict() if clean.colours else None
 
     @staticmethod
     def _check_as_of(s: Session, predecessor_id: int | None, as_of: Any) -> None:
@@ -260,7 +262,7 @@ class BriefingService:
         clean = clean_report(ReportDraft(
             key=key, title=title, subtitle=before.subtitle, publisher=before.publisher, author=before.author,
             edition=edition, data_as_of=data_as_of, published=published, summary=before.summary,
-            sections=before.sections))
+            sections=before.sections, colours=before.colours))
         with self.db.writing() as s:
             if s.scalar(select(ReportRow.id).where(ReportRow.key == clean.key)) is not None:
                 raise ValidationError(FieldError("key", f"a report “{clean.key}” already exists"))
@@ -357,7 +359,8 @@ class BriefingService:
                             edition=r.edition, data_as_of=r.data_as_of, published=r.published, summary=r.summary,
                             predecessor_id=r.predecessor_id if r.predecessor_id and s.get(ReportRow, r.predecessor_id)
                             else None,
-                            position=(s.scalar(select(func.max(ReportRow.position))) or 0) + 1)
+                            position=(s.scalar(select(func.max(ReportRow.position))) or 0) + 1,
+                            colours=r.colours.to_dict() if r.colours else None)
             if s.get(ReportRow, r.id) is None:
                 row.id = r.id
             row.sections = [SectionRow(key=x.key, title=x.title, short=x.short, position=i)

@@ -112,6 +112,8 @@ class ReportRow(Base):
     data_as_of: Mapped[date | None] = mapped_column(Date)
     published: Mapped[date | None] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text, default="")
+    # The report's own colours, {"palette": [...], "accents": {audience: "#RRGGBB"}}; NULL: the house theme's.
+    colours: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     # The edition this one was copied from (None for a first edition; kept when that one is deleted).
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer, default=0)

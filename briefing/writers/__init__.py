@@ -179,12 +179,17 @@ class WriteOptions:
     def renderer(self) -> ChartRenderer:
         return self.render_chart if self.render_chart is not None else document_chart
 
-    def resolved_theme(self) -> Theme:
+    def resolved_theme(self, doc: Document | None = None) -> Theme:
+        """The theme asked for (else the house theme), in `doc`'s report colours when it has them."""
         if self.theme is not None:
-            return self.theme
-        from briefing.theme import default_theme
+            theme = self.theme
+        else:
+            from briefing.theme import default_theme
 
-        return default_theme()
+            theme = default_theme()
+        if doc is not None:
+            theme = theme.with_colours(doc.meta.palette, doc.meta.accents)
+        return theme
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,14 @@ and a guard that fails any test leaving a window open or background work running
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QSettings, QTimer, QUrl
 from PySide6.QtWidgets import (
     QApplication,
     QDialogButtonBox,
@@ -44,6 +45,7 @@ class DialogScript:
     # The New/Edit Report dialog: typed in as given (key, title, edition, [(key, heading, short)]),
     # then Save pressed; None presses Cancel. A refusal it shows is logged and the dialog cancelled.
     report: tuple[str, str, str, list[tuple[str, str, str]]] | None = None
+    report_colours: tuple[str, str] | None = None  # (palette, accents) typed in too, when given
     texts: list[str] = field(default_factory=list)  # typed into each ask_text in turn; none left: Cancel
     # The app's own dialogs by class name: a function that fills the real dialog in and presses its button.
     fill: dict[str, Any] = field(default_factory=dict)
@@ -106,15 +108,26 @@ class DialogScript:
             self.calls.append(("report_dialog", (dialog.windowTitle(), None)))
             dialog.reject()
             return
+        if not dialog.fields.isEnabled():
+            # Edit Report reads the report off the GUI thread first: answer once the form is filled.
+            dialog.setProperty("answered", False)
+            return
         key, title, edition, sections = self.report
         dialog.key.setText(key)
         dialog.title.setText(title)
         dialog.edition.setText(edition)
+        if self.report_colours is not None:
+            dialog.palette_edit.setText(self.report_colours[0])
+            dialog.accents_edit.setText(self.report_colours[1])
         dialog.sections.setRowCount(0)
         for row in sections:
             dialog.add_section(*row)
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
-        refused = dialog.error.text() if dialog.error.isVisibleTo(dialog) else ""
+        # The save runs on the write lane; the form is disabled until its answer arrives.
+        deadline = time.monotonic() + 15
+        while dialog.busy.isVisibleTo(dialog) and time.monotonic() < deadline:
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        refused = dialog.refusal() if dialog.isVisible() else ""
         self.calls.append(("report_dialog", (dialog.windowTitle(), refused)))
         if refused:
             dialog.reject()

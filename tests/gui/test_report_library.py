@@ -82,6 +82,8 @@ def test_delete_asks_and_undo_brings_the_report_back(window, qtbot, script) -> N
 
     script.confirm = False  # asked, and Cancel: nothing happens
     window.actions_by_key["delete_report"].trigger()
+    qtbot.waitUntil(lambda: bool(script.asked("confirm")), timeout=10_000)
+    _idle(window, qtbot)
     assert script.asked("confirm")[-1][0] == "Delete Report" and "103 finding(s)" in script.asked("confirm")[-1][1]
     assert len(service.list_reports()) == 2
 

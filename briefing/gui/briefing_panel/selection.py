@@ -25,6 +25,7 @@ class SelectionCommand(QUndoCommand):
         self.before = before
         self.after = after
         self.focus = focus
+        self.report_id: int | None = panel.ctx.service.report_id  # undone in another report: switch back first
         self._applied = True  # pushed after the panel already shows `after`
 
     # ---- Qt overrides

@@ -41,6 +41,8 @@ from briefing.gui.workers import Failure, Operation, Token
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from briefing.theme import Theme
+
 PREVIEW_DELAY_MS = 250
 _KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
@@ -546,6 +548,7 @@ class ChartsPanel(QWidget):
         self._render_generation += 1
         generation = self._render_generation
         findings = list(self._findings.values())
+        service = self.ctx.service
         if self._render_op is not None and not self._render_op.done:
             self._render_op.cancel()
         self.preview_status.setText("Drawing…")
@@ -555,10 +558,12 @@ class ChartsPanel(QWidget):
 
             from briefing.charts import build_chart, resolve_chart_data
             from briefing.charts.fit import unfit_kinds
+            from briefing.theme import report_theme
 
             data = resolve_chart_data(spec, findings)
             token.check()
-            built = build_chart(spec, data)
+            # In the current report's colours, as its exports draw it (read here, off the GUI thread).
+            built = build_chart(spec, data, report_theme(service.get_report().colours))
             # Draw once here so text layout is cached and the GUI thread's first paint is cheap.
             FigureCanvasAgg(built.figure).draw()
             return built.figure, tuple(built.warnings), unfit_kinds(spec, data), data.source
@@ -643,9 +648,12 @@ class ChartsPanel(QWidget):
         service = self.ctx.service
 
         def work(token: Token) -> Path:
+            from briefing.theme import report_theme
+
+            report = service.get_report()
             # The deck's cover and file properties name the report the charts belong to.
-            report = service.get_report() if fmt == "pptx" else None
-            return _export_charts(specs, findings, fmt, target, token, report)
+            return _export_charts(specs, findings, fmt, target, token, report_theme(report.colours),
+                                  report if fmt == "pptx" else None)
 
         def progress(fraction: float, message: str) -> None:
             dialog.setValue(int(fraction * 1000))
@@ -684,7 +692,8 @@ class ChartsPanel(QWidget):
 
 
 def _export_charts(
-    specs: list[ChartSpec], findings: list[Finding], fmt: str, target: Path, token: Token, report: Report | None = None
+    specs: list[ChartSpec], findings: list[Finding], fmt: str, target: Path, token: Token, theme: Theme | None = None,
+    report: Report | None = None,
 ) -> Path:
     """Worker side: render each chart (cached by content) and write files or one deck."""
     from briefing.charts import render_chart, resolve_chart_data
@@ -695,7 +704,7 @@ def _export_charts(
 
         items = [(spec, resolve_chart_data(spec, findings)) for spec in specs]
         token.progress(0.1, "Building the slide deck…")
-        write_deck(items, target, cover=DeckCover.for_report(report) if report is not None else None)
+        write_deck(items, target, theme, cover=DeckCover.for_report(report) if report is not None else None)
         token.progress(1.0, "Done")
         return target
     from briefing.writers.safe import replace_atomically
@@ -705,7 +714,7 @@ def _export_charts(
         data = resolve_chart_data(spec, findings)
         # render_chart, not render_bytes: it returns warnings instead of raising them through the
         # warnings module, whose filters are process-wide and not safe to touch from a worker.
-        payload = render_chart(spec, data, fmt=fmt).data
+        payload = render_chart(spec, data, fmt=fmt, theme=theme).data
         replace_atomically(target / f"{spec.key}.{fmt}", payload)
     token.progress(1.0, "Done")
     return target

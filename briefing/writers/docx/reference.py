@@ -20,8 +20,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from briefing.document import Metadata
 from briefing.paths import TEMPLATES
 from briefing.theme import Theme, default_theme
+from briefing.writers.docx.fonts import set_style_fonts, set_theme_fonts, theme_families
+from briefing.writers.docx.metadata import set_extended_properties
+from briefing.writers.docx.numbering import body_font_bullets
 
 REFERENCE_DOCX = TEMPLATES / "reference.docx"
 TABLE_STYLE = "Briefing Table"
@@ -52,17 +56,7 @@ class StyleSpec:
 
 def font_names(theme: Theme) -> tuple[str, str]:
     """The Latin and CJK family names Word should ask for, read from the theme's font files."""
-    from fontTools.ttLib import TTCollection, TTFont
-
-    def family(path: Path, index: int = 0) -> str:
-        if path.suffix.lower() == ".ttc":
-            font = TTCollection(str(path), lazy=True).fonts[index]
-        else:
-            font = TTFont(str(path), lazy=True)
-        name = font["name"].getDebugName(1) or path.stem
-        return str(name)
-
-    return family(theme.fonts.regular), family(theme.fonts.cjk, theme.fonts.cjk_subfont)
+    return theme_families(theme)
 
 
 def house_styles(theme: Theme) -> list[StyleSpec]:
@@ -273,35 +267,20 @@ def ensure_table_style(doc: Any, theme: Theme, accent: str | None = None) -> Any
 
 
 def set_fonts(doc: Any, theme: Theme) -> None:
-    """Latin and CJK families on the document defaults and Normal, so every style inherits both."""
-    latin, cjk = font_names(theme)
-    for rpr in (doc.styles.element.find(qn("w:docDefaults")), doc.styles["Normal"].element):
-        if rpr is None:
-            continue
-        target = rpr.find(qn("w:rPrDefault")) if rpr.tag == qn("w:docDefaults") else None
-        holder = target.find(qn("w:rPr")) if target is not None else rpr.get_or_add_rPr()
-        if holder is None:
-            continue
-        fonts = holder.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = OxmlElement("w:rFonts")
-            holder.insert(0, fonts)
-        for attr in list(fonts.attrib):
-            del fonts.attrib[attr]
-        fonts.set(qn("w:ascii"), latin)
-        fonts.set(qn("w:hAnsi"), latin)
-        fonts.set(qn("w:cs"), latin)
-        fonts.set(qn("w:eastAsia"), cjk)
+    """The theme's Latin and CJK families on the defaults, every style and the theme part."""
+    set_style_fonts(doc, theme)
+    set_theme_fonts(doc, theme)
 
 
 def build_reference(theme: Theme | None = None) -> Any:
     """A fresh reference document with the house styles and A4 page set-up, and no content."""
     theme = theme or default_theme()
     doc = new_document()
-    set_fonts(doc, theme)
     for spec in house_styles(theme):
         apply_style(doc, spec, theme)
     ensure_table_style(doc, theme)
+    set_fonts(doc, theme)
+    body_font_bullets(doc, theme_families(theme)[0])
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
@@ -312,6 +291,7 @@ def build_reference(theme: Theme | None = None) -> Any:
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
+    set_extended_properties(doc, Metadata(title="Briefing reference document"), REFERENCE_DOCX.name)
     core = doc.core_properties
     core.title = "Briefing reference document"
     core.author = "Briefing"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any, assert_never
 
@@ -39,14 +38,16 @@ from briefing.document import (
     Text,
 )
 from briefing.theme import Theme
-from briefing.writers import Progress, WriteOptions, render_figures
+from briefing.writers import Progress, WriteOptions, print_size, render_figures
+from briefing.writers.docx.fonts import embed_fonts
+from briefing.writers.docx.metadata import set_core_properties, set_extended_properties
+from briefing.writers.docx.numbering import number_paragraph, section_numbering
 from briefing.writers.docx.ooxml import (
     bookmark_name,
     bottom_border,
     cell_borders,
     cell_margins,
     cell_shading,
-    core_text,
     field,
     field_begin,
     field_end,
@@ -63,6 +64,7 @@ from briefing.writers.docx.ooxml import (
     table_look,
     table_width,
 )
+from briefing.writers.docx.pictures import Pictures
 from briefing.writers.docx.reference import (
     REFERENCE_DOCX,
     TABLE_STYLE,
@@ -99,7 +101,12 @@ class WordWriter:
         self.text_width: Length = Cm(17)
         self.style_ids: dict[str, str] = {}
         self.pictures: dict[int, bytes | None] = {}
+        self.vectors: dict[int, bytes | None] = {}
+        self.placer: Any = None  # Pictures, once the document is open
         self.top_margin: Any = Cm(2.5)
+        self.reference_path = REFERENCE_DOCX
+        self.section_numbers = 0  # the numId of the section headings' list
+        self.house = True
 
     # ---- progress and cancel
 
@@ -115,6 +122,7 @@ class WordWriter:
         self.report(0.02, "Opening the reference document")
         self.word = self.open_reference()
         self.pictures = self.render_charts()
+        self.placer = Pictures(self.word)
         self.setup_page()
         self.cover()
         if self.doc.summary is not None:
@@ -147,6 +155,7 @@ class WordWriter:
         # A company's reference document keeps its own styles; the ones it lacks are created. Our
         # own reference document takes the audience's accent in the styles that carry one.
         house = path.resolve() == REFERENCE_DOCX.resolve()
+        self.reference_path, self.house = path, house
         accent = "#" + self.accent
         for spec in house_styles(self.theme):
             if house and spec.color == "accent":
@@ -154,6 +163,7 @@ class WordWriter:
             else:
                 apply_style(word, spec, self.theme, create_only=True, accent=accent)
         table_style = ensure_table_style(word, self.theme, accent)
+        self.section_numbers = section_numbering(word, self.accent)
         if house:
             for border in table_style.element.iter(qn("w:bottom")):
                 if border.getparent().getparent().getparent().get(qn("w:type")) == "firstRow":
@@ -187,9 +197,14 @@ class WordWriter:
         p._p.style = self.style(style)
 
     def render_charts(self) -> dict[int, bytes | None]:
+        """Each chart as PNG (the fallback every reader draws) and as SVG (what Word 2016+ draws)."""
         dpi = max(int(self.options.chart_dpi), 200)
-        return render_figures(self.doc, self.options, self.theme, fmt="png", dpi=dpi, convert=bytes,
-                              note=self.notes.add, report=self.report)
+        pngs = render_figures(self.doc, self.options, self.theme, fmt="png", dpi=dpi, convert=bytes,
+                              note=self.notes.add, report=lambda f, m: self.report(f * 0.5, m))
+        # A chart that failed as PNG has its placeholder already; its notes are not repeated.
+        self.vectors = render_figures(self.doc, self.options, self.theme, fmt="svg", dpi=None, convert=bytes,
+                                      note=lambda _: None, report=lambda f, m: self.report(0.25 + f * 0.5, m))
+        return pngs
 
     # ---- page furniture
 
@@ -220,7 +235,7 @@ class WordWriter:
             self.restyle(p, "Footer")
             for r in list(p.runs):
                 r._r.getparent().remove(r._r)
-            self.add_text(p, " · ".join(x for x in (meta.publisher, meta.date_text) if x))
+            self.add_text(p, meta.dateline)
             p.add_run("\tPage ")
             field(p, "PAGE", "1")
             p.add_run(" of ")
@@ -229,20 +244,12 @@ class WordWriter:
 
     def finish(self) -> None:
         meta = self.doc.meta
-        core = self.word.core_properties
-        core.title = core_text(meta.title)
-        core.subject = core_text(meta.subject)
-        core.author = core_text(meta.author)
-        core.last_modified_by = core_text(meta.author)
-        core.keywords = ", ".join(core_text(k) for k in meta.keywords)
-        core.category = "Briefing"
-        core.comments = core_text(f"Briefing for {meta.audience_name}" if meta.audience_name else "Briefing")
-        core.language = meta.language or ""
-        core.revision = 1
-        if meta.date is not None:
-            stamp = datetime.combine(meta.date, time(0, 0), tzinfo=UTC)
-            core.created = stamp
-            core.modified = stamp
+        set_core_properties(self.word, meta)
+        set_extended_properties(self.word, meta, self.reference_path.name)
+        if self.house:
+            # A company's reference document names its own fonts; only ours are ours to embed.
+            self.report(0.92, "Embedding fonts")
+            embed_fonts(self.word, self.theme)
         settings = self.word.settings.element
         for old in settings.findall(qn("w:updateFields")):
             settings.remove(old)
@@ -280,11 +287,17 @@ class WordWriter:
             self.add_text(sub, meta.subtitle).font.color.rgb = RGBColor(0xF4, 0xF6, 0xF8)
         spacer = self.word.add_paragraph()
         spacer.paragraph_format.space_after = Pt(36)
-        for label, value in (("Prepared for", meta.audience_name), ("Date", meta.date_text),
-                             ("Author", meta.author), ("Published by", meta.publisher)):
-            if value:
-                self.add_text(self.para(self.word, "Cover Label"), label)
-                self.add_text(self.para(self.word, "Cover Text"), value)
+        for label, value in meta.cover_facts:
+            self.add_text(self.para(self.word, "Cover Label"), label)
+            self.add_text(self.para(self.word, "Cover Text"), value)
+        if meta.method_note:
+            self.add_text(self.para(self.word, "Cover Label"), "Method")
+            for text in meta.method_note:
+                self.add_text(self.para(self.word, "Note"), text)
+        for text in meta.disclaimer:
+            self.add_text(self.para(self.word, "Source"), text)
+        if meta.generated_text:
+            self.add_text(self.para(self.word, "Source"), meta.generated_text)
         # The cover is its own Word section with no top margin, so the band starts at the page
         # edge; the body section after it restores the reference document's margins.
         body = self.word.add_section(WD_SECTION.NEW_PAGE)
@@ -308,24 +321,27 @@ class WordWriter:
         self.add_text(self.para(self.word, "TOC Heading"), self.doc.contents_title)
         # A real TOC field, pre-filled with the headings so a reader that does not update fields
         # still shows the list; Word replaces it, with page numbers, when it opens the file.
-        entries: list[tuple[int, str, str]] = []
+        entries: list[tuple[int, str, str, str]] = []
         if self.doc.summary is not None:
-            entries.append((1, self.doc.summary.title, "summary"))
+            entries.append((1, "", self.doc.summary.title, "summary"))
         for i, s in enumerate(self.doc.sections, start=1):
-            entries.append((1, s.title, s.anchor or f"sec-{i}"))
+            entries.append((1, str(i), s.title, s.anchor or f"sec-{i}"))
             for b in s.blocks:
                 if isinstance(b, Heading) and b.level <= 3:
-                    entries.append((b.level, b.text, b.anchor))
+                    entries.append((b.level, "", b.text, b.anchor))
         if self.doc.references.entries:
-            entries.append((1, self.doc.references.title, "references"))
+            entries.append((1, "", self.doc.references.title, "references"))
         first = self.para(self.word, "TOC 1")
         field_begin(first, ' TOC \\o "1-3" \\h \\z \\u ')
         paragraphs = [first]
-        for n, (level, text, anchor) in enumerate(entries):
+        accent = self.style("Accent Text", WD_STYLE_TYPE.CHARACTER)
+        for n, (level, number, text, anchor) in enumerate(entries):
             p = first if n == 0 else self.para(self.word, f"TOC {min(level, 3)}")
             if n:
                 paragraphs.append(p)
             link = internal_link(p, bookmark_name(anchor)) if anchor else None
+            if number:  # the section's number, as Word's own TOC shows a numbered heading
+                self.add_text(p, f"{number}   ", style=accent, parent=link)
             self.add_text(p, text, parent=link)
         if not entries:
             first.add_run("Right-click and choose Update Field to build the table of contents.")
@@ -336,7 +352,9 @@ class WordWriter:
 
     def section(self, section: Section) -> None:
         self.section_number += 1
-        self.heading(section.title, 1, section.anchor or f"sec-{self.section_number}")
+        p = self.heading(section.title, 1, section.anchor or f"sec-{self.section_number}")
+        # Numbered as the PDF numbers sections (1, 2, 3… in the accent); summary and references are not.
+        number_paragraph(p, self.section_numbers)
         for block in section.blocks:
             self.options.check()
             self.block(block)
@@ -361,12 +379,13 @@ class WordWriter:
             case _:
                 assert_never(block)
 
-    def heading(self, text: str, level: int, anchor: str) -> None:
+    def heading(self, text: str, level: int, anchor: str) -> Any:
         p = self.para(self.word, f"Heading {level}")
         if anchor:
             self.bookmark(p, anchor, lambda: self.add_text(p, text))
         else:
             self.add_text(p, text)
+        return p
 
     def paragraph(self, para: Paragraph, style: str | None = None) -> Any:
         name = style or {"body": "Normal", "lead": "Lead", "quote": "Quote", "note": "Note"}.get(para.style, "Normal")
@@ -471,9 +490,10 @@ class WordWriter:
             self.restyle(p, "Note")
             self.add_text(p, f"[Figure {fig.number} could not be drawn: {fig.alt_text}]")
         else:
-            width = min(int(self.text_width), int(Cm(16)))
+            # At its print size, as the PDF places it: drawn for the text width, never scaled down.
+            width = min(int(self.text_width), int(print_size(fig).width_in * 914400))
             try:
-                shape = p.add_run().add_picture(io.BytesIO(png), width=Emu(width))
+                shape = self.placer.add(p.add_run(), png, self.vectors.get(fig.number), width)
             except Exception as exc:  # noqa: BLE001 - one unplaceable picture leaves a note, not a failed export
                 self.notes.add(f"Figure {fig.number} could not be placed ({exc})")
                 self.add_text(p, f"[Figure {fig.number}: {fig.alt_text}]")
@@ -518,6 +538,10 @@ class WordWriter:
         total = sum(max(c.width, 0.1) for c in table.columns)
         widths = [int(int(self.text_width) * max(c.width, 0.1) / total) for c in table.columns]
         table_width(grid, int(self.text_width))
+        # The grid's own column widths too: LibreOffice lays a table out by <w:gridCol>, not by its
+        # cells' widths, and gave every column an equal share (a narrow Measure, a wide Source).
+        for column, w in zip(grid.columns, widths):
+            column.width = Emu(w)
         text_style = self.style("Table Text")
         head = grid.rows[0]
         repeat_header(head)
@@ -531,6 +555,7 @@ class WordWriter:
             if len(r) > cols:
                 self.notes.add(f"Table {table.number}: a row has more cells than columns; the extra were dropped")
             row = grid.add_row()
+            keep_row_whole(row)  # a row of a few lines is read whole: never "produce in 2026" overleaf
             for i, (cell, col) in enumerate(zip(row.cells, table.columns)):
                 cell.width = Emu(widths[i])
                 p = cell.paragraphs[0]
@@ -561,6 +586,8 @@ class WordWriter:
             cell_margins(cell, left=int(Cm(0.3)), right=int(Cm(0.25)), top=int(Cm(0.25)), bottom=int(Cm(0.3)))
             value = cell.paragraphs[0]
             self.restyle(value, "Key Figure Value")
+            if item.qualifier:  # smaller than the number, so "about" does not wrap it
+                self.add_text(value, item.qualifier + " ").font.size = Pt(11)
             self.add_text(value, item.value)
             self.add_text(self.para(cell, "Key Figure Label"), item.label)
             if item.context or item.refs:

@@ -39,7 +39,7 @@ def write(doc: Document, options: WriteOptions, progress: Progress | None = None
     notes = Notes()
     notes.extend(doc.warnings)
     report = Reporter(progress, options)
-    theme = options.resolved_theme()
+    theme = options.resolved_theme(doc)
     fonts = register_fonts(theme)
     report(0.02, "Preparing fonts")
     report(0.05, "Drawing charts")
