@@ -51,8 +51,9 @@ def squash(text: str) -> str:
 
 
 def opening(text: str) -> str:
-    """The first sentence (at most 60 characters): a snippet no [n] marker can interrupt."""
-    return squash(re.split(r"(?<=[.!?…])\s", text.strip())[0])[:60].rstrip(".!?")
+    """The first clause (at most 60 characters): a snippet no [n] marker can interrupt (a wording's
+    marker may close a clause before its colon, semicolon or dash)."""
+    return squash(re.split(r"(?<=[.!?…])\s|\s[—–]\s|[:;]\s", text.strip())[0])[:60].rstrip(".!?")
 
 
 def page_body(text: str, doc: Document) -> str:

@@ -276,6 +276,7 @@ def cmd_render(args: argparse.Namespace, service: ChartService) -> int:
 
 def cmd_deck(args: argparse.Namespace, service: ChartService) -> int:
     from briefing.charts import resolve_chart_data, write_deck
+    from briefing.charts.deck import DeckCover
     from briefing.compose.scope import deck_manifest
     from briefing.fileio import output_path
 
@@ -291,7 +292,7 @@ def cmd_deck(args: argparse.Namespace, service: ChartService) -> int:
         findings = service.list_findings()
         items = [(s, resolve_chart_data(s, findings)) for s in specs]
         audience = service.get_audience(args.audience) if args.audience else None
-        write_deck(items, out, theme=_theme(service),
+        write_deck(items, out, theme=_theme(service), cover=DeckCover.for_report(service.get_report(), audience),
                    manifest=deck_manifest(service.report(), audience, items, findings))
         for spec, data in items:
             for w in data.warnings:

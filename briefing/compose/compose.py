@@ -183,6 +183,7 @@ class _Composer:
         self.table_count = 0
         self.excluded = set(template.excluded)
         self.printed: list[str] = []  # the plain text of every finding and template paragraph so far
+        self.evidence = dict(template.evidence)
 
     # ---- References: numbered in order of first citation, so [1] is the first one a reader meets.
 
@@ -192,9 +193,12 @@ class _Composer:
     def cite_sources(self, sources: Sequence[Source]) -> tuple[int, ...]:
         numbers = []
         for source in sources:
-            if source.id not in self.ref_numbers:
-                self.ref_numbers[source.id] = len(self.ref_numbers) + 1
-                self.sources[source.id] = source
+            # A source known through another brings that one into the list too, so its
+            # "cited in" points at an entry the reader can find.
+            for one in (source, *source.via_chain()):
+                if one.id not in self.ref_numbers:
+                    self.ref_numbers[one.id] = len(self.ref_numbers) + 1
+                    self.sources[one.id] = one
             numbers.append(self.ref_numbers[source.id])
         return tuple(sorted(set(numbers)))
 
@@ -402,7 +406,10 @@ class _Composer:
         if finding.kind in _LABELLED_KINDS:
             lead.append(Emphasis(f"{finding.kind.label}."))
             lead.append(Text(" "))
-        return list(finding_paragraphs(text, finding, self.cite, lead=lead))
+        # An audience's own wording cites only its evidence; the template may say how much that is.
+        wording = bool(self.audience.key and finding.wordings.get(self.audience.key))
+        return list(finding_paragraphs(text, finding, self.cite, lead=lead, wording=wording,
+                                       evidence=self.evidence.get(finding.slug) if wording else None))
 
     def unsaid(self, paragraphs: Sequence[str], said: list[str], section: str, where: str = "text") -> list[str]:
         """`paragraphs` less those that repeat one in `said` (`prose.repeats`); those kept join `said`."""
@@ -561,6 +568,7 @@ class _Composer:
             published=_partial_date(source.published),
             accessed=_partial_date(source.accessed),
             anchor=f"ref-{number}",
+            via=tuple(f"{_short_citation(v)} [{self.ref_numbers[v.id]}]" for v in source.via_chain()),
         )
 
     def keywords(self, findings: Sequence[Finding]) -> tuple[str, ...]:
@@ -717,6 +725,10 @@ def _sentence_count(paragraph: Paragraph) -> int:
 def _clip(text: str, words: int = 8) -> str:
     cut = text.split()
     return " ".join(cut[:words]) + ("…" if len(cut) > words else "")
+def _short_citation(source: Source) -> str:
+    """"Digital in Asia, April 2026": who, and when as precisely as recorded."""
+    when = _partial_date(source.published)
+    return f"{source.publisher}, {when}" if when else source.publisher
 
 
 def _plain_paragraph(text: str, style: ParagraphStyle = "body") -> Paragraph:

@@ -4,7 +4,6 @@ and export of the selected charts."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from briefing.domain.charts import NUMBER_FORMATS, SIZE_PRESETS, ChartKind, ChartSpec
 from briefing.domain.errors import ValidationError
-from briefing.domain.model import Finding
+from briefing.domain.model import Finding, Report
 from briefing.gui import dialogs
 from briefing.gui.charts.aspect import AspectBox
 from briefing.gui.charts.new_chart import NewChartDialog, disable_unfit
@@ -652,8 +651,9 @@ class ChartsPanel(QWidget):
             from briefing.theme import report_theme
 
             report = service.get_report()
+            # The deck's cover and file properties name the report the charts belong to.
             return _export_charts(specs, findings, fmt, target, token, report_theme(report.colours),
-                                  report=report.cover())
+                                  report if fmt == "pptx" else None)
 
         def progress(fraction: float, message: str) -> None:
             dialog.setValue(int(fraction * 1000))
@@ -693,18 +693,20 @@ class ChartsPanel(QWidget):
 
 def _export_charts(
     specs: list[ChartSpec], findings: list[Finding], fmt: str, target: Path, token: Token, theme: Theme | None = None,
-    report: Mapping[str, object] | None = None,
+    report: Report | None = None,
 ) -> Path:
     """Worker side: render each chart (cached by content) and write files or one deck."""
     from briefing.charts import render_chart, resolve_chart_data
 
     if fmt == "pptx":
         from briefing.charts import write_deck
+        from briefing.charts.deck import DeckCover
         from briefing.compose.scope import deck_manifest
 
         items = [(spec, resolve_chart_data(spec, findings)) for spec in specs]
         token.progress(0.1, "Building the slide deck…")
-        write_deck(items, target, theme, manifest=deck_manifest(report or {}, None, items, findings))
+        write_deck(items, target, theme, cover=DeckCover.for_report(report) if report is not None else None,
+                   manifest=deck_manifest(report.cover() if report is not None else {}, None, items, findings))
         token.progress(1.0, "Done")
         return target
     from briefing.writers.safe import replace_atomically
