@@ -13,6 +13,7 @@ from briefing.document import (
     BulletList,
     Callout,
     Cell,
+    Cite,
     Column,
     Document,
     Emphasis,
@@ -33,10 +34,13 @@ from briefing.document import (
     ref_marker,
 )
 from briefing.domain.errors import FieldError, ValidationError
+from briefing.domain.labels import period_text, qualified
+from briefing.domain.manifest import Manifest, build_manifest
 from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Source
 from briefing.domain.numbers import group, plain
+from briefing.domain.prose import prints_lead_in, repeats, sentences
 from briefing.domain.selection import select
-from briefing.domain.templates import MetricRef, SectionSpec, Template, validate_template
+from briefing.domain.templates import MetricRef, SectionSpec, TableRow, TableSpec, Template, validate_template
 
 if TYPE_CHECKING:
     from briefing.charts.data import ChartData
@@ -178,6 +182,8 @@ class _Composer:
         self.figure_count = 0
         self.table_count = 0
         self.excluded = set(template.excluded)
+        self.printed: list[str] = []  # the plain text of every finding and template paragraph so far
+        self.evidence = dict(template.evidence)
 
     # ---- References: numbered in order of first citation, so [1] is the first one a reader meets.
 
@@ -187,9 +193,12 @@ class _Composer:
     def cite_sources(self, sources: Sequence[Source]) -> tuple[int, ...]:
         numbers = []
         for source in sources:
-            if source.id not in self.ref_numbers:
-                self.ref_numbers[source.id] = len(self.ref_numbers) + 1
-                self.sources[source.id] = source
+            # A source known through another brings that one into the list too, so its
+            # "cited in" points at an entry the reader can find.
+            for one in (source, *source.via_chain()):
+                if one.id not in self.ref_numbers:
+                    self.ref_numbers[one.id] = len(self.ref_numbers) + 1
+                    self.sources[one.id] = one
             numbers.append(self.ref_numbers[source.id])
         return tuple(sorted(set(numbers)))
 
@@ -224,6 +233,11 @@ class _Composer:
             date=today,
             keywords=t.keywords or self.keywords(selection.findings),
             subject=t.subtitle or self.audience.description or str(self.report.get("title") or ""),
+            edition=str(self.report.get("edition") or ""),
+            data_as_of=_partial_date(self.report.get("data_as_of")),
+            reader=t.reader,
+            method_note=tuple(split_paragraphs(t.method_note)),
+            disclaimer=tuple(split_paragraphs(t.disclaimer)),
             palette=tuple(self.report.get("palette") or ()),
             accents=tuple(self.report.get("accents") or ()),
         )
@@ -234,7 +248,29 @@ class _Composer:
             references=references,
             warnings=tuple(dict.fromkeys(self.warnings)),
             contents_title=t.contents_title,
+            manifest=self.manifest(selection.findings, sections),
         )
+
+    def manifest(self, selected: Sequence[Finding], sections: Sequence[Section]) -> Manifest:
+        """What this briefing is made of: the findings it prints (in text, key figures or charts),
+        its charts, and the evidence checks that fail in it, so `briefing diff` can say later what
+        changed and which checks newly fail."""
+        from briefing import __version__
+        from briefing.checks import Library, check_briefing
+
+        figures = [b for s in sections for b in s.blocks if isinstance(b, Figure)]
+        slugs = dict.fromkeys(f.slug for f in selected)
+        slugs.update(dict.fromkeys(ref.slug for ref in self.template.key_figures if ref.slug in self.by_slug))
+        slugs.update(dict.fromkeys(_cited(sections)))  # a curated table's rows, a callout's numbers
+        for fig in figures:
+            slugs.update(dict.fromkeys(getattr(p, "finding", "") for p in getattr(fig.data, "points", ()) or ()))
+        used = [self.by_slug[slug] for slug in slugs if slug in self.by_slug and slug not in self.excluded]
+        charts = list({fig.spec.key: (fig.spec, fig.data) for fig in figures}.values())
+        library = Library(findings=self.findings, charts=list(self.all_specs.values()), audiences=[self.audience])
+        problems = check_briefing(library, self.audience.key, [f.slug for f in selected],
+                                  [spec.key for spec, _ in charts])
+        return build_manifest(kind="briefing", report=self.report, audience=self.audience, findings=used,
+                              charts=charts, problems=problems, app_version=__version__)
 
     def summary(self) -> Summary:
         t = self.template
@@ -250,26 +286,18 @@ class _Composer:
     def key_figures(self, refs: Sequence[MetricRef]) -> tuple[KeyFigure, ...]:
         tiles: list[KeyFigure] = []
         for ref in refs:
-            finding = self.by_slug.get(ref.slug)
-            if finding is None:
-                self.warnings.append(f"Key figure “{ref}”: no finding “{ref.slug}”; it was left out")
+            found = self.metric_of(ref, "Key figure")
+            if found is None:
                 continue
-            if finding.slug in self.excluded:
-                continue
-            index = ref.index if ref.index is not None else 0
-            if not finding.metrics:
-                self.warnings.append(f"Key figure “{ref}”: the finding has no numbers; it was left out")
-                continue
-            if index >= len(finding.metrics):
-                self.warnings.append(
-                    f"Key figure “{ref}”: the finding has {len(finding.metrics)} number(s); it was left out")
-                continue
-            metric = finding.metrics[index]
+            finding, index, metric = found
+            # The tile speaks the template's words (or the finding's title); a metric's label is a
+            # database name ("… (over)") and its entity a key, neither written for a reader.
             tiles.append(
                 KeyFigure(
                     value=tile_value(metric),
+                    qualifier=metric.qualifier,
                     label=ref.label or finding.title,
-                    context=ref.context or metric_context(metric),
+                    context=ref.context,
                     finding=finding.slug,
                     metric_index=index,
                     source_ids=tuple(s.id for s in finding.sources),
@@ -277,6 +305,24 @@ class _Composer:
                 )
             )
         return tuple(tiles)
+
+    def metric_of(self, ref: MetricRef, what: str) -> tuple[Finding, int, Metric] | None:
+        """The finding and metric a reference names; None (with a warning when it names nothing)
+        when it cannot be shown. A metric of an excluded finding is left out silently."""
+        finding = self.by_slug.get(ref.slug)
+        if finding is None:
+            self.warnings.append(f"{what} “{ref}”: no finding “{ref.slug}”; it was left out")
+            return None
+        if finding.slug in self.excluded:
+            return None
+        index = ref.index if ref.index is not None else 0
+        if not finding.metrics:
+            self.warnings.append(f"{what} “{ref}”: the finding has no numbers; it was left out")
+            return None
+        if index >= len(finding.metrics):
+            self.warnings.append(f"{what} “{ref}”: the finding has {len(finding.metrics)} number(s); it was left out")
+            return None
+        return finding, index, finding.metrics[index]
 
     # ---- Sections
 
@@ -306,44 +352,77 @@ class _Composer:
 
     def section(self, spec: SectionSpec, found: Sequence[Finding]) -> Section | None:
         blocks: list[Block] = []
+        title = self.section_title(spec)
+        own = [self.finding_blocks(f) for f in found]
+        # The template's own words (an intro, "The bottom line", a callout) must add to what the
+        # briefing says, not say it again: a paragraph that repeats one printed before it in the
+        # briefing or one of this section's findings is left out, with a warning naming it.
+        said = self.printed + [b.plain for blocks_of in own for b in blocks_of if isinstance(b, Paragraph)]
         if spec.intro:
-            blocks.extend(_plain_paragraph(p, "lead") for p in split_paragraphs(spec.intro))
+            blocks.extend(_plain_paragraph(p, "lead") for p in self.unsaid(split_paragraphs(spec.intro), said,
+                                                                           title, "intro"))
         if spec.text:
-            blocks.extend(_plain_paragraph(p) for p in split_paragraphs(spec.text))
+            blocks.extend(_plain_paragraph(p) for p in self.unsaid(split_paragraphs(spec.text), said, title))
         if spec.bullets:
             blocks.append(BulletList(tuple(_plain_paragraph(b) for b in spec.bullets)))
         # Each chart follows the first finding that feeds it; one fed by none closes the section.
         pending = self.section_charts(spec)
-        for finding in found:
-            blocks.extend(self.finding_blocks(finding))
+        body: list[tuple[Block, bool]] = []  # (block, is a finding's paragraph)
+        for finding, finding_blocks in zip(found, own, strict=True):
+            body.extend((b, isinstance(b, Paragraph)) for b in finding_blocks)
             for item in [c for c in pending if finding.slug in c[2]]:
-                blocks.append(self.figure(item[0], item[1]))
+                body.append((self.figure(item[0], item[1]), False))
                 pending.remove(item)
+        blocks.extend(_join_lone_sentences(body))
         for chart, data, _ in pending:
             blocks.append(self.figure(chart, data))
-        if spec.table:
-            table = self.metrics_table(self.section_title(spec), found)
+        if spec.table is not None:
+            table = self.metrics_table(spec.table, found)
             if table is not None:
                 blocks.append(table)
         if spec.callout is not None:
-            blocks.append(Callout(spec.callout.title,
-                                  tuple(_plain_paragraph(p) for p in split_paragraphs(spec.callout.text)),
-                                  kind="implication"))
+            kept = self.unsaid(split_paragraphs(spec.callout.text), said, title, f"callout “{spec.callout.title}”")
+            if kept:
+                blocks.append(Callout(spec.callout.title, tuple(_plain_paragraph(p) for p in kept),
+                                      kind="implication"))
+        self.printed = said
         if not blocks:
             return None
         return Section(key=spec.key, title=self.section_title(spec), blocks=tuple(blocks), anchor=f"sec-{spec.key}")
 
     def finding_blocks(self, finding: Finding) -> list[Block]:
+        """A finding's paragraphs, opened by its title in bold unless the text says it already.
+
+        A lead-in that its paragraph restates (`prose.restated_by`: the first paragraph holds half
+        the lead-in's content words or more) is dropped, not the sentences: they carry the numbers,
+        their links and citations, and the title adds nothing they do not say.
+        """
         title = finding.title.strip()
         text = finding.wording_for(self.audience.key)
         lead: list[Inline] = []
-        if title and not _squash(text).startswith(_squash(title)):  # no "X. X." when the text opens with it
+        if prints_lead_in(title, text):
             lead.append(Strong(title if title[-1] in ".?!:…" else title + "."))
             lead.append(Text(" "))
         if finding.kind in _LABELLED_KINDS:
             lead.append(Emphasis(f"{finding.kind.label}."))
             lead.append(Text(" "))
-        return list(finding_paragraphs(text, finding, self.cite, lead=lead))
+        # An audience's own wording cites only its evidence; the template may say how much that is.
+        wording = bool(self.audience.key and finding.wordings.get(self.audience.key))
+        return list(finding_paragraphs(text, finding, self.cite, lead=lead, wording=wording,
+                                       evidence=self.evidence.get(finding.slug) if wording else None))
+
+    def unsaid(self, paragraphs: Sequence[str], said: list[str], section: str, where: str = "text") -> list[str]:
+        """`paragraphs` less those that repeat one in `said` (`prose.repeats`); those kept join `said`."""
+        kept: list[str] = []
+        for paragraph in paragraphs:
+            earlier = next((s for s in said if repeats(paragraph, s)), None)
+            if earlier is not None:
+                self.warnings.append(f"Section “{section}”: a paragraph of its {where} repeats what the briefing "
+                                     f"already says (“{_clip(earlier)}”); it was left out")
+                continue
+            kept.append(paragraph)
+            said.append(paragraph)
+        return kept
 
     # ---- Charts
 
@@ -420,35 +499,62 @@ class _Composer:
 
     # ---- Tables
 
-    def metrics_table(self, title: str, found: Sequence[Finding]) -> Table | None:
-        rows: list[tuple[Cell, ...]] = []
-        for finding in found:
-            refs = self.cite(finding)
-            for i, metric in enumerate(finding.metrics):
-                value = NumberRef(
-                    text=metric_text(metric),
-                    finding=finding.slug,
-                    metric_index=i,
-                    source_ids=tuple(s.id for s in finding.sources),
-                    refs=refs,
-                )
-                rows.append((
-                    Cell((Text(metric.label),)),
-                    Cell((Text(metric.entity),)),
-                    Cell((Text(metric.period),)),
-                    Cell((value,)),
-                ))
-        if not rows:
+    def metrics_table(self, spec: TableSpec, found: Sequence[Finding]) -> Table | None:
+        """The section's key numbers: the template's rows, else each finding's key number. The
+        value carries its qualifier and unit ("over 100,000 models"); the citation has a column of
+        its own, so a marker never reads as part of the number."""
+        picked: list[tuple[str, str, NumberRef, tuple[Source, ...]]] = []  # label, note, value, sources
+        if spec.rows:
+            for row in spec.rows:
+                got = self.row_value(row)
+                if got is not None:
+                    picked.append((row.label, row.note, *got))
+        else:
+            for finding in found:
+                index = finding.key_metric_index
+                if index is None:
+                    continue
+                metric = finding.metrics[index]
+                picked.append((default_row_label(metric), "", self.number(finding, index, table_value(metric)),
+                               finding.sources))
+        if not picked:
             return None
+        with_notes = any(note for _, note, _, _ in picked)
+        rows: list[tuple[Cell, ...]] = []
+        for label, note, value, sources in picked:
+            refs = self.cite_sources(sources)
+            cells = [Cell((Text(label),)), Cell((replace(value, refs=refs),))]
+            if with_notes:
+                cells.append(Cell((Text(note),) if note else ()))
+            cells.append(Cell((Cite(value.finding, tuple(s.id for s in sources), refs),) if refs else ()))
+            rows.append(tuple(cells))
+        columns = [Column("Measure", width=3.1), Column("Value", align="right", width=2.0)]
+        if with_notes:
+            columns.append(Column("Note", width=2.2))
+        columns.append(Column("Source", width=0.9))
         self.table_count += 1
-        return Table(
-            number=self.table_count,
-            caption=f"Key numbers: {title}",
-            columns=(Column("Measure", width=2.8), Column("Who", width=1.6), Column("Period", width=1.0),
-                     Column("Value", align="right", width=2.4)),
-            rows=tuple(rows),
-            anchor=f"tab-{self.table_count}",
-        )
+        return Table(number=self.table_count, caption=spec.title, columns=tuple(columns), rows=tuple(rows),
+                     anchor=f"tab-{self.table_count}")
+
+    def number(self, finding: Finding, index: int, text: str) -> NumberRef:
+        """A table value: no marker of its own (the Source column cites it)."""
+        return NumberRef(text=text, finding=finding.slug, metric_index=index,
+                         source_ids=tuple(s.id for s in finding.sources), marker=False)
+
+    def row_value(self, row: TableRow) -> tuple[NumberRef, tuple[Source, ...]] | None:
+        """A curated row's value (a range when it names a second metric) and the sources it cites."""
+        what = f"Table row “{row.label}”,"
+        got = self.metric_of(row.metric, what)
+        if got is None:
+            return None
+        finding, index, metric = got
+        if row.to is None:
+            return self.number(finding, index, table_value(metric)), finding.sources
+        end = self.metric_of(row.to, what)
+        if end is None:
+            return None
+        sources = tuple(dict.fromkeys(finding.sources + end[0].sources))
+        return self.number(finding, index, range_value(metric, end[2])), sources
 
     # ---- Small pieces
 
@@ -462,6 +568,7 @@ class _Composer:
             published=_partial_date(source.published),
             accessed=_partial_date(source.accessed),
             anchor=f"ref-{number}",
+            via=tuple(f"{_short_citation(v)} [{self.ref_numbers[v.id]}]" for v in source.via_chain()),
         )
 
     def keywords(self, findings: Sequence[Finding]) -> tuple[str, ...]:
@@ -471,6 +578,32 @@ class _Composer:
                 counts[tag] = counts.get(tag, 0) + 1
         top = sorted(counts, key=lambda t: (-counts[t], t))[:8]
         return (self.audience.name, *top)
+
+
+def _cited(sections: Sequence[Section]) -> list[str]:
+    """Slugs of the findings whose numbers or sources the sections print, wherever they print them."""
+    out: list[str] = []
+
+    def runs(items: Sequence[Inline]) -> None:
+        out.extend(r.finding for r in items if isinstance(r, (NumberRef, Cite)))
+
+    for section in sections:
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                runs(block.runs)
+            elif isinstance(block, BulletList):
+                for item in block.items:
+                    runs(item.runs)
+            elif isinstance(block, Callout):
+                for paragraph in block.body:
+                    runs(paragraph.runs)
+            elif isinstance(block, Table):
+                for row in block.rows:
+                    for cell in row:
+                        runs(cell.runs)
+            elif isinstance(block, KeyFigures):
+                out.extend(tile.finding for tile in block.items if tile.finding)
+    return out
 
 
 def tile_value(metric: Metric) -> str:
@@ -495,16 +628,46 @@ def metric_text(metric: Metric, compact: bool = False) -> str:
     return metric.display(compact=compact)
 
 
-def metric_context(metric: Metric) -> str:
-    parts = [metric.label]
-    if metric.entity and metric.entity.lower() not in metric.label.lower():
-        parts.append(metric.entity)
-    return " · ".join(p for p in parts if p)
+def table_value(metric: Metric) -> str:
+    """A table's value cell: the quantity with its unit and the source's qualifier ("about 600,000
+    chips"). A year that a finer period pins down prints as the period ("Q4 2027", not "2027")."""
+    if metric.unit == "year" and metric.period.strip().startswith(plain(metric.value)):
+        shown = period_text(metric.period)
+        if shown != plain(metric.value):
+            return qualified(shown, metric.qualifier)
+    return qualified(metric_text(metric), metric.qualifier)
 
 
-def _partial_date(value: date | None) -> str:
-    """Sources store "2026-03" as 2026-03-01 and "2026" as 2026-01-01; print them as given."""
-    if value is None:
+def range_value(low: Metric, high: Metric) -> str:
+    """"5–10 years", "300,000–350,000 units", "1/6–1/4": the words both ends share are printed once."""
+    a, b = table_value(low), table_value(high)
+    cut = 0
+    while True:  # the longest shared tail that starts at a space (" years", " million units")
+        nxt = a.rfind(" ", 0, len(a) - cut)
+        if nxt < 0 or not b.endswith(a[nxt:]) or nxt == 0:
+            break
+        cut = len(a) - nxt
+    if cut and len(b) > cut:
+        return f"{a[:-cut]}–{b}"
+    return f"{a}–{b}"
+
+
+def default_row_label(metric: Metric) -> str:
+    """A row for a template that lists no rows: the metric's name, its entity when the name does
+    not say it, and its period in the briefing's date style."""
+    label = metric.name
+    if metric.entity and metric.entity.casefold() not in label.casefold():
+        label = f"{label} ({metric.entity})"
+    period = period_text(metric.period)
+    if period and period not in label and metric.unit != "year":
+        label = f"{label}, {period}"
+    return label
+
+
+def _partial_date(value: object) -> str:
+    """Sources and reports store "2026-03" as 2026-03-01 and "2026" as 2026-01-01; print them as given
+    (anything but a date, such as a missing value, prints as "")."""
+    if not isinstance(value, date):
         return ""
     if value.month == 1 and value.day == 1:
         return str(value.year)
@@ -513,9 +676,59 @@ def _partial_date(value: date | None) -> str:
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
-def _squash(text: str) -> str:
-    """Letters and digits only, case-folded: for "does the text open with the title?"."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+# A lone sentence joins a neighbour only while the paragraph stays this short: past it, the joined
+# paragraph stops reading as one thought and becomes a list of findings run together.
+_JOINED_SENTENCES = 4
+
+
+def _join_lone_sentences(body: Sequence[tuple[Block, bool]]) -> list[Block]:
+    """Findings' paragraphs with each paragraph of a single sentence joined to the finding paragraph
+    just before it, else to the one just after, while the result has at most `_JOINED_SENTENCES`
+    (never across a figure, never putting a bold lead-in or a kind label such as "Estimate." in
+    mid-paragraph). A run of one-line paragraphs reads as a
+    list of fragments; each sentence keeps its own citation marker, so its evidence stays with it."""
+    out = list(body)
+    i = 0
+    while i < len(out):
+        block, joinable = out[i]
+        if not (joinable and isinstance(block, Paragraph) and _sentence_count(block) == 1):
+            i += 1
+            continue
+        before = out[i - 1] if i else (None, False)
+        after = out[i + 1] if i + 1 < len(out) else (None, False)
+        if (before[1] and isinstance(before[0], Paragraph) and not _opens_with_label(block)
+                and _sentence_count(before[0]) < _JOINED_SENTENCES):
+            out[i - 1:i + 1] = [(_joined(before[0], block), True)]
+        elif (after[1] and isinstance(after[0], Paragraph) and not _opens_with_label(after[0])
+              and _sentence_count(after[0]) < _JOINED_SENTENCES):
+            out[i:i + 2] = [(_joined(block, after[0]), True)]
+        else:
+            i += 1
+    return [block for block, _ in out]
+
+
+def _joined(first: Paragraph, second: Paragraph) -> Paragraph:
+    return Paragraph((*first.runs, Text(" "), *second.runs), first.style)
+
+
+def _opens_with_label(paragraph: Paragraph) -> bool:
+    """A bold lead-in or a kind label ("Estimate.") opens a paragraph; it cannot sit in the middle."""
+    return bool(paragraph.runs) and isinstance(paragraph.runs[0], Strong | Emphasis)
+
+
+def _sentence_count(paragraph: Paragraph) -> int:
+    """Sentences of the paragraph's own words: lead-ins, labels and citation markers left out."""
+    text = "".join(r.text for r in paragraph.runs if isinstance(r, Text | NumberRef))
+    return len(sentences(text))
+
+
+def _clip(text: str, words: int = 8) -> str:
+    cut = text.split()
+    return " ".join(cut[:words]) + ("…" if len(cut) > words else "")
+def _short_citation(source: Source) -> str:
+    """"Digital in Asia, April 2026": who, and when as precisely as recorded."""
+    when = _partial_date(source.published)
+    return f"{source.publisher}, {when}" if when else source.publisher
 
 
 def _plain_paragraph(text: str, style: ParagraphStyle = "body") -> Paragraph:

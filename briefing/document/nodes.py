@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias, assert_never
 
 if TYPE_CHECKING:
     from briefing.domain.charts import ChartSpec
+    from briefing.domain.manifest import Manifest
 
 # ---- Inline runs: the pieces a paragraph is made of. Every run's text is plain data, never markup.
 
@@ -137,7 +138,8 @@ class Table:
 
 @dataclass(frozen=True)
 class KeyFigure:
-    """One tile: a big value, what it measures, and where it comes from."""
+    """One tile: a big value, what it measures, and where it comes from. `qualifier` is what the
+    source said of the value ("over", "about"): every writer prints it before the value."""
 
     value: str
     label: str
@@ -146,6 +148,12 @@ class KeyFigure:
     metric_index: int = 0
     source_ids: tuple[int, ...] = ()
     refs: tuple[int, ...] = ()
+    qualifier: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The value as read: "over 100,000"."""
+        return f"{self.qualifier} {self.value}" if self.qualifier else self.value
 
 
 @dataclass(frozen=True)
@@ -187,9 +195,12 @@ class Reference:
     title: str
     url: str | None = None
     published: str = ""
-    accessed: str = ""
+    accessed: str = ""  # only when an access date was recorded: never invented
     note: str = ""
     anchor: str = ""
+    # The works this source is known through, nearest first, each a short citation with its own
+    # entry's number ("Digital in Asia, April 2026 [2]"): a source read second-hand says so.
+    via: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -198,6 +209,8 @@ class Reference:
         if self.published:
             parts.append(self.published)
         text = ". ".join(p.rstrip(".") for p in parts if p)
+        if self.via:
+            text += ". Cited in " + ", cited in ".join(self.via)
         if self.accessed:
             text += f". Accessed {self.accessed}"
         return text + "."
@@ -220,6 +233,9 @@ class Summary:
 
 @dataclass(frozen=True)
 class Metadata:
+    """The briefing's cover and file properties. `date` is when the file was made (printed only as
+    "Generated …"); what the content is dated by is the report's `edition` and `data_as_of`."""
+
     title: str
     subtitle: str = ""
     audience_key: str = ""
@@ -230,6 +246,11 @@ class Metadata:
     keywords: tuple[str, ...] = ()
     subject: str = ""
     language: str = "en"
+    edition: str = ""
+    data_as_of: str = ""  # as the cover prints it: "April 2026", "31 December 2025"
+    reader: str = ""  # "Prepared for"; "" when the template names no reader
+    method_note: tuple[str, ...] = ()  # paragraphs
+    disclaimer: tuple[str, ...] = ()  # paragraphs
     # The report's own colours (empty: the house theme's): chart series in order, and accents by
     # audience key. Plain data, so a document still knows no theme or library.
     palette: tuple[str, ...] = ()
@@ -241,6 +262,24 @@ class Metadata:
         if self.date is None:
             return ""
         return f"{self.date.day} {_MONTHS[self.date.month - 1]} {self.date.year}"
+
+    @property
+    def generated_text(self) -> str:
+        """"Generated 30 November 2026", or "" without a date."""
+        return f"Generated {self.date_text}" if self.date is not None else ""
+
+    @property
+    def cover_facts(self) -> tuple[tuple[str, str], ...]:
+        """The cover's labelled lines, in order, those with a value only: every writer prints these."""
+        facts = (("Prepared for", self.reader), ("Edition", self.edition), ("Data as of", self.data_as_of),
+                 ("Author", self.author), ("Published by", self.publisher))
+        return tuple((label, value) for label, value in facts if value)
+
+    @property
+    def dateline(self) -> str:
+        """The running footer's "Digital in Asia · April 2026": the publisher and the edition (the
+        export date only when the report names no edition)."""
+        return " · ".join(p for p in (self.publisher, self.edition or self.date_text) if p)
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -255,6 +294,8 @@ class Document:
     references: References
     warnings: tuple[str, ...] = field(default=())
     contents_title: str = "Contents"
+    # What the briefing was made from (compose fills it); every writer embeds it in the file.
+    manifest: Manifest | None = None
 
     @property
     def figures(self) -> tuple[Figure, ...]:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from briefing.domain.colours import Colours
+from briefing.domain.labels import split_label
 from briefing.domain.numbers import Scale, format_quantity
 
 
@@ -70,7 +71,8 @@ class Report:
     def cover(self) -> dict[str, object]:
         """The fields a briefing's cover and metadata read (compose's `report` mapping)."""
         return {"key": self.key, "title": self.title, "subtitle": self.subtitle, "publisher": self.publisher,
-                "author": self.author, "edition": self.edition, "summary": self.summary,
+                "author": self.author, "edition": self.edition, "data_as_of": self.data_as_of,
+                "published": self.published, "summary": self.summary,
                 "palette": self.colours.palette, "accents": self.colours.accents}
 
 
@@ -103,16 +105,31 @@ class Source:
     published: date | None = None
     accessed: date | None = None
     notes: str = ""
+    # The source this one is known through ("RAND ..., cited in Digital in Asia"), resolved whole
+    # down the chain, so a writer renders it without asking the database again.
+    via: Source | None = None
 
     def citation(self) -> str:
         """Short attribution for a chart's source line: "RAND, 2026"."""
         year = f", {self.published.year}" if self.published else ""
         return f"{self.publisher}{year}"
 
+    def via_chain(self) -> tuple[Source, ...]:
+        """The sources this one is cited in, nearest first (validation keeps the chain acyclic;
+        the guard stops a cycle written straight into the database)."""
+        chain: list[Source] = []
+        seen = {self.key}
+        s = self.via
+        while s is not None and s.key not in seen:
+            chain.append(s)
+            seen.add(s.key)
+            s = s.via
+        return tuple(chain)
+
     def to_draft(self) -> SourceDraft:
         """The draft that re-creates this source, key included (an undo, a restore)."""
         return SourceDraft(self.publisher, self.title, self.url, self.published, self.accessed,
-                           self.notes, self.key)
+                           self.notes, self.key, self.via.key if self.via else None)
 
 
 @dataclass(frozen=True)
@@ -126,6 +143,7 @@ class SourceDraft:
     accessed: date | str | None = None
     notes: str = ""
     key: str | None = None
+    via: str | None = None  # the key of the source this one is cited in
 
 
 @dataclass(frozen=True)
@@ -148,6 +166,16 @@ class Metric:
 
     def display(self, compact: bool = True) -> str:
         return format_quantity(self.value, self.unit, self.scale, compact=compact)
+
+    @property
+    def name(self) -> str:
+        """The label without its qualifier: "Qwen derivative models on Hugging Face"."""
+        return split_label(self.label)[0]
+
+    @property
+    def qualifier(self) -> str:
+        """What the source said of the value, as printed before it ("over", "about"), or ""."""
+        return split_label(self.label)[1]
 
 
 @dataclass(frozen=True)

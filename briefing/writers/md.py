@@ -30,6 +30,7 @@ from briefing.document import (
     Text,
 )
 from briefing.writers import Progress, WriteOptions, WriteResult
+from briefing.writers.manifest import md_front_matter
 from briefing.writers.text import Notes, is_web_url, xml_safe
 
 # ASCII punctuation that means something anywhere in a line in CommonMark or its common extensions
@@ -44,7 +45,7 @@ def write(doc: Document, options: WriteOptions, progress: Progress | None = None
     notes = Notes()
     notes.extend(doc.warnings)
     w = _MarkdownWriter(doc, options, notes, progress)
-    return WriteResult(w.run().encode("utf-8"), notes.list())
+    return WriteResult((md_front_matter(doc.manifest) + w.run()).encode("utf-8"), notes.list())
 
 
 def escape(text: str, notes: Notes | None = None) -> str:
@@ -76,11 +77,15 @@ class _MarkdownWriter:
         self.out.append(f"# {self.esc(meta.title)}")
         if meta.subtitle:
             self.out.append(f"*{self.esc(meta.subtitle)}*")
-        facts = [("Prepared for", meta.audience_name), ("Date", meta.date_text), ("Author", meta.author),
-                 ("Published by", meta.publisher)]
-        lines = [f"**{label}:** {self.esc(value)}" for label, value in facts if value]
+        lines = [f"**{label}:** {self.esc(value)}" for label, value in meta.cover_facts]
+        if meta.generated_text:
+            lines.append(f"*{self.esc(meta.generated_text)}*")
         if lines:
             self.out.append("  \n".join(lines))
+        if meta.method_note:
+            self.out.append(f"**Method:** {self.esc(meta.method_note[0])}")
+            self.out += [self.esc(p) for p in meta.method_note[1:]]
+        self.out += [f"*{self.esc(p)}*" for p in meta.disclaimer]
         if doc.summary is not None:
             self.out.append(f"## {self.esc(doc.summary.title)}")
             self.out += [self.runs(p.runs) for p in doc.summary.paragraphs]
@@ -176,7 +181,7 @@ class _MarkdownWriter:
             self.out.append(f"**{self.esc(kf.title)}**")
         items = []
         for item in kf.items:
-            line = f"- **{self.esc(item.value)}** — {self.esc(item.label)}"
+            line = f"- **{self.esc(item.shown)}** — {self.esc(item.label)}"
             if item.context:
                 line += f" ({self.esc(item.context)})"
             line += self.marker(item.refs)
