@@ -37,6 +37,7 @@ from briefing.document import (
 from briefing.document.links import finding_anchor
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.labels import period_text, qualified
+from briefing.domain.manifest import Manifest, build_manifest
 from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Source
 from briefing.domain.numbers import group, plain
 from briefing.domain.prose import prints_lead_in, repeats, sentences
@@ -185,6 +186,7 @@ class _Composer:
         self.table_count = 0
         self.excluded = set(template.excluded)
         self.printed: list[str] = []  # the plain text of every finding and template paragraph so far
+        self.evidence = dict(template.evidence)
 
     # ---- References: numbered in order of first citation, so [1] is the first one a reader meets.
 
@@ -198,9 +200,12 @@ class _Composer:
     def cite_sources(self, sources: Sequence[Source]) -> tuple[int, ...]:
         numbers = []
         for source in sources:
-            if source.id not in self.ref_numbers:
-                self.ref_numbers[source.id] = len(self.ref_numbers) + 1
-                self.sources[source.id] = source
+            # A source known through another brings that one into the list too, so its
+            # "cited in" points at an entry the reader can find.
+            for one in (source, *source.via_chain()):
+                if one.id not in self.ref_numbers:
+                    self.ref_numbers[one.id] = len(self.ref_numbers) + 1
+                    self.sources[one.id] = one
             numbers.append(self.ref_numbers[source.id])
         return tuple(sorted(set(numbers)))
 
@@ -253,7 +258,29 @@ class _Composer:
             references=references,
             warnings=tuple(dict.fromkeys(self.warnings)),
             contents_title=t.contents_title,
+            manifest=self.manifest(selection.findings, sections),
         )
+
+    def manifest(self, selected: Sequence[Finding], sections: Sequence[Section]) -> Manifest:
+        """What this briefing is made of: the findings it prints (in text, key figures or charts),
+        its charts, and the evidence checks that fail in it, so `briefing diff` can say later what
+        changed and which checks newly fail."""
+        from briefing import __version__
+        from briefing.checks import Library, check_briefing
+
+        figures = [b for s in sections for b in s.blocks if isinstance(b, Figure)]
+        slugs = dict.fromkeys(f.slug for f in selected)
+        slugs.update(dict.fromkeys(ref.slug for ref in self.template.key_figures if ref.slug in self.by_slug))
+        slugs.update(dict.fromkeys(_cited(sections)))  # a curated table's rows, a callout's numbers
+        for fig in figures:
+            slugs.update(dict.fromkeys(getattr(p, "finding", "") for p in getattr(fig.data, "points", ()) or ()))
+        used = [self.by_slug[slug] for slug in slugs if slug in self.by_slug and slug not in self.excluded]
+        charts = list({fig.spec.key: (fig.spec, fig.data) for fig in figures}.values())
+        library = Library(findings=self.findings, charts=list(self.all_specs.values()), audiences=[self.audience])
+        problems = check_briefing(library, self.audience.key, [f.slug for f in selected],
+                                  [spec.key for spec, _ in charts])
+        return build_manifest(kind="briefing", report=self.report, audience=self.audience, findings=used,
+                              charts=charts, problems=problems, app_version=__version__)
 
     def summary(self) -> Summary:
         t = self.template
@@ -389,7 +416,10 @@ class _Composer:
         if finding.kind in _LABELLED_KINDS:
             lead.append(Emphasis(f"{finding.kind.label}."))
             lead.append(Text(" "))
-        paragraphs = finding_paragraphs(text, finding, self.cite, lead=lead)
+        # An audience's own wording cites only its evidence; the template may say how much that is.
+        wording = bool(self.audience.key and finding.wordings.get(self.audience.key))
+        paragraphs = finding_paragraphs(text, finding, self.cite, lead=lead, wording=wording,
+                                        evidence=self.evidence.get(finding.slug) if wording else None)
         # The finding's place: "Cited for" in the references links back to it.
         return [replace(paragraphs[0], anchor=finding_anchor(finding.slug)), *paragraphs[1:]]
 
@@ -550,6 +580,7 @@ class _Composer:
             published=_partial_date(source.published),
             accessed=_partial_date(source.accessed),
             anchor=f"ref-{number}",
+            via=tuple(f"{_short_citation(v)} [{self.ref_numbers[v.id]}]" for v in source.via_chain()),
         )
 
     def keywords(self, findings: Sequence[Finding]) -> tuple[str, ...]:
@@ -559,6 +590,32 @@ class _Composer:
                 counts[tag] = counts.get(tag, 0) + 1
         top = sorted(counts, key=lambda t: (-counts[t], t))[:8]
         return (self.audience.name, *top)
+
+
+def _cited(sections: Sequence[Section]) -> list[str]:
+    """Slugs of the findings whose numbers or sources the sections print, wherever they print them."""
+    out: list[str] = []
+
+    def runs(items: Sequence[Inline]) -> None:
+        out.extend(r.finding for r in items if isinstance(r, (NumberRef, Cite)))
+
+    for section in sections:
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                runs(block.runs)
+            elif isinstance(block, BulletList):
+                for item in block.items:
+                    runs(item.runs)
+            elif isinstance(block, Callout):
+                for paragraph in block.body:
+                    runs(paragraph.runs)
+            elif isinstance(block, Table):
+                for row in block.rows:
+                    for cell in row:
+                        runs(cell.runs)
+            elif isinstance(block, KeyFigures):
+                out.extend(tile.finding for tile in block.items if tile.finding)
+    return out
 
 
 def tile_value(metric: Metric) -> str:
@@ -680,6 +737,10 @@ def _sentence_count(paragraph: Paragraph) -> int:
 def _clip(text: str, words: int = 8) -> str:
     cut = text.split()
     return " ".join(cut[:words]) + ("…" if len(cut) > words else "")
+def _short_citation(source: Source) -> str:
+    """"Digital in Asia, April 2026": who, and when as precisely as recorded."""
+    when = _partial_date(source.published)
+    return f"{source.publisher}, {when}" if when else source.publisher
 
 
 def _plain_paragraph(text: str, style: ParagraphStyle = "body") -> Paragraph:

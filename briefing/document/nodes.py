@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias, assert_never
 
 if TYPE_CHECKING:
     from briefing.domain.charts import ChartSpec
+    from briefing.domain.manifest import Manifest
 
 # ---- Inline runs: the pieces a paragraph is made of. Every run's text is plain data, never markup.
 
@@ -206,9 +207,12 @@ class Reference:
     title: str
     url: str | None = None
     published: str = ""
-    accessed: str = ""
+    accessed: str = ""  # only when an access date was recorded: never invented
     note: str = ""
     anchor: str = ""
+    # The works this source is known through, nearest first, each a short citation with its own
+    # entry's number ("Digital in Asia, April 2026 [2]"): a source read second-hand says so.
+    via: tuple[str, ...] = ()
     cited_by: tuple[CitedBy, ...] = ()
 
     @property
@@ -218,6 +222,8 @@ class Reference:
         if self.published:
             parts.append(self.published)
         text = ". ".join(p.rstrip(".") for p in parts if p)
+        if self.via:
+            text += ". Cited in " + ", cited in ".join(self.via)
         if self.accessed:
             text += f". Accessed {self.accessed}"
         return text + "."
@@ -301,6 +307,8 @@ class Document:
     references: References
     warnings: tuple[str, ...] = field(default=())
     contents_title: str = "Contents"
+    # What the briefing was made from (compose fills it); every writer embeds it in the file.
+    manifest: Manifest | None = None
 
     @property
     def figures(self) -> tuple[Figure, ...]:

@@ -115,29 +115,29 @@ def copy_database(source: Database, target: Database) -> CopyReport:
     return CopyReport(counts={n: c for n, (c, _) in ours.items()}, digest=total)
 
 
+# Columns that point into their own table (a source cited via another, a finding superseded by
+# another): copied as null, then set once every row is in, since a row may point at one with a
+# higher id (PostgreSQL checks the foreign key at each insert).
+_SELF_LINKS = {"sources": "via_id", "findings": "superseded_by_id"}
+
+
 def _copy_table(src: Connection, dst: Connection, table: Table) -> None:
-    # "Superseded by" may name a later finding, which PostgreSQL's foreign key would refuse at insert:
-    # findings go in without it, and the links follow once every finding is there.
-    later = [c for c in ("superseded_by_id",) if c in table.c]
-    links: list[dict[str, Any]] = []
+    link = _SELF_LINKS.get(table.name)
+    later: list[dict[str, Any]] = []
     batch: list[dict[str, Any]] = []
     for row in src.execute(select(table).order_by(*table.primary_key.columns)).mappings():
         record = dict(row)
-        for name in later:
-            if record[name] is not None:
-                links.append({"row_id": record["id"], "value": record[name], "name": name})
-            record[name] = None
+        if link and record.get(link) is not None:
+            later.append({"_id": record["id"], "_link": record[link]})
+            record[link] = None
         batch.append(record)
         if len(batch) >= _CHUNK:
             dst.execute(insert(table), batch)
             batch = []
     if batch:
         dst.execute(insert(table), batch)
-    for name in later:
-        mine = [x for x in links if x["name"] == name]
-        if mine:
-            dst.execute(update(table).where(table.c.id == bindparam("row_id")).values({name: bindparam("value")}),
-                        mine)
+    if link and later:
+        dst.execute(update(table).where(table.c.id == bindparam("_id")).values({link: bindparam("_link")}), later)
 
 
 def _reindex(conn: Connection) -> None:
