@@ -7,6 +7,7 @@ header (Asia's "Cost per query in numbers" left its last row on the next page).
 from __future__ import annotations
 
 import io
+import itertools
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -59,3 +60,43 @@ def test_a_short_table_sits_whole_on_one_page(docs: dict[str, Document], key: st
     assert short, "the seed's audiences each carry a short table"
     for t in short:
         assert rows_overleaf(pages, t) == [], t.caption
+
+
+def test_a_key_figure_tile_names_its_period_once() -> None:
+    """A tile prints its period under the label; a label ending in that period read "…, 2026 / 2026"."""
+    from test_charts_support import seed_charts, seed_findings
+
+    from briefing.charts import resolve_chart_data
+    from briefing.charts.fmt import category_names, period_text
+    from briefing.charts.kinds.common import labels_option
+
+    checked = 0
+    for spec in seed_charts():
+        if spec.kind.value != "key_figures":
+            continue
+        points = list(resolve_chart_data(spec, seed_findings()).points)
+        names = category_names(points, str(spec.option("category", "label")), labels_option(spec))
+        for p, name in zip(points, names):
+            when = period_text(p.period)
+            checked += 1
+            assert not (when and name.rstrip(".").endswith(when)), (spec.key, name, when)
+    assert checked >= 8
+
+
+def test_a_milestone_says_its_name_once() -> None:
+    """"DeepSeek V4: DeepSeek V4 launched" in the PDF's timeline and the deck's table."""
+    from test_charts_support import seed_charts, seed_findings
+
+    from briefing.charts import resolve_chart_data
+    from briefing.charts.shapes import items
+
+    texts = []
+    for spec in seed_charts():
+        if spec.kind.value == "timeline":
+            placed, _ = items(spec, list(resolve_chart_data(spec, seed_findings()).points))
+            texts += [it.name + (f": {it.detail}" if it.detail else "") for it in placed]
+    assert "DeepSeek V4: launched" in texts and "MiniMax: Listed on the Hong Kong Stock Exchange" in texts
+    for text in texts:
+        words = text.replace(":", "").split()
+        pairs = list(itertools.pairwise(words))
+        assert len(pairs) == len(set(pairs)), text
