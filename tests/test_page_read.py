@@ -100,3 +100,21 @@ def test_a_milestone_says_its_name_once() -> None:
         words = text.replace(":", "").split()
         pairs = list(itertools.pairwise(words))
         assert len(pairs) == len(set(pairs)), text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_a_short_table_sits_whole_on_one_page_in_word(docs: dict[str, Document], tmp_path: Path) -> None:
+    """The same table in the .docx as LibreOffice lays it out (Asia's last row went overleaf there too)."""
+    import subprocess
+
+    doc = docs["asia"]
+    src = tmp_path / "asia.docx"
+    src.write_bytes(write(doc, "docx", OPTIONS).data)
+    subprocess.run([shutil.which("soffice") or "soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+                   capture_output=True, timeout=180, check=True)
+    pages = [squash(p.extract_text()) for p in PdfReader(tmp_path / "asia.pdf").pages]
+    short = [t for t in tables(doc) if len(t.rows) <= 8]
+    assert short
+    for t in short:
+        assert rows_overleaf(pages, t) == [], t.caption
