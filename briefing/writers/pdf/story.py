@@ -243,7 +243,7 @@ class StoryBuilder:
                                                                         spaceAfter=4))
         note = Para(self.m.text(table.note), self.st.source) if table.note else Spacer(1, 12)
         anchor = [Anchor(table.anchor)] if table.anchor else []
-        whole = [Spacer(1, 4), *anchor, caption, grid, note]
+        whole: list[Flowable] = [Spacer(1, 4), *anchor, caption, grid, note]
         if sum(f.wrap(self.frame_width, self.frame_height)[1] for f in whole) <= self.frame_height * self.TABLE_WHOLE:
             # A short table split at a page foot left a row or two alone overleaf under a repeated
             # header; kept whole, it floats like a figure and the text after it fills the gap.
