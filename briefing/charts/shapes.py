@@ -80,6 +80,11 @@ def items(spec: ChartSpec, points: list[Point]) -> tuple[list[Item], list[Point]
         when = period_text(p.period) if p.period else (plain(p.value) if p.unit == "year" else "")
         # Named by entity ("MiniMax"), a milestone still needs to say what happened.
         detail = p.label if mode in ("entity", "period") and p.label and p.label != name else ""
+        base = name.partition(" (")[0]
+        if detail.startswith(f"{base} "):
+            # The label names the thing again ("DeepSeek V4 launched" for DeepSeek V4): say it once,
+            # as "DeepSeek V4: launched" (the name keeps its place and type size in the layout).
+            detail = detail[len(base) + 1:]
         out.append(Item(name, detail, when, start, end, span, p))
     return out, skipped
 
