@@ -158,6 +158,8 @@ class MainWindow(QMainWindow):
 
         # Briefing exports and previews run in a child process: see briefing/exporting.py.
         ctx = AppContext(service, self.settings, self.ops, self.undo_stack, self.events, ExportProcess())
+        service.history_who = self.settings.history_who
+        self.settings.sig_changed.connect(self._setting_changed)
         self.ctx = ctx
         self.findings = FindingsPanel(ctx, self)
         self.sources = SourcesPanel(ctx, self)
@@ -186,6 +188,10 @@ class MainWindow(QMainWindow):
         page = self.settings.text("window/page", "findings")
         self.go(page if page in {k for k, _, _ in PAGES} else "findings")
         self.statusBar().showMessage("Ready", 5_000)
+
+    def _setting_changed(self, key: str) -> None:
+        if key == "team/history_who" and self.ctx is not None:
+            self.ctx.service.history_who = self.settings.history_who
 
     def switch_report(self, key: str, *, then: Callable[[], None] | None = None) -> None:
         """Make `key` the current report and re-read every screen, then run `then`. The undo
