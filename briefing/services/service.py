@@ -605,13 +605,19 @@ class BriefingService:
             row = self._finding_row(s, ref, load=True)
             return finding_record(row)
 
-    def _finding_row(self, s: Session, ref: int | str, load: bool = False) -> FindingRow:
-        """By id (any report: ids are the library's) or by slug (in the current report)."""
+    def _finding_row(self, s: Session, ref: int | str, load: bool = False, lock: bool = False) -> FindingRow:
+        """By id (any report: ids are the library's) or by slug (in the current report). `lock`: a
+        writer's read of the version it checks. PostgreSQL then holds the row (FOR UPDATE) until
+        the transaction ends, so two writers cannot both pass the check on the same version (at READ
+        COMMITTED both would, and the second would overwrite the first); SQLite's BEGIN IMMEDIATE
+        already serialises writers."""
         # Two statements, not a conditional expression: mypy 2.4 crashes joining the two Select types.
         if load:
             q = _finding_query()
         else:
             q = select(FindingRow)
+        if lock and self.db.is_postgresql:
+            q = q.with_for_update(of=FindingRow)
         if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
             row = s.scalars(q.where(FindingRow.id == int(ref))).first()
         else:
@@ -655,8 +661,10 @@ class BriefingService:
         return f"{slug[:56].rstrip('-')}-{n}"
 
     def update_finding(self, finding_id: int, draft: FindingDraft, expected_version: int) -> Finding:
+        """The finding as this edit left it (read in its own transaction: a re-read after the commit
+        could carry someone else's next edit, and the caller would take its version for ours)."""
         with self.db.writing() as s:
-            row = self._finding_row(s, finding_id, load=True)
+            row = self._finding_row(s, finding_id, load=True, lock=True)
             if row.version != expected_version:
                 raise ConflictError("finding", row.slug, expected_version, row.version)
             before = _snapshot(row)
@@ -671,13 +679,14 @@ class BriefingService:
             row.version += 1
             row.updated_at = utcnow()
             self._apply(s, row, clean)
-            self._record(s, history.EDIT, row, before)
-        return self.get_finding(finding_id)
+            saved = self._record(s, history.EDIT, row, before)
+        assert saved is not None
+        return saved
 
     def delete_finding(self, finding_id: int, expected_version: int | None = None) -> Finding:
         """Deletes a finding with its metrics; returns it whole so an undo can restore it."""
         with self.db.writing() as s:
-            row = self._finding_row(s, finding_id, load=True)
+            row = self._finding_row(s, finding_id, load=True, lock=True)
             if expected_version is not None and row.version != expected_version:
                 raise ConflictError("finding", row.slug, expected_version, row.version)
             snapshot = finding_record(row)
@@ -740,7 +749,7 @@ class BriefingService:
     def confirm_finding(self, finding_id: int, expected_version: int | None = None) -> Finding:
         """The analyst has reviewed a carried-over finding: it is no longer marked."""
         with self.db.writing() as s:
-            row = self._finding_row(s, finding_id)
+            row = self._finding_row(s, finding_id, lock=True)
             if expected_version is not None and row.version != expected_version:
                 raise ConflictError("finding", row.slug, expected_version, row.version)
             if row.carried_over:
@@ -763,20 +772,23 @@ class BriefingService:
             return "unknown"
 
     def _record(self, s: Session, action: str, row: FindingRow, before: dict[str, Any] | None, *,
-                deleted: bool = False, same: bool = False) -> None:
+                deleted: bool = False, same: bool = False) -> Finding | None:
         """One history row for a change to `row`, in the change's own transaction. `before`: the
         finding before it (None: it did not exist); for a delete, the finding deleted. `same`: no
-        field changed (a confirmed carry-over)."""
+        field changed (a confirmed carry-over). Returns the finding as the change left it."""
+        record: Finding | None = None
         if deleted:
             snap, changes = before or {}, history.diff_snapshots(before, None)
         else:
             s.flush()
             s.expire(row, ["sources"])
-            snap = _snapshot(row)
+            record = finding_record(row)
+            snap = _transfer().finding_dict(record)
             changes = [] if same else history.diff_snapshots(before, snap)
         s.add(HistoryRow(finding_id=row.id, report_id=row.report_id, slug=row.slug, action=action,
                          who=self._who(s), at=utcnow(), version=row.version,
                          changes=[[c.field, c.before, c.after] for c in changes], snapshot=snap))
+        return record
 
     def finding_history(self, ref: int | str) -> list[history.HistoryEntry]:
         """A finding's changes, oldest first: by id (a deleted finding's too) or by slug in the
