@@ -5,7 +5,7 @@ No foreign key to `findings`: a deleted finding's history outlives it (its delet
 Existing findings start with no history; their next change is their first row.
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
