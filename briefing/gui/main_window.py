@@ -294,6 +294,7 @@ class MainWindow(QMainWindow):
     def _handlers(self) -> dict[str, Callable[[], object]]:
         return {
             "new_finding": self._new_finding,
+            "connect_team": self._connect_team,
             "save": lambda: self._on_current("save"),
             "revert": lambda: self._on_current("revert"),
             "export_pdf": lambda: self._export("pdf"),
@@ -410,6 +411,25 @@ class MainWindow(QMainWindow):
         elif widget is not None and hasattr(widget, "refresh"):
             widget.refresh()
         self.statusBar().showMessage("Reloaded from the database", 4_000)
+
+    def _connect_team(self) -> None:
+        from briefing.gui.connect import ConnectDialog
+
+        dialog = ConnectDialog(self.settings, self.ops, self.reopen_on, self)
+        dialog.exec()
+
+    def reopen_on(self, url: str, password: str) -> None:
+        """Opens the app again on `url` in a new process and closes this window. The password
+        travels in the child's environment (PGPASSWORD, which the driver reads), never argv or settings."""
+        import os
+        import subprocess
+        import sys
+
+        env = {**os.environ, "PGPASSWORD": password} if password else dict(os.environ)
+        env.pop("BRIEFING_DB", None)
+        subprocess.Popen([sys.executable, "-m", "briefing", "--db", url], env=env,
+                         start_new_session=True)
+        self.close()
 
     def _preferences(self) -> None:
         from briefing.gui.preferences import PreferencesDialog
