@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from briefing.charts.alt import alt_text
 from briefing.charts.data import ChartData, Point
@@ -245,7 +245,12 @@ def _native_chart(
     labels = {str(k): str(v) for k, v in dict(spec.option("labels") or {}).items()}
     highlight = str(spec.option("highlight", "") or "").lower()
 
+    chosen = {str(k): str(v) for k, v in dict(spec.option("colours") or {}).items()}
+
     def colour_for(p: Point, name: str, i: int) -> str:
+        # A colour the spec gives this point's series (or its own reference) wins, as in the PNG.
+        if p.series in chosen or str(p.ref) in chosen:
+            return chosen.get(p.series) or chosen[str(p.ref)]
         if highlight:
             hit = highlight in (name.lower(), p.entity.lower(), p.label.lower(), str(p.ref).lower())
             return colours.accent if hit else colours.other
@@ -266,6 +271,7 @@ def _native_chart(
         for i, (p, n) in enumerate(pairs):
             _fill(series.points[i].format, colour_for(p, n, i))
         _bar_common(chart, theme)
+        _axis_range(chart.value_axis, spec, points, factor, zero=True)
     elif spec.kind is ChartKind.GROUPED_BAR:
         from briefing.charts.kinds.grouped_bar import groups
 
@@ -291,12 +297,14 @@ def _native_chart(
             chart = frame.chart
             for i, (ent, series) in enumerate(zip(entities, chart.plots[0].series)):
                 first = next(g[ent] for g in per_group if ent in g)
-                fill = colour_for(first, ent, i) if highlight else colours.series[i % len(colours.series)]
+                fill = colour_for(first, ent, i) if highlight or first.series in chosen \
+                    else colours.series[i % len(colours.series)]
                 _fill(series.format, fill)
             chart.has_legend = True
             chart.legend.position = XL_LEGEND_POSITION.BOTTOM
             chart.legend.include_in_layout = False
         _bar_common(chart, theme)
+        _axis_range(chart.value_axis, spec, points, factor, zero=True)
     elif spec.kind is ChartKind.LINE:
         frame = _line_chart(slide, spec, points, factor, fmt, (x, y, cx, cy), colours, theme)
         chart = frame.chart
@@ -389,6 +397,17 @@ def _separator(data_labels: DataLabels, text: str) -> None:
         dlbls.append(sep)
 
 
+def _axis_range(value_axis: Any, spec: ChartSpec, points: Sequence[Point], factor: Decimal, *,
+                zero: bool = False) -> None:
+    """The spec's y_min/y_max on the native axis, widened to the data as the PNG does (in the
+    axis's scaled units, since the deck's numbers are divided by `factor`)."""
+    values = [_num(p, factor) for p in points] + ([0.0] if zero else [])
+    for name, pick, attr in (("y_min", min, "minimum_scale"), ("y_max", max, "maximum_scale")):
+        given = spec.option(name)
+        if isinstance(given, (int, float)) and values:
+            setattr(value_axis, attr, pick(float(given) / float(factor), *values))
+
+
 def _bar_common(chart: Chart, theme: Theme) -> None:
     from pptx.enum.chart import XL_LABEL_POSITION, XL_TICK_MARK
     from pptx.util import Pt
@@ -448,8 +467,9 @@ def _line_chart(
     frame = _add_chart(slide, XL_CHART_TYPE.LINE_MARKERS, box, cd)
     chart = frame.chart
     plot = chart.plots[0]
-    for i, ((_, pts), series) in enumerate(zip(lines, plot.series)):
-        colour = colours.series[i % len(colours.series)]
+    chosen = {str(k): str(v) for k, v in dict(spec.option("colours") or {}).items()}
+    for i, ((k, pts), series) in enumerate(zip(lines, plot.series)):
+        colour = chosen.get(k) or chosen.get(pts[0].series) or colours.series[i % len(colours.series)]
         series.format.line.color.rgb = _rgb(colour)
         series.format.line.width = Pt(3)
         series.smooth = False
@@ -470,6 +490,7 @@ def _line_chart(
     value_axis.format.line.fill.background()
     value_axis.tick_labels.font.size = Pt(13)
     value_axis.tick_labels.font.color.rgb = _rgb(theme.muted)
+    _axis_range(value_axis, spec, [p for _, pts in lines for p in pts], factor)
     if spec.option("log"):
         scaling = value_axis._element.find(qn("c:scaling"))  # no python-pptx API for log axes
         log_base = scaling.makeelement(qn("c:logBase"), {"val": "10"})
