@@ -83,7 +83,8 @@ def draw(f: Frame) -> None:
     if log:
         # Pad a share of the data's span in log space so no point sits on the frame.
         lo_v, hi_v = f.value_range(min(values), max(values))
-        lo_l, hi_l = math.log10(lo_v), math.log10(hi_v)
+        # A range not above zero is refused on save; a preview of one being typed keeps the data's.
+        lo_l, hi_l = math.log10(lo_v if lo_v > 0 else min(values)), math.log10(hi_v)
         pad = max((hi_l - lo_l) * 0.12, 0.15)
         ylo, yhi = lo_l - pad, hi_l + pad
         yticks = [10.0**e for e in range(math.ceil(ylo), math.floor(yhi) + 1)]
