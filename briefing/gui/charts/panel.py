@@ -195,7 +195,7 @@ class ChartsPanel(QWidget):
     def axis_errors(self) -> list[str]:
         """What is wrong with the axis fields as typed, each message naming its field."""
         out = []
-        for label, edit in (("Axis from", self.y_min), ("Axis to", self.y_max)):
+        for label, edit in (("Axis from", self.y_min), ("Axis to (max)", self.y_max)):
             try:
                 axis_value(edit.text())
             except ValueError:
@@ -393,7 +393,7 @@ class ChartsPanel(QWidget):
         form.addRow(buddy_label("&Labels", self.labels, self), looks)
         axis = QHBoxLayout()
         axis.addWidget(self.y_min)
-        axis.addWidget(buddy_label("t&o", self.y_max, self))
+        axis.addWidget(buddy_label("to (&max)", self.y_max, self))
         axis.addWidget(self.y_max)
         axis.addSpacing(12)
         axis.addWidget(self.log)
