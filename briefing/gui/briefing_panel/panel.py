@@ -891,7 +891,7 @@ class BriefingPanel(QWidget):
             if problems is None:
                 token.progress(0.0, f"Checking the numbers in the {audience.name} briefing…")
                 try:
-                    found = check_audience(service, audience.key)
+                    found = check_audience(service, audience.key, template)
                 except Exception:  # noqa: BLE001 - a fault in a check must never stop an export
                     found = []
                 if found:
