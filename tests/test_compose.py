@@ -263,8 +263,9 @@ def test_metric_table_and_what_this_means() -> None:
         "title": "What it means", "intro": "Lead.", "text": "One.\n\nTwo.", "bullets": ["A", "B"],
         "findings": [{"section": "for-asia"}], "callout": {"title": "Bottom line", "text": "Act."}}})
     table = next(b for b in doc.sections[0].blocks if isinstance(b, Table))
-    assert table.number == 1 and [c.title for c in table.columns] == ["Measure", "Who", "Period", "Value"]
-    assert [row[3].plain for row in table.rows] == ["140 trillion tokens[1]", "100 billion tokens[1]", "61%[2]"]
+    # `table: true` lists each finding's key number; the citation has its own column, never glued on.
+    assert table.number == 1 and [c.title for c in table.columns] == ["Measure", "Value", "Source"]
+    assert [(row[1].plain, row[2].plain) for row in table.rows] == [("140 trillion tokens", "[1]"), ("61%", "[2]")]
     own = doc.sections[-1]
     assert own.key == "what-this-means" and own.title == "What it means"
     kinds = [type(b).__name__ for b in own.blocks]

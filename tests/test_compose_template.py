@@ -102,7 +102,7 @@ def test_text_is_cleaned_not_interpreted() -> None:
         ({"title": "T", "sections": [{"key": "cost", "findings": [{}]}]}, "sections.0.findings.0", "at least one"),
         ({"title": "T", "sections": [{"key": "cost", "findings": [True]}]}, "sections.0.findings.0", "slug"),
         ({"title": "T", "sections": [{"key": "cost", "limit": -1}]}, "sections.0.limit", "whole number"),
-        ({"title": "T", "sections": [{"key": "cost", "table": "yes"}]}, "sections.0.table", "true or false"),
+        ({"title": "T", "sections": [{"key": "cost", "table": "yes"}]}, "sections.0.table", "true, false or a mapping"),
         ({"title": "T", "sections": ["cost", "cost"]}, "sections.1.key", "unique"),
         ({"title": "T", "key_figures": ["Not#A#Ref"]}, "key_figures.0", "finding-slug#index"),
         ({"title": "T", "key_figures": [{"label": "no ref"}]}, "key_figures.0.ref", "finding-slug#index"),

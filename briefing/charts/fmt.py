@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from briefing.charts.data import Point
+from briefing.domain.labels import period_text
 from briefing.domain.numbers import format_quantity, group, plain
 
 CURRENCY_SYMBOL = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£"}
@@ -142,36 +143,6 @@ def _date(text: str) -> date | None:
         return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         return None
-
-
-def period_text(period: str) -> str:
-    """ "2026-03" -> "March 2026", "2026-Q1" -> "Q1 2026", "2026-02-16/2026-02-22" -> "16–22 February 2026"."""
-    text = period.strip()
-    if not text:
-        return ""
-    if _YEAR.match(text):
-        return text
-    if m := _MONTH.match(text):
-        month = int(m[2])
-        return f"{calendar.month_name[month]} {m[1]}" if 1 <= month <= 12 else text
-    if d := _date(text):
-        return f"{d.day} {calendar.month_name[d.month]} {d.year}"
-    if m := _QUARTER.match(text):
-        return f"Q{m[2]} {m[1]}"
-    if m := _HALF.match(text):
-        return f"H{m[2]} {m[1]}"
-    if m := _SPAN.match(text):
-        return f"{m[1]}–{m[2]}" if m[2] else f"{m[1]} onward"
-    if "/" in text:
-        a, _, b = text.partition("/")
-        d1, d2 = _date(a.strip()), _date(b.strip())
-        if d1 and d2:
-            if d1.year == d2.year and d1.month == d2.month:
-                return f"{d1.day}–{d2.day} {calendar.month_name[d1.month]} {d1.year}"
-            if d1.year == d2.year:
-                return f"{d1.day} {calendar.month_name[d1.month]} – {d2.day} {calendar.month_name[d2.month]} {d1.year}"
-            return f"{period_text(a.strip())} – {period_text(b.strip())}"
-    return text
 
 
 def year_fraction(d: date) -> float:

@@ -124,6 +124,13 @@ def _template_texts(template: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             for name in ("title", "text"):
                 if isinstance(callout.get(name), str):
                     yield f"{path}.callout.{name}", callout[name]
+        table = block.get("table")
+        rows = table.get("rows") if isinstance(table, Mapping) else None
+        for j, row in enumerate(rows if isinstance(rows, (list, tuple)) else ()):
+            if isinstance(row, Mapping):
+                for name in ("label", "note"):
+                    if isinstance(row.get(name), str):
+                        yield f"{path}.table.rows.{j}.{name}", row[name]
 
 
 def _template_metrics(template: Mapping[str, Any], library: Library) -> list[Metric]:
@@ -177,12 +184,28 @@ def _key_figure_finding(template: Mapping[str, Any], field: str, library: Librar
     return next((f for f in library.findings if f.slug == slug), None)
 
 
+def _table_row_findings(template: Mapping[str, Any], field: str, library: Library) -> list[Finding]:
+    """The findings a key-numbers row's label or note speaks of: those of its metric (and range end)."""
+    parts = field.split(".")
+    if len(parts) != 6 or parts[0] != "sections" or parts[2:4] != ["table", "rows"]:
+        return []
+    row = template["sections"][int(parts[1])]["table"]["rows"][int(parts[4])]
+    slugs = {str(row.get(k) or "").partition("#")[0] for k in ("metric", "to")}
+    return [f for f in library.findings if f.slug in slugs]
+
+
 def check_template(audience: Audience, library: Library) -> list[Problem]:
     template = audience.template
     evidence = Evidence(_template_metrics(template, library), f"the {audience.key} briefing", dated=False)
     out: list[Problem] = []
     for field, text in _template_texts(template):
         finding = _key_figure_finding(template, field, library)
-        own = Evidence(finding.metrics, f"finding “{finding.slug}”") if finding else evidence
+        row = _table_row_findings(template, field, library)
+        if finding:
+            own = Evidence(finding.metrics, f"finding “{finding.slug}”")
+        elif row:  # a row's words are checked against the numbers of the row's own findings
+            own = Evidence([m for f in row for m in f.metrics], " and ".join(f"finding “{f.slug}”" for f in row))
+        else:
+            own = evidence
         out += _problems("template", audience.key, field, check_text(text, own))
     return out

@@ -13,6 +13,7 @@ from briefing.document import (
     BulletList,
     Callout,
     Cell,
+    Cite,
     Column,
     Document,
     Emphasis,
@@ -33,10 +34,11 @@ from briefing.document import (
     ref_marker,
 )
 from briefing.domain.errors import FieldError, ValidationError
+from briefing.domain.labels import period_text, qualified
 from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Source
 from briefing.domain.numbers import group, plain
 from briefing.domain.selection import select
-from briefing.domain.templates import MetricRef, SectionSpec, Template, validate_template
+from briefing.domain.templates import MetricRef, SectionSpec, TableRow, TableSpec, Template, validate_template
 
 if TYPE_CHECKING:
     from briefing.charts.data import ChartData
@@ -224,6 +226,11 @@ class _Composer:
             date=today,
             keywords=t.keywords or self.keywords(selection.findings),
             subject=t.subtitle or self.audience.description or str(self.report.get("title") or ""),
+            edition=str(self.report.get("edition") or ""),
+            data_as_of=_partial_date(self.report.get("data_as_of")),
+            reader=t.reader,
+            method_note=tuple(split_paragraphs(t.method_note)),
+            disclaimer=tuple(split_paragraphs(t.disclaimer)),
             palette=tuple(self.report.get("palette") or ()),
             accents=tuple(self.report.get("accents") or ()),
         )
@@ -250,26 +257,18 @@ class _Composer:
     def key_figures(self, refs: Sequence[MetricRef]) -> tuple[KeyFigure, ...]:
         tiles: list[KeyFigure] = []
         for ref in refs:
-            finding = self.by_slug.get(ref.slug)
-            if finding is None:
-                self.warnings.append(f"Key figure “{ref}”: no finding “{ref.slug}”; it was left out")
+            found = self.metric_of(ref, "Key figure")
+            if found is None:
                 continue
-            if finding.slug in self.excluded:
-                continue
-            index = ref.index if ref.index is not None else 0
-            if not finding.metrics:
-                self.warnings.append(f"Key figure “{ref}”: the finding has no numbers; it was left out")
-                continue
-            if index >= len(finding.metrics):
-                self.warnings.append(
-                    f"Key figure “{ref}”: the finding has {len(finding.metrics)} number(s); it was left out")
-                continue
-            metric = finding.metrics[index]
+            finding, index, metric = found
+            # The tile speaks the template's words (or the finding's title); a metric's label is a
+            # database name ("… (over)") and its entity a key, neither written for a reader.
             tiles.append(
                 KeyFigure(
                     value=tile_value(metric),
+                    qualifier=metric.qualifier,
                     label=ref.label or finding.title,
-                    context=ref.context or metric_context(metric),
+                    context=ref.context,
                     finding=finding.slug,
                     metric_index=index,
                     source_ids=tuple(s.id for s in finding.sources),
@@ -277,6 +276,24 @@ class _Composer:
                 )
             )
         return tuple(tiles)
+
+    def metric_of(self, ref: MetricRef, what: str) -> tuple[Finding, int, Metric] | None:
+        """The finding and metric a reference names; None (with a warning when it names nothing)
+        when it cannot be shown. A metric of an excluded finding is left out silently."""
+        finding = self.by_slug.get(ref.slug)
+        if finding is None:
+            self.warnings.append(f"{what} “{ref}”: no finding “{ref.slug}”; it was left out")
+            return None
+        if finding.slug in self.excluded:
+            return None
+        index = ref.index if ref.index is not None else 0
+        if not finding.metrics:
+            self.warnings.append(f"{what} “{ref}”: the finding has no numbers; it was left out")
+            return None
+        if index >= len(finding.metrics):
+            self.warnings.append(f"{what} “{ref}”: the finding has {len(finding.metrics)} number(s); it was left out")
+            return None
+        return finding, index, finding.metrics[index]
 
     # ---- Sections
 
@@ -321,8 +338,8 @@ class _Composer:
                 pending.remove(item)
         for chart, data, _ in pending:
             blocks.append(self.figure(chart, data))
-        if spec.table:
-            table = self.metrics_table(self.section_title(spec), found)
+        if spec.table is not None:
+            table = self.metrics_table(spec.table, found)
             if table is not None:
                 blocks.append(table)
         if spec.callout is not None:
@@ -420,35 +437,62 @@ class _Composer:
 
     # ---- Tables
 
-    def metrics_table(self, title: str, found: Sequence[Finding]) -> Table | None:
-        rows: list[tuple[Cell, ...]] = []
-        for finding in found:
-            refs = self.cite(finding)
-            for i, metric in enumerate(finding.metrics):
-                value = NumberRef(
-                    text=metric_text(metric),
-                    finding=finding.slug,
-                    metric_index=i,
-                    source_ids=tuple(s.id for s in finding.sources),
-                    refs=refs,
-                )
-                rows.append((
-                    Cell((Text(metric.label),)),
-                    Cell((Text(metric.entity),)),
-                    Cell((Text(metric.period),)),
-                    Cell((value,)),
-                ))
-        if not rows:
+    def metrics_table(self, spec: TableSpec, found: Sequence[Finding]) -> Table | None:
+        """The section's key numbers: the template's rows, else each finding's key number. The
+        value carries its qualifier and unit ("over 100,000 models"); the citation has a column of
+        its own, so a marker never reads as part of the number."""
+        picked: list[tuple[str, str, NumberRef, tuple[Source, ...]]] = []  # label, note, value, sources
+        if spec.rows:
+            for row in spec.rows:
+                got = self.row_value(row)
+                if got is not None:
+                    picked.append((row.label, row.note, *got))
+        else:
+            for finding in found:
+                index = finding.key_metric_index
+                if index is None:
+                    continue
+                metric = finding.metrics[index]
+                picked.append((default_row_label(metric), "", self.number(finding, index, table_value(metric)),
+                               finding.sources))
+        if not picked:
             return None
+        with_notes = any(note for _, note, _, _ in picked)
+        rows: list[tuple[Cell, ...]] = []
+        for label, note, value, sources in picked:
+            refs = self.cite_sources(sources)
+            cells = [Cell((Text(label),)), Cell((replace(value, refs=refs),))]
+            if with_notes:
+                cells.append(Cell((Text(note),) if note else ()))
+            cells.append(Cell((Cite(value.finding, tuple(s.id for s in sources), refs),) if refs else ()))
+            rows.append(tuple(cells))
+        columns = [Column("Measure", width=3.1), Column("Value", align="right", width=2.0)]
+        if with_notes:
+            columns.append(Column("Note", width=2.2))
+        columns.append(Column("Source", width=0.9))
         self.table_count += 1
-        return Table(
-            number=self.table_count,
-            caption=f"Key numbers: {title}",
-            columns=(Column("Measure", width=2.8), Column("Who", width=1.6), Column("Period", width=1.0),
-                     Column("Value", align="right", width=2.4)),
-            rows=tuple(rows),
-            anchor=f"tab-{self.table_count}",
-        )
+        return Table(number=self.table_count, caption=spec.title, columns=tuple(columns), rows=tuple(rows),
+                     anchor=f"tab-{self.table_count}")
+
+    def number(self, finding: Finding, index: int, text: str) -> NumberRef:
+        """A table value: no marker of its own (the Source column cites it)."""
+        return NumberRef(text=text, finding=finding.slug, metric_index=index,
+                         source_ids=tuple(s.id for s in finding.sources), marker=False)
+
+    def row_value(self, row: TableRow) -> tuple[NumberRef, tuple[Source, ...]] | None:
+        """A curated row's value (a range when it names a second metric) and the sources it cites."""
+        what = f"Table row “{row.label}”,"
+        got = self.metric_of(row.metric, what)
+        if got is None:
+            return None
+        finding, index, metric = got
+        if row.to is None:
+            return self.number(finding, index, table_value(metric)), finding.sources
+        end = self.metric_of(row.to, what)
+        if end is None:
+            return None
+        sources = tuple(dict.fromkeys(finding.sources + end[0].sources))
+        return self.number(finding, index, range_value(metric, end[2])), sources
 
     # ---- Small pieces
 
@@ -495,16 +539,46 @@ def metric_text(metric: Metric, compact: bool = False) -> str:
     return metric.display(compact=compact)
 
 
-def metric_context(metric: Metric) -> str:
-    parts = [metric.label]
-    if metric.entity and metric.entity.lower() not in metric.label.lower():
-        parts.append(metric.entity)
-    return " · ".join(p for p in parts if p)
+def table_value(metric: Metric) -> str:
+    """A table's value cell: the quantity with its unit and the source's qualifier ("about 600,000
+    chips"). A year that a finer period pins down prints as the period ("Q4 2027", not "2027")."""
+    if metric.unit == "year" and metric.period.strip().startswith(plain(metric.value)):
+        shown = period_text(metric.period)
+        if shown != plain(metric.value):
+            return qualified(shown, metric.qualifier)
+    return qualified(metric_text(metric), metric.qualifier)
 
 
-def _partial_date(value: date | None) -> str:
-    """Sources store "2026-03" as 2026-03-01 and "2026" as 2026-01-01; print them as given."""
-    if value is None:
+def range_value(low: Metric, high: Metric) -> str:
+    """"5–10 years", "300,000–350,000 units", "1/6–1/4": the words both ends share are printed once."""
+    a, b = table_value(low), table_value(high)
+    cut = 0
+    while True:  # the longest shared tail that starts at a space (" years", " million units")
+        nxt = a.rfind(" ", 0, len(a) - cut)
+        if nxt < 0 or not b.endswith(a[nxt:]) or nxt == 0:
+            break
+        cut = len(a) - nxt
+    if cut and len(b) > cut:
+        return f"{a[:-cut]}–{b}"
+    return f"{a}–{b}"
+
+
+def default_row_label(metric: Metric) -> str:
+    """A row for a template that lists no rows: the metric's name, its entity when the name does
+    not say it, and its period in the briefing's date style."""
+    label = metric.name
+    if metric.entity and metric.entity.casefold() not in label.casefold():
+        label = f"{label} ({metric.entity})"
+    period = period_text(metric.period)
+    if period and period not in label and metric.unit != "year":
+        label = f"{label}, {period}"
+    return label
+
+
+def _partial_date(value: object) -> str:
+    """Sources and reports store "2026-03" as 2026-03-01 and "2026" as 2026-01-01; print them as given
+    (anything but a date, such as a missing value, prints as "")."""
+    if not isinstance(value, date):
         return ""
     if value.month == 1 and value.day == 1:
         return str(value.year)

@@ -137,7 +137,8 @@ class Table:
 
 @dataclass(frozen=True)
 class KeyFigure:
-    """One tile: a big value, what it measures, and where it comes from."""
+    """One tile: a big value, what it measures, and where it comes from. `qualifier` is what the
+    source said of the value ("over", "about"): every writer prints it before the value."""
 
     value: str
     label: str
@@ -146,6 +147,12 @@ class KeyFigure:
     metric_index: int = 0
     source_ids: tuple[int, ...] = ()
     refs: tuple[int, ...] = ()
+    qualifier: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The value as read: "over 100,000"."""
+        return f"{self.qualifier} {self.value}" if self.qualifier else self.value
 
 
 @dataclass(frozen=True)
@@ -220,6 +227,9 @@ class Summary:
 
 @dataclass(frozen=True)
 class Metadata:
+    """The briefing's cover and file properties. `date` is when the file was made (printed only as
+    "Generated …"); what the content is dated by is the report's `edition` and `data_as_of`."""
+
     title: str
     subtitle: str = ""
     audience_key: str = ""
@@ -230,6 +240,11 @@ class Metadata:
     keywords: tuple[str, ...] = ()
     subject: str = ""
     language: str = "en"
+    edition: str = ""
+    data_as_of: str = ""  # as the cover prints it: "April 2026", "31 December 2025"
+    reader: str = ""  # "Prepared for"; "" when the template names no reader
+    method_note: tuple[str, ...] = ()  # paragraphs
+    disclaimer: tuple[str, ...] = ()  # paragraphs
     # The report's own colours (empty: the house theme's): chart series in order, and accents by
     # audience key. Plain data, so a document still knows no theme or library.
     palette: tuple[str, ...] = ()
@@ -241,6 +256,24 @@ class Metadata:
         if self.date is None:
             return ""
         return f"{self.date.day} {_MONTHS[self.date.month - 1]} {self.date.year}"
+
+    @property
+    def generated_text(self) -> str:
+        """"Generated 30 November 2026", or "" without a date."""
+        return f"Generated {self.date_text}" if self.date is not None else ""
+
+    @property
+    def cover_facts(self) -> tuple[tuple[str, str], ...]:
+        """The cover's labelled lines, in order, those with a value only: every writer prints these."""
+        facts = (("Prepared for", self.reader), ("Edition", self.edition), ("Data as of", self.data_as_of),
+                 ("Author", self.author), ("Published by", self.publisher))
+        return tuple((label, value) for label, value in facts if value)
+
+    @property
+    def dateline(self) -> str:
+        """The running footer's "Digital in Asia · April 2026": the publisher and the edition (the
+        export date only when the report names no edition)."""
+        return " · ".join(p for p in (self.publisher, self.edition or self.date_text) if p)
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",

@@ -10,6 +10,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from briefing.domain.colours import Colours
+from briefing.domain.labels import split_label
 from briefing.domain.numbers import Scale, format_quantity
 
 
@@ -70,7 +71,8 @@ class Report:
     def cover(self) -> dict[str, object]:
         """The fields a briefing's cover and metadata read (compose's `report` mapping)."""
         return {"key": self.key, "title": self.title, "subtitle": self.subtitle, "publisher": self.publisher,
-                "author": self.author, "edition": self.edition, "summary": self.summary,
+                "author": self.author, "edition": self.edition, "data_as_of": self.data_as_of,
+                "published": self.published, "summary": self.summary,
                 "palette": self.colours.palette, "accents": self.colours.accents}
 
 
@@ -148,6 +150,16 @@ class Metric:
 
     def display(self, compact: bool = True) -> str:
         return format_quantity(self.value, self.unit, self.scale, compact=compact)
+
+    @property
+    def name(self) -> str:
+        """The label without its qualifier: "Qwen derivative models on Hugging Face"."""
+        return split_label(self.label)[0]
+
+    @property
+    def qualifier(self) -> str:
+        """What the source said of the value, as printed before it ("over", "about"), or ""."""
+        return split_label(self.label)[1]
 
 
 @dataclass(frozen=True)

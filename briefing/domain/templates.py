@@ -25,7 +25,7 @@ MAX_LIST = 10_000  # a GUI-saved `order` lists every finding; the seed has ~40, 
 TOP_LEVEL_KEYS = (
     "version", "title", "subtitle", "description", "introduction", "summary_title",
     "key_figures", "key_figures_title", "sections", "what_this_means", "excluded", "order",
-    "keywords", "references_title", "contents_title", "what_changed",
+    "keywords", "references_title", "contents_title", "what_changed", "reader", "method_note", "disclaimer",
 )
 # `what_changed: true` (or a title, where "{edition}" names the previous edition) opens the briefing
 # with what changed since the report's previous edition: findings added, removed and changed.
@@ -33,6 +33,10 @@ WHAT_CHANGED_TITLE = "What changed since {edition}"
 SECTION_FIELDS = ("key", "title", "intro", "findings", "charts", "table", "limit")
 WHAT_FIELDS = ("key", "title", "intro", "text", "bullets", "findings", "charts", "table", "limit", "callout")
 RULE_FIELDS = ("section", "sections", "tag", "tags", "kind", "kinds", "id", "ids")
+TABLE_FIELDS = ("title", "rows")
+ROW_FIELDS = ("metric", "to", "label", "note")
+TABLE_TITLE = "Key numbers"
+MAX_TABLE_ROWS = 40
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,26 @@ class MetricRef:
 
 
 @dataclass(frozen=True)
+class TableRow:
+    """One curated row of a key-numbers table: which metric, what to call it, an optional note.
+    `to` names a second metric that closes a range ("5–10 years" from a low and a high)."""
+
+    metric: MetricRef
+    label: str
+    note: str = ""
+    to: MetricRef | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A section's key-numbers table. No rows (`table: true`): the key number of each of the
+    section's findings, labelled by its metric; rows: exactly those, in that order."""
+
+    title: str = TABLE_TITLE
+    rows: tuple[TableRow, ...] = ()
+
+
+@dataclass(frozen=True)
 class CalloutSpec:
     title: str
     text: str
@@ -74,7 +98,7 @@ class SectionSpec:
     intro: str = ""
     findings: tuple[Rule, ...] | None = None  # None: the findings of the report section named by `key`
     charts: tuple[str, ...] = ()
-    table: bool = False
+    table: TableSpec | None = None
     limit: int | None = None
     # Only the audience's own "what this means" section uses these.
     text: str = ""
@@ -105,6 +129,11 @@ class Template:
     references_title: str = "References"
     contents_title: str = "Contents"
     what_changed: str = ""  # the title of the "what changed" section; "" for none
+    # The cover: whom the briefing is prepared for ("" prints no "Prepared for": an audience's name
+    # such as "Full report" is not a reader), and a method note and disclaimer under the dates.
+    reader: str = ""
+    method_note: str = ""
+    disclaimer: str = ""
 
     def all_sections(self) -> tuple[SectionSpec, ...]:
         """The sections in reading order, the audience's own "what this means" last."""
@@ -240,6 +269,9 @@ class _Validator:
             references_title=self.text(raw, "references_title", "references_title") or "References",
             contents_title=self.text(raw, "contents_title", "contents_title") or "Contents",
             what_changed=self.what_changed(raw.get("what_changed")),
+            reader=self.text(raw, "reader", "reader", max_length=200),
+            method_note=self.text(raw, "method_note", "method_note", multiline=True, max_length=2000),
+            disclaimer=self.text(raw, "disclaimer", "disclaimer", multiline=True, max_length=2000),
         )
 
     def what_changed(self, value: object) -> str:
@@ -296,10 +328,7 @@ class _Validator:
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
             self.fail(f"{path}.limit", "must be a whole number of findings (0 or more)")
             limit = None
-        table = raw.get("table", False)
-        if not isinstance(table, bool):
-            self.fail(f"{path}.table", "must be true or false")
-            table = False
+        table = self.table(raw.get("table"), f"{path}.table")
         callout = None
         if own and raw.get("callout") is not None:
             callout = self.callout(raw["callout"], f"{path}.callout")
@@ -315,6 +344,57 @@ class _Validator:
             bullets=self.strings(raw, "bullets", f"{path}.bullets", max_length=2000) if own else (),
             callout=callout,
         )
+
+    def table(self, raw: object, path: str) -> TableSpec | None:
+        if raw is None or raw is False:
+            return None
+        if raw is True:
+            return TableSpec()
+        if not isinstance(raw, Mapping):
+            self.fail(path, f"must be true, false or a mapping with title and rows, not {_kind(raw)}")
+            return None
+        self.keys(raw, TABLE_FIELDS, path)
+        title = self.text(raw, "title", f"{path}.title", max_length=200) or TABLE_TITLE
+        if ":" in title:
+            # The writers print "Table 2: <title>"; a colon inside reads "Table 2: Key numbers: Chips".
+            self.fail(f"{path}.title", "may not hold a colon: it is printed after “Table n:”")
+        rows_raw = raw.get("rows")
+        if rows_raw is None:
+            return TableSpec(title)
+        if not isinstance(rows_raw, Sequence) or isinstance(rows_raw, str):
+            self.fail(f"{path}.rows", f"must be a list of rows, not {_kind(rows_raw)}")
+            return TableSpec(title)
+        if not rows_raw:
+            self.fail(f"{path}.rows", "is empty; leave it out to list the key number of each finding")
+        if len(rows_raw) > MAX_TABLE_ROWS:
+            self.fail(f"{path}.rows", f"has {len(rows_raw)} rows; the limit is {MAX_TABLE_ROWS}")
+            return TableSpec(title)
+        rows: list[TableRow] = []
+        for i, item in enumerate(rows_raw):
+            where = f"{path}.rows.{i}"
+            if not isinstance(item, Mapping):
+                self.fail(where, f"must be a mapping with metric, label and note, not {_kind(item)}")
+                continue
+            self.keys(item, ROW_FIELDS, where)
+            label = self.text(item, "label", f"{where}.label", required=True, max_length=200)
+            note = self.text(item, "note", f"{where}.note", max_length=300)
+            ref = self.row_ref(item.get("metric"), f"{where}.metric", required=True)
+            to = self.row_ref(item.get("to"), f"{where}.to", required=False)
+            if ref is not None and label and (to is not None or item.get("to") is None):
+                rows.append(TableRow(ref, label, note, to))
+        return TableSpec(title, tuple(rows))
+
+    def row_ref(self, raw: object, path: str, *, required: bool) -> MetricRef | None:
+        if raw is None and not required:
+            return None
+        if not isinstance(raw, str):
+            self.fail(path, "is required: “finding-slug#index” or a finding slug"
+                      if raw is None else "must be “finding-slug#index” or a finding slug")
+            return None
+        ref = parse_metric_ref(raw)
+        if ref is None:
+            self.fail(path, f"“{raw[:60]}” is not “finding-slug#index” or a finding slug")
+        return ref
 
     def callout(self, raw: object, path: str) -> CalloutSpec | None:
         if isinstance(raw, str):

@@ -76,11 +76,15 @@ class _MarkdownWriter:
         self.out.append(f"# {self.esc(meta.title)}")
         if meta.subtitle:
             self.out.append(f"*{self.esc(meta.subtitle)}*")
-        facts = [("Prepared for", meta.audience_name), ("Date", meta.date_text), ("Author", meta.author),
-                 ("Published by", meta.publisher)]
-        lines = [f"**{label}:** {self.esc(value)}" for label, value in facts if value]
+        lines = [f"**{label}:** {self.esc(value)}" for label, value in meta.cover_facts]
+        if meta.generated_text:
+            lines.append(f"*{self.esc(meta.generated_text)}*")
         if lines:
             self.out.append("  \n".join(lines))
+        if meta.method_note:
+            self.out.append(f"**Method:** {self.esc(meta.method_note[0])}")
+            self.out += [self.esc(p) for p in meta.method_note[1:]]
+        self.out += [f"*{self.esc(p)}*" for p in meta.disclaimer]
         if doc.summary is not None:
             self.out.append(f"## {self.esc(doc.summary.title)}")
             self.out += [self.runs(p.runs) for p in doc.summary.paragraphs]
@@ -176,7 +180,7 @@ class _MarkdownWriter:
             self.out.append(f"**{self.esc(kf.title)}**")
         items = []
         for item in kf.items:
-            line = f"- **{self.esc(item.value)}** — {self.esc(item.label)}"
+            line = f"- **{self.esc(item.shown)}** — {self.esc(item.label)}"
             if item.context:
                 line += f" ({self.esc(item.context)})"
             line += self.marker(item.refs)

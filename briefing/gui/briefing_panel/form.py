@@ -35,7 +35,7 @@ from briefing.gui.widgets import ErrorLabel, MutedLabel, with_error
 _PICKED = "__picked__"  # the findings combo's "findings I pick" entry
 # What each schema path is called on the form, for messages that name the field as the user sees it.
 _LABELS = {
-    "title": "Title", "subtitle": "Subtitle", "name": "Prepared for", "description": "Description",
+    "title": "Title", "subtitle": "Subtitle", "name": "Audience name", "description": "Description",
     "introduction": "Introduction", "summary_title": "Summary heading", "key_figures": "Key figures",
     "what_this_means.title": "Closing section title", "what_this_means.intro": "Closing section introduction",
     "what_this_means.text": "Closing section text", "what_this_means.bullets": "Closing section points",
@@ -277,7 +277,7 @@ class AudienceForm(QWidget):
         form = QFormLayout(cover)
         form.addRow("&Title", with_error(self.title, err("title")))
         form.addRow("S&ubtitle", with_error(self.subtitle, err("subtitle")))
-        form.addRow("&Prepared for", with_error(self.name, err("name")))
+        form.addRow("Audi&ence name", with_error(self.name, err("name")))
         form.addRow("Desc&ription", with_error(self.description, err("description")))
 
         self.summary_title = QLineEdit(self)
@@ -489,7 +489,8 @@ class AudienceForm(QWidget):
             else:
                 raw["findings"] = [{"section": rule}]
         _put(raw, "charts", _checked(self.pick_charts))
-        _put(raw, "table", self.section_table.isChecked())
+        if not (self.section_table.isChecked() and isinstance(raw.get("table"), dict)):
+            _put(raw, "table", self.section_table.isChecked())  # a ticked curated table keeps its rows
         _put(raw, "limit", self.section_limit.value() or None)
 
     def _error_target(self, e: FieldError) -> str:

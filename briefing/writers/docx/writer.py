@@ -235,7 +235,7 @@ class WordWriter:
             self.restyle(p, "Footer")
             for r in list(p.runs):
                 r._r.getparent().remove(r._r)
-            self.add_text(p, " · ".join(x for x in (meta.publisher, meta.date_text) if x))
+            self.add_text(p, meta.dateline)
             p.add_run("\tPage ")
             field(p, "PAGE", "1")
             p.add_run(" of ")
@@ -287,11 +287,17 @@ class WordWriter:
             self.add_text(sub, meta.subtitle).font.color.rgb = RGBColor(0xF4, 0xF6, 0xF8)
         spacer = self.word.add_paragraph()
         spacer.paragraph_format.space_after = Pt(36)
-        for label, value in (("Prepared for", meta.audience_name), ("Date", meta.date_text),
-                             ("Author", meta.author), ("Published by", meta.publisher)):
-            if value:
-                self.add_text(self.para(self.word, "Cover Label"), label)
-                self.add_text(self.para(self.word, "Cover Text"), value)
+        for label, value in meta.cover_facts:
+            self.add_text(self.para(self.word, "Cover Label"), label)
+            self.add_text(self.para(self.word, "Cover Text"), value)
+        if meta.method_note:
+            self.add_text(self.para(self.word, "Cover Label"), "Method")
+            for text in meta.method_note:
+                self.add_text(self.para(self.word, "Note"), text)
+        for text in meta.disclaimer:
+            self.add_text(self.para(self.word, "Source"), text)
+        if meta.generated_text:
+            self.add_text(self.para(self.word, "Source"), meta.generated_text)
         # The cover is its own Word section with no top margin, so the band starts at the page
         # edge; the body section after it restores the reference document's margins.
         body = self.word.add_section(WD_SECTION.NEW_PAGE)
@@ -532,6 +538,10 @@ class WordWriter:
         total = sum(max(c.width, 0.1) for c in table.columns)
         widths = [int(int(self.text_width) * max(c.width, 0.1) / total) for c in table.columns]
         table_width(grid, int(self.text_width))
+        # The grid's own column widths too: LibreOffice lays a table out by <w:gridCol>, not by its
+        # cells' widths, and gave every column an equal share (a narrow Measure, a wide Source).
+        for column, w in zip(grid.columns, widths):
+            column.width = Emu(w)
         text_style = self.style("Table Text")
         head = grid.rows[0]
         repeat_header(head)
@@ -545,6 +555,7 @@ class WordWriter:
             if len(r) > cols:
                 self.notes.add(f"Table {table.number}: a row has more cells than columns; the extra were dropped")
             row = grid.add_row()
+            keep_row_whole(row)  # a row of a few lines is read whole: never "produce in 2026" overleaf
             for i, (cell, col) in enumerate(zip(row.cells, table.columns)):
                 cell.width = Emu(widths[i])
                 p = cell.paragraphs[0]
@@ -575,6 +586,8 @@ class WordWriter:
             cell_margins(cell, left=int(Cm(0.3)), right=int(Cm(0.25)), top=int(Cm(0.25)), bottom=int(Cm(0.3)))
             value = cell.paragraphs[0]
             self.restyle(value, "Key Figure Value")
+            if item.qualifier:  # smaller than the number, so "about" does not wrap it
+                self.add_text(value, item.qualifier + " ").font.size = Pt(11)
             self.add_text(value, item.value)
             self.add_text(self.para(cell, "Key Figure Label"), item.label)
             if item.context or item.refs:

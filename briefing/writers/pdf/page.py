@@ -139,7 +139,9 @@ class BriefingTemplate(BaseDocTemplate):
         c.setFillColor(st.accent)
         c.rect(self.leftMargin, self.bottomMargin - 2, 18 * mm, 2.2, stroke=0, fill=1)
         meta = self.briefing.meta
-        footer = " · ".join(p for p in (meta.publisher, meta.date_text) if p)
+        # The export date appears only here, as when the file was made; the content is dated by
+        # the edition and "Data as of" above.
+        footer = " · ".join(p for p in (meta.publisher, meta.generated_text) if p)
         draw_mixed(c, st, self.leftMargin, self.bottomMargin - 14, footer, 8, st.muted, w - 2 * self.leftMargin)
         c.restoreState()
 
@@ -161,7 +163,7 @@ class BriefingTemplate(BaseDocTemplate):
         bottom = self.bottomMargin - 10 * mm
         c.setFillColor(st.accent)
         c.rect(lm, bottom + 9, 10 * mm, 1.6, stroke=0, fill=1)
-        footer = " · ".join(p for p in (meta.publisher, meta.date_text) if p)
+        footer = meta.dateline
         # "Page x of " now; the total is a form defined when the build ends (see _endBuild).
         page_text = f"Page {self.page} of "
         reserve = stringWidth("00", st.fonts.regular, 7.5)

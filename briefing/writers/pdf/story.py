@@ -98,13 +98,15 @@ class StoryBuilder:
         if meta.subtitle:
             band.append(Para(self.m.label(meta.subtitle, 600), st.cover_subtitle))
         out: list[Flowable] = [Bottom(KeepInFrame(0, 0, band, mode="shrink")), FrameBreak()]
-        rows = [("Prepared for", meta.audience_name), ("Date", meta.date_text), ("Author", meta.author),
-                ("Published by", meta.publisher)]
         body: list[Flowable] = []
-        for label, value in rows:
-            if value:
-                body.append(Para(self.m.text(label.upper()), st.cover_label))
-                body.append(Para(self.m.label(value, 300), st.cover_value))
+        for label, value in meta.cover_facts:
+            body.append(Para(self.m.text(label.upper()), st.cover_label))
+            body.append(Para(self.m.label(value, 300), st.cover_value))
+        if meta.method_note:
+            body.append(Para(self.m.text("METHOD"), st.cover_label))
+            body += [Para(self.m.text(p), st.cover_note) for p in meta.method_note]
+        if meta.disclaimer:
+            body += [Para(self.m.text(p), st.cover_disclaimer) for p in meta.disclaimer]
         out.append(KeepInFrame(0, 0, body, mode="shrink"))
         return out
 
@@ -197,7 +199,8 @@ class StoryBuilder:
             out = [Para(f"<b>Table {table.number}:</b>&nbsp;{self.m.label(table.caption, 500)}",
                                                self.st.caption)]
             for r in table.rows:
-                parts = [f"{self.m.label(c.title, 200)}: {self.m.runs(cell.runs)}" for c, cell in zip(table.columns, r)]
+                parts = [f"{self.m.label(c.title, 200)}: {self.m.runs(cell.runs)}" for c, cell in zip(table.columns, r)
+                         if cell.runs]  # an empty Note is left out, not printed as "Note: "
                 out.append(Para("; ".join(parts), self.st.body))
             if table.note:
                 out.append(Para(self.m.text(table.note), self.st.source))
@@ -252,7 +255,7 @@ class StoryBuilder:
         st = self.st
         if self.plain:
             head: list[Flowable] = [Para(self.m.label(kf.title.upper(), 200), st.kicker)] if kf.title else []
-            return head + [Para(f"<b>{self.m.label(i.value, 40)}</b> {self.m.text(i.label)} "
+            return head + [Para(f"<b>{self.m.label(i.shown, 60)}</b> {self.m.text(i.label)} "
                                        f"{self.m.text(i.context)}{self.m.marker(i.refs)}", st.bullet, bulletText="•")
                            for i in kf.items]
         per_row = 3 if len(kf.items) != 4 else 2
@@ -260,7 +263,11 @@ class StoryBuilder:
         col_w = (self.frame_width - gap * (per_row - 1)) / per_row
         cells: list[list[Flowable]] = []
         for item in kf.items:
-            cell: list[Flowable] = [Para(self.m.label(item.value, 40), st.tile_value),
+            # The qualifier is set small before the number, so "about $0.028" stays on one line.
+            value = self.m.label(item.value, 40)
+            if item.qualifier:
+                value = f'<font size="{st.tile_label.fontSize + 2}">{self.m.label(item.qualifier, 20)}</font> {value}'
+            cell: list[Flowable] = [Para(value, st.tile_value),
                                     Para(self.m.label(item.label, 300), st.tile_label)]
             # The reference rides on the small context line: a marker beside a 20 pt number shouts.
             context = self.m.label(item.context, 300) if item.context else ""

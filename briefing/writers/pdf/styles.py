@@ -48,6 +48,8 @@ class Styles:
     cover_subtitle: ParagraphStyle
     cover_label: ParagraphStyle
     cover_value: ParagraphStyle
+    cover_note: ParagraphStyle
+    cover_disclaimer: ParagraphStyle
     toc: tuple[ParagraphStyle, ...]
 
 
@@ -112,6 +114,9 @@ def make_styles(theme: Theme, fonts: FontSet, accent_hex: str) -> Styles:
         cover_label=s("cover-label", fontName=fonts.bold, fontSize=small, leading=small * 1.4, textColor=muted,
                       spaceAfter=1),
         cover_value=s("cover-value", fontSize=11, leading=15, textColor=ink, spaceAfter=10),
+        cover_note=s("cover-note", fontSize=small + 0.5, leading=(small + 0.5) * 1.4, textColor=ink, spaceAfter=6),
+        cover_disclaimer=s("cover-disclaimer", fontSize=small, leading=small * 1.4, textColor=muted,
+                           spaceBefore=4, spaceAfter=4),
         toc=(
             s("toc1", fontSize=body_size + 0.5, leading=(body_size + 0.5) * 1.9, leftIndent=22,
               firstLineIndent=-22),
