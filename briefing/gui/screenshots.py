@@ -151,6 +151,16 @@ def _run(tmp: Path, out: Path, *, suffix: str, size: tuple[int, int], dark: bool
     panel.tabs.setCurrentWidget(panel.form)
     panel.form.section_list.setCurrentRow(1)
     shoot("audience-form")
+    # Further down the same form: the key figures (three columns, no sideways scrolling), then the
+    # sections with their buttons beside the list and the section editor.
+    form = panel.form
+    form.scroll.verticalScrollBar().setValue(form.figures.parentWidget().mapTo(form.scroll.widget(),
+                                                                               form.figures.pos()).y() - 120)
+    shoot("audience-form-figures")
+    form.scroll.verticalScrollBar().setValue(form.section_list.parentWidget().mapTo(
+        form.scroll.widget(), form.section_list.pos()).y() - 40)
+    shoot("audience-form-sections")
+    form.scroll.verticalScrollBar().setValue(0)
     panel.tabs.setCurrentIndex(0)
 
     # A new chart from two findings: the proposal and the kinds that fit.

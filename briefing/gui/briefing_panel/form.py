@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -33,14 +34,23 @@ from briefing.domain.model import Audience, Finding, Section
 from briefing.gui.widgets import ErrorLabel, MutedLabel, with_error
 
 _PICKED = "__picked__"  # the findings combo's "findings I pick" entry
+_SECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")  # as briefing.domain.templates checks it
 # What each schema path is called on the form, for messages that name the field as the user sees it.
 _LABELS = {
     "title": "Title", "subtitle": "Subtitle", "name": "Audience name", "description": "Description",
     "introduction": "Introduction", "summary_title": "Summary heading", "key_figures": "Key figures",
+    "reader": "Prepared for", "method_note": "Method note", "disclaimer": "Disclaimer",
     "what_this_means.title": "Closing section title", "what_this_means.intro": "Closing section introduction",
     "what_this_means.text": "Closing section text", "what_this_means.bullets": "Closing section points",
     "what_this_means.callout.title": "Callout title", "what_this_means.callout.text": "Callout text",
 }
+
+
+def reflow(text: str) -> str:
+    """Template text as a reader sees it: the YAML's hard line breaks inside a paragraph become
+    spaces (the writers do the same), blank lines stay paragraph breaks."""
+    paragraphs = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").strip())
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines() if line.strip()) for p in paragraphs)
 
 
 def _text_edit(parent: QWidget, lines: int = 4) -> QPlainTextEdit:
@@ -84,16 +94,19 @@ class AudienceForm(QWidget):
         self._findings = list(findings)
         self._charts = list(charts)
         self.name.setText(audience.name)
-        self.description.setPlainText(audience.description)
+        self.description.setPlainText(reflow(audience.description))
         self.title.setText(str(template.get("title") or ""))
         self.subtitle.setText(str(template.get("subtitle") or ""))
+        self.reader.setText(str(template.get("reader") or ""))
+        self.method_note.setPlainText(reflow(str(template.get("method_note") or "")))
+        self.disclaimer.setPlainText(reflow(str(template.get("disclaimer") or "")))
         self.summary_title.setText(str(template.get("summary_title") or ""))
-        self.introduction.setPlainText(str(template.get("introduction") or ""))
+        self.introduction.setPlainText(reflow(str(template.get("introduction") or "")))
         self._fill_metric_choices()
         self.figures.setRowCount(0)
         for ref in template.get("key_figures") or ():
             ref = {"ref": ref} if isinstance(ref, str) else dict(ref)
-            self.add_key_figure(str(ref.get("ref", "")), str(ref.get("label", "")))
+            self.add_key_figure(str(ref.get("ref", "")), str(ref.get("label", "")), str(ref.get("context", "")))
         self.pick_findings.clear()
         for f in self._findings:
             item = QListWidgetItem(f.title, self.pick_findings)
@@ -114,13 +127,13 @@ class AudienceForm(QWidget):
             self.section_list.addItem(self._section_label(s))
         what = dict(template.get("what_this_means") or {})
         self.closing_title.setText(str(what.get("title") or ""))
-        self.closing_intro.setPlainText(str(what.get("intro") or ""))
-        self.closing_text.setPlainText(str(what.get("text") or ""))
+        self.closing_intro.setPlainText(reflow(str(what.get("intro") or "")))
+        self.closing_text.setPlainText(reflow(str(what.get("text") or "")))
         self.closing_bullets.setPlainText("\n".join(str(b) for b in what.get("bullets") or ()))
         callout = what.get("callout") or {}
         callout = {"text": callout} if isinstance(callout, str) else dict(callout)
         self.callout_title.setText(str(callout.get("title") or ""))
-        self.callout_text.setPlainText(str(callout.get("text") or ""))
+        self.callout_text.setPlainText(reflow(str(callout.get("text") or "")))
         self._loading = False
         self.section_list.setCurrentRow(0 if self._sections else -1)
         self._section_editor_enabled()
@@ -137,15 +150,19 @@ class AudienceForm(QWidget):
         self._store_section()
         out = copy.deepcopy(self._raw)
         for key, value in (("title", self.title.text()), ("subtitle", self.subtitle.text()),
+                           ("reader", self.reader.text()), ("method_note", self.method_note.toPlainText()),
+                           ("disclaimer", self.disclaimer.toPlainText()),
                            ("summary_title", self.summary_title.text()),
                            ("introduction", self.introduction.toPlainText())):
             _put(out, key, value.strip())
-        figures = []
+        figures: list[dict[str, str]] = []
         for row in range(self.figures.rowCount()):
-            combo, label = self.figures.cellWidget(row, 0), self.figures.cellWidget(row, 1)
-            assert isinstance(combo, QComboBox) and isinstance(label, QLineEdit), "each figure row holds both"
-            ref = combo.currentData() or ""
-            figures.append({"ref": ref, "label": label.text().strip()} if label.text().strip() else {"ref": ref})
+            combo, label, context = (self.figures.cellWidget(row, c) for c in range(3))
+            assert isinstance(combo, QComboBox) and isinstance(label, QLineEdit) and isinstance(context, QLineEdit)
+            figure = {"ref": combo.currentData() or ""}
+            _put(figure, "label", label.text().strip())
+            _put(figure, "context", context.text().strip())
+            figures.append(figure)
         _put(out, "key_figures", figures)
         out["sections"] = copy.deepcopy(self._sections)
         if "sections" not in self._raw and out["sections"] == [{"key": s.key} for s in self._report_sections]:
@@ -165,7 +182,7 @@ class AudienceForm(QWidget):
             out.pop("what_this_means", None)
         return out
 
-    def add_key_figure(self, ref: str = "", label: str = "") -> None:
+    def add_key_figure(self, ref: str = "", label: str = "", context: str = "") -> None:
         row = self.figures.rowCount()
         self.figures.insertRow(row)
         combo = QComboBox(self.figures)
@@ -177,13 +194,25 @@ class AudienceForm(QWidget):
             combo.addItem(f"{ref} (not found)", ref)
             at = combo.count() - 1
         combo.setCurrentIndex(max(at, 0))
+        # Short in the table (the column stretches; no sideways scrolling), whole in the tooltip.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
+        combo.setToolTip(combo.currentText())
+        combo.currentIndexChanged.connect(lambda _i, c=combo: c.setToolTip(c.currentText()))
         combo.currentIndexChanged.connect(self._edited)
         edit = QLineEdit(label, self.figures)
         edit.setPlaceholderText("The tile's wording (default: the finding's title)")
         edit.setAccessibleName(f"Key figure {row + 1} label")
         edit.textEdited.connect(self._edited)
+        second = QLineEdit(context, self.figures)
+        second.setPlaceholderText("No second line")
+        second.setToolTip("The small line the tile prints under its label (the template's context)")
+        second.setAccessibleName(f"Key figure {row + 1} context line")
+        second.textEdited.connect(self._edited)
         self.figures.setCellWidget(row, 0, combo)
         self.figures.setCellWidget(row, 1, edit)
+        self.figures.setCellWidget(row, 2, second)
+        self._fit_figures()
         self._edited()
 
     def remove_key_figure(self) -> None:
@@ -192,6 +221,7 @@ class AudienceForm(QWidget):
             row = self.figures.rowCount() - 1
         if row >= 0:
             self.figures.removeRow(row)
+            self._fit_figures()
             self._edited()
 
     def add_section(self, title: str = "New section") -> None:
@@ -240,6 +270,24 @@ class AudienceForm(QWidget):
             item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in wanted
                                else Qt.CheckState.Unchecked)
 
+    def key_errors(self) -> list[FieldError]:
+        """Bad section keys, each named by its section. A key used twice is reported on the section
+        being edited when it is one of the pair (the template's own check names the later one)."""
+        self._store_section()
+        out: list[FieldError] = []
+        current = self.section_list.currentRow()
+        keys = [str(s.get("key") or "") for s in self._sections]
+        for i, key in enumerate(keys):
+            if not _SECTION_KEY.match(key):
+                out.append(FieldError(f"sections.{i}.key", "is required: lower-case letters, digits, '-' and '_'"
+                                      if not key else "may hold only lower-case letters, digits, '-' and '_'"))
+                continue
+            others = [j for j, k in enumerate(keys) if k == key and j != i]
+            if others and (i == current or (current not in others and i > others[0])):
+                out.append(FieldError(f"sections.{i}.key", f"“{key}” is used by another section; "
+                                                           "section keys must be unique"))
+        return out
+
     def show_errors(self, error: ValidationError | None) -> None:
         """Each message under the field its path names; section messages name the section."""
         for label in self._errors.values():
@@ -271,25 +319,36 @@ class AudienceForm(QWidget):
         self.title = QLineEdit(self)
         self.subtitle = QLineEdit(self)
         self.description = _text_edit(self, 2)
-        for w in (self.name, self.title, self.subtitle):
+        self.reader = QLineEdit(self)
+        self.reader.setPlaceholderText("No “Prepared for” line")
+        self.method_note = _text_edit(self, 3)
+        self.disclaimer = _text_edit(self, 2)
+        for w in (self.name, self.title, self.subtitle, self.reader):
             w.textEdited.connect(self._edited)
         cover = QGroupBox("Cover", self)
-        form = QFormLayout(cover)
+        form = _form(cover)
         form.addRow("&Title", with_error(self.title, err("title")))
         form.addRow("S&ubtitle", with_error(self.subtitle, err("subtitle")))
         form.addRow("Audi&ence name", with_error(self.name, err("name")))
         form.addRow("Desc&ription", with_error(self.description, err("description")))
+        form.addRow("&Prepared for", with_error(self.reader, err("reader")))
+        form.addRow("Method note", with_error(self.method_note, err("method_note")))
+        form.addRow("Di&sclaimer", with_error(self.disclaimer, err("disclaimer")))
 
         self.summary_title = QLineEdit(self)
         self.summary_title.setPlaceholderText("At a glance")
         self.summary_title.textEdited.connect(self._edited)
         self.introduction = _text_edit(self, 5)
-        self.figures = QTableWidget(0, 2, self)
-        self.figures.setHorizontalHeaderLabels(["Metric", "Label"])
-        self.figures.horizontalHeader().setStretchLastSection(True)
-        self.figures.setColumnWidth(0, 260)
+        self.figures = QTableWidget(0, 3, self)
+        self.figures.setHorizontalHeaderLabels(["Metric", "Label", "Second line"])
+        header = self.figures.horizontalHeader()
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        # The columns share the width: nothing scrolls sideways or hides a label's end.
+        self.figures.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.figures.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.figures.verticalHeader().hide()
-        self.figures.setMinimumHeight(150)
+        self._fit_figures()
         self._metric_items: list[tuple[str, str]] = []
         add_figure = QPushButton("Add Key Figure", self)
         add_figure.clicked.connect(lambda: self.add_key_figure())
@@ -300,22 +359,31 @@ class AudienceForm(QWidget):
         figure_buttons.addWidget(remove_figure)
         figure_buttons.addStretch(1)
         summary = QGroupBox("Summary page", self)
-        form = QFormLayout(summary)
+        form = _form(summary)
         form.addRow("Headin&g", with_error(self.summary_title, err("summary_title")))
         form.addRow("&Introduction", with_error(self.introduction, err("introduction")))
         form.addRow("&Key figures", with_error(self.figures, err("key_figures")))
         form.addRow("", figure_buttons)
 
         self.section_list = QListWidget(self)
-        self.section_list.setMaximumHeight(130)
+        self.section_list.setMinimumHeight(130)
+        self.section_list.setMaximumHeight(160)
         self.section_list.currentRowChanged.connect(self._section_picked)
-        buttons = QHBoxLayout()
+        # Beside the list, in one column: always in view with it, never cut by the scroll area's edge.
+        buttons = QVBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        self.section_buttons: list[QPushButton] = []
         for text, slot in (("Add Section", lambda: self.add_section()), ("Remove", self.remove_section),
                            ("Move Up", lambda: self.move_section(-1)), ("Move Down", lambda: self.move_section(1))):
             b = QPushButton(text, self)
             b.clicked.connect(slot)
             buttons.addWidget(b)
+            self.section_buttons.append(b)
         buttons.addStretch(1)
+        self.section_key = QLineEdit(self)
+        self.section_key.setToolTip("The section's key: lower-case letters, digits and '-', unique in this audience. "
+                                    "A key of the report's own sections needs no title or rule.")
+        self.section_key.textEdited.connect(self._section_edited)
         self.section_title = QLineEdit(self)
         self.section_title.textEdited.connect(self._section_edited)
         self.section_intro = _text_edit(self, 3)
@@ -338,12 +406,15 @@ class AudienceForm(QWidget):
         self.section_limit.valueChanged.connect(self._section_edited)
         sections = QGroupBox("Sections", self)
         box = QVBoxLayout(sections)
-        box.addWidget(self.section_list)
-        box.addLayout(buttons)
+        list_row = QHBoxLayout()
+        list_row.addWidget(self.section_list, 1)
+        list_row.addLayout(buttons)
+        box.addLayout(list_row)
         self.section_editor = QWidget(self)
-        form = QFormLayout(self.section_editor)
+        form = _form(self.section_editor)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Section tit&le", with_error(self.section_title, err("section.title")))
+        form.addRow("Section ke&y", with_error(self.section_key, err("section.key")))
         form.addRow("Section i&ntro", self.section_intro)
         form.addRow("&Which findings", with_error(self.findings_rule, err("section.findings")))
         form.addRow("", self.rules_note)
@@ -363,10 +434,10 @@ class AudienceForm(QWidget):
         for w in (self.closing_title, self.callout_title):
             w.textEdited.connect(self._edited)
         for t in (self.description, self.introduction, self.closing_intro, self.closing_text,
-                  self.closing_bullets, self.callout_text):
+                  self.closing_bullets, self.callout_text, self.method_note, self.disclaimer):
             t.textChanged.connect(self._edited)
         closing = QGroupBox("Closing section and callout", self)
-        form = QFormLayout(closing)
+        form = _form(closing)
         form.addRow("Cl&osing title", with_error(self.closing_title, err("what_this_means.title")))
         form.addRow("Closing intro", with_error(self.closing_intro, err("what_this_means.intro")))
         form.addRow("Te&xt", with_error(self.closing_text, err("what_this_means.text")))
@@ -380,7 +451,7 @@ class AudienceForm(QWidget):
         for group in (cover, summary, sections, closing):
             column.addWidget(group)
         column.addStretch(1)
-        scroll = QScrollArea(self)
+        scroll = self.scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -398,6 +469,13 @@ class AudienceForm(QWidget):
         layout.addLayout(bar)
 
     # ---- Internals
+    def _fit_figures(self) -> None:
+        """The key-figures table as tall as its rows: the form scrolls, not a box inside it."""
+        rows = self.figures.rowCount()
+        row_h = self.figures.verticalHeader().defaultSectionSize()
+        height = self.figures.horizontalHeader().sizeHint().height() + max(rows, 2) * row_h + 4
+        self.figures.setFixedHeight(height)
+
     def _edited(self, *_args: object) -> None:
         if not self._loading:
             self.sig_edited.emit()
@@ -439,8 +517,9 @@ class AudienceForm(QWidget):
         was = self._loading
         self._loading = True
         self.section_title.setText(str(raw.get("title") or ""))
+        self.section_key.setText(str(raw.get("key") or ""))
         self.section_title.setPlaceholderText(self._section_label({"key": raw.get("key")}))
-        self.section_intro.setPlainText(str(raw.get("intro") or ""))
+        self.section_intro.setPlainText(reflow(str(raw.get("intro") or "")))
         picked, rule_key, editable = _read_rules(raw, self._report_sections)
         self.findings_rule.setEnabled(editable)
         self.pick_findings.setEnabled(editable)
@@ -478,6 +557,9 @@ class AudienceForm(QWidget):
         if self._loading or not 0 <= row < len(self._sections):
             return
         raw = self._sections[row]
+        # Kept as typed (only trimmed): the template's validation names a bad or repeated key
+        # under this field rather than the form quietly turning it into another one.
+        raw["key"] = self.section_key.text().strip()
         _put(raw, "title", self.section_title.text().strip())
         _put(raw, "intro", self.section_intro.toPlainText().strip())
         if self.findings_rule.isEnabled():
@@ -494,7 +576,7 @@ class AudienceForm(QWidget):
         _put(raw, "limit", self.section_limit.value() or None)
 
     def _error_target(self, e: FieldError) -> str:
-        m = re.match(r"sections\.(\d+)\.(title|findings)", e.field)
+        m = re.match(r"sections\.(\d+)\.(title|findings|key)$", e.field)
         if m and int(m.group(1)) == self.section_list.currentRow():
             return f"section.{m.group(2)}"
         if e.field.startswith("key_figures"):
@@ -518,6 +600,12 @@ class AudienceForm(QWidget):
             name = self._section_label(self._sections[i]) if i < len(self._sections) else str(i + 1)
             return f"Section {i + 1} (“{name}”) {m.group(2) or ''}: {e.message}".replace(" :", ":")
         return f"{_LABELS.get(e.field, e.field)}: {e.message}"
+
+
+def _form(parent: QWidget) -> QFormLayout:
+    form = QFormLayout(parent)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
 
 
 def _put(raw: dict[str, Any], key: str, value: Any) -> None:
