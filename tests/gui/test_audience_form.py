@@ -115,3 +115,31 @@ def test_key_figure_lines_and_cover_fields_are_shown_saved_and_printed(
     text = _pdf_text(target)
     for piece in ("Up a thousandfold in two years", "The ASEAN digital ministers", "Not investment advice."):
         assert piece in text, piece
+
+
+def test_a_sections_curated_table_rows_are_edited_checked_and_saved(window, qtbot, service) -> None:
+    before = service.get_audience("full").template
+    row = [s["key"] for s in before["sections"]].index("chips")
+    chips = before["sections"][row]["table"]
+    panel = _details(window, qtbot, "full")
+    form = panel.form
+    form.section_list.setCurrentRow(row)
+    assert form.table_editor.isVisible() and form.table_title.text() == chips.get("title", "")
+    assert form.table_rows.rowCount() == len(chips["rows"])
+    assert form.table_rows.cellWidget(0, 1).text() == chips["rows"][0]["label"]
+    _type(qtbot, form.table_rows.cellWidget(0, 2), "checked against the 2025 filing")
+    form.add_table_row()  # no metric, no label: refused, by row, under the table
+    form.save_button.click()
+    message = form._errors["section.table"].text()
+    n = len(chips["rows"]) + 1
+    assert f"Row {n} label: is required" in message and f"Row {n} metric" in message
+    qtbot.wait(100)
+    assert service.get_audience("full").template == before
+    form.table_rows.setCurrentCell(n - 1, 1)
+    form.remove_table_row()
+    assert form.table_rows.rowCount() == n - 1
+    form.save_button.click()
+    qtbot.waitUntil(lambda: service.get_audience("full").template["sections"][row]["table"]["rows"][0].get("note")
+                    == "checked against the 2025 filing")
+    saved = service.get_audience("full").template["sections"][row]["table"]
+    assert saved["rows"][1:] == chips["rows"][1:] and saved.get("title") == chips.get("title")

@@ -215,6 +215,32 @@ class AudienceForm(QWidget):
         self._fit_figures()
         self._edited()
 
+    def add_table_row(self, metric: str = "", label: str = "", note: str = "", to: object = None) -> None:
+        """A row of the current section's key-numbers table (a range's `to` is kept as it was)."""
+        row = self.table_rows.rowCount()
+        self.table_rows.insertRow(row)
+        combo = self._metric_combo(metric, f"Table row {row + 1} metric")
+        combo.setProperty("to", to)
+        combo.currentIndexChanged.connect(self._section_edited)
+        cells: list[QWidget] = [combo]
+        for text, name in ((label, "label"), (note, "note")):
+            edit = QLineEdit(text, self.table_rows)
+            edit.setAccessibleName(f"Table row {row + 1} {name}")
+            edit.textEdited.connect(self._section_edited)
+            cells.append(edit)
+        cells[1].setPlaceholderText("The row's own words (required)")  # type: ignore[attr-defined]
+        for column, widget in enumerate(cells):
+            self.table_rows.setCellWidget(row, column, widget)
+        self._section_edited()
+
+    def remove_table_row(self) -> None:
+        row = self.table_rows.currentRow()
+        if row < 0:
+            row = self.table_rows.rowCount() - 1
+        if row >= 0:
+            self.table_rows.removeRow(row)
+            self._section_edited()
+
     def remove_key_figure(self) -> None:
         row = self.figures.currentRow()
         if row < 0:
@@ -300,6 +326,10 @@ class AudienceForm(QWidget):
             target = self._error_target(e)
             if target == "key_figures":
                 by_field.setdefault(target, []).append(self._key_figure_message(e))
+            elif target == "section.table":
+                m = re.search(r"\.table\.rows\.(\d+)\.(\w+)", e.field)
+                where = f"Row {int(m.group(1)) + 1} {m.group(2)}" if m else "Table"
+                by_field.setdefault(target, []).append(f"{where}: {e.message}")
             elif target in self._errors:
                 by_field.setdefault(target, []).append(e.message)
             else:
@@ -400,6 +430,32 @@ class AudienceForm(QWidget):
         self.pick_charts.itemChanged.connect(self._section_edited)
         self.section_table = QCheckBox("A table of the section's numbers", self)
         self.section_table.toggled.connect(self._section_edited)
+        # The curated table (title and rows: metric, label, note); no rows lists each finding's key number.
+        self.table_title = QLineEdit(self)
+        self.table_title.setPlaceholderText("Key numbers")
+        self.table_title.textEdited.connect(self._section_edited)
+        self.table_rows = QTableWidget(0, 3, self)
+        self.table_rows.setHorizontalHeaderLabels(["Metric", "Label", "Note"])
+        for column in range(3):
+            self.table_rows.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table_rows.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table_rows.verticalHeader().hide()
+        self.table_rows.setMinimumHeight(120)
+        self.table_rows.setMaximumHeight(260)
+        add_row = QPushButton("Add Row", self)
+        add_row.clicked.connect(lambda: self.add_table_row())
+        remove_row = QPushButton("Remove Row", self)
+        remove_row.clicked.connect(self.remove_table_row)
+        row_buttons = QHBoxLayout()
+        row_buttons.addWidget(add_row)
+        row_buttons.addWidget(remove_row)
+        row_buttons.addWidget(MutedLabel("No rows: each finding's key number", self), 1)
+        self.table_editor = QWidget(self)
+        table_form = _form(self.table_editor)
+        table_form.setContentsMargins(0, 0, 0, 0)
+        table_form.addRow("Table title", self.table_title)
+        table_form.addRow(with_error(self.table_rows, err("section.table")))
+        table_form.addRow(row_buttons)
         self.section_limit = QSpinBox(self)
         self.section_limit.setRange(0, 500)
         self.section_limit.setSpecialValueText("No limit")
@@ -421,6 +477,7 @@ class AudienceForm(QWidget):
         form.addRow("", self.pick_findings)
         form.addRow("&Charts", self.pick_charts)
         form.addRow("", self.section_table)
+        form.addRow("", self.table_editor)
         form.addRow("Li&mit", self.section_limit)
         box.addWidget(self.section_editor)
 
@@ -469,6 +526,41 @@ class AudienceForm(QWidget):
         layout.addLayout(bar)
 
     # ---- Internals
+    def _metric_combo(self, ref: str, name: str) -> QComboBox:
+        combo = QComboBox(self)
+        for text, data in self._metric_items:
+            combo.addItem(text, data)
+        combo.setAccessibleName(name)
+        at = combo.findData(ref)
+        if at < 0 and ref:  # a stale or unknown ref: keep it visible rather than silently dropping it
+            combo.addItem(f"{ref} (not found)", ref)
+            at = combo.count() - 1
+        combo.setCurrentIndex(max(at, 0))
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
+        combo.setToolTip(combo.currentText())
+        combo.currentIndexChanged.connect(lambda _i, c=combo: c.setToolTip(c.currentText()))
+        return combo
+
+    def _table_value(self) -> bool | dict[str, Any]:
+        """`true` (each finding's key number) or the curated table as the fields hold it."""
+        rows = []
+        for r in range(self.table_rows.rowCount()):
+            combo, label, note = (self.table_rows.cellWidget(r, c) for c in range(3))
+            assert isinstance(combo, QComboBox) and isinstance(label, QLineEdit) and isinstance(note, QLineEdit)
+            row: dict[str, Any] = {"metric": combo.currentData() or ""}
+            _put(row, "to", combo.property("to"))
+            _put(row, "label", label.text().strip())
+            _put(row, "note", note.text().strip())
+            rows.append(row)
+        title = self.table_title.text().strip()
+        if not rows and not title:
+            return True
+        out: dict[str, Any] = {"title": title} if title else {}
+        if rows:
+            out["rows"] = rows
+        return out
+
     def _fit_figures(self) -> None:
         """The key-figures table as tall as its rows: the form scrolls, not a box inside it."""
         rows = self.figures.rowCount()
@@ -537,12 +629,21 @@ class AudienceForm(QWidget):
             item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in charts
                                else Qt.CheckState.Unchecked)
         self.section_table.setChecked(bool(raw.get("table")))
+        table = raw.get("table") if isinstance(raw.get("table"), dict) else {}
+        self.table_title.setText(str(table.get("title") or ""))
+        self.table_rows.setRowCount(0)
+        for row in table.get("rows") or ():
+            row = dict(row) if isinstance(row, dict) else {}
+            self.add_table_row(str(row.get("metric") or ""), str(row.get("label") or ""), str(row.get("note") or ""),
+                               row.get("to"))
+        self.table_editor.setVisible(self.section_table.isChecked())
         self.section_limit.setValue(int(raw.get("limit") or 0))
         self.pick_findings.setVisible(self.findings_rule.currentData() == _PICKED)
         self._loading = was
 
     def _section_edited(self, *_args: object) -> None:
         self.pick_findings.setVisible(self.findings_rule.currentData() == _PICKED)
+        self.table_editor.setVisible(self.section_table.isChecked())
         if self._loading:
             return
         self._store_section()
@@ -571,12 +672,11 @@ class AudienceForm(QWidget):
             else:
                 raw["findings"] = [{"section": rule}]
         _put(raw, "charts", _checked(self.pick_charts))
-        if not (self.section_table.isChecked() and isinstance(raw.get("table"), dict)):
-            _put(raw, "table", self.section_table.isChecked())  # a ticked curated table keeps its rows
+        _put(raw, "table", self._table_value() if self.section_table.isChecked() else None)
         _put(raw, "limit", self.section_limit.value() or None)
 
     def _error_target(self, e: FieldError) -> str:
-        m = re.match(r"sections\.(\d+)\.(title|findings|key)$", e.field)
+        m = re.match(r"sections\.(\d+)\.(title|findings|key|table)\b", e.field)
         if m and int(m.group(1)) == self.section_list.currentRow():
             return f"section.{m.group(2)}"
         if e.field.startswith("key_figures"):
