@@ -137,3 +137,25 @@ def test_charts_edit_sets_range_and_colours_with_the_services_validation(seeded_
     assert r.returncode == 0, r.stderr
     options = json.loads(_cli(seeded_db, "charts", "show", "china-daily-tokens").stdout)["options"]
     assert "y_max" not in options and "colours" not in options and options["y_min"] == 10**12
+
+
+def test_text_in_a_light_series_colour_is_darkened_to_read_on_the_page() -> None:
+    from matplotlib.colors import to_hex
+
+    from briefing.charts import build_chart
+    from briefing.domain.colours import contrast
+
+    light = "#CC79A7"  # 3.2:1 on white: enough for a line, too little for its name
+    assert 3 <= contrast(light, "#FFFFFF") < 4.5
+    findings = _findings()
+    spec = _spec(colours={"trust": light})
+    figure = build_chart(spec, resolve_chart_data(spec, findings)).figure
+    from matplotlib.lines import Line2D
+
+    line_colours = {to_hex(ln.get_color()).upper() for ln in figure.findobj(Line2D)}
+    assert light in line_colours
+    from matplotlib.text import Text
+
+    name = next(t for t in figure.findobj(Text) if t.get_text() == "Public")
+    shown = to_hex(name.get_color()).upper()
+    assert shown != light and contrast(shown, "#FFFFFF") >= 4.5

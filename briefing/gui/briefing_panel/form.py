@@ -110,11 +110,13 @@ class AudienceForm(QWidget):
         self.pick_findings.clear()
         for f in self._findings:
             item = QListWidgetItem(f.title, self.pick_findings)
+            item.setToolTip(f.title)
             item.setData(Qt.ItemDataRole.UserRole, f.slug)
             item.setCheckState(Qt.CheckState.Unchecked)
         self.pick_charts.clear()
         for c in self._charts:
             item = QListWidgetItem(c.title, self.pick_charts)
+            item.setToolTip(c.title)
             item.setData(Qt.ItemDataRole.UserRole, c.key)
             item.setCheckState(Qt.CheckState.Unchecked)
         raw_sections = template.get("sections")
@@ -200,11 +202,11 @@ class AudienceForm(QWidget):
         combo.setToolTip(combo.currentText())
         combo.currentIndexChanged.connect(lambda _i, c=combo: c.setToolTip(c.currentText()))
         combo.currentIndexChanged.connect(self._edited)
-        edit = QLineEdit(label, self.figures)
+        edit = _cell_edit(label, self.figures)
         edit.setPlaceholderText("The tile's wording (default: the finding's title)")
         edit.setAccessibleName(f"Key figure {row + 1} label")
         edit.textEdited.connect(self._edited)
-        second = QLineEdit(context, self.figures)
+        second = _cell_edit(context, self.figures)
         second.setPlaceholderText("No second line")
         second.setToolTip("The small line the tile prints under its label (the template's context)")
         second.setAccessibleName(f"Key figure {row + 1} context line")
@@ -224,7 +226,7 @@ class AudienceForm(QWidget):
         combo.currentIndexChanged.connect(self._section_edited)
         cells: list[QWidget] = [combo]
         for text, name in ((label, "label"), (note, "note")):
-            edit = QLineEdit(text, self.table_rows)
+            edit = _cell_edit(text, self.table_rows)
             edit.setAccessibleName(f"Table row {row + 1} {name}")
             edit.textEdited.connect(self._section_edited)
             cells.append(edit)
@@ -424,8 +426,13 @@ class AudienceForm(QWidget):
         self.rules_note = MutedLabel("", self)
         self.pick_findings = QListWidget(self)
         self.pick_findings.setMinimumHeight(140)
+        self.pick_findings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pick_findings.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.pick_findings.itemChanged.connect(self._section_edited)
         self.pick_charts = QListWidget(self)
+        # Long chart titles end in "…" (whole in the tooltip) rather than scrolling the list sideways.
+        self.pick_charts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pick_charts.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.pick_charts.setMaximumHeight(110)
         self.pick_charts.itemChanged.connect(self._section_edited)
         self.section_table = QCheckBox("A table of the section's numbers", self)
@@ -700,6 +707,16 @@ class AudienceForm(QWidget):
             name = self._section_label(self._sections[i]) if i < len(self._sections) else str(i + 1)
             return f"Section {i + 1} (“{name}”) {m.group(2) or ''}: {e.message}".replace(" :", ":")
         return f"{_LABELS.get(e.field, e.field)}: {e.message}"
+
+
+def _cell_edit(text: str, parent: QWidget) -> QLineEdit:
+    """A table cell's text field showing its text's start (not its end, where a set text leaves the
+    cursor), whole in the tooltip."""
+    edit = QLineEdit(text, parent)
+    edit.setCursorPosition(0)
+    edit.setToolTip(text)
+    edit.textChanged.connect(edit.setToolTip)
+    return edit
 
 
 def _form(parent: QWidget) -> QFormLayout:
