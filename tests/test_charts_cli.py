@@ -13,6 +13,7 @@ from briefing.cli.charts import add_parser
 from briefing.domain.charts import ChartSpec
 from briefing.domain.errors import NotFoundError
 from briefing.domain.model import Audience, Finding, Report
+from briefing.store.seed import load_report
 
 
 class FakeService:
@@ -36,7 +37,9 @@ class FakeService:
         return Audience(key, key.title())
 
     def get_report(self, key: str | None = None) -> Report:
-        return Report(1, "seed", "Seed")  # no colours of its own: the house theme
+        # The seed report's cover fields; no colours of its own: the house theme.
+        raw = load_report()
+        return Report(1, raw["key"], raw["title"], raw["subtitle"], raw["publisher"], raw["author"], raw["edition"])
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +86,12 @@ def test_deck_writes_a_pptx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     target = tmp_path / "asia.pptx"
     assert run(["charts", "deck", "--audience", "asia", "--out", str(target)]) == 0
     assert capsys.readouterr().out.strip() == str(target)
-    assert len(Presentation(str(target)).slides) == sum(1 for c in seed_charts() if c.in_audience("asia"))
+    prs = Presentation(str(target))
+    assert len(prs.slides) == 1 + sum(1 for c in seed_charts() if c.in_audience("asia"))  # a cover first
+    cover = "\n".join(s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame)
+    assert prs.slides[0].shapes.title.text_frame.text == "Digital in Asia — April 2026"
+    assert "April 2026 · Asia" in cover
+    assert prs.core_properties.title == "Digital in Asia — April 2026" and prs.core_properties.author == "Tom Simpson"
 
 
 @pytest.mark.parametrize(

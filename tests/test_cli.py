@@ -166,8 +166,9 @@ def test_charts_new_edit_show_delete_from_a_script(seeded_db: Path, tmp_path: Pa
     assert "Open models in use" in text and "US startups" in text
     r = run(seeded_db, "charts", "deck", "--chart", "open-models-in-use", "--out", str(tmp_path / "d.pptx"))
     assert r.returncode == 0, r.stderr
-    shapes = Presentation(str(tmp_path / "d.pptx")).slides[0].shapes
-    assert any(s.has_chart for s in shapes)
+    slides = Presentation(str(tmp_path / "d.pptx")).slides
+    assert len(slides) == 2 and slides[0].slide_layout.name == "Title Slide"  # the cover, then the chart
+    assert any(s.has_chart for s in slides[1].shapes)
 
     r = run(seeded_db, "charts", "delete", "open-models-in-use")
     assert r.returncode == 0 and run(seeded_db, "charts", "show", "open-models-in-use").returncode == 2

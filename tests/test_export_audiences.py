@@ -51,8 +51,29 @@ def squash(text: str) -> str:
 
 
 def opening(text: str) -> str:
-    """The first sentence (at most 60 characters): a snippet no [n] marker can interrupt."""
-    return squash(re.split(r"(?<=[.!?…])\s", text.strip())[0])[:60].rstrip(".!?")
+    """The first clause (at most 60 characters): a snippet no [n] marker can interrupt (a wording's
+    marker may close a clause before its colon, semicolon or dash)."""
+    return squash(re.split(r"(?<=[.!?…])\s|\s[—–]\s|[:;]\s", text.strip())[0])[:60].rstrip(".!?")
+
+
+def page_body(text: str, doc: Document) -> str:
+    """A page's text without its running head and foot, so a sentence that runs over a page break
+    reads on as one (one-sentence paragraphs join their neighbours, so openings cross pages)."""
+    out: list[str] = []
+    number_follows = False
+    for line in text.splitlines():
+        bare = line.strip()
+        if number_follows and bare.isdigit():
+            number_follows = False
+            continue
+        number_follows = False
+        if re.fullmatch(r"Page \d+ of ?(\d+)?", bare):
+            number_follows = not bare[-1].isdigit()
+            continue
+        if bare in (doc.meta.title, doc.meta.audience_name) or bare.startswith(f"{doc.meta.publisher} · "):
+            continue
+        out.append(line)
+    return "\n".join(out)
 
 
 def included(doc: Document, svc: Any) -> list[Finding]:
@@ -109,7 +130,7 @@ def test_pdf(docs: dict[str, Document], svc: Any, key: str) -> None:
     assert top == ["At a glance", "Contents", *[s.title for s in doc.sections], "References"]
     charts = [n for p in reader.pages for n in p["/Resources"].get("/XObject", {}) if "chart" in str(n)]
     assert len(charts) == len(doc.figures)
-    text = squash(" ".join(p.extract_text() for p in reader.pages))
+    text = squash(" ".join(page_body(p.extract_text(), doc) for p in reader.pages))
     for f in included(doc, svc):
         assert opening(f.wording_for(key)) in text, f.slug
     for f in excluded(svc, key):

@@ -98,6 +98,26 @@ def test_python_pptx_element_proxy() -> None:
         "python-pptx's ElementProxy no longer keeps its element in `_element`: briefing/charts/deck.py needs updating")
 
 
+def test_python_pptx_point_label_element() -> None:
+    """charts/deck_charts.py sets a point label's number format on the `c:dLbl` that python-pptx's
+    `DataLabel._get_or_add_dLbl` returns (python-pptx has no API for it)."""
+    from pptx import Presentation
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.util import Inches
+
+    prs = Presentation()
+    data = CategoryChartData()
+    data.categories = ["a"]
+    data.add_series("s", [1.0])
+    frame = prs.slides.add_slide(prs.slide_layouts[6]).shapes.add_chart(
+        XL_CHART_TYPE.BAR_CLUSTERED, 0, 0, Inches(4), Inches(3), data)
+    label = frame.chart.plots[0].series[0].points[0].data_label  # type: ignore[attr-defined]
+    dlbl = getattr(label, "_get_or_add_dLbl", lambda: None)()
+    assert dlbl is not None and dlbl.tag.endswith("}dLbl"), (
+        "python-pptx's DataLabel lost `_get_or_add_dLbl`: briefing/charts/deck_charts.py `_label` needs updating")
+
+
 def test_matplotlib_canvas_scales_by_the_figures_original_dpi() -> None:
     """gui/charts/canvas.py keeps `Figure._original_dpi` in step with the dpi it sets, because
     matplotlib's canvas derives the dpi from it when the device pixel ratio changes."""

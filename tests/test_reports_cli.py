@@ -202,7 +202,7 @@ def test_show_edit_and_delete_a_report(capsys, seeded_db: Path) -> None:  # type
     conn = sqlite3.connect(seeded_db)
     assert conn.execute("SELECT COUNT(*) FROM findings").fetchone()[0] == 0
     assert conn.execute("SELECT COUNT(*) FROM metrics").fetchone()[0] == 0
-    assert conn.execute("SELECT COUNT(*) FROM sources").fetchone()[0] == 25  # the library's, kept
+    assert conn.execute("SELECT COUNT(*) FROM sources").fetchone()[0] == 19  # the library's, kept
     conn.close()
 
 

@@ -85,5 +85,5 @@ def test_both_reports_export_every_audience_and_the_second_carries_nothing_of_th
     assert code == 0, capsys.readouterr().err
     slides = Presentation(str(deck)).slides
     text = "\n".join(shape.text_frame.text for slide in slides for shape in slide.shapes if shape.has_text_frame)
-    assert len(slides) == 3 and "The old port district still leaks the most" in text
+    assert len(slides) == 4 and "The old port district still leaks the most" in text
     assert [w for w in _seed_words() if w in text] == []

@@ -5,6 +5,7 @@ Pure: domain records in, `Problem`s out; imports only `briefing.domain` and the 
 
 from briefing.checks.audience import check_briefing, in_briefing
 from briefing.checks.engine import (
+    STYLE_RULES,
     Library,
     Problem,
     check_chart,
@@ -13,5 +14,5 @@ from briefing.checks.engine import (
     run_checks,
 )
 
-__all__ = ["Library", "Problem", "check_briefing", "check_chart", "check_finding", "check_template", "in_briefing",
-           "run_checks"]
+__all__ = ["STYLE_RULES", "Library", "Problem", "check_briefing", "check_chart", "check_finding", "check_template",
+           "in_briefing", "run_checks"]

@@ -8,12 +8,15 @@ from typing import Any
 
 from briefing.checks.charts import honesty, plotted
 from briefing.checks.claims import Evidence, Fault, check_text, rounds_to
+from briefing.checks.prose import library_terms, stock_phrases
 from briefing.checks.scan import Mention, numbers
 from briefing.domain.charts import ChartSpec
 from briefing.domain.model import Audience, Finding, Metric
 
 # Rules that find a number without evidence rather than evidence against the number.
 UNBACKED_RULES = frozenset({"unbacked-number", "unbacked-duration"})
+# Rules about how the briefing reads, not about its evidence.
+STYLE_RULES = frozenset({"stock-phrase"})
 
 
 @dataclass(frozen=True)
@@ -30,8 +33,9 @@ class Problem:
     @property
     def severity(self) -> str:
         """"error" when the data contradicts the text (a claim recomputed, a chart's axis);
-        "warning" when the text states a number the data does not hold, which may still be true."""
-        return "warning" if self.rule in UNBACKED_RULES else "error"
+        "warning" when the text states a number the data does not hold, which may still be true, or
+        when the prose repeats itself."""
+        return "warning" if self.rule in UNBACKED_RULES | STYLE_RULES else "error"
 
     def line(self) -> str:
         return f"{self.kind} {self.subject} · {self.field} [{self.rule}]: {self.message}"
@@ -208,4 +212,8 @@ def check_template(audience: Audience, library: Library) -> list[Problem]:
         else:
             own = evidence
         out += _problems("template", audience.key, field, check_text(text, own))
+    # Repeated phrases belong to the briefing as a whole, so they are the template's ("prose").
+    terms = library_terms(library.findings, library.charts, audience)
+    out += _problems("template", audience.key, "prose",
+                     stock_phrases(audience, library.findings, _template_texts(template), terms))
     return out

@@ -58,3 +58,14 @@ DURATION_DAYS: dict[str, Decimal] = {
     "month": Decimal("30.4375"),
     "year": Decimal("365.25"),
 }
+
+# Stock phrases: a run of two or more content words (no name, number or function word between them)
+# that one briefing prints this many times or more. Measured on the seed's four briefings: at three
+# the hits were mostly plain noun phrases any writer reuses ("power grid", "first month", "cloud
+# providers"); at four they were the phrases an editor strikes ("vanity metric", "real commercial
+# returns", "transactable value", "brute-force compute") and the terms of art below.
+PHRASE_COUNT = 4
+# Terms of art name the briefing's subject and have to recur. Besides these, any run of words that
+# the library uses to name things (metric labels, tags, chart titles, section titles) is a term.
+TERMS_OF_ART: tuple[str, ...] = ("open-weight models", "open-source models", "frontier models", "frontier labs",
+                                 "algorithmic efficiency", "chip supply")

@@ -309,6 +309,7 @@ def cmd_render(args: argparse.Namespace, service: ChartService) -> int:
 
 def cmd_deck(args: argparse.Namespace, service: ChartService) -> int:
     from briefing.charts import resolve_chart_data, write_deck
+    from briefing.charts.deck import DeckCover
     from briefing.fileio import output_path
 
     out = output_path(args.out, f"charts-{args.audience or 'all'}.pptx")
@@ -322,7 +323,8 @@ def cmd_deck(args: argparse.Namespace, service: ChartService) -> int:
             return _fail(f"folder {out.parent} does not exist")
         findings = service.list_findings()
         items = [(s, resolve_chart_data(s, findings)) for s in specs]
-        write_deck(items, out, theme=_theme(service))
+        audience = service.get_audience(args.audience) if args.audience else None
+        write_deck(items, out, theme=_theme(service), cover=DeckCover.for_report(service.get_report(), audience))
         for spec, data in items:
             for w in data.warnings:
                 print(f"briefing charts: warning: {spec.key}: {w}", file=sys.stderr)

@@ -37,6 +37,7 @@ from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.labels import period_text, qualified
 from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Source
 from briefing.domain.numbers import group, plain
+from briefing.domain.prose import prints_lead_in, repeats, sentences
 from briefing.domain.selection import select
 from briefing.domain.templates import MetricRef, SectionSpec, TableRow, TableSpec, Template, validate_template
 
@@ -180,6 +181,8 @@ class _Composer:
         self.figure_count = 0
         self.table_count = 0
         self.excluded = set(template.excluded)
+        self.printed: list[str] = []  # the plain text of every finding and template paragraph so far
+        self.evidence = dict(template.evidence)
 
     # ---- References: numbered in order of first citation, so [1] is the first one a reader meets.
 
@@ -189,9 +192,12 @@ class _Composer:
     def cite_sources(self, sources: Sequence[Source]) -> tuple[int, ...]:
         numbers = []
         for source in sources:
-            if source.id not in self.ref_numbers:
-                self.ref_numbers[source.id] = len(self.ref_numbers) + 1
-                self.sources[source.id] = source
+            # A source known through another brings that one into the list too, so its
+            # "cited in" points at an entry the reader can find.
+            for one in (source, *source.via_chain()):
+                if one.id not in self.ref_numbers:
+                    self.ref_numbers[one.id] = len(self.ref_numbers) + 1
+                    self.sources[one.id] = one
             numbers.append(self.ref_numbers[source.id])
         return tuple(sorted(set(numbers)))
 
@@ -323,19 +329,28 @@ class _Composer:
 
     def section(self, spec: SectionSpec, found: Sequence[Finding]) -> Section | None:
         blocks: list[Block] = []
+        title = self.section_title(spec)
+        own = [self.finding_blocks(f) for f in found]
+        # The template's own words (an intro, "The bottom line", a callout) must add to what the
+        # briefing says, not say it again: a paragraph that repeats one printed before it in the
+        # briefing or one of this section's findings is left out, with a warning naming it.
+        said = self.printed + [b.plain for blocks_of in own for b in blocks_of if isinstance(b, Paragraph)]
         if spec.intro:
-            blocks.extend(_plain_paragraph(p, "lead") for p in split_paragraphs(spec.intro))
+            blocks.extend(_plain_paragraph(p, "lead") for p in self.unsaid(split_paragraphs(spec.intro), said,
+                                                                           title, "intro"))
         if spec.text:
-            blocks.extend(_plain_paragraph(p) for p in split_paragraphs(spec.text))
+            blocks.extend(_plain_paragraph(p) for p in self.unsaid(split_paragraphs(spec.text), said, title))
         if spec.bullets:
             blocks.append(BulletList(tuple(_plain_paragraph(b) for b in spec.bullets)))
         # Each chart follows the first finding that feeds it; one fed by none closes the section.
         pending = self.section_charts(spec)
-        for finding in found:
-            blocks.extend(self.finding_blocks(finding))
+        body: list[tuple[Block, bool]] = []  # (block, is a finding's paragraph)
+        for finding, finding_blocks in zip(found, own, strict=True):
+            body.extend((b, isinstance(b, Paragraph)) for b in finding_blocks)
             for item in [c for c in pending if finding.slug in c[2]]:
-                blocks.append(self.figure(item[0], item[1]))
+                body.append((self.figure(item[0], item[1]), False))
                 pending.remove(item)
+        blocks.extend(_join_lone_sentences(body))
         for chart, data, _ in pending:
             blocks.append(self.figure(chart, data))
         if spec.table is not None:
@@ -343,24 +358,48 @@ class _Composer:
             if table is not None:
                 blocks.append(table)
         if spec.callout is not None:
-            blocks.append(Callout(spec.callout.title,
-                                  tuple(_plain_paragraph(p) for p in split_paragraphs(spec.callout.text)),
-                                  kind="implication"))
+            kept = self.unsaid(split_paragraphs(spec.callout.text), said, title, f"callout “{spec.callout.title}”")
+            if kept:
+                blocks.append(Callout(spec.callout.title, tuple(_plain_paragraph(p) for p in kept),
+                                      kind="implication"))
+        self.printed = said
         if not blocks:
             return None
         return Section(key=spec.key, title=self.section_title(spec), blocks=tuple(blocks), anchor=f"sec-{spec.key}")
 
     def finding_blocks(self, finding: Finding) -> list[Block]:
+        """A finding's paragraphs, opened by its title in bold unless the text says it already.
+
+        A lead-in that its paragraph restates (`prose.restated_by`: the first paragraph holds half
+        the lead-in's content words or more) is dropped, not the sentences: they carry the numbers,
+        their links and citations, and the title adds nothing they do not say.
+        """
         title = finding.title.strip()
         text = finding.wording_for(self.audience.key)
         lead: list[Inline] = []
-        if title and not _squash(text).startswith(_squash(title)):  # no "X. X." when the text opens with it
+        if prints_lead_in(title, text):
             lead.append(Strong(title if title[-1] in ".?!:…" else title + "."))
             lead.append(Text(" "))
         if finding.kind in _LABELLED_KINDS:
             lead.append(Emphasis(f"{finding.kind.label}."))
             lead.append(Text(" "))
-        return list(finding_paragraphs(text, finding, self.cite, lead=lead))
+        # An audience's own wording cites only its evidence; the template may say how much that is.
+        wording = bool(self.audience.key and finding.wordings.get(self.audience.key))
+        return list(finding_paragraphs(text, finding, self.cite, lead=lead, wording=wording,
+                                       evidence=self.evidence.get(finding.slug) if wording else None))
+
+    def unsaid(self, paragraphs: Sequence[str], said: list[str], section: str, where: str = "text") -> list[str]:
+        """`paragraphs` less those that repeat one in `said` (`prose.repeats`); those kept join `said`."""
+        kept: list[str] = []
+        for paragraph in paragraphs:
+            earlier = next((s for s in said if repeats(paragraph, s)), None)
+            if earlier is not None:
+                self.warnings.append(f"Section “{section}”: a paragraph of its {where} repeats what the briefing "
+                                     f"already says (“{_clip(earlier)}”); it was left out")
+                continue
+            kept.append(paragraph)
+            said.append(paragraph)
+        return kept
 
     # ---- Charts
 
@@ -506,6 +545,7 @@ class _Composer:
             published=_partial_date(source.published),
             accessed=_partial_date(source.accessed),
             anchor=f"ref-{number}",
+            via=tuple(f"{_short_citation(v)} [{self.ref_numbers[v.id]}]" for v in source.via_chain()),
         )
 
     def keywords(self, findings: Sequence[Finding]) -> tuple[str, ...]:
@@ -587,9 +627,59 @@ def _partial_date(value: object) -> str:
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
-def _squash(text: str) -> str:
-    """Letters and digits only, case-folded: for "does the text open with the title?"."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+# A lone sentence joins a neighbour only while the paragraph stays this short: past it, the joined
+# paragraph stops reading as one thought and becomes a list of findings run together.
+_JOINED_SENTENCES = 4
+
+
+def _join_lone_sentences(body: Sequence[tuple[Block, bool]]) -> list[Block]:
+    """Findings' paragraphs with each paragraph of a single sentence joined to the finding paragraph
+    just before it, else to the one just after, while the result has at most `_JOINED_SENTENCES`
+    (never across a figure, never putting a bold lead-in or a kind label such as "Estimate." in
+    mid-paragraph). A run of one-line paragraphs reads as a
+    list of fragments; each sentence keeps its own citation marker, so its evidence stays with it."""
+    out = list(body)
+    i = 0
+    while i < len(out):
+        block, joinable = out[i]
+        if not (joinable and isinstance(block, Paragraph) and _sentence_count(block) == 1):
+            i += 1
+            continue
+        before = out[i - 1] if i else (None, False)
+        after = out[i + 1] if i + 1 < len(out) else (None, False)
+        if (before[1] and isinstance(before[0], Paragraph) and not _opens_with_label(block)
+                and _sentence_count(before[0]) < _JOINED_SENTENCES):
+            out[i - 1:i + 1] = [(_joined(before[0], block), True)]
+        elif (after[1] and isinstance(after[0], Paragraph) and not _opens_with_label(after[0])
+              and _sentence_count(after[0]) < _JOINED_SENTENCES):
+            out[i:i + 2] = [(_joined(block, after[0]), True)]
+        else:
+            i += 1
+    return [block for block, _ in out]
+
+
+def _joined(first: Paragraph, second: Paragraph) -> Paragraph:
+    return Paragraph((*first.runs, Text(" "), *second.runs), first.style)
+
+
+def _opens_with_label(paragraph: Paragraph) -> bool:
+    """A bold lead-in or a kind label ("Estimate.") opens a paragraph; it cannot sit in the middle."""
+    return bool(paragraph.runs) and isinstance(paragraph.runs[0], Strong | Emphasis)
+
+
+def _sentence_count(paragraph: Paragraph) -> int:
+    """Sentences of the paragraph's own words: lead-ins, labels and citation markers left out."""
+    text = "".join(r.text for r in paragraph.runs if isinstance(r, Text | NumberRef))
+    return len(sentences(text))
+
+
+def _clip(text: str, words: int = 8) -> str:
+    cut = text.split()
+    return " ".join(cut[:words]) + ("…" if len(cut) > words else "")
+def _short_citation(source: Source) -> str:
+    """"Digital in Asia, April 2026": who, and when as precisely as recorded."""
+    when = _partial_date(source.published)
+    return f"{source.publisher}, {when}" if when else source.publisher
 
 
 def _plain_paragraph(text: str, style: ParagraphStyle = "body") -> Paragraph:

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from briefing.document import Cite, Inline, NumberRef, Paragraph, Text
 from briefing.domain.model import Finding, Metric, Scale
+from briefing.domain.prose import sentences
 
 # A number as prose prints it: "$0.028", "1,000-fold", "5.16 trillion", "61%", "6.7×", "$650B".
 # The look-behind keeps us off the middle of words, version strings ("M2.5") and dates ("16–22").
@@ -28,6 +29,18 @@ def split_paragraphs(text: str) -> list[str]:
     """Blank lines separate paragraphs; a single newline is a space (text wrapped by its author)."""
     parts = re.split(r"\n[ \t]*\n", text.strip())
     return [re.sub(r"[ \t]*\n[ \t]*", " ", p.strip()) for p in parts if p.strip()]
+
+
+def merge_single_sentences(parts: Sequence[str]) -> list[str]:
+    """One finding's paragraphs with each one-sentence paragraph joined to the paragraph before it
+    (the first to the one after): a finding's lone sentence reads as a fragment on its own line."""
+    out: list[str] = []
+    for part in parts:
+        if out and (len(sentences(part)) == 1 or len(sentences(out[-1])) == 1):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out
 
 
 def metric_for(text_match: re.Match[str], metrics: Sequence[Metric]) -> int | None:
@@ -92,6 +105,9 @@ def linked_runs(
 
 # A sentence ends at . ! ? or … followed (after any closing quotes or brackets) by a space or the end.
 _SENTENCE_END = re.compile(r"[.!?…][”’\"')\]]*(?=\s|$)")
+# Where an audience's wording turns from a number to its reading of it: a colon, a semicolon or a
+# spaced dash after the number ("… 61% … in February 2026: for companies in Asian markets, …").
+_CLAUSE_BREAK = re.compile(r"(?=[:;]\s)|(?=\s[—–]\s)")
 
 
 def settle_markers(
@@ -100,12 +116,15 @@ def settle_markers(
     cite: Callable[[Finding], tuple[int, ...]],
     *,
     cite_bare: bool = True,
+    clauses: bool = False,
 ) -> tuple[Inline, ...]:
     """Move the "[n]" of linked numbers to the end of their sentence, once per sentence.
 
     A marker straight after a number ("30[4]+ tools") breaks the number; at the sentence end it
     reads like a footnote. The numbers stay NumberRefs (clickable, carrying their sources). With
     `cite_bare`, a paragraph without a linked number still cites its finding's sources at its end.
+    With `clauses`, a marker closes the clause holding its number (`_CLAUSE_BREAK`) when that comes
+    before the sentence's end: what follows is the audience's reading, not the source's.
     """
     out: list[Inline] = []
     pending: list[int] = []
@@ -127,9 +146,17 @@ def settle_markers(
             for m in _SENTENCE_END.finditer(run.text):
                 if not pending:
                     break
-                out.append(Text(run.text[pos:m.end()]))
+                brk = _CLAUSE_BREAK.search(run.text, pos, m.start()) if clauses else None
+                end = brk.start() if brk else m.end()
+                out.append(Text(run.text[pos:end]))
                 flush()
-                pos = m.end()
+                pos = end
+            if pending and clauses:
+                brk = _CLAUSE_BREAK.search(run.text, pos)
+                if brk:
+                    out.append(Text(run.text[pos:brk.start()]))
+                    flush()
+                    pos = brk.start()
             if pos < len(run.text):
                 out.append(Text(run.text[pos:]))
         else:
@@ -142,24 +169,91 @@ def settle_markers(
     return tuple(out)
 
 
+# A spaced dash: the only one in a sentence turns a claim to comment on it ("… are Chinese — one of
+# the effects …"); two are an aside, which is part of the claim.
+_DASH = re.compile(r"\s[—–]\s")
+
+
+def cite_after_sentences(
+    paragraphs: Sequence[Sequence[Inline]],
+    count: int,
+    finding: Finding,
+    cite: Callable[[Finding], tuple[int, ...]],
+    *,
+    before_dash: bool = False,
+) -> list[tuple[Inline, ...]]:
+    """One marker after the `count`-th sentence of the text (0: none); numbers keep their links
+    but no marker of their own. For a wording whose evidence the automatic rule cannot see.
+    `before_dash`: the marker goes before a dash that turns that sentence to comment."""
+    refs = cite(finding) if count and finding.sources else ()
+    source_ids = tuple(s.id for s in finding.sources)
+    seen = 0
+    out: list[tuple[Inline, ...]] = []
+    for runs in paragraphs:
+        para: list[Inline] = []
+        for run in runs:
+            if isinstance(run, NumberRef):
+                para.append(replace(run, marker=False))
+                continue
+            if not isinstance(run, Text) or not refs or seen >= count:
+                para.append(run)
+                continue
+            pos = 0
+            start = 0
+            for m in _SENTENCE_END.finditer(run.text):
+                seen += 1
+                if seen == count:
+                    dashes = list(_DASH.finditer(run.text, start, m.start())) if before_dash else []
+                    end = dashes[0].start() if len(dashes) == 1 else m.end()
+                    para.append(Text(run.text[pos:end]))
+                    para.append(Cite(finding.slug, source_ids, refs))
+                    pos = end
+                    break
+                start = m.end()
+            if pos < len(run.text):
+                para.append(Text(run.text[pos:]))
+        out.append(tuple(para))
+    if refs and 0 < seen < count and out:
+        out[-1] = (*out[-1], Cite(finding.slug, source_ids, refs))  # fewer sentences than said: all evidence
+    elif refs and seen == 0 and out:
+        out[-1] = (*out[-1], Cite(finding.slug, source_ids, refs))
+    return out
+
+
 def finding_paragraphs(
     text: str,
     finding: Finding,
     cite: Callable[[Finding], tuple[int, ...]],
     lead: Sequence[Inline] = (),
     tail: Sequence[Inline] = (),
+    *,
+    wording: bool = False,
+    evidence: int | None = None,
 ) -> list[Paragraph]:
     """A finding's text as paragraphs: `lead` runs open the first, `tail` runs close the last.
-    Numbers are cited at the end of their sentence; a claim without numbers at its very end."""
-    parts = split_paragraphs(text) or [""]
+
+    The statement (the report's own text) cites each number at the end of its sentence, and a
+    claim without numbers at its very end. An audience's `wording` mixes the source's evidence with
+    the audience's analysis, so only evidence is cited: each clause stating one of the finding's
+    numbers; a wording that states none cites its first sentence (the claim it restates) up to a
+    dash that turns it to comment. `evidence`
+    (a template's override) says instead how many of the first sentences are evidence."""
+    parts = merge_single_sentences(split_paragraphs(text)) or [""]
+    linked = [linked_runs(part, finding, cite) for part in parts]
+    restated = wording and evidence is None and not any(isinstance(r, NumberRef) for runs in linked for r in runs)
+    if restated:
+        evidence = 1  # the claim a wording restates comes first; a dash after it turns to comment
+    if wording and evidence is not None:
+        cited = cite_after_sentences(linked, evidence, finding, cite, before_dash=restated)
+        return [Paragraph(tuple(lead if i == 0 else ()) + runs + (tuple(tail) if i == len(cited) - 1 else ()))
+                for i, runs in enumerate(cited)]
     out: list[Paragraph] = []
-    for i, part in enumerate(parts):
+    for i, runs_of_part in enumerate(linked):
         runs: list[Inline] = list(lead) if i == 0 else []
-        runs += linked_runs(part, finding, cite)
+        runs += runs_of_part
         last = i == len(parts) - 1
         if last:
             runs += list(tail)
-        # Every paragraph cites its own numbers; only the last cites a claim that has none.
-        out.append(Paragraph(settle_markers(runs, finding, cite, cite_bare=last)))
+        # Every paragraph cites its own numbers; only the last cites a claim that has none (a wording: never).
+        out.append(Paragraph(settle_markers(runs, finding, cite, cite_bare=last and not wording, clauses=wording)))
     return out
-

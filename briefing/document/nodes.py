@@ -194,9 +194,12 @@ class Reference:
     title: str
     url: str | None = None
     published: str = ""
-    accessed: str = ""
+    accessed: str = ""  # only when an access date was recorded: never invented
     note: str = ""
     anchor: str = ""
+    # The works this source is known through, nearest first, each a short citation with its own
+    # entry's number ("Digital in Asia, April 2026 [2]"): a source read second-hand says so.
+    via: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -205,6 +208,8 @@ class Reference:
         if self.published:
             parts.append(self.published)
         text = ". ".join(p.rstrip(".") for p in parts if p)
+        if self.via:
+            text += ". Cited in " + ", cited in ".join(self.via)
         if self.accessed:
             text += f". Accessed {self.accessed}"
         return text + "."

@@ -105,16 +105,31 @@ class Source:
     published: date | None = None
     accessed: date | None = None
     notes: str = ""
+    # The source this one is known through ("RAND ..., cited in Digital in Asia"), resolved whole
+    # down the chain, so a writer renders it without asking the database again.
+    via: Source | None = None
 
     def citation(self) -> str:
         """Short attribution for a chart's source line: "RAND, 2026"."""
         year = f", {self.published.year}" if self.published else ""
         return f"{self.publisher}{year}"
 
+    def via_chain(self) -> tuple[Source, ...]:
+        """The sources this one is cited in, nearest first (validation keeps the chain acyclic;
+        the guard stops a cycle written straight into the database)."""
+        chain: list[Source] = []
+        seen = {self.key}
+        s = self.via
+        while s is not None and s.key not in seen:
+            chain.append(s)
+            seen.add(s.key)
+            s = s.via
+        return tuple(chain)
+
     def to_draft(self) -> SourceDraft:
         """The draft that re-creates this source, key included (an undo, a restore)."""
         return SourceDraft(self.publisher, self.title, self.url, self.published, self.accessed,
-                           self.notes, self.key)
+                           self.notes, self.key, self.via.key if self.via else None)
 
 
 @dataclass(frozen=True)
@@ -128,6 +143,7 @@ class SourceDraft:
     accessed: date | str | None = None
     notes: str = ""
     key: str | None = None
+    via: str | None = None  # the key of the source this one is cited in
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ TOP_LEVEL_KEYS = (
     "version", "title", "subtitle", "description", "introduction", "summary_title",
     "key_figures", "key_figures_title", "sections", "what_this_means", "excluded", "order",
     "keywords", "references_title", "contents_title", "what_changed", "reader", "method_note", "disclaimer",
+    "evidence",
 )
 # `what_changed: true` (or a title, where "{edition}" names the previous edition) opens the briefing
 # with what changed since the report's previous edition: findings added, removed and changed.
@@ -134,6 +135,9 @@ class Template:
     reader: str = ""
     method_note: str = ""
     disclaimer: str = ""
+    # Where the automatic evidence rule is wrong for this audience's wording of a finding: slug ->
+    # how many of the wording's first sentences carry the finding's evidence (0: all analysis).
+    evidence: tuple[tuple[str, int], ...] = ()
 
     def all_sections(self) -> tuple[SectionSpec, ...]:
         """The sections in reading order, the audience's own "what this means" last."""
@@ -272,7 +276,26 @@ class _Validator:
             reader=self.text(raw, "reader", "reader", max_length=200),
             method_note=self.text(raw, "method_note", "method_note", multiline=True, max_length=2000),
             disclaimer=self.text(raw, "disclaimer", "disclaimer", multiline=True, max_length=2000),
+            evidence=self.evidence(raw.get("evidence")),
         )
+
+    def evidence(self, value: object) -> tuple[tuple[str, int], ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, Mapping):
+            self.fail("evidence", f"must map finding slugs to a number of sentences, not {_kind(value)}")
+            return ()
+        out: list[tuple[str, int]] = []
+        for slug, count in value.items():
+            if not isinstance(slug, str) or not slug.strip():
+                self.fail("evidence", "must map finding slugs (text) to a number of sentences")
+                continue
+            if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 100:
+                self.fail(f"evidence.{slug}", "must be how many of the wording’s first sentences carry the "
+                                              "finding’s evidence: a whole number from 0 (all analysis) to 100")
+                continue
+            out.append((slug.strip(), count))
+        return tuple(out)
 
     def what_changed(self, value: object) -> str:
         if value is None or value is False:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -155,6 +155,7 @@ class CleanSource:
     published: date | None
     accessed: date | None
     notes: str
+    via: str | None = None  # a key; the service turns it into the row's via_id
 
 
 def clean_metric(draft: MetricDraft, prefix: str) -> CleanMetric:
@@ -235,8 +236,17 @@ def clean_finding(
     return CleanFinding(slug, title, statement, sec, kind, tags, as_of, tuple(ids), metrics, wordings)
 
 
-def clean_source(draft: SourceDraft) -> CleanSource:
+def clean_source(
+    draft: SourceDraft,
+    *,
+    links: Mapping[str, str | None] | None = None,
+    own_key: str | None = None,
+) -> CleanSource:
+    """`links`: every other source's key and the key it is cited via (None: `via` is only checked
+    for form). `own_key`: the stored key of the source being edited, which others may cite it by."""
     c = _Collector()
+    # A reference needs both: "Chinese chip industry leaders" with no title, or a title with no
+    # publisher, cannot be cited; cite the report that quotes them (`via`) instead.
     publisher = c.check(lambda: clean_text(draft.publisher, "publisher", max_length=200, required=True), "")
     title = c.check(lambda: clean_text(draft.title, "title", max_length=MAX_TITLE, required=True), "")
     url = c.check(lambda: clean_url(draft.url), None)
@@ -245,8 +255,32 @@ def clean_source(draft: SourceDraft) -> CleanSource:
     notes = c.check(lambda: clean_text(draft.notes, "notes", max_length=10_000, multiline=True), "")
     key_raw = draft.key or slugify(f"{publisher} {title}", 60)
     key = c.check(lambda: clean_key(key_raw, "key"), "")
-    c.raise_if_any(f"source “{publisher or draft.publisher}”")
-    return CleanSource(key, publisher, title, url, published, accessed, notes)
+    via = c.check(lambda: _clean_via(draft.via, key, links, own_key), None)
+    c.raise_if_any(f"source “{draft.key or publisher or title or draft.publisher}”")
+    return CleanSource(key, publisher, title, url, published, accessed, notes, via)
+
+
+def _clean_via(value: object, key: str, links: Mapping[str, str | None] | None, own_key: str | None) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    via = clean_key(value, "via")
+    own = {k for k in (key, own_key) if k}
+    if via in own:
+        raise ValidationError(FieldError("via", "a source cannot be cited via itself"))
+    if links is None:
+        return via
+    if via not in links:
+        raise ValidationError(FieldError("via", f"no source with key “{via}”"))
+    path = [via]
+    nxt = links.get(via)
+    while nxt is not None and nxt not in path:
+        if nxt in own:
+            chain = " → ".join([key, *path, key])
+            raise ValidationError(FieldError("via", f"would make a loop ({chain}); a source cannot be cited "
+                                                    "via a source cited via it"))
+        path.append(nxt)
+        nxt = links.get(nxt)
+    return via
 
 
 def _clean_section(value: object, keys: Sequence[str] | None) -> str:

@@ -139,7 +139,7 @@ def _run(tmp: Path, out: Path, *, suffix: str, size: tuple[int, int], dark: bool
     shoot("briefing")
 
     # The working selection: a finding left out and not saved yet, the bar that offers Save.
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QPoint, Qt
 
     panel = briefing_panel
     second = panel.tree.item_for(panel.tree.slugs()[1])
@@ -154,13 +154,14 @@ def _run(tmp: Path, out: Path, *, suffix: str, size: tuple[int, int], dark: bool
     # Further down the same form: the key figures (three columns, no sideways scrolling), then the
     # sections with their buttons beside the list and the section editor.
     form = panel.form
-    form.scroll.verticalScrollBar().setValue(form.figures.parentWidget().mapTo(form.scroll.widget(),
-                                                                               form.figures.pos()).y() - 120)
+    bar = form.scroll_area.verticalScrollBar()
+    inner = form.scroll_area.widget()
+    assert inner is not None, "the form lives in its scroll area"
+    bar.setValue(form.figures.mapTo(inner, QPoint(0, 0)).y() - 120)
     shoot("audience-form-figures")
-    form.scroll.verticalScrollBar().setValue(form.section_list.parentWidget().mapTo(
-        form.scroll.widget(), form.section_list.pos()).y() - 40)
+    bar.setValue(form.section_list.mapTo(inner, QPoint(0, 0)).y() - 40)
     shoot("audience-form-sections")
-    form.scroll.verticalScrollBar().setValue(0)
+    bar.setValue(0)
     panel.tabs.setCurrentIndex(0)
 
     # A new chart from two findings: the proposal and the kinds that fit.

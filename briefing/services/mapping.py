@@ -13,7 +13,9 @@ from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Report, 
 from briefing.store.models import AudienceRow, FindingRow, MetricRow, ReportRow, SourceRow
 
 
-def source_record(row: SourceRow | Any) -> Source:
+def source_record(row: SourceRow | Any, library: Mapping[int, Source] | None = None) -> Source:
+    """`library`: the sources by id, whose entry for `row.via_id` becomes `via` (None: unresolved)."""
+    via_id = getattr(row, "via_id", None)
     return Source(
         id=row.id,
         key=row.key,
@@ -23,7 +25,28 @@ def source_record(row: SourceRow | Any) -> Source:
         published=row.published,
         accessed=row.accessed,
         notes=row.notes or "",
+        via=library.get(via_id) if library is not None and via_id is not None else None,
     )
+
+
+def source_library(rows: Iterable[SourceRow | Any]) -> dict[int, Source]:
+    """Every source by id, each with its `via` chain resolved (sources that cite one another by
+    `via_id`). A loop written straight into the database is cut where it closes."""
+    by_id = {row.id: row for row in rows}
+    done: dict[int, Source] = {}
+
+    def build(sid: int, path: set[int]) -> Source:
+        if sid in done:
+            return done[sid]
+        row = by_id[sid]
+        via_id: int | None = row.via_id
+        via = build(via_id, path | {sid}) if via_id is not None and via_id in by_id and via_id not in path else None
+        done[sid] = source_record(row, {via_id: via} if via_id is not None and via is not None else {})
+        return done[sid]
+
+    for sid in by_id:
+        build(sid, set())
+    return done
 
 
 def metric_record(row: MetricRow | Any) -> Metric:
@@ -41,11 +64,12 @@ def metric_record(row: MetricRow | Any) -> Metric:
     )
 
 
-def finding_record(row: FindingRow) -> Finding:
+def finding_record(row: FindingRow, library: Mapping[int, Source] | None = None) -> Finding:
+    """`library` (from `source_library`): the finding's sources come with their `via` chains."""
     return finding_from_parts(
         row,
         tags=(t.tag for t in row.tags),
-        sources=(source_record(s) for s in row.sources),
+        sources=((library or {}).get(s.id) or source_record(s) for s in row.sources),
         metrics=(metric_record(m) for m in row.metrics),
         wordings={w.audience_key: w.text for w in row.wordings},
     )

@@ -14,14 +14,22 @@ from sqlalchemy.orm import Session, selectinload
 from briefing.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from briefing.domain.model import Audience, Finding, FindingDraft, Report, ReportDraft, Section, Source, SourceDraft
 from briefing.domain.text import clean_text
-from briefing.domain.validate import CleanFinding, clean_finding, clean_key, clean_report, clean_sections, clean_source
+from briefing.domain.validate import (
+    CleanFinding,
+    CleanSource,
+    clean_finding,
+    clean_key,
+    clean_report,
+    clean_sections,
+    clean_source,
+)
 from briefing.services.mapping import (
     audience_record,
     finding_from_parts,
     finding_record,
     metric_record,
     report_record,
-    source_record,
+    source_library,
 )
 from briefing.store import fts
 from briefing.store.engine import Database
@@ -403,13 +411,15 @@ class BriefingService:
                 ids = self._search(s, search or "", section=section, kind=kind, tag=tag, order=order,
                                    limit=None if audience else limit)
                 rows = {r.id: r for r in s.scalars(_finding_query().where(FindingRow.id.in_(ids)))}
-                findings = [finding_record(rows[i]) for i in ids if i in rows]
+                lib = self._library(s)
+                findings = [finding_record(rows[i], lib) for i in ids if i in rows]
             else:
                 q = self._filtered(_finding_query(), section=section, kind=kind, tag=tag)  # this report's
                 q = q.order_by(FindingRow.position, FindingRow.id)
                 if limit and not audience:
                     q = q.limit(limit)
-                findings = [finding_record(r) for r in s.scalars(q)]
+                lib = self._library(s)
+                findings = [finding_record(r, lib) for r in s.scalars(q)]
         if audience:
             findings = self._for_audience(audience, findings)
         return findings[:limit] if limit else findings
@@ -467,11 +477,11 @@ class BriefingService:
         for fid, audience, text_ in s.execute(words.order_by(WordingRow.finding_id, WordingRow.audience_key)):
             wordings.setdefault(fid, {})[audience] = text_
         sources: dict[int, list[Any]] = {}
-        src = SourceRow.__table__
-        links = select(finding_sources.c.finding_id, src).join(src, src.c.id == finding_sources.c.source_id).where(
+        lib = source_library(s.execute(select(SourceRow.__table__)))  # the library's: a few dozen rows
+        links = select(finding_sources.c.finding_id, finding_sources.c.source_id).where(
             only(finding_sources.c.finding_id))
-        for row in s.execute(links.order_by(finding_sources.c.finding_id, finding_sources.c.position)):
-            sources.setdefault(row.finding_id, []).append(source_record(row))
+        for fid, sid in s.execute(links.order_by(finding_sources.c.finding_id, finding_sources.c.position)):
+            sources.setdefault(fid, []).append(lib[sid])
         f = FindingRow.__table__
         found = [
             finding_from_parts(row, tags=tags.get(row.id, ()), sources=sources.get(row.id, ()),
@@ -594,7 +604,7 @@ class BriefingService:
     def get_finding(self, ref: int | str) -> Finding:
         with self.db.reading() as s:
             row = self._finding_row(s, ref, load=True)
-            return finding_record(row)
+            return finding_record(row, self._library(s))
 
     def _finding_row(self, s: Session, ref: int | str, load: bool = False) -> FindingRow:
         """By id (any report: ids are the library's) or by slug (in the current report)."""
@@ -668,7 +678,7 @@ class BriefingService:
             row = self._finding_row(s, finding_id, load=True)
             if expected_version is not None and row.version != expected_version:
                 raise ConflictError("finding", row.slug, expected_version, row.version)
-            snapshot = finding_record(row)
+            snapshot = finding_record(row, self._library(s))
             if self.db.has_fts():
                 fts.unindex_finding(s, row.id)
             s.delete(row)
@@ -769,13 +779,19 @@ class BriefingService:
             fts.index_finding(s, row.id, clean.title, clean.statement, list(clean.tags))
 
     # ---- Sources
+    @staticmethod
+    def _library(s: Session) -> dict[int, Source]:
+        """Every source by id with its `via` chain resolved."""
+        return source_library(s.execute(select(SourceRow.__table__)))
+
     def list_sources(self) -> list[Source]:
         with self.db.reading() as s:
-            return [source_record(r) for r in s.scalars(select(SourceRow).order_by(SourceRow.publisher, SourceRow.id))]
+            lib = self._library(s)
+            return [lib[i] for i in s.scalars(select(SourceRow.id).order_by(SourceRow.publisher, SourceRow.id))]
 
     def get_source(self, ref: int | str) -> Source:
         with self.db.reading() as s:
-            return source_record(self._source_row(s, ref))
+            return self._library(s)[self._source_row(s, ref).id]
 
     def _source_row(self, s: Session, ref: int | str) -> SourceRow:
         if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
@@ -797,40 +813,55 @@ class BriefingService:
             )
             return list(s.scalars(q))
 
+    @staticmethod
+    def _clean_source(s: Session, draft: SourceDraft, own_id: int | None = None) -> tuple[CleanSource, int | None]:
+        """The draft validated against the library (its `via` names a source and makes no loop),
+        and the id its `via` key stands for."""
+        rows = s.execute(select(SourceRow.id, SourceRow.key, SourceRow.via_id)).all()
+        key_of = {sid: key for sid, key, _ in rows}
+        links = {key: key_of.get(via) if via is not None else None for sid, key, via in rows if sid != own_id}
+        clean = clean_source(draft, links=links, own_key=key_of.get(own_id) if own_id is not None else None)
+        via_id = next((sid for sid, key, _ in rows if key == clean.via), None) if clean.via else None
+        return clean, via_id
+
+    @staticmethod
+    def _source_columns(clean: CleanSource, via_id: int | None) -> dict[str, Any]:
+        return {**{k: v for k, v in clean.__dict__.items() if k != "via"}, "via_id": via_id}
+
     def create_source(self, draft: SourceDraft) -> Source:
-        clean = clean_source(draft)
         with self.db.writing() as s:
+            clean, via_id = self._clean_source(s, draft)
             if s.scalar(select(SourceRow.id).where(SourceRow.key == clean.key)) is not None:
                 raise ValidationError(FieldError("key", f"“{clean.key}” is already used by another source"))
-            row = SourceRow(**clean.__dict__)
+            row = SourceRow(**self._source_columns(clean, via_id))
             s.add(row)
             s.flush()
-            return source_record(row)
+            return self._library(s)[row.id]
 
     def update_source(self, source_id: int, draft: SourceDraft) -> Source:
-        clean = clean_source(draft)
         with self.db.writing() as s:
             row = self._source_row(s, source_id)
+            clean, via_id = self._clean_source(s, draft, own_id=row.id)
             if clean.key != row.key and s.scalar(select(SourceRow.id).where(SourceRow.key == clean.key)):
                 raise ValidationError(FieldError("key", f"“{clean.key}” is already used by another source"))
-            for name, value in clean.__dict__.items():
+            for name, value in self._source_columns(clean, via_id).items():
                 setattr(row, name, value)
             s.flush()
-            return source_record(row)
+            return self._library(s)[row.id]
 
     def restore_source(self, source: Source) -> Source:
         """Re-creates a deleted source under its own id (an undo: older steps still name that id).
         Refused when another source took its key meanwhile; a new id only if its id is taken."""
-        clean = clean_source(source.to_draft())
         with self.db.writing() as s:
+            clean, via_id = self._clean_source(s, source.to_draft())
             if s.scalar(select(SourceRow.id).where(SourceRow.key == clean.key)) is not None:
                 raise ValidationError(FieldError("key", f"“{clean.key}” is already used by another source"))
-            row = SourceRow(**clean.__dict__)
+            row = SourceRow(**self._source_columns(clean, via_id))
             if s.get(SourceRow, source.id) is None:
                 row.id = source.id
             s.add(row)
             s.flush()
-            return source_record(row)
+            return self._library(s)[row.id]
 
     def delete_source(self, source_id: int) -> Source:
         used = self.source_usage(source_id)
@@ -841,7 +872,12 @@ class BriefingService:
             )
         with self.db.writing() as s:
             row = self._source_row(s, source_id)
-            record = source_record(row)
+            through = list(s.scalars(select(SourceRow.key).where(SourceRow.via_id == row.id).order_by(SourceRow.key)))
+            if through:
+                shown = ", ".join(through[:5]) + (" …" if len(through) > 5 else "")
+                raise ValidationError(FieldError(
+                    "source", f"is the “via” of {len(through)} source(s) ({shown}); change their via first"))
+            record = self._library(s)[row.id]
             s.delete(row)
             return record
 
@@ -1101,14 +1137,19 @@ class BriefingService:
         rid = self.report_id  # findings go into the current report; sources are the library's
         try:
             with self.db.writing() as s:
-                key_to_id = {k: i for k, i in s.execute(select(SourceRow.key, SourceRow.id))}
+                stored = s.execute(select(SourceRow.key, SourceRow.id, SourceRow.via_id)).all()
+                key_to_id = {k: i for k, i, _ in stored}
+                key_of = {i: k for k, i, _ in stored}
+                links: dict[str, str | None] = {k: key_of.get(v) if v is not None else None for k, _, v in stored}
                 file_keys: dict[str, str] = {}
                 new_sources = 0
+                added_src: list[tuple[int, CleanSource, SourceRow]] = []
                 for i, source in enumerate(sources):
                     try:
                         clean_src = clean_source(source)
                     except ValidationError as exc:
-                        refuse(FieldError(json_path(spath[i], e.field), e.message) for e in exc.errors)
+                        named = f" (source “{source.key}”)" if source.key else ""  # the place and the name
+                        refuse(FieldError(json_path(spath[i], e.field), e.message + named) for e in exc.errors)
                         continue
                     if clean_src.key in file_keys:
                         refuse([FieldError(f"{spath[i]}.key", f"“{clean_src.key}” is also the key of "
@@ -1116,11 +1157,25 @@ class BriefingService:
                         continue
                     file_keys[clean_src.key] = spath[i]
                     if clean_src.key not in key_to_id:
-                        row = SourceRow(**clean_src.__dict__)
+                        # Written without its via first: a via may name a source later in the file.
+                        row = SourceRow(**self._source_columns(clean_src, None))
                         s.add(row)
                         s.flush()
                         key_to_id[clean_src.key] = row.id
+                        links[clean_src.key] = clean_src.via
+                        added_src.append((i, clean_src, row))
                         new_sources += 1
+                for i, clean_src, row in added_src:
+                    if clean_src.via is None:
+                        continue
+                    others = {k: v for k, v in links.items() if k != clean_src.key}
+                    try:
+                        clean_source(sources[i], links=others)
+                    except ValidationError as exc:
+                        refuse(FieldError(json_path(spath[i], e.field), e.message) for e in exc.errors)
+                        continue
+                    row.via_id = key_to_id[clean_src.via]
+                s.flush()
                 audience_keys = set(s.scalars(select(AudienceRow.key).where(AudienceRow.report_id == rid)))
                 section_keys = self._section_keys(s, rid)
                 known_ids = set(key_to_id.values())

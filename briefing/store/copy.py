@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -115,15 +115,28 @@ def copy_database(source: Database, target: Database) -> CopyReport:
     return CopyReport(counts={n: c for n, (c, _) in ours.items()}, digest=total)
 
 
+# Columns that point into their own table (a source cited via another): copied as null, then set
+# once every row is in, since a row may point at one with a higher id.
+_SELF_LINKS = {"sources": "via_id"}
+
+
 def _copy_table(src: Connection, dst: Connection, table: Table) -> None:
+    link = _SELF_LINKS.get(table.name)
+    later: list[dict[str, Any]] = []
     batch: list[dict[str, Any]] = []
     for row in src.execute(select(table).order_by(*table.primary_key.columns)).mappings():
-        batch.append(dict(row))
+        record = dict(row)
+        if link and record.get(link) is not None:
+            later.append({"_id": record["id"], "_link": record[link]})
+            record[link] = None
+        batch.append(record)
         if len(batch) >= _CHUNK:
             dst.execute(insert(table), batch)
             batch = []
     if batch:
         dst.execute(insert(table), batch)
+    if link and later:
+        dst.execute(update(table).where(table.c.id == bindparam("_id")).values({link: bindparam("_link")}), later)
 
 
 def _reindex(conn: Connection) -> None:

@@ -31,6 +31,7 @@ NULL = Kind("null", (type(None),))
 # The reader parses JSON decimals as Decimal (exact); a float only comes from a caller's own dict.
 NUMBER = Kind("a number", (int, float, Decimal))
 WHOLE = Kind("a whole number", (int,))
+OBJECT = Kind("an object", (dict,))
 
 
 def _type_name(value: Any) -> str:
@@ -56,6 +57,7 @@ def _one_of(*kinds: Kind) -> tuple[Kind, ...]:
 SOURCE = {
     "key": _one_of(TEXT, NULL), "publisher": _one_of(TEXT), "title": _one_of(TEXT), "url": _one_of(TEXT, NULL),
     "published": _one_of(TEXT, NULL), "accessed": _one_of(TEXT, NULL), "notes": _one_of(TEXT, NULL),
+    "via": _one_of(TEXT, NULL, OBJECT),  # the key of the source this one is cited in (CSV: the source)
     "id": _one_of(WHOLE, NULL),  # in `findings show --json`; ignored
 }
 METRIC = {
@@ -112,8 +114,9 @@ class _Checker:
             return []
         return value
 
-    def source(self, path: str, value: Any) -> None:
-        self.record(path, value, SOURCE, list(SOURCE))
+    def source(self, path: str, value: Any, depth: int = 0) -> None:
+        if self.record(path, value, SOURCE, list(SOURCE)) and isinstance(value.get("via"), dict) and depth < 20:
+            self.source(f"{path}.via", value["via"], depth + 1)
 
     def finding(self, path: str, value: Any) -> None:
         if not self.record(path, value, FINDING_SCALARS, FINDING_KEYS):

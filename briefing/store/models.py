@@ -95,6 +95,9 @@ class SourceRow(Base):
     published: Mapped[date | None] = mapped_column(Date)
     accessed: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The source this one is cited in (migration 0007); the service refuses a loop or a dangling key.
+    via_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", name="fk_sources_via_id_sources"))
 
 
 class ReportRow(Base):

@@ -47,7 +47,12 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def source_dict(src: Source) -> dict[str, Any]:
+def source_dict(src: Source, *, nested: bool = False) -> dict[str, Any]:
+    """`nested`: `via` as the whole source it names (down the chain), for a CSV cell, which has no
+    list of sources of its own to hold it; else its key."""
+    via: Any = None
+    if src.via is not None:
+        via = source_dict(src.via, nested=True) if nested else src.via.key
     return {
         "key": src.key,
         "publisher": src.publisher,
@@ -56,6 +61,7 @@ def source_dict(src: Source) -> dict[str, Any]:
         "published": _iso(src.published),
         "accessed": _iso(src.accessed),
         "notes": src.notes,
+        "via": via,
     }
 
 
@@ -122,7 +128,8 @@ def write_findings(path: Path, findings: Iterable[Finding]) -> int:
         parts: list[bytes] = []
         for f in findings:
             for s in f.sources:
-                sources.setdefault(s.key, s)
+                for one in (s, *s.via_chain()):  # a via names a source the file must carry too
+                    sources.setdefault(one.key, one)
             # One level deeper than a finding's own dump: the same bytes as dumping the whole document.
             text = json.dumps(finding_dict(f), ensure_ascii=False, indent=2)
             parts.append(("    " + text.replace("\n", "\n    ")).encode("utf-8"))
@@ -146,7 +153,7 @@ def write_findings(path: Path, findings: Iterable[Finding]) -> int:
             count += 1
             d = finding_dict(f)
             d["tags"] = json.dumps(d["tags"], ensure_ascii=False)
-            d["sources"] = json.dumps([source_dict(s) for s in f.sources], ensure_ascii=False)
+            d["sources"] = json.dumps([source_dict(s, nested=True) for s in f.sources], ensure_ascii=False)
             d["metrics"] = json.dumps(d["metrics"], ensure_ascii=False)
             d["wordings"] = json.dumps(d["wordings"], ensure_ascii=False)
             d["as_of"] = d["as_of"] or ""
@@ -189,6 +196,7 @@ def source_draft(d: dict[str, Any]) -> SourceDraft:
         accessed=d.get("accessed"),
         notes=d.get("notes") or "",
         key=d.get("key"),
+        via=(str(via.get("key") or "") or None) if isinstance(via := d.get("via"), dict) else via or None,
     )
 
 
@@ -377,15 +385,22 @@ def _read_csv(path: Path) -> Payload:
             if isinstance(s, str):
                 keys.append(s)
             elif isinstance(s, dict):
-                source = source_draft(s)
-                key = str(source.key)
-                if key in sources and sources[key] != source:
-                    raise ValidationError(FieldError(
-                        f"line {n}.sources", f"source “{key}” differs from the one on line {source_lines[key]}; "
-                                             "one key, one source"))
-                sources.setdefault(key, source)
-                source_lines.setdefault(key, n)
-                keys.append(key)
+                keys.append(str(source_draft(s).key))
+                chain: Any = s
+                walked: set[str] = set()
+                while isinstance(chain, dict):  # the source, then the ones it is cited via
+                    source = source_draft(chain)
+                    key = str(source.key)
+                    if key in sources and sources[key] != source:
+                        raise ValidationError(FieldError(
+                            f"line {n}.sources", f"source “{key}” differs from the one on line "
+                                                 f"{source_lines[key]}; one key, one source"))
+                    sources.setdefault(key, source)
+                    source_lines.setdefault(key, n)
+                    walked.add(key)
+                    chain = chain.get("via")
+                    if isinstance(chain, dict) and str(chain.get("key")) in walked:
+                        break  # a loop written by hand: the import's own check names it
             else:
                 raise ValidationError(FieldError(f"line {n}.sources", "must list source keys or source objects"))
         d = {

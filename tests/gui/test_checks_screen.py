@@ -270,3 +270,22 @@ def test_the_checks_before_export_judge_the_working_selection(window, qtbot, scr
     assert not script.asked("ask_export_with_problems")
     assert "exported once" in script.asked("ask_export_done")[0][1]
     assert service.get_audience("asia").template == saved  # the saved template still shows the finding
+
+
+def test_a_stock_phrase_shows_as_a_prose_warning_of_the_audience(window, qtbot) -> None:
+    panel = _checks(window, qtbot)
+    service = window.ctx.service
+    f = next(f for f in service.list_findings() if f.slug == WORDING_SLUG)
+    draft = f.to_draft()
+    asia = draft.wordings["asia"] + (" A dual-stack default. A dual-stack default, again. Another dual-stack "
+                                     "default. A dual-stack default at last.")
+    saved = service.update_finding(f.id, replace(draft, wordings={**draft.wordings, "asia": asia}), f.version)
+    window.ctx.events.sig_finding_saved.emit(saved)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1 and not panel.is_running(), timeout=20_000)
+    [problem] = panel.problems()
+    assert (problem.rule, problem.kind, problem.subject, problem.field) == ("stock-phrase", "template", "asia", "prose")
+    row = [panel.model.index(0, c).data() for c in range(4)]
+    assert row[0] == "Warning" and row[2] == "Prose"
+    assert row[3].startswith("“dual-stack default” comes 4 times in this briefing")
+    assert panel.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == (
+        "The wording repeats itself; the evidence is not in question")

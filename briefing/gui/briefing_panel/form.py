@@ -374,8 +374,8 @@ class AudienceForm(QWidget):
         self.figures = QTableWidget(0, 3, self)
         self.figures.setHorizontalHeaderLabels(["Metric", "Label", "Second line"])
         header = self.figures.horizontalHeader()
-        for column in range(3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        for c in range(3):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
         # The columns share the width: nothing scrolls sideways or hides a label's end.
         self.figures.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.figures.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -443,8 +443,8 @@ class AudienceForm(QWidget):
         self.table_title.textEdited.connect(self._section_edited)
         self.table_rows = QTableWidget(0, 3, self)
         self.table_rows.setHorizontalHeaderLabels(["Metric", "Label", "Note"])
-        for column in range(3):
-            self.table_rows.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        for c in range(3):
+            self.table_rows.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
         self.table_rows.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table_rows.verticalHeader().hide()
         self.table_rows.setMinimumHeight(120)
@@ -515,7 +515,7 @@ class AudienceForm(QWidget):
         for group in (cover, summary, sections, closing):
             column.addWidget(group)
         column.addStretch(1)
-        scroll = self.scroll = QScrollArea(self)
+        scroll = self.scroll_area = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -636,13 +636,13 @@ class AudienceForm(QWidget):
             item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in charts
                                else Qt.CheckState.Unchecked)
         self.section_table.setChecked(bool(raw.get("table")))
-        table = raw.get("table") if isinstance(raw.get("table"), dict) else {}
-        self.table_title.setText(str(table.get("title") or ""))
+        curated: dict[str, Any] = raw["table"] if isinstance(raw.get("table"), dict) else {}
+        self.table_title.setText(str(curated.get("title") or ""))
         self.table_rows.setRowCount(0)
-        for row in table.get("rows") or ():
-            row = dict(row) if isinstance(row, dict) else {}
-            self.add_table_row(str(row.get("metric") or ""), str(row.get("label") or ""), str(row.get("note") or ""),
-                               row.get("to"))
+        for entry in curated.get("rows") or ():
+            cells: dict[str, Any] = dict(entry) if isinstance(entry, dict) else {}
+            self.add_table_row(str(cells.get("metric") or ""), str(cells.get("label") or ""),
+                               str(cells.get("note") or ""), cells.get("to"))
         self.table_editor.setVisible(self.section_table.isChecked())
         self.section_limit.setValue(int(raw.get("limit") or 0))
         self.pick_findings.setVisible(self.findings_rule.currentData() == _PICKED)

@@ -689,20 +689,35 @@ class BriefingPanel(QWidget):
         self.ctx.events.sig_message.emit(text)
 
     def _focus_on(self, slug: str, included: bool) -> str:
-        """The title the preview should show after a change to `slug`: the finding itself, or, when it
+        """The words the preview should show after a change to `slug`: the finding itself, or, when it
         was left out, the next finding still in its section, else the section's heading."""
         item = self.tree.item_for(slug)
         if item is None:
             return ""
         if included:
-            return item.text(0)
+            return self._opening(slug)
         parent = item.parent()
         if parent is None:
-            return item.text(0)
+            return self._opening(slug)
         siblings = [c for j in range(parent.childCount()) if (c := parent.child(j)) is not None]
         after = siblings[siblings.index(item) + 1:] + siblings[: siblings.index(item)][::-1]
         kept = next((s for s in after if s.checkState(0) == Qt.CheckState.Checked), None)
-        return kept.text(0) if kept is not None else parent.text(0)
+        return self._opening(kept.data(0, SLUG_ROLE)) if kept is not None else parent.text(0)
+
+    def _opening(self, slug: str) -> str:
+        """The first words the briefing prints of a finding: its text's, for the title is printed only
+        when the text does not say it again (compose's editing pass). Cut at the first sentence's end,
+        where a citation marker may follow, and kept short enough to stay on one page."""
+        finding = next((f for f in self._findings if f.slug == slug), None)
+        if finding is None or self._audience is None:
+            return self.tree.title_of(slug)
+        words = re.split(r"(?<=[.!?…])\s", finding.wording_for(self._audience.key).strip())[0].split()
+        out: list[str] = []
+        for word in words:
+            if len(" ".join([*out, word])) > 50:
+                break
+            out.append(word)
+        return " ".join(out).rstrip(".!?…")
 
     def _save_template(
         self, audience: Audience, before: dict[str, Any], after: dict[str, Any], text: str

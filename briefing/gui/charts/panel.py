@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from briefing.domain.charts import NUMBER_FORMATS, SIZE_PRESETS, ChartKind, ChartSpec
 from briefing.domain.errors import ValidationError
-from briefing.domain.model import Finding
+from briefing.domain.model import Finding, Report
 from briefing.gui import dialogs
 from briefing.gui.charts.aspect import AspectBox
 from briefing.gui.charts.looks import ColourButton, axis_edit, axis_text, axis_value, item_colour, show_colour
@@ -725,7 +725,10 @@ class ChartsPanel(QWidget):
         def work(token: Token) -> Path:
             from briefing.theme import report_theme
 
-            return _export_charts(specs, findings, fmt, target, token, report_theme(service.get_report().colours))
+            report = service.get_report()
+            # The deck's cover and file properties name the report the charts belong to.
+            return _export_charts(specs, findings, fmt, target, token, report_theme(report.colours),
+                                  report if fmt == "pptx" else None)
 
         def progress(fraction: float, message: str) -> None:
             dialog.setValue(int(fraction * 1000))
@@ -764,17 +767,19 @@ class ChartsPanel(QWidget):
 
 
 def _export_charts(
-    specs: list[ChartSpec], findings: list[Finding], fmt: str, target: Path, token: Token, theme: Theme | None = None
+    specs: list[ChartSpec], findings: list[Finding], fmt: str, target: Path, token: Token, theme: Theme | None = None,
+    report: Report | None = None,
 ) -> Path:
     """Worker side: render each chart (cached by content) and write files or one deck."""
     from briefing.charts import render_chart, resolve_chart_data
 
     if fmt == "pptx":
         from briefing.charts import write_deck
+        from briefing.charts.deck import DeckCover
 
         items = [(spec, resolve_chart_data(spec, findings)) for spec in specs]
         token.progress(0.1, "Building the slide deck…")
-        write_deck(items, target, theme)
+        write_deck(items, target, theme, cover=DeckCover.for_report(report) if report is not None else None)
         token.progress(1.0, "Done")
         return target
     from briefing.writers.safe import replace_atomically

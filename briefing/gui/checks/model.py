@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QPalette
 
-from briefing.checks import Library, Problem, check_briefing, in_briefing, run_checks
+from briefing.checks import STYLE_RULES, Library, Problem, check_briefing, in_briefing, run_checks
 from briefing.gui.icons import icon
 from briefing.gui.widgets import error_color, is_dark
 
@@ -190,6 +190,8 @@ class ProblemsModel(QAbstractTableModel):
             if col == MESSAGE:
                 return f"{p.message}\n\nRule: {p.rule} · words at fault: “{p.text}”"
             if col == SEVERITY:
+                if p.rule in STYLE_RULES:
+                    return "The wording repeats itself; the evidence is not in question"
                 return ("The data contradicts the text" if p.severity == "error"
                         else "The text states a number the data does not hold")
         if role == Qt.ItemDataRole.DecorationRole and col == SEVERITY:

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -52,7 +53,7 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 NO_PARENT = QModelIndex()  # the invalid index: a table's rows have no parent
 SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 _COLUMNS = ("Publisher", "Title", "Published")
-_FIELDS = ("key", "publisher", "title", "url", "published", "accessed", "notes")
+_FIELDS = ("key", "publisher", "title", "url", "published", "accessed", "via", "notes")
 
 
 class SourcesModel(QAbstractTableModel):
@@ -109,6 +110,7 @@ class SourcesPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._source: Source | None = None
+        self._sources: list[Source] = []
         self._baseline: SourceDraft | None = None
         self._dirty = False
         self._loading = False
@@ -206,6 +208,13 @@ class SourcesPanel(QWidget):
                 form.addRow(buddy_label(label, edit, self), with_error(holder, self.errors[name]))
             else:
                 form.addRow(buddy_label(label, edit, self), with_error(edit, self.errors[name]))
+        # A source known only through another work ("RAND, cited in Digital in Asia"): the
+        # references say so. Leave Accessed empty for such a source: nobody opened it.
+        self.via = QComboBox(self)
+        self.via.setToolTip("The work this source is known through; references print “cited in” it")
+        self.via.addItem("Read first-hand", None)
+        self.via.currentIndexChanged.connect(self._changed)
+        form.addRow(buddy_label("Cite&d via", self.via, self), with_error(self.via, self.errors["via"]))
         self.notes = QPlainTextEdit(self)
         self.notes.setPlaceholderText("What the source says, caveats, page numbers")
         self.notes.setTabChangesFocus(True)
@@ -288,6 +297,7 @@ class SourcesPanel(QWidget):
         }
         for name, value in values.items():
             self.fields[name].setText(value)
+        self._fill_via(source.via.key if source and source.via else None)
         self.notes.setPlainText(source.notes if source else "")
         self.heading.setText(source.publisher if source else "New source")
         self.meta.setText(
@@ -317,6 +327,7 @@ class SourcesPanel(QWidget):
             accessed=f["accessed"].text().strip() or None,
             notes=self.notes.toPlainText(),
             key=f["key"].text().strip() or None,
+            via=self.via.currentData(),
         )
 
     def is_dirty(self) -> bool:
@@ -413,12 +424,30 @@ class SourcesPanel(QWidget):
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
         sel.blockSignals(False)
+        self._sources = sources
+        was_loading, self._loading = self._loading, True
+        self._fill_via(self.via.currentData())  # new or renamed sources; the choice stays
+        self._loading = was_loading
         self.count.setText(f"{len(sources)} sources")
         if keep is not None and not self.is_dirty():
             # A clean form follows the database (an edit or delete elsewhere); a dirty one is kept.
             now = next((s for s in sources if s.id == keep), None)
             if now != self._source:
                 self.load(now)
+
+    def _fill_via(self, key: str | None) -> None:
+        """Every other source as a choice, `key` chosen (kept even if the list has not caught up)."""
+        own = self._source.key if self._source else None
+        choices = [(f"{s.publisher} — {s.title} ({s.key})", s.key) for s in self._sources if s.key != own]
+        if key is not None and key not in {k for _, k in choices}:
+            choices.append((key, key))
+        self.via.blockSignals(True)
+        self.via.clear()
+        self.via.addItem("Read first-hand", None)
+        for label, k in choices:
+            self.via.addItem(label, k)
+        self.via.setCurrentIndex(max(0, self.via.findData(key)) if key is not None else 0)
+        self.via.blockSignals(False)
 
     def _usage_loaded(self, source_id: int, slugs: list[str]) -> None:
         if self._source is None or self._source.id != source_id:
