@@ -36,6 +36,9 @@ class FakeService:
             raise NotFoundError("audience", key)
         return Audience(key, key.title())
 
+    def report(self) -> dict[str, object]:
+        return self.get_report().cover()
+
     def get_report(self, key: str | None = None) -> Report:
         # The seed report's cover fields; no colours of its own: the house theme.
         raw = load_report()
@@ -92,6 +95,11 @@ def test_deck_writes_a_pptx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert prs.slides[0].shapes.title.text_frame.text == "Digital in Asia — April 2026"
     assert "April 2026 · Asia" in cover
     assert prs.core_properties.title == "Digital in Asia — April 2026" and prs.core_properties.author == "Tom Simpson"
+    from briefing.writers.manifest import read_manifest
+
+    made = read_manifest(target)  # what the deck was made from, for `briefing diff`
+    assert (made.kind, made.report_key, made.audience_key) == ("deck", FakeService().get_report().key, "asia")
+    assert [c.key for c in made.charts] == [c.key for c in FakeService().list_charts("asia")]
 
 
 @pytest.mark.parametrize(

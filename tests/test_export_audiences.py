@@ -238,6 +238,9 @@ def test_docx(docs: dict[str, Document], svc: Any, key: str) -> None:
 @pytest.mark.parametrize("key", AUDIENCES)
 def test_markdown(docs: dict[str, Document], key: str) -> None:
     text = write(docs[key], "md", OPTIONS).data.decode("utf-8")
+    # The manifest's front matter first (what the file was made from), then the briefing.
+    front, text = text.removeprefix("---\n").split("\n---\n\n", 1)
+    assert front.startswith("briefing-manifest: {") and f'"audience":{{"key":"{key}"' in front
     assert text.startswith(f"# {docs[key].meta.title}")
     assert all(f"## {i}. " in text for i in range(1, len(docs[key].sections) + 1))
 

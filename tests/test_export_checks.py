@@ -64,7 +64,9 @@ def test_problems_are_warnings_for_the_audience_that_shows_them(db: Path, capsys
     ]
     assert "warning: 2 problems in the asia briefing; exported anyway (--strict refuses; `briefing check` " \
            "lists the whole library)" in err
-    assert (tmp_path / "asia.md").read_text(encoding="utf-8").count("180 trillion") == 1
+    # Printed once in the briefing; the manifest in its front matter records the two problems too.
+    front, body = (tmp_path / "asia.md").read_text(encoding="utf-8").removeprefix("---\n").split("\n---\n", 1)
+    assert body.count("180 trillion") == 1 and front.count("180 trillion") == 4
 
     # The full briefing shows the chart, and no Asia wording.
     assert main(["--db", str(db), "export", "--audience", "full", "--format", "md",

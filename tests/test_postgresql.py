@@ -238,7 +238,8 @@ def test_a_database_at_a_newer_schema_is_refused_by_name_untouched(engine: str, 
 
 
 def _run(url: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "BRIEFING_DB": url, "BRIEFING_SERVER": "off"}
+    # A fixed clock for the manifest's generation time: exports from SQLite and PostgreSQL compare byte for byte.
+    env = {**os.environ, "BRIEFING_DB": url, "BRIEFING_SERVER": "off", "SOURCE_DATE_EPOCH": "1767225600"}
     env.pop("BRIEFING_DEBUG", None)
     return subprocess.run([sys.executable, "-m", "briefing", *args], capture_output=True, text=True,
                           env=env, timeout=180, cwd=cwd, check=False)

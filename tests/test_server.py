@@ -77,17 +77,21 @@ def test_a_command_through_the_server_is_the_in_process_command(running: Env) ->
     before = env.served()
     work = env.root / "work"
     work.mkdir()
-    r = env.briefing("export", "--audience", "asia", "--format", "pdf", "-o", "asia.pdf", cwd=work)
+    clock = {"SOURCE_DATE_EPOCH": "1767225600"}  # the manifest's generation time, fixed in both runs
+    r = env.briefing("export", "--audience", "asia", "--format", "pdf", "-o", "asia.pdf", cwd=work, env=clock)
     assert r.returncode == 0 and r.stdout.strip() == str(work / "asia.pdf"), r.stderr  # the caller's folder
-    assert env.briefing("export", "--audience", "asia", "-o", "local.pdf", cwd=work, env=off).returncode == 0
+    assert env.briefing("export", "--audience", "asia", "-o", "local.pdf", cwd=work,
+                        env=off | clock).returncode == 0
     assert (work / "asia.pdf").read_bytes() == (work / "local.pdf").read_bytes()  # deterministic writer
+    diff = env.briefing("diff", "asia.pdf", "--json", cwd=work)  # the caller's file, read by the server
+    assert diff.returncode == 0 and json.loads(diff.stdout)["findings"]["changed"] == [], diff.stderr
     r = env.briefing("db", "path", env={"BRIEFING_DB": str(env.root / "elsewhere.sqlite3")})
     assert r.stdout.strip() == str(env.root / "elsewhere.sqlite3")  # the caller's environment
     bad = env.briefing("export", "--audience", "nope", "-o", "x.pdf")
     assert (bad.returncode, bad.stderr) == (2, env.briefing("export", "--audience", "nope", env=off).stderr)
     usage = env.briefing("export", "--format", "rtf")
     assert usage.returncode == 2 and "required: --audience" in usage.stderr
-    assert env.served() == before + 4  # BRIEFING_SERVER=off ran here
+    assert env.served() == before + 5  # BRIEFING_SERVER=off ran here
 
 
 def _stuck(pids: list[int]) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefing.charts.alt import alt_text
 from briefing.charts.data import ChartData
@@ -18,6 +18,7 @@ from briefing.charts.kinds.common import Measure
 from briefing.charts.render import chart_warnings, check_chart, render_chart
 from briefing.charts.style import SLIDE_WIDTH_IN, ChartSize, Colours, families
 from briefing.domain.charts import ChartKind, ChartSpec
+from briefing.domain.manifest import Manifest
 from briefing.domain.text import typographic
 from briefing.fileio import atomic_write
 from briefing.theme import Theme, default_theme
@@ -85,9 +86,10 @@ def is_native(spec: ChartSpec, data: ChartData) -> bool:
 
 
 def write_deck(items: Sequence[tuple[ChartSpec, ChartData]], path: Path | str, theme: Theme | None = None,
-               cover: DeckCover | None = None) -> None:
+               cover: DeckCover | None = None, manifest: Manifest | None = None) -> None:
     """Write the deck to path atomically (a temp file beside it, then os.replace): the cover (when
-    given), then a slide per chart."""
+    given), then a slide per chart; `manifest` (what it was made from) goes in as a custom XML part
+    that `briefing diff` reads back."""
     from pptx import Presentation
 
     theme = theme or default_theme()
@@ -100,10 +102,22 @@ def write_deck(items: Sequence[tuple[ChartSpec, ChartData]], path: Path | str, t
     for spec, data in items:
         _slide(prs.slides.add_slide(layouts[CHART_LAYOUT]), spec, data, theme, measure)
     _properties(prs, cover, items)
+    if manifest is not None:
+        _add_manifest(prs, manifest)
     buf = io.BytesIO()
     prs.save(buf)
     titles = [slide.shapes.title.text_frame.text if slide.shapes.title is not None else "" for slide in prs.slides]
     atomic_write(Path(path), _with_app_properties(buf.getvalue(), titles))
+
+
+def _add_manifest(prs: Any, manifest: Manifest) -> None:
+    """The same part, at the same name, as a Word briefing carries (briefing.writers.manifest reads both)."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from pptx.opc.package import Part
+    from pptx.opc.packuri import PackURI
+
+    part = Part(PackURI("/customXml/briefing-manifest.xml"), "application/xml", prs.part.package, manifest.to_xml())
+    prs.part.relate_to(part, RT.CUSTOM_XML)
 
 
 # ---- The master and its layouts

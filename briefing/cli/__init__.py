@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # Every command's module; one that fails to import fails the command line naming it (a broken
 # install), instead of its subcommand silently vanishing from the tree.
-COMMAND_MODULES = ("reports", "findings", "sources", "db", "server", "charts", "export", "check")
+COMMAND_MODULES = ("reports", "findings", "sources", "db", "server", "charts", "export", "check", "diff")
 
 
 class CommandModuleError(Exception):

@@ -32,6 +32,8 @@ class ChartService(Protocol):
 
     def get_audience(self, key: str) -> Audience: ...
 
+    def report(self) -> dict[str, Any]: ...
+
     def save_chart(self, spec: ChartSpec) -> ChartSpec: ...
 
     def delete_chart(self, key: str) -> ChartSpec: ...
@@ -275,6 +277,7 @@ def cmd_render(args: argparse.Namespace, service: ChartService) -> int:
 def cmd_deck(args: argparse.Namespace, service: ChartService) -> int:
     from briefing.charts import resolve_chart_data, write_deck
     from briefing.charts.deck import DeckCover
+    from briefing.compose.scope import deck_manifest
     from briefing.fileio import output_path
 
     out = output_path(args.out, f"charts-{args.audience or 'all'}.pptx")
@@ -289,7 +292,8 @@ def cmd_deck(args: argparse.Namespace, service: ChartService) -> int:
         findings = service.list_findings()
         items = [(s, resolve_chart_data(s, findings)) for s in specs]
         audience = service.get_audience(args.audience) if args.audience else None
-        write_deck(items, out, theme=_theme(service), cover=DeckCover.for_report(service.get_report(), audience))
+        write_deck(items, out, theme=_theme(service), cover=DeckCover.for_report(service.get_report(), audience),
+                   manifest=deck_manifest(service.report(), audience, items, findings))
         for spec, data in items:
             for w in data.warnings:
                 print(f"briefing charts: warning: {spec.key}: {w}", file=sys.stderr)

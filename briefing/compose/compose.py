@@ -35,6 +35,7 @@ from briefing.document import (
 )
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.labels import period_text, qualified
+from briefing.domain.manifest import Manifest, build_manifest
 from briefing.domain.model import Audience, ClaimKind, Finding, Metric, Source
 from briefing.domain.numbers import group, plain
 from briefing.domain.prose import prints_lead_in, repeats, sentences
@@ -247,7 +248,29 @@ class _Composer:
             references=references,
             warnings=tuple(dict.fromkeys(self.warnings)),
             contents_title=t.contents_title,
+            manifest=self.manifest(selection.findings, sections),
         )
+
+    def manifest(self, selected: Sequence[Finding], sections: Sequence[Section]) -> Manifest:
+        """What this briefing is made of: the findings it prints (in text, key figures or charts),
+        its charts, and the evidence checks that fail in it, so `briefing diff` can say later what
+        changed and which checks newly fail."""
+        from briefing import __version__
+        from briefing.checks import Library, check_briefing
+
+        figures = [b for s in sections for b in s.blocks if isinstance(b, Figure)]
+        slugs = dict.fromkeys(f.slug for f in selected)
+        slugs.update(dict.fromkeys(ref.slug for ref in self.template.key_figures if ref.slug in self.by_slug))
+        slugs.update(dict.fromkeys(_cited(sections)))  # a curated table's rows, a callout's numbers
+        for fig in figures:
+            slugs.update(dict.fromkeys(getattr(p, "finding", "") for p in getattr(fig.data, "points", ()) or ()))
+        used = [self.by_slug[slug] for slug in slugs if slug in self.by_slug and slug not in self.excluded]
+        charts = list({fig.spec.key: (fig.spec, fig.data) for fig in figures}.values())
+        library = Library(findings=self.findings, charts=list(self.all_specs.values()), audiences=[self.audience])
+        problems = check_briefing(library, self.audience.key, [f.slug for f in selected],
+                                  [spec.key for spec, _ in charts])
+        return build_manifest(kind="briefing", report=self.report, audience=self.audience, findings=used,
+                              charts=charts, problems=problems, app_version=__version__)
 
     def summary(self) -> Summary:
         t = self.template
@@ -555,6 +578,32 @@ class _Composer:
                 counts[tag] = counts.get(tag, 0) + 1
         top = sorted(counts, key=lambda t: (-counts[t], t))[:8]
         return (self.audience.name, *top)
+
+
+def _cited(sections: Sequence[Section]) -> list[str]:
+    """Slugs of the findings whose numbers or sources the sections print, wherever they print them."""
+    out: list[str] = []
+
+    def runs(items: Sequence[Inline]) -> None:
+        out.extend(r.finding for r in items if isinstance(r, (NumberRef, Cite)))
+
+    for section in sections:
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                runs(block.runs)
+            elif isinstance(block, BulletList):
+                for item in block.items:
+                    runs(item.runs)
+            elif isinstance(block, Callout):
+                for paragraph in block.body:
+                    runs(paragraph.runs)
+            elif isinstance(block, Table):
+                for row in block.rows:
+                    for cell in row:
+                        runs(cell.runs)
+            elif isinstance(block, KeyFigures):
+                out.extend(tile.finding for tile in block.items if tile.finding)
+    return out
 
 
 def tile_value(metric: Metric) -> str:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias, assert_never
 
 if TYPE_CHECKING:
     from briefing.domain.charts import ChartSpec
+    from briefing.domain.manifest import Manifest
 
 # ---- Inline runs: the pieces a paragraph is made of. Every run's text is plain data, never markup.
 
@@ -293,6 +294,8 @@ class Document:
     references: References
     warnings: tuple[str, ...] = field(default=())
     contents_title: str = "Contents"
+    # What the briefing was made from (compose fills it); every writer embeds it in the file.
+    manifest: Manifest | None = None
 
     @property
     def figures(self) -> tuple[Figure, ...]:

@@ -79,6 +79,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Export the selected charts as images or a slide deck",
     ),
     ActionSpec(
+        "compare_sent",
+        "Co&mpare with a Sent Briefing…",
+        "&File",
+        (),
+        "",
+        "What changed since a briefing or deck you exported: findings, numbers, charts and checks",
+    ),
+    ActionSpec(
         "new_report",
         "New &Report…",
         "&File",

@@ -315,6 +315,18 @@ def save_file(parent: QWidget | None, title: str, start: str, filters: str) -> s
     return files[0] if files else ""
 
 
+def open_file(parent: QWidget | None, title: str, start: str, filters: str) -> str:
+    """An existing file to read, or "" when cancelled."""
+    dialog = QFileDialog(parent, title, start, filters)
+    dialog.setObjectName("openFileDialog")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    if not dialog.exec():
+        return ""
+    files = dialog.selectedFiles()
+    return files[0] if files else ""
+
+
 def choose_folder(parent: QWidget | None, title: str, start: str) -> str:
     """An existing folder, or "" when cancelled."""
     dialog = QFileDialog(parent, title, start)

@@ -293,6 +293,7 @@ class MainWindow(QMainWindow):
             "export_pdf": lambda: self._export("pdf"),
             "export_word": lambda: self._export("docx"),
             "export_charts": self._export_charts,
+            "compare_sent": self._compare_sent,
             "preferences": self._preferences,
             "quit": self.close,
             "undo": lambda: self._step(self.undo_stack.undo),
@@ -320,6 +321,7 @@ class MainWindow(QMainWindow):
             "export_pdf",
             "export_word",
             "export_charts",
+            "compare_sent",
             "find",
             "delete",
             "go_findings",
@@ -482,6 +484,11 @@ class MainWindow(QMainWindow):
 
         # What it holds is counted off the GUI thread; the question follows.
         ctx.load("report's contents", lambda: service.report_counts(report.key), ask)
+
+    def _compare_sent(self) -> None:
+        from briefing.gui.sent import compare_with_sent
+
+        compare_with_sent(self)
 
     def _what_changed(self) -> None:
         from briefing.gui.reports import changes_text

@@ -30,6 +30,7 @@ from briefing.document import (
     Text,
 )
 from briefing.writers import Progress, WriteOptions, WriteResult
+from briefing.writers.manifest import md_front_matter
 from briefing.writers.text import Notes, is_web_url, xml_safe
 
 # ASCII punctuation that means something anywhere in a line in CommonMark or its common extensions
@@ -44,7 +45,7 @@ def write(doc: Document, options: WriteOptions, progress: Progress | None = None
     notes = Notes()
     notes.extend(doc.warnings)
     w = _MarkdownWriter(doc, options, notes, progress)
-    return WriteResult(w.run().encode("utf-8"), notes.list())
+    return WriteResult((md_front_matter(doc.manifest) + w.run()).encode("utf-8"), notes.list())
 
 
 def escape(text: str, notes: Notes | None = None) -> str:

@@ -38,6 +38,7 @@ class DialogScript:
     reload_after_conflict: bool = True
     conflict: dialogs.Resolution = dialogs.Resolution.CANCEL
     save_path: str = ""
+    open_path: str = ""  # typed into an open-file dialog; "" cancels it
     folder: str = ""
     export_done: str = ""
     export_problems: str = "Show Problems"  # or "Export Anyway", "Cancel"
@@ -133,6 +134,14 @@ class DialogScript:
             dialog.reject()
 
     def _file(self, dialog: QFileDialog) -> None:
+        if dialog.fileMode() == QFileDialog.FileMode.ExistingFile:
+            self.calls.append(("open_file", (dialog.windowTitle(),)))
+            if not self.open_path:
+                dialog.reject()
+                return
+            dialog.findChild(QLineEdit, "fileNameEdit").setText(self.open_path)
+            dialog.accept()
+            return
         saving = dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave
         name = "save_file" if saving else "choose_folder"
         answer = self.save_path if saving else self.folder

@@ -103,6 +103,12 @@ def test_selected_charts_export_as_a_powerpoint_deck(window, qtbot, script, tmp_
     deck = Presentation(str(tmp_path / "charts.pptx"))
     assert len(deck.slides) == 4  # the report's cover, then the three charts
     assert deck.slides[0].shapes.title.text_frame.text == deck.core_properties.title != ""
+    # The deck says what it was made from, for `briefing diff` and Compare with a Sent Briefing….
+    from briefing.writers.manifest import read_manifest
+
+    made = read_manifest(tmp_path / "charts.pptx")
+    keys = [str(panel.list.item(row).data(Qt.ItemDataRole.UserRole + 1)) for row in (0, 1, 2)]  # _KEY_ROLE
+    assert made.kind == "deck" and [c.key for c in made.charts] == keys and made.report_key
 
 
 def test_a_screen_that_cannot_load_says_so_and_loads_again_later(window, qtbot, script, seeded_db) -> None:

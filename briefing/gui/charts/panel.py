@@ -701,10 +701,12 @@ def _export_charts(
     if fmt == "pptx":
         from briefing.charts import write_deck
         from briefing.charts.deck import DeckCover
+        from briefing.compose.scope import deck_manifest
 
         items = [(spec, resolve_chart_data(spec, findings)) for spec in specs]
         token.progress(0.1, "Building the slide deck…")
-        write_deck(items, target, theme, cover=DeckCover.for_report(report) if report is not None else None)
+        write_deck(items, target, theme, cover=DeckCover.for_report(report) if report is not None else None,
+                   manifest=deck_manifest(report.cover() if report is not None else {}, None, items, findings))
         token.progress(1.0, "Done")
         return target
     from briefing.writers.safe import replace_atomically

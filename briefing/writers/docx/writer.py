@@ -73,6 +73,7 @@ from briefing.writers.docx.reference import (
     ensure_table_style,
     house_styles,
 )
+from briefing.writers.manifest import add_docx_manifest
 from briefing.writers.text import Notes, is_web_url, xml_safe
 
 _SETTINGS_AFTER_UPDATE_FIELDS = (
@@ -136,6 +137,7 @@ class WordWriter:
             self.references()
         self.finish()
         self.report(0.95, "Saving the Word document")
+        add_docx_manifest(self.word, self.doc.manifest)
         buf = io.BytesIO()
         self.word.save(buf)
         return buf.getvalue()

@@ -22,6 +22,7 @@ from briefing import __version__
 from briefing.document import Document
 from briefing.theme import Theme
 from briefing.writers import Progress, WriteOptions, WriteResult, render_figures
+from briefing.writers.manifest import pdf_canvas_with_manifest
 from briefing.writers.pdf.flowables import LateForms
 from briefing.writers.pdf.fonts import FontSet, register_fonts
 from briefing.writers.pdf.forms import ImportedPage, load_page_cached
@@ -143,7 +144,7 @@ def build_once(doc: Document, options: WriteOptions, theme: Theme, fonts: FontSe
         # The canvas's first font; left at reportlab's Helvetica it is referenced, never embedded.
         initialFontName=fonts.regular,
     )
-    pdf.build(story, canvasmaker=LateFormCanvas)
+    pdf.build(story, canvasmaker=lambda *a, **k: pdf_canvas_with_manifest(LateFormCanvas(*a, **k), doc.manifest))
     if markup.clipped:
         notes.add(f"{len(markup.clipped)} heading(s), caption(s) or key-figure text(s) too long for a page were "
                   f"shortened in the PDF (the first: “{markup.clipped[0]}…”); other formats keep them whole")
