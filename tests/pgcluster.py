@@ -83,6 +83,34 @@ class Cluster:
                              autocommit=True) as conn:
             conn.execute(sql)
 
+    def role(self, name: str, password: str | None = None) -> None:
+        """A login role (a second analyst; `grant` gives it a database). With a password, the server
+        asks this role for it (scram), as a team server would; the superuser keeps trust."""
+        assert self.folder is not None
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", port=self.port, user=USER, dbname="postgres",
+                             autocommit=True) as conn:
+            # The cluster lives for the whole session: a second test asking for the role reuses it.
+            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone():
+                conn.execute(f"CREATE ROLE {name} LOGIN" + (f" PASSWORD '{password}'" if password else ""))
+        hba = self.folder / "data" / "pg_hba.conf"
+        line = f"host all {name} 127.0.0.1/32 scram-sha-256\n"
+        if password and line not in hba.read_text():
+            # First match wins: this role's line goes above the trust lines.
+            hba.write_text(line + hba.read_text())
+            self.admin("SELECT pg_reload_conf()")
+
+    def grant(self, database: str, role: str) -> None:
+        """Every right on an existing database's tables and sequences to `role`."""
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", port=self.port, user=USER, dbname=database,
+                             autocommit=True) as conn:
+            conn.execute(f"GRANT ALL ON SCHEMA public TO {role}")
+            conn.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}")
+            conn.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}")
+
     def stop(self) -> None:
         if self.folder is None:
             return

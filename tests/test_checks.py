@@ -271,3 +271,27 @@ def test_the_checks_see_what_each_seed_chart_plots() -> None:
         ours = sorted(f"{p.finding}#{p.index}" for p in plotted(spec, findings))
         theirs = sorted(str(p.ref) for p in resolve_chart_data(spec, findings).points)
         assert ours == theirs, spec.key
+
+
+# ---- Kept answers
+
+
+def test_a_findings_problems_are_kept_by_its_content_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every export checks the findings it shows; an unchanged finding is not checked twice in a process."""
+    from dataclasses import replace
+
+    from briefing.checks import engine
+
+    checked: list[str] = []
+    real = engine._check_finding
+    monkeypatch.setattr(engine, "_check_finding", lambda f: checked.append(f.statement) or real(f))
+    monkeypatch.setattr(engine, "_FINDING_MEMO", {})
+    f = make("Chinese models processed 5.61 trillion tokens.", *WEEK, slug="kept")
+    first = check_finding(f)
+    first.append(first[0])  # a caller's list is its own
+    assert rules(check_finding(replace(f, id=99, version=7))) == ["unbacked-number"]  # same content: kept
+    assert len(checked) == 1
+    assert check_finding(replace(f, statement="Chinese models processed 5.16 trillion tokens.")) == []
+    # Equal Decimals that print differently are different evidence: a message may quote either.
+    again = replace(f, metrics=(replace(WEEK[0], value=Decimal("5.160")), WEEK[1]))
+    assert rules(check_finding(again)) == ["unbacked-number"] and len(checked) == 3

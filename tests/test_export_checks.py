@@ -126,3 +126,37 @@ def test_each_briefing_gets_the_library_s_problems_it_shows(db: Path) -> None:
     for key, (slugs, charts) in scopes.items():
         assert found[key] == [p for p in everything if in_briefing(p, key, slugs, charts)], key
     assert {key: len(found[key]) for key in scopes} == {"full": 1, "asia": 2, "west": 0, "investors": 1}
+
+
+def test_an_export_reads_the_findings_once_for_its_checks_and_its_briefing(
+        db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from collections import Counter
+
+    from pypdf import PdfReader
+
+    from briefing.compose import compose
+    from briefing.services import open_service
+    from briefing.services.service import BriefingService
+    from briefing.writers import WriteOptions, export
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # the manifest's generation time, fixed in both exports
+    reads: Counter[str] = Counter()
+    originals = {name: getattr(BriefingService, name) for name in ("list_findings", "list_charts")}
+    for name, real in originals.items():
+
+        def counted(self: BriefingService, *args: object, _real=real, _name=name, **kw: object) -> object:
+            reads[_name] += 1
+            return _real(self, *args, **kw)
+
+        monkeypatch.setattr(BriefingService, name, counted)
+    assert main(["--db", str(db), "export", "--audience", "full", "-o", "full.pdf", "-q"]) == 0
+    assert reads == {"list_findings": 1, "list_charts": 2}  # all charts, and the audience's
+    for name, real in originals.items():
+        monkeypatch.setattr(BriefingService, name, real)
+    svc = open_service(db)
+    try:  # the same bytes as a briefing composed straight from the service
+        export(compose(svc, "full"), "pdf", tmp_path / "direct.pdf", WriteOptions(), None)
+    finally:
+        svc.close()
+    assert (tmp_path / "full.pdf").read_bytes() == (tmp_path / "direct.pdf").read_bytes()
+    assert "China’s AI machine" in PdfReader(tmp_path / "full.pdf").pages[0].extract_text()

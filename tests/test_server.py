@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import select
@@ -94,24 +95,82 @@ def test_a_command_through_the_server_is_the_in_process_command(running: Env) ->
     assert env.served() == before + 5  # BRIEFING_SERVER=off ran here
 
 
-def _stuck(pids: list[int]) -> str:
-    """Where each of these processes sleeps, for a failure message."""
-    out = []
-    for pid in pids:
+def _children(server_pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()]
+
+
+def _drain(fd: int, timeout: float = 20) -> bytes:
+    """All a pipe gives until every writer has closed it; AssertionError if that takes longer than `timeout`."""
+    out, deadline = b"", time.monotonic() + timeout
+    while select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+        if not (chunk := os.read(fd, 65536)):
+            return out
+        out += chunk
+    raise AssertionError(f"still open after {timeout:g} s; so far: {out[-300:]!r}")
+
+
+def _blocked_writing(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/wchan").read_text().endswith("pipe_write")  # anon_pipe_write on newer kernels
+    except OSError:
+        return False
+
+
+# The hang once seen in full-suite runs (xfail until 2026-11-30): a Ctrl+C sent the moment the question showed
+# reached the command while it was still inside `input()`'s flush of the question, and `input()` discards an
+# error raised by that flush, KeyboardInterrupt included, then waited on the terminal. A full stdout pipe holds
+# the command inside that flush for as long as the test likes, so the race is met every time.
+@pytest.mark.parametrize("served", [True, False], ids=["served", "in-process"])
+def test_ctrl_c_while_the_question_is_being_written_is_never_lost(running: Env, served: bool) -> None:
+    primary, secondary = os.openpty()  # `db reset` asks only on a terminal
+    read, write = os.pipe()
+    fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 4096)
+    os.write(write, b"x" * 4096)  # full: the question's write blocks until the test reads
+    env = running.vars | ({} if served else {"BRIEFING_SERVER": "off"})
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "briefing", "db", "reset"], env=env, cwd=running.root,
+                                stdin=secondary, stdout=write, stderr=subprocess.PIPE, text=True)
+        os.close(write)
+
+        def asking() -> list[int]:
+            pids = _children(running.ping()["pid"]) if served else [proc.pid]
+            return [pid for pid in pids if _blocked_writing(pid)]
+
+        running.wait_until(lambda: bool(asking()), timeout=60)
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.5)  # the interrupt lands inside the blocked write, then the question may go out
+        _drain(read)  # until the command and its caller have ended (the question may or may not have gone out)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        for fd in (primary, secondary, read):
+            os.close(fd)
+    assert proc.returncode == 130 and "interrupted" in err, err
+    assert "13 finding(s)" in running.briefing("findings", "list", "--section", "chips").stderr
+
+
+def test_ctrl_c_before_the_command_starts_means_it_never_starts(running: Env, tmp_path: Path) -> None:
+    """The caller forwards Ctrl+C from the moment it knows the command's pid, before its "go"."""
+    target, (read, write) = tmp_path / "backup.sqlite3", os.pipe()
+    job = {"op": "run", "protocol": client.PROTOCOL, "argv": ["db", "backup", str(target)], "cwd": str(tmp_path),
+           "env": running.vars, "umask": 0o022}
+    with _socket(running) as s:
+        client.send_message(s, job, [read, write, write])
+        pid = client.recv_message(s)[0]["pid"]
+        os.close(write)
+        os.kill(pid, signal.SIGINT)  # as the caller's relay does, at the earliest moment it can
+        time.sleep(0.3)
+        client.send_message(s, {"go": True})
+        s.settimeout(20)
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
-            wchan = Path(f"/proc/{pid}/wchan").read_text()
-        except OSError:
-            continue
-        sig = " ".join(line for line in status.splitlines() if line.startswith(("State", "SigBlk", "SigCgt")))
-        out.append(f"{pid}: {wchan} {sig}")
-    return "; ".join(out)
+            done = client.recv_message(s)
+        except OSError:  # the command's process ended without a word
+            done = None
+    err = _drain(read)
+    os.close(read)
+    assert done is not None and done[0] == {"exit": 130}, (done, err)
+    assert b"interrupted" in err and not target.exists()
 
 
-# Seen twice in full-suite runs on 2026-11-30 and never alone or by hand (a server that had served other commands,
-# Ctrl+C reached the command within a second every time): the caller waited 60 s after SIGINT. The message below
-# says where the processes slept, for whoever meets it next.
-@pytest.mark.xfail(reason="sporadic hang after SIGINT in full-suite runs only; under investigation", strict=False)
 def test_ctrl_c_reaches_the_command_and_the_status_comes_back(running: Env) -> None:
     primary, secondary = os.openpty()  # `db reset` asks on the caller's terminal, and waits
     shown = ""
@@ -120,22 +179,13 @@ def test_ctrl_c_reaches_the_command_and_the_status_comes_back(running: Env) -> N
                                 cwd=running.root, stdin=secondary, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
         assert proc.stdout is not None
-        running.wait_until(lambda: (running.ping() or {}).get("running") == 1)
-        # Interrupt only once the question is on the terminal: a loaded machine may take seconds to ask.
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while "Delete every finding" not in shown and time.monotonic() < deadline:
             if select.select([proc.stdout], [], [], 0.2)[0]:
                 shown += os.read(proc.stdout.fileno(), 4096).decode(errors="replace")
-        children = [int(p) for p in subprocess.run(["pgrep", "-f", "briefing"], capture_output=True,
-                                                    text=True).stdout.split()]
-        assert "Delete every finding" in shown, f"the question never came; {_stuck(children)}"
-        assert proc.poll() is None
-        proc.send_signal(signal.SIGINT)
-        try:
-            _, err = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise AssertionError(f"no exit 20 s after Ctrl+C; {_stuck(children)}") from None
+        assert "Delete every finding" in shown and proc.poll() is None
+        proc.send_signal(signal.SIGINT)  # at once: the race above, met by chance on a busy machine
+        _, err = proc.communicate(timeout=20)
     finally:
         os.close(primary)
         os.close(secondary)

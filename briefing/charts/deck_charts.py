@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from briefing.charts.data import ChartData, Point, point_date
 from briefing.charts.fmt import (
@@ -326,8 +326,10 @@ def _bars(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, colour
     any_highlight = any(highlight_match(spec, p, n) for p, n in pairs)
     for i, (p, n) in enumerate(pairs):
         lit = not any_highlight or highlight_match(spec, p, n)
-        _fill(series.points[i].format, colours.accent if lit else colours.other)
+        _fill(series.points[i].format, chosen_colour(spec, p, colours.accent if lit else colours.other))
     _bar_common(chart, theme)
+    if not multiples:
+        axis_range(chart.value_axis, spec, [float(p.absolute) for p in points], zero=True)
     for i, ((p, _), text) in enumerate(zip(pairs, texts)):  # outside the bar's end: on the slide's background
         _label(series, i, said(p, text), theme, colour=theme.ink, position=XL_LABEL_POSITION.OUTSIDE_END)
     if multiples:
@@ -389,7 +391,7 @@ def _grouped(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, col
         _bar_common(chart, theme)
         for i, (p, n) in enumerate(zip(pts, names)):
             lit = highlight_match(spec, p, n) if highlight else i == 0
-            _fill(series.points[i].format, colours.accent if lit else colours.other)
+            _fill(series.points[i].format, chosen_colour(spec, p, colours.accent if lit else colours.other))
             _label(series, i, said(p, texts[id(p)]), theme, colour=theme.ink, position=XL_LABEL_POSITION.OUTSIDE_END)
         return chart
     per_group = [dict(zip(category_names(pts, mode, labels), pts)) for _, pts in grouped]
@@ -405,7 +407,7 @@ def _grouped(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, col
             fill = colours.accent if highlight_match(spec, first, ent) else colours.other
         else:
             fill = colours.series[i % len(colours.series)]
-        _fill(series.format, fill)
+        _fill(series.format, chosen_colour(spec, first, fill))
         for j, g in enumerate(per_group):
             if ent in g:
                 _label(series, j, said(g[ent], texts[id(g[ent])]), theme, colour=theme.ink,
@@ -413,7 +415,28 @@ def _grouped(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, col
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
+    axis_range(chart.value_axis, spec, [float(p.absolute) for p in all_points], zero=True)
     return chart
+
+
+def chosen_colour(spec: ChartSpec, p: Point, default: str, key: str = "") -> str:
+    """The colour the spec's `colours` option gives this point's series (or its own slug#0), as
+    the PNG draws it (`Frame.series_colour`); else `default`."""
+    chosen = {str(k): str(v) for k, v in dict(spec.option("colours") or {}).items()}
+    for k in (key, p.series, str(p.ref)):
+        if k and k in chosen:
+            return chosen[k]
+    return default
+
+
+def axis_range(value_axis: Any, spec: ChartSpec, values: Sequence[float], *, zero: bool = False) -> None:
+    """The spec's y_min/y_max on a native value axis, widened to the data (and a bar's zero) as the
+    PNG's `Frame.value_range` does, so a range never hides a value."""
+    data = [*values, *([0.0] if zero else [])]
+    for name, pick, attr in (("y_min", min, "minimum_scale"), ("y_max", max, "maximum_scale")):
+        given = spec.option(name)
+        if isinstance(given, (int, float)) and data:
+            setattr(value_axis, attr, pick(float(given), *data))
 
 
 def _line(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, colours: Colours,
@@ -447,8 +470,8 @@ def _line(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, colour
                       [(float(by_cat[c].absolute) if c in by_cat else None) for c in cats])
     chart = _add_chart(slide, XL_CHART_TYPE.LINE_MARKERS, area, cd)
     plot = chart.plots[0]
-    for i, ((_, pts), series) in enumerate(zip(lines, plot.series)):
-        colour = colours.series[i % len(colours.series)]
+    for i, ((k, pts), series) in enumerate(zip(lines, plot.series)):
+        colour = chosen_colour(spec, pts[0], colours.series[i % len(colours.series)], k)
         series.format.line.color.rgb = rgb(colour)
         series.format.line.width = Pt(3)
         series.smooth = False
@@ -481,6 +504,7 @@ def _line(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, colour
         value_axis.major_unit = 10
     else:
         value_axis.minimum_scale = min(0.0, *(float(p.absolute) for p in points))  # from zero, as the PNG
+    axis_range(value_axis, spec, [float(p.absolute) for p in points])
     axis_name = _axis_unit(spec.unit)
     if log or axis_name:
         # A log axis says so, and what it counts: "Tokens per day, log scale".

@@ -68,7 +68,26 @@ def _problems(kind: str, subject: str, field: str, faults: Sequence[Fault]) -> l
     return [Problem(f.rule, kind, subject, field, f.text, f.message) for f in faults]
 
 
+# check_finding's answers by the finding's content. Every export runs the checks over the findings it
+# shows, and most have not changed since the last: the app's export process keeps this between exports,
+# and the command-line server fills it in its warm-up, which every command it forks inherits. A finding's
+# id, dates and sources are not read by the checks, so they are not part of the key.
+_FINDING_MEMO: dict[tuple[Any, ...], tuple[Problem, ...]] = {}
+_FINDING_MEMO_LIMIT = 20_000
+
+
 def check_finding(f: Finding) -> list[Problem]:
+    # repr keeps what equality would merge: Decimal("5.0") == Decimal("5.00"), yet a message prints either.
+    key = (f.slug, f.title, f.statement, tuple(f.wordings.items()), repr(f.metrics))
+    found = _FINDING_MEMO.get(key)
+    if found is None:
+        if len(_FINDING_MEMO) >= _FINDING_MEMO_LIMIT:
+            _FINDING_MEMO.clear()  # a library this large is checked once through; no LRU bookkeeping
+        found = _FINDING_MEMO[key] = tuple(_check_finding(f))
+    return list(found)
+
+
+def _check_finding(f: Finding) -> list[Problem]:
     evidence = Evidence(f.metrics, f"finding “{f.slug}”")
     out: list[Problem] = []
     texts = [("title", f.title), ("statement", f.statement)]

@@ -170,5 +170,11 @@ def confirm(question: str, assume_yes: bool) -> bool:
     if not sys.stdin or not sys.stdin.isatty():
         print(f"briefing: {question} Refusing without --yes (no terminal to ask).", file=sys.stderr)
         return False
-    answer = input(f"{question} [y/N] ").strip().lower()
-    return answer in ("y", "yes")
+    import select
+
+    # Not input(): it discards an error raised while flushing its prompt, KeyboardInterrupt included, so a
+    # Ctrl+C landing while the question was being written was lost and the command waited for an answer.
+    print(f"{question} [y/N] ", end="", flush=True)
+    while not select.select([sys.stdin], [], [], 0.5)[0]:
+        pass  # a Ctrl+C landing just before the wait still stops the command (within half a second)
+    return sys.stdin.readline().strip().lower() in ("y", "yes")  # "" at end of input: no

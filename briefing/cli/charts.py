@@ -110,8 +110,25 @@ def _spec_options(p: argparse.ArgumentParser) -> None:
                    help="what names each bar or point")
     p.add_argument("--highlight", metavar="ENTITY", help="the entity drawn in the accent colour")
     p.add_argument("--log", action=argparse.BooleanOptionalAction, default=None, help="log value axis")
+    p.add_argument("--y-min", metavar="N", dest="y_min", type=_axis_number,
+                   help="the value axis's lowest value ('auto' drops it); widened to the data, never cut")
+    p.add_argument("--y-max", metavar="N", dest="y_max", type=_axis_number,
+                   help="the value axis's highest value ('auto' drops it)")
+    p.add_argument("--colour", "--color", metavar="SERIES=#HEX", action="append", dest="colours",
+                   help="a series' colour (series key or slug#0); SERIES=auto drops it; repeat for more")
     p.add_argument("--audience", metavar="A", action="append", dest="audiences",
                    help="an audience whose pack holds the chart; repeat for more (default: every audience)")
+
+
+def _axis_number(text: str) -> float | str:
+    """A number, or "auto" (the option's removal); argparse names the flag when this raises."""
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a number (or auto)") from None
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
 _FIELDS = ("title", "kind", "subtitle", "note", "source", "size", "unit", "number_format")
@@ -134,6 +151,24 @@ def _apply(raw: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
         value = getattr(args, arg, None)
         if value is not None:
             options[option] = value
+    for name in ("y_min", "y_max"):
+        value = getattr(args, name, None)
+        if value == "auto":
+            options.pop(name, None)
+        elif value is not None:
+            options[name] = value
+    colours = dict(options.get("colours") or {})
+    for item in getattr(args, "colours", None) or ():
+        series, _, colour = str(item).partition("=")
+        # A malformed pair reaches the service's validation, which names it (options.colours.SERIES).
+        if colour.strip().lower() == "auto":
+            colours.pop(series.strip(), None)
+        else:
+            colours[series.strip()] = colour.strip()
+    if colours:
+        options["colours"] = colours
+    else:
+        options.pop("colours", None)
     out["options"] = options
     return out
 

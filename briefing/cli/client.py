@@ -107,6 +107,18 @@ def delegate(argv: list[str]) -> int | None:
     off = os.environ.get("BRIEFING_SERVER", "").strip().lower() in {"off", "0", "no", "false"}
     if not argv or argv[0] == "server" or off or not supported():
         return None
+    pid = 0
+
+    def forward(signum: int, _frame: object) -> None:
+        try:
+            os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+
+    # The signals to relay; one ignored here (a background job's Ctrl+C) stays ignored, as in-process.
+    relayed = [s for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP) if signal.getsignal(s) is not signal.SIG_IGN]
+    previous: dict[signal.Signals, Any] = {}
+    sock = None
     try:
         sock = _connect(timeout=10.0)
         umask = os.umask(0o022)
@@ -117,22 +129,23 @@ def delegate(argv: list[str]) -> int | None:
                             "env": dict(os.environ), "umask": umask, "stdio": streams}, [0, 1, 2])
         reply = recv_message(sock)
         if reply is None or "pid" not in reply[0]:
-            return None
+            raise ValueError("declined")
         pid = int(reply[0]["pid"])
+        # Relay before "go": a Ctrl+C from the moment the command may start reaches the command. Inside this
+        # try: signal() first runs the handler of a signal that has just arrived, which raises here.
+        for sig in relayed:
+            previous[sig] = signal.signal(sig, forward)
     except (OSError, ValueError):  # no server, no stdio, a deleted folder, a server that went away
+        if sock is not None:
+            sock.close()
         return None
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # the command never starts: it waits for a "go" that never comes
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if sock is not None:
+            sock.close()
         print("briefing: interrupted", file=sys.stderr)
         return 130
-
-    def forward(signum: int, _frame: object) -> None:
-        try:
-            os.kill(pid, signum)
-        except ProcessLookupError:
-            pass
-
-    # Forward before "go": a Ctrl+C from the moment the command may start reaches the command.
-    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
         try:
             send_message(sock, {"go": True})

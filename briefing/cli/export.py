@@ -99,6 +99,7 @@ def cmd_export(args: argparse.Namespace, service: ExportService) -> int:
             else:
                 path = default_output(key, fmt)
             jobs.append((key, fmt, check_target(path)))  # a bad folder fails now, before any drawing
+    service = ReadOnce(service)  # the checks and compose read the same findings and charts
     problems = audience_problems(service, audiences)
     if problems and args.strict:
         return _refuse(problems)
@@ -116,6 +117,44 @@ def cmd_export(args: argparse.Namespace, service: ExportService) -> int:
             for warning in result.warnings:
                 print(f"warning: {warning}", file=sys.stderr)
     return 0
+
+
+class ReadOnce:
+    """An ExportService whose reads are made once: one export command changes nothing in between."""
+
+    def __init__(self, service: ExportService) -> None:
+        self._service = service
+        self._kept: dict[tuple[str, str | None], Any] = {}
+
+    def _once(self, name: str, arg: str | None = None) -> Any:
+        key = (name, arg)
+        if key not in self._kept:
+            method = getattr(self._service, name)
+            self._kept[key] = method() if arg is None else method(arg)
+        return self._kept[key]
+
+    def get_audience(self, key: str) -> Audience:
+        audience: Audience = self._once("get_audience", key)
+        return audience
+
+    def list_audiences(self) -> list[Audience]:
+        return list(self._once("list_audiences"))
+
+    def list_findings(self) -> list[Finding]:
+        return list(self._once("list_findings"))
+
+    def count_findings(self) -> int:
+        return int(self._once("count_findings"))
+
+    def list_charts(self, audience: str | None = None) -> list[ChartSpec]:
+        return list(self._once("list_charts", audience))
+
+    def report(self) -> dict[str, Any]:
+        return dict(self._once("report"))
+
+    def __getattr__(self, name: str) -> Any:
+        # What compose asks only of a service that has it (edition_changes), unkept.
+        return getattr(self._service, name)
 
 
 def audience_problems(service: ExportService, audiences: list[str]) -> dict[str, list[Any]]:

@@ -1,4 +1,4 @@
-"""`briefing findings ...`: list, search, show, add, edit, delete, import and export findings."""
+"""`briefing findings ...`: list, search, show, add, edit, delete, import and export findings, and their history."""
 
 from __future__ import annotations
 
@@ -54,6 +54,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         e.add_argument("--wording", dest="wordings", action="append", metavar="AUDIENCE=TEXT",
                        help="per-audience wording (repeat; empty text removes it)")
         e.set_defaults(func=func)
+
+    hist = fsub.add_parser("history", help="who changed a finding, when, and each field before and after")
+    hist.add_argument("ref", metavar="ID", help="numeric id (a deleted finding's too) or slug")
+    hist.add_argument("--json", action="store_true", help="print JSON records")
+    hist.set_defaults(func=cmd_history)
 
     rm = fsub.add_parser("delete", help="delete a finding and its metrics")
     rm.add_argument("ref", metavar="ID")
@@ -277,6 +282,27 @@ def cmd_edit(args: argparse.Namespace, svc: BriefingService) -> int:
     fields["wordings"] = _wordings(dict(d.wordings), args.wordings)
     f = svc.update_finding(current.id, FindingDraft(**fields), current.version)
     print(f"Saved finding {f.id} ({f.slug}), version {f.version}.")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace, svc: BriefingService) -> int:
+    from briefing.domain.history import shown
+
+    entries = svc.finding_history(args.ref)
+    if args.json:
+        records = [{"id": e.id, "finding_id": e.finding_id, "slug": e.slug, "action": e.action, "who": e.who,
+                    # Stored in UTC: said so, so a reader in any zone gets the moment right.
+                    "at": e.at.isoformat() + "+00:00", "version": e.version,
+                    "changes": [{"field": c.field, "before": c.before, "after": c.after} for c in e.changes]}
+                   for e in entries]
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return 0
+    if not entries:
+        print("no changes recorded yet (history starts with the first change after schema 0009)")
+    for e in entries:
+        print(f"{e.at:%Y-%m-%d %H:%M:%S} UTC  {e.who}  {e.action}  {e.slug} (version {e.version})")
+        for c in e.changes:
+            print(f"    {c.field}: {shown(c.before)}  →  {shown(c.after)}")
     return 0
 
 

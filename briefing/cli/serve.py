@@ -192,8 +192,10 @@ def _run_child(conn: socket.socket, job: dict[str, Any], fds: list[int], parser:
     import io
 
     os.setpgid(0, 0)
+    # The caller relays Ctrl+C once it has our pid, which may be before it says "go": note one until then.
+    interrupted: list[int] = []
     for sig, handler in ((signal.SIGTERM, signal.SIG_DFL), (signal.SIGHUP, signal.SIG_DFL),
-                         (signal.SIGINT, signal.default_int_handler)):
+                         (signal.SIGINT, lambda signum, _frame: interrupted.append(signum))):
         signal.signal(sig, handler)
     conn.settimeout(10.0)
     try:
@@ -224,6 +226,9 @@ def _run_child(conn: socket.socket, job: dict[str, Any], fds: list[int], parser:
     from briefing.cli import main
 
     try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # raises at once for a Ctrl+C noted above
+        if interrupted:
+            raise KeyboardInterrupt
         code = main(argv, parser=parser)
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
@@ -232,6 +237,11 @@ def _run_child(conn: socket.socket, job: dict[str, Any], fds: list[int], parser:
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         code = 130
+    # The command is over: a late Ctrl+C must not stop its status from coming back. signal() first runs a
+    # handler pending from a Ctrl+C that has just landed, so it is retried until it has taken effect.
+    while signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        with contextlib.suppress(KeyboardInterrupt):
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     for stream in (sys.stdout, sys.stderr):  # all output out before the status
         with contextlib.suppress(OSError, ValueError):
             stream.flush()

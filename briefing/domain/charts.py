@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
+from briefing.domain.colours import clean_colour
 from briefing.domain.errors import FieldError, ValidationError
 from briefing.domain.text import MAX_TITLE, clean_text
 
@@ -63,6 +64,12 @@ _OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "reference_label": (str,),
     "end": (int, float),
     "labels": (dict,),
+    # The value axis's range, in the axis's own (absolute) units; the renderers only ever widen it
+    # to keep every value (and a bar's zero) in the frame, so a range can never hide data.
+    "y_min": (int, float),
+    "y_max": (int, float),
+    # Series key (or metric reference slug#0) -> "#RRGGBB", each readable as a mark on the page.
+    "colours": (dict,),
 }
 _OPTION_CHOICES: dict[str, tuple[str, ...]] = {
     "sort": ("value", "none"),
@@ -385,7 +392,9 @@ def _check_options(value: object, errors: list[FieldError]) -> dict[str, object]
         if isinstance(v, float) and not math.isfinite(v):
             errors.append(FieldError(where, "must be a finite number"))
             continue
-        if isinstance(v, dict):
+        if isinstance(v, dict) and name == "colours":
+            v = _clean_series_colours(v, where, errors)
+        elif isinstance(v, dict):
             clean_map: dict[str, str] = {}
             for k2, v2 in v.items():
                 if not isinstance(v2, str):
@@ -397,7 +406,40 @@ def _check_options(value: object, errors: list[FieldError]) -> dict[str, object]
                     errors.extend(exc.errors)
             v = clean_map
         out[str(name)] = v
+    _check_axis_range(out, errors)
     return out
+
+
+def _clean_series_colours(value: Mapping[str, object], where: str, errors: list[FieldError]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if len(value) > MAX_SERIES + MAX_METRIC_REFS:
+        errors.append(FieldError(where, f"has {len(value)} colours; the limit is {MAX_SERIES + MAX_METRIC_REFS}"))
+        return out
+    for key, colour in value.items():
+        series = str(key).strip()
+        if not series or len(series) > 80:
+            errors.append(FieldError(where, "names a series of 1 to 80 characters for each colour"))
+            continue
+        try:
+            # 3:1 on the white page, as every chart mark; text drawn in it is darkened by the renderer.
+            out[series] = clean_colour(colour, f"{where}.{series}", mark=True)
+        except ValidationError as exc:
+            errors.extend(exc.errors)
+    return out
+
+
+def _check_axis_range(options: dict[str, object], errors: list[FieldError]) -> None:
+    lo, hi = options.get("y_min"), options.get("y_max")
+    if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and not lo < hi:
+        errors.append(FieldError("options.y_max", f"must be above the axis minimum ({_num(lo)}); it is {_num(hi)}"))
+    if options.get("log"):
+        for name, v in (("y_min", lo), ("y_max", hi)):
+            if isinstance(v, (int, float)) and v <= 0:
+                errors.append(FieldError(f"options.{name}", f"must be above zero on a log scale; it is {_num(v)}"))
+
+
+def _num(v: float) -> str:
+    return f"{v:g}"
 
 
 _TYPE_NAMES = {bool: "true or false", str: "text", int: "a number", float: "a number", dict: "a mapping"}

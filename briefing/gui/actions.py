@@ -100,6 +100,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "delete_report", "Delete Repor&t…", "&File", (), "", "Delete the current report (undo brings it back)"
     ),
     ActionSpec(
+        "connect_team",
+        "Connect to a Tea&m Database…",
+        "&File",
+        (),
+        "",
+        "Open a shared PostgreSQL database (the password goes to the system keyring)",
+        separator_before=True,
+    ),
+    ActionSpec(
         "preferences",
         "Pre&ferences…",
         "&File",

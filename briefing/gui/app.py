@@ -58,6 +58,13 @@ def run_gui(db: str | None = None) -> int:
     from briefing.gui.settings import Settings
 
     settings = Settings(QSettings())
+    team = settings.text("team/url")
+    if db is None and not os.environ.get("BRIEFING_DB") and team:
+        # The team database chosen in "Connect to a Team Database…"; its password from the keyring.
+        from briefing.gui import passwords
+        from briefing.services import with_password
+
+        db = with_password(team, passwords.lookup(team))
     window = MainWindow(settings)
     hook = ExceptHook(lambda: window)
     hook.install()

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QBrush, QDesktopServices, QFont, QPalette
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QColorDialog,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -337,6 +338,18 @@ def choose_folder(parent: QWidget | None, title: str, start: str) -> str:
         return ""
     files = dialog.selectedFiles()
     return files[0] if files else ""
+
+
+def choose_colour(parent: QWidget | None, title: str, start: str) -> str:
+    """A colour as "#RRGGBB", or "" when cancelled. Qt's own dialog, so it looks and answers the
+    same on every platform (and in tests)."""
+    dialog = QColorDialog(QColor(start), parent)
+    dialog.setObjectName("chooseColourDialog")
+    dialog.setWindowTitle(title)
+    dialog.setOption(QColorDialog.ColorDialogOption.DontUseNativeDialog, True)
+    if not dialog.exec():
+        return ""
+    return dialog.selectedColor().name().upper()
 
 
 def open_url(url: str) -> bool:

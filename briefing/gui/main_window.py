@@ -158,6 +158,8 @@ class MainWindow(QMainWindow):
 
         # Briefing exports and previews run in a child process: see briefing/exporting.py.
         ctx = AppContext(service, self.settings, self.ops, self.undo_stack, self.events, ExportProcess())
+        service.history_who = self.settings.history_who
+        self.settings.sig_changed.connect(self._setting_changed)
         self.ctx = ctx
         self.findings = FindingsPanel(ctx, self)
         self.sources = SourcesPanel(ctx, self)
@@ -186,6 +188,10 @@ class MainWindow(QMainWindow):
         page = self.settings.text("window/page", "findings")
         self.go(page if page in {k for k, _, _ in PAGES} else "findings")
         self.statusBar().showMessage("Ready", 5_000)
+
+    def _setting_changed(self, key: str) -> None:
+        if key == "team/history_who" and self.ctx is not None:
+            self.ctx.service.history_who = self.settings.history_who
 
     def switch_report(self, key: str, *, then: Callable[[], None] | None = None) -> None:
         """Make `key` the current report and re-read every screen, then run `then`. The undo
@@ -288,6 +294,7 @@ class MainWindow(QMainWindow):
     def _handlers(self) -> dict[str, Callable[[], object]]:
         return {
             "new_finding": self._new_finding,
+            "connect_team": self._connect_team,
             "save": lambda: self._on_current("save"),
             "revert": lambda: self._on_current("revert"),
             "export_pdf": lambda: self._export("pdf"),
@@ -406,6 +413,25 @@ class MainWindow(QMainWindow):
         elif widget is not None and hasattr(widget, "refresh"):
             widget.refresh()
         self.statusBar().showMessage("Reloaded from the database", 4_000)
+
+    def _connect_team(self) -> None:
+        from briefing.gui.connect import ConnectDialog
+
+        dialog = ConnectDialog(self.settings, self.ops, self.reopen_on, self)
+        dialog.exec()
+
+    def reopen_on(self, url: str, password: str) -> None:
+        """Opens the app again on `url` in a new process and closes this window. The password
+        travels in the child's environment (PGPASSWORD, which the driver reads), never argv or settings."""
+        import os
+        import subprocess
+        import sys
+
+        env = {**os.environ, "PGPASSWORD": password} if password else dict(os.environ)
+        env.pop("BRIEFING_DB", None)
+        subprocess.Popen([sys.executable, "-m", "briefing", "--db", url], env=env,
+                         start_new_session=True)
+        self.close()
 
     def _preferences(self) -> None:
         from briefing.gui.preferences import PreferencesDialog

@@ -1,8 +1,9 @@
-"""PreferencesDialog: author name for covers, default export folder, preview timing."""
+"""PreferencesDialog: author name for covers, default export folder, preview timing, whose name history records."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -40,11 +41,16 @@ class PreferencesDialog(QDialog):
         self.delay.setSingleStep(100)
         self.delay.setSuffix(" ms")
         self.delay.setValue(settings.preview_delay_ms)
+        self.history_who = QComboBox(self)
+        self.history_who.addItem("My login name on this computer", "os")
+        self.history_who.addItem("My role on the team database", "database")
+        self.history_who.setCurrentIndex(max(0, self.history_who.findData(settings.history_who)))
         form = QFormLayout()
         form.addRow(buddy_label("&Author name", self.author, self), self.author)
         # The folder's row is a layout: without an explicit buddy, Alt+E had nowhere to go.
         form.addRow(buddy_label("Default &export folder", self.folder, self), folder_row)
         form.addRow(buddy_label("Preview &delay", self.delay, self), self.delay)
+        form.addRow(buddy_label("&History names", self.history_who, self), self.history_who)
         hint = MutedLabel("The briefing preview is rebuilt this long after your last change.", self)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -63,6 +69,7 @@ class PreferencesDialog(QDialog):
         if self.folder.text().strip():
             self.settings.export_folder = self.folder.text().strip()
         self.settings.preview_delay_ms = self.delay.value()
+        self.settings.history_who = str(self.history_who.currentData())
         self.settings.sync()
         super().accept()
 

@@ -139,7 +139,7 @@ def _run(tmp: Path, out: Path, *, suffix: str, size: tuple[int, int], dark: bool
     shoot("briefing")
 
     # The working selection: a finding left out and not saved yet, the bar that offers Save.
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QPoint, Qt
 
     panel = briefing_panel
     second = panel.tree.item_for(panel.tree.slugs()[1])
@@ -151,6 +151,17 @@ def _run(tmp: Path, out: Path, *, suffix: str, size: tuple[int, int], dark: bool
     panel.tabs.setCurrentWidget(panel.form)
     panel.form.section_list.setCurrentRow(1)
     shoot("audience-form")
+    # Further down the same form: the key figures (three columns, no sideways scrolling), then the
+    # sections with their buttons beside the list and the section editor.
+    form = panel.form
+    bar = form.scroll_area.verticalScrollBar()
+    inner = form.scroll_area.widget()
+    assert inner is not None, "the form lives in its scroll area"
+    bar.setValue(form.figures.mapTo(inner, QPoint(0, 0)).y() - 120)
+    shoot("audience-form-figures")
+    bar.setValue(form.section_list.mapTo(inner, QPoint(0, 0)).y() - 40)
+    shoot("audience-form-sections")
+    bar.setValue(0)
     panel.tabs.setCurrentIndex(0)
 
     # A new chart from two findings: the proposal and the kinds that fit.

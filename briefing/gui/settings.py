@@ -28,6 +28,17 @@ class Settings(QObject):
         self._set("briefing/author", value.strip())
 
     @property
+    def history_who(self) -> str:
+        """Whose name a finding's history records: "os" (the logged-in user) or "database" (the
+        server's role; SQLite has none, so the OS user there)."""
+        value = str(self._store.value("team/history_who", "os") or "os")
+        return value if value in ("os", "database") else "os"
+
+    @history_who.setter
+    def history_who(self, value: str) -> None:
+        self._set("team/history_who", value)
+
+    @property
     def export_folder(self) -> str:
         """Where export dialogs start: the last folder used, else the default, else Documents."""
         value = str(self._store.value("export/folder", "") or "")

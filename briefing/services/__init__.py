@@ -81,4 +81,74 @@ def copy_library(source: URL | str | os.PathLike[str],
     return report.counts, report.digest
 
 
-__all__ = ["BriefingService", "ImportSummary", "copy_library", "database_url", "open_service"]
+def team_url(host: str, port: int, database: str, user: str) -> str:
+    """A PostgreSQL URL from the Connect dialog's fields, never with a password; a field that
+    cannot make one is a `ValidationError` naming it."""
+    from sqlalchemy.engine import URL
+
+    from briefing.domain.errors import FieldError, ValidationError
+
+    problems = [FieldError(name, f"the {label} is needed") for name, label, value in
+                (("host", "server", host), ("database", "database name", database), ("user", "user name", user))
+                if not value.strip()]
+    if problems:
+        raise ValidationError(problems)
+    return URL.create("postgresql+psycopg", username=user.strip(), host=host.strip(), port=port,
+                      database=database.strip()).render_as_string(hide_password=False)
+
+
+def split_password(url: str) -> tuple[str, str]:
+    """(the URL without its password, the password or ""): what may be stored, and what may not."""
+    from sqlalchemy.engine import make_url
+
+    from briefing.domain.errors import FieldError, ValidationError
+
+    try:
+        parsed = make_url(url.strip())
+    except Exception as exc:  # SQLAlchemy's ArgumentError and ValueError alike
+        raise ValidationError(FieldError("url", "not a database URL (postgresql+psycopg://user@host:port/"
+                                                "database)")) from exc
+    password = str(parsed.password or "")
+    return parsed.set(password=None).render_as_string(hide_password=False), password
+
+
+def with_password(url: str, password: str) -> str:
+    """The URL to connect with (kept in memory only)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(password=password or None).render_as_string(hide_password=False)
+
+
+def check_database(url: str) -> None:
+    """Connects once and disconnects: a refusal (wrong password, server down, no such database) is
+    a one-line `DatabaseError` naming the server, never the password."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from briefing.domain.errors import DatabaseError
+    from briefing.store.engine import Database, describe, failure_reason
+    from briefing.store.problems import explain
+
+    target = database_url(url)
+    database = None
+    try:
+        database = Database(target, migrate=False)  # a test, not an open: nothing is migrated
+        with database.connection() as conn:
+            conn.execute(text("SELECT 1"))
+    except BriefingError:
+        raise
+    except DBAPIError as exc:
+        # Refused before any schema is read (a wrong password, say): the server's one line, scrubbed.
+        raise DatabaseError(describe(target), failure_reason(target, exc)) from None
+    except Exception as exc:
+        problem = explain(exc, target)
+        if problem is None:
+            raise
+        raise problem from exc
+    finally:
+        if database is not None:
+            database.dispose()
+
+
+__all__ = ["BriefingService", "ImportSummary", "check_database", "copy_library", "database_url", "open_service",
+           "split_password", "team_url", "with_password"]

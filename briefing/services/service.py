@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import ColumnElement, Select, Table, and_, delete, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from briefing.domain import history
 from briefing.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from briefing.domain.model import Audience, Finding, FindingDraft, Report, ReportDraft, Section, Source, SourceDraft
 from briefing.domain.text import clean_text
@@ -37,6 +40,7 @@ from briefing.store.models import (
     AudienceRow,
     ChartRow,
     FindingRow,
+    HistoryRow,
     MetaRow,
     MetricRow,
     ReportRow,
@@ -74,10 +78,15 @@ class BriefingService:
     (remembered in the database), else the first. Sources are the library's, shared by all reports.
     """
 
-    def __init__(self, db: Database, report: str | None = None) -> None:
+    def __init__(self, db: Database, report: str | None = None, *, who: str | None = None) -> None:
         self.db = db
         self._report_key = report
         self._report_id: int | None = None
+        # Whose name a finding's history records: "os" (the logged-in user) or "database" (the role
+        # the server knows us by; SQLite has none, so the OS user). BRIEFING_HISTORY_WHO for the CLI,
+        # the app's Preferences for the app.
+        self.history_who = who or os.environ.get("BRIEFING_HISTORY_WHO", "os")
+        self._role: str | None = None
 
     @property
     def database_url(self) -> str:
@@ -125,7 +134,7 @@ class BriefingService:
 
     def for_report(self, key: str) -> BriefingService:
         """A service on another report of the same database (this one's current report stays)."""
-        return BriefingService(self.db, key)
+        return BriefingService(self.db, key, who=self.history_who)
 
     def use_report(self, key: str, *, remember: bool = True) -> Report:
         """Makes `key` the current report; `remember`: later sessions that name none open it."""
@@ -381,7 +390,7 @@ class BriefingService:
             for i, c in enumerate(snapshot.charts):
                 s.add(ChartRow(report_id=row.id, key=c.key, kind=c.kind.value, title=c.title,
                                position=c.position or i + 1, spec=c.to_dict(), version=1))
-        other = BriefingService(self.db, r.key)
+        other = BriefingService(self.db, r.key, who=self.history_who)
         for f in snapshot.findings:
             other.restore_finding(f)
         return self.get_report(r.key)
@@ -606,13 +615,19 @@ class BriefingService:
             row = self._finding_row(s, ref, load=True)
             return finding_record(row, self._library(s))
 
-    def _finding_row(self, s: Session, ref: int | str, load: bool = False) -> FindingRow:
-        """By id (any report: ids are the library's) or by slug (in the current report)."""
+    def _finding_row(self, s: Session, ref: int | str, load: bool = False, lock: bool = False) -> FindingRow:
+        """By id (any report: ids are the library's) or by slug (in the current report). `lock`: a
+        writer's read of the version it checks. PostgreSQL then holds the row (FOR UPDATE) until
+        the transaction ends, so two writers cannot both pass the check on the same version (at READ
+        COMMITTED both would, and the second would overwrite the first); SQLite's BEGIN IMMEDIATE
+        already serialises writers."""
         # Two statements, not a conditional expression: mypy 2.4 crashes joining the two Select types.
         if load:
             q = _finding_query()
         else:
             q = select(FindingRow)
+        if lock and self.db.is_postgresql:
+            q = q.with_for_update(of=FindingRow)
         if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
             row = s.scalars(q.where(FindingRow.id == int(ref))).first()
         else:
@@ -641,6 +656,7 @@ class BriefingService:
             self._apply(s, row, clean)
             s.flush()
             fid = row.id
+            self._record(s, history.CREATE, row, None)
         return self.get_finding(fid)
 
     @staticmethod
@@ -655,10 +671,13 @@ class BriefingService:
         return f"{slug[:56].rstrip('-')}-{n}"
 
     def update_finding(self, finding_id: int, draft: FindingDraft, expected_version: int) -> Finding:
+        """The finding as this edit left it (read in its own transaction: a re-read after the commit
+        could carry someone else's next edit, and the caller would take its version for ours)."""
         with self.db.writing() as s:
-            row = self._finding_row(s, finding_id, load=True)
+            row = self._finding_row(s, finding_id, load=True, lock=True)
             if row.version != expected_version:
                 raise ConflictError("finding", row.slug, expected_version, row.version)
+            before = _snapshot(row)
             clean = self._clean(s, draft, row.report_id)
             if clean.slug != row.slug and s.scalar(
                 select(FindingRow.id).where(FindingRow.slug == clean.slug, FindingRow.id != row.id,
@@ -670,15 +689,18 @@ class BriefingService:
             row.version += 1
             row.updated_at = utcnow()
             self._apply(s, row, clean)
-        return self.get_finding(finding_id)
+            saved = self._record(s, history.EDIT, row, before)
+        assert saved is not None
+        return saved
 
     def delete_finding(self, finding_id: int, expected_version: int | None = None) -> Finding:
         """Deletes a finding with its metrics; returns it whole so an undo can restore it."""
         with self.db.writing() as s:
-            row = self._finding_row(s, finding_id, load=True)
+            row = self._finding_row(s, finding_id, load=True, lock=True)
             if expected_version is not None and row.version != expected_version:
                 raise ConflictError("finding", row.slug, expected_version, row.version)
             snapshot = finding_record(row, self._library(s))
+            self._record(s, history.DELETE, row, _transfer().finding_dict(snapshot), deleted=True)
             if self.db.has_fts():
                 fts.unindex_finding(s, row.id)
             s.delete(row)
@@ -715,6 +737,7 @@ class BriefingService:
             self._apply(s, row, clean)
             s.flush()
             fid = row.id
+            self._record(s, history.RESTORE, row, None)
         return self.get_finding(fid)
 
     def move_finding(self, finding_id: int, position: int) -> None:
@@ -736,14 +759,82 @@ class BriefingService:
     def confirm_finding(self, finding_id: int, expected_version: int | None = None) -> Finding:
         """The analyst has reviewed a carried-over finding: it is no longer marked."""
         with self.db.writing() as s:
-            row = self._finding_row(s, finding_id)
+            row = self._finding_row(s, finding_id, lock=True)
             if expected_version is not None and row.version != expected_version:
                 raise ConflictError("finding", row.slug, expected_version, row.version)
             if row.carried_over:
                 row.carried_over = False
                 row.version += 1
                 row.updated_at = utcnow()
+                self._record(s, history.EDIT, row, None, same=True)
         return self.get_finding(finding_id)
+
+    # ---- Findings: history
+    def _who(self, s: Session) -> str:
+        if self.history_who == "database" and not self.db.is_sqlite:
+            if self._role is None:
+                self._role = str(s.scalar(text("SELECT current_user")) or "")
+            if self._role:
+                return self._role
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError):  # no login name and no passwd entry (a bare container)
+            return "unknown"
+
+    def _record(self, s: Session, action: str, row: FindingRow, before: dict[str, Any] | None, *,
+                deleted: bool = False, same: bool = False) -> Finding | None:
+        """One history row for a change to `row`, in the change's own transaction. `before`: the
+        finding before it (None: it did not exist); for a delete, the finding deleted. `same`: no
+        field changed (a confirmed carry-over). Returns the finding as the change left it."""
+        record: Finding | None = None
+        if deleted:
+            snap, changes = before or {}, history.diff_snapshots(before, None)
+        else:
+            s.flush()
+            s.expire(row, ["sources"])
+            record = finding_record(row, self._library(s))  # as get_finding reads it: sources with their via
+            snap = _transfer().finding_dict(record)
+            changes = [] if same else history.diff_snapshots(before, snap)
+        s.add(HistoryRow(finding_id=row.id, report_id=row.report_id, slug=row.slug, action=action,
+                         who=self._who(s), at=utcnow(), version=row.version,
+                         changes=[[c.field, c.before, c.after] for c in changes], snapshot=snap))
+        return record
+
+    def finding_history(self, ref: int | str) -> list[history.HistoryEntry]:
+        """A finding's changes, oldest first: by id (a deleted finding's too) or by slug in the
+        current report (a deleted one's: the last finding that had it)."""
+        with self.db.reading() as s:
+            if isinstance(ref, int) or str(ref).isdigit():
+                fid: int | None = int(ref)
+            else:
+                fid = s.scalar(select(FindingRow.id).where(FindingRow.slug == ref,
+                                                           FindingRow.report_id == self.report_id))
+                if fid is None:
+                    fid = s.scalar(select(HistoryRow.finding_id)
+                                   .where(HistoryRow.slug == ref, HistoryRow.report_id == self.report_id)
+                                   .order_by(HistoryRow.id.desc()).limit(1))
+            rows = list(s.scalars(select(HistoryRow).where(HistoryRow.finding_id == fid)
+                                  .order_by(HistoryRow.id))) if fid is not None else []
+            if not rows and (fid is None or s.get(FindingRow, fid) is None):
+                raise NotFoundError("finding", ref)
+            return [_history_entry(r) for r in rows]
+
+    def restore_version(self, finding_id: int, entry_id: int, expected_version: int) -> Finding:
+        """Puts a finding back as one of its history rows left it: an ordinary versioned edit (so
+        someone else's save in between is a ConflictError) that is itself a row of the history."""
+        with self.db.reading() as s:
+            entry = s.get(HistoryRow, entry_id)
+            if entry is None or entry.finding_id != finding_id:
+                raise NotFoundError("history entry", entry_id)
+            snap = dict(entry.snapshot)
+            by_key = {k: i for k, i in s.execute(select(SourceRow.key, SourceRow.id))}
+        draft, keys = _transfer().finding_draft(snap)
+        missing = [k for k in keys if k not in by_key]
+        if missing:
+            raise ValidationError(FieldError("sources", "that version cites sources since deleted: "
+                                             + ", ".join(missing)))
+        draft = replace(draft, source_ids=tuple(by_key[k] for k in keys))
+        return self.update_finding(finding_id, draft, expected_version)
 
     def _apply(self, s: Session, row: FindingRow, clean: CleanFinding) -> None:
         row.title = clean.title
@@ -1370,6 +1461,26 @@ class _DryRun(Exception):
     def __init__(self, summary: ImportSummary) -> None:
         super().__init__("dry run")
         self.summary = summary
+
+
+def _transfer() -> Any:
+    # Loaded on first use, as the other transfer calls are: most commands never need it.
+    from briefing.store import transfer
+
+    return transfer
+
+
+def _snapshot(row: FindingRow) -> dict[str, Any]:
+    """A finding as its history keeps it: the export's JSON form (exact decimal text, source keys)."""
+    return cast(dict[str, Any], _transfer().finding_dict(finding_record(row)))
+
+
+def _history_entry(row: HistoryRow) -> history.HistoryEntry:
+    return history.HistoryEntry(
+        id=row.id, finding_id=row.finding_id, slug=row.slug, action=row.action, who=row.who, at=row.at,
+        version=row.version, snapshot=dict(row.snapshot),
+        changes=tuple(history.FieldChange(f, a, b) for f, a, b in row.changes),
+    )
 
 
 def _same_finding(f: Finding, c: CleanFinding) -> bool:

@@ -25,6 +25,7 @@ from briefing.store.models import (
     AudienceRow,
     ChartRow,
     FindingRow,
+    HistoryRow,
     MetaRow,
     MetricRow,
     ReportRow,
@@ -40,9 +41,10 @@ TABLES: tuple[Table, ...] = (
     ReportRow.__table__, SectionRow.__table__, SourceRow.__table__,  # type: ignore[assignment]
     AudienceRow.__table__, FindingRow.__table__, finding_sources,
     MetricRow.__table__, TagRow.__table__, WordingRow.__table__, ChartRow.__table__, MetaRow.__table__,
+    HistoryRow.__table__,
 )
 # Tables whose integer ids come from a sequence on PostgreSQL: copied ids must move it on.
-_SERIAL = ("reports", "report_sections", "sources", "audiences", "findings", "metrics", "charts")
+_SERIAL = ("reports", "report_sections", "sources", "audiences", "findings", "metrics", "charts", "finding_history")
 _CHUNK = 2000
 
 

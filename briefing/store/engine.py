@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 10_000
 # The newest migration. Opening a database already at this revision skips importing Alembic
 # (~0.15 s of every CLI command); tests/test_store.py checks it matches the migration scripts.
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0009"
 DB_FILENAME = "briefing.sqlite3"
 # PostgreSQL: every write transaction NOTIFYs this channel; open apps LISTEN to it to refresh.
 CHANGE_CHANNEL = "briefing_changes"

@@ -249,6 +249,26 @@ class ChartRow(Base):
     __table_args__ = (UniqueConstraint("report_id", "key", name="uq_charts_report_key"),)
 
 
+class HistoryRow(Base):
+    """One change to a finding (migration 0009). No foreign key: a deleted finding keeps its history."""
+
+    __tablename__ = "finding_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(Integer)
+    report_id: Mapped[int] = mapped_column(Integer)
+    slug: Mapped[str] = mapped_column(String(63))
+    action: Mapped[str] = mapped_column(String(12))
+    who: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer)
+    # [[field, before, after], ...]: see briefing.domain.history.diff_snapshots.
+    changes: Mapped[list] = mapped_column(JSON)
+    snapshot: Mapped[dict] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_finding_history_finding_id", "finding_id", "id"),)
+
+
 class MetaRow(Base):
     """Small key/value facts about the database itself (seed progress, the last report used)."""
 
@@ -264,6 +284,7 @@ __all__ = [
     "ChartRow",
     "DecimalText",
     "FindingRow",
+    "HistoryRow",
     "MetaRow",
     "MetricRow",
     "ReportRow",

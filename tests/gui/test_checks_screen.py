@@ -252,6 +252,26 @@ def test_a_clean_briefing_exports_without_asking(window, qtbot, script, tmp_path
     assert (tmp_path / "asia.docx").exists()
 
 
+def test_the_checks_before_export_judge_the_working_selection(window, qtbot, script, service, tmp_path) -> None:
+    """A finding with a problem, left out of the briefing by an unsaved untick: the export writes
+    the selection as ticked, so the checks judge that, and there is nothing to ask about."""
+    _alter_asia_wording(window)
+    window.go("briefing")
+    panel = window.briefing
+    qtbot.waitUntil(lambda: panel.audience() is not None and panel.tree.topLevelItemCount() > 0)
+    panel.set_audience("asia")
+    qtbot.waitUntil(lambda: panel.audience().key == "asia" and panel.tree.item_for(WORDING_SLUG) is not None)
+    saved = service.get_audience("asia").template
+    panel.tree.item_for(WORDING_SLUG).setCheckState(0, Qt.CheckState.Unchecked)
+    qtbot.waitUntil(lambda: panel.is_dirty("asia"))
+    script.save_path = str(tmp_path / "asia.docx")
+    window.actions_by_key["export_word"].trigger()
+    qtbot.waitUntil(lambda: bool(script.asked("ask_export_done")), timeout=60_000)
+    assert not script.asked("ask_export_with_problems")
+    assert "exported once" in script.asked("ask_export_done")[0][1]
+    assert service.get_audience("asia").template == saved  # the saved template still shows the finding
+
+
 def test_a_stock_phrase_shows_as_a_prose_warning_of_the_audience(window, qtbot) -> None:
     panel = _checks(window, qtbot)
     service = window.ctx.service

@@ -35,7 +35,8 @@ def ranked_rows(f: Frame, *, category: str, sort: str) -> list[Row]:
             name=n,
             value=float(p.absolute),
             text=said(p, text),
-            fill=f.colours.accent if (not any_highlight or highlight_match(spec, p, n)) else f.colours.other,
+            fill=f.series_colour(
+                p, f.colours.accent if (not any_highlight or highlight_match(spec, p, n)) else f.colours.other),
         )
         for (p, n), text in zip(pairs, texts)
     ]
@@ -73,8 +74,7 @@ def hbars(
     pad = f.u(0.16)
     val_w = max(f.width(r.text, val_pt, bold=True) for r in rows) + pad
     values = [r.value for r in rows]
-    vmin = min(0.0, *values)
-    vmax = max(0.0, *values, track or 0.0, reference[0] if reference else 0.0)
+    vmin, vmax = f.value_range(min(0.0, *values), max(0.0, *values, track or 0.0, reference[0] if reference else 0.0))
     if vmax == vmin:
         vmax = vmin + 1.0
 

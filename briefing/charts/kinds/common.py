@@ -22,7 +22,7 @@ from briefing.charts.shapes import labels_option  # noqa: F401 - the kinds impor
 from briefing.charts.style import ChartSize, Colours, drawable, families, font, register_fonts
 from briefing.domain.charts import ChartSpec
 from briefing.domain.text import typographic
-from briefing.theme import Theme
+from briefing.theme import Theme, darken_to
 
 
 @dataclass(frozen=True)
@@ -222,6 +222,33 @@ class Frame(Measure):
         self.W = size.width_in
         self.H = size.height_in
         self.plot = Box(0, 0, self.W, self.H)
+
+    # ---- Colour and range the spec may set
+
+    def series_colour(self, point: Point | None, default: str, key: str = "") -> str:
+        """The colour the spec gives this point's series (or its own reference slug#0), else `default`."""
+        chosen = self.spec.option("colours") or {}
+        if not chosen:
+            return default
+        for k in ((key,) if key else ()) + ((point.series, str(point.ref)) if point is not None else ()):
+            if k and k in chosen:
+                return str(chosen[k])
+        return default
+
+    def text_in(self, colour: str) -> str:
+        """`colour` darkened until text in it reads on the background (4.5:1): a chosen series
+        colour only has to reach 3:1 as a mark, not as a label."""
+        return darken_to(colour, (self.theme.background,), 4.5)
+
+    def value_range(self, lo: float, hi: float) -> tuple[float, float]:
+        """The data's own (lo, hi) widened to the spec's y_min/y_max; never narrowed, so a range
+        cannot push a value out of the frame."""
+        y_min, y_max = self.spec.option("y_min"), self.spec.option("y_max")
+        if isinstance(y_min, (int, float)):
+            lo = min(lo, float(y_min))
+        if isinstance(y_max, (int, float)):
+            hi = max(hi, float(y_max))
+        return lo, hi
 
     # ---- Type
 

@@ -60,8 +60,7 @@ def draw(f: Frame) -> None:
     colours = entity_colours(f, all_points, all_names)
 
     values = [float(p.absolute) for p in all_points]
-    vmax = max(0.0, *values)
-    vmin = min(0.0, *values)
+    vmin, vmax = f.value_range(min(0.0, *values), max(0.0, *values))
     if vmax == vmin:
         vmax = vmin + 1.0
 
@@ -105,7 +104,7 @@ def draw(f: Frame) -> None:
             lo, hi = sorted((base_y, base_y + h))
             if v != 0:
                 hi = max(hi, lo + f.u(0.03))
-            f.rect(cx - bar_w / 2, lo, bar_w, hi - lo, colours[name])
+            f.rect(cx - bar_w / 2, lo, bar_w, hi - lo, f.series_colour(p, colours[name]))
             label = next(texts)
             # The source's qualifier ("about 61%") where it fits above the column, else the bare value.
             if p.qualifier and f.width(said(p, label), val_pt, bold=True) <= pitch * 0.96:

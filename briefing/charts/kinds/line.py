@@ -78,15 +78,24 @@ def draw(f: Frame) -> None:
     # y ticks: decades for log, nice steps from zero otherwise.
     if log:
         # Pad a share of the data's span in log space so no point sits on the frame.
-        lo_l, hi_l = math.log10(min(values)), math.log10(max(values))
+        lo_v, hi_v = f.value_range(min(values), max(values))
+        # A range not above zero is refused on save; a preview of one being typed keeps the data's.
+        lo_l, hi_l = math.log10(lo_v if lo_v > 0 else min(values)), math.log10(hi_v)
         pad = max((hi_l - lo_l) * 0.12, 0.15)
         ylo, yhi = lo_l - pad, hi_l + pad
         yticks = [10.0**e for e in range(math.ceil(ylo), math.floor(yhi) + 1)]
         if len(yticks) < 2:
             yticks = sorted({10**lo_l, 10**hi_l})
     else:
-        vmin = min(0.0, *values)
-        yticks = list(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]).tick_values(vmin, max(values)))
+        # A line may start above zero, but only when asked: a given minimum replaces the zero baseline.
+        base = min(values) if isinstance(spec.option("y_min"), (int, float)) else min(0.0, *values)
+        vmin, vmax = f.value_range(base, max(values))
+        yticks = list(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]).tick_values(vmin, vmax))
+        # A range the user gave is the frame itself: its ends are ticks, nice steps fill between.
+        if isinstance(spec.option("y_min"), (int, float)):
+            yticks = [vmin] + [t for t in yticks if t > vmin]
+        if isinstance(spec.option("y_max"), (int, float)):
+            yticks = [t for t in yticks if t < vmax] + [vmax]
         ylo, yhi = yticks[0], yticks[-1]
     labels = [tick(t, unit, escape=False) for t in yticks]
     left_w = max(f.width(lbl, tick_pt) for lbl in labels) + f.u(0.3)
@@ -130,7 +139,7 @@ def draw(f: Frame) -> None:
     lw = max(3.5 * f.s, 1.2)
     r = max(0.09 * f.s, 0.03)
     for si, (key, pts) in enumerate(lines):
-        colour = c.series[si % len(c.series)]
+        colour = f.series_colour(pts[0], c.series[si % len(c.series)], key)
         xs = [X(xval(p, i)) for i, p in enumerate(pts)]
         ys = [Y(float(p.absolute)) for p in pts]
         f.line(xs, ys, colour, lw, solid_capstyle="round", solid_joinstyle="round")
@@ -151,14 +160,14 @@ def draw(f: Frame) -> None:
                        va="bottom", clean=False)
         if end_names:
             name = names.get(key, pts[-1].entity or key)
-            f.text(xs[-1] + gap, ys[-1] - f.line_height(val_pt) * 0.9, name, size=f.label_pt, color=colour,
+            f.text(xs[-1] + gap, ys[-1] - f.line_height(val_pt) * 0.9, name, size=f.label_pt, color=f.text_in(colour),
                    va="center_baseline")
         if spec.option("growth") and len(pts) >= 2 and pts[0].absolute > 0:
             ratio = _ratio_text(pts[0].absolute, pts[-1].absolute)
             mx = (xs[0] + xs[-1]) / 2
             my = (ys[0] + ys[-1]) / 2  # on a log axis the straight segment's midpoint is the geometric mean
             f.text(mx - f.u(0.25), my + f.u(0.25), f"{ratio} increase", size=f.label_pt * 1.1, bold=True,
-                   color=colour, ha="right", va="bottom")
+                   color=f.text_in(colour), ha="right", va="bottom")
 
 
 def tick_label(p: Point) -> str:

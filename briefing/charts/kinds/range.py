@@ -103,7 +103,8 @@ def draw(f: Frame) -> None:
                 f.text(xpos(100), band_top + f.u(0.08), b.high_text, size=end_pt, bold=True, ha="right",
                        va="bottom")
             continue
-        fill = c.accent if not any_highlight or highlight_match(spec, b.points[0], b.name) else c.other
+        fill = f.series_colour(
+            b.points[0], c.accent if not any_highlight or highlight_match(spec, b.points[0], b.name) else c.other)
         x_lo, x_hi = xpos(b.low), xpos(b.high)
         if b.high > b.low:
             f.rect(x_lo, band_y, max(x_hi - x_lo, f.u(0.04)), t, fill)

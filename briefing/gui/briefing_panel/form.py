@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -33,14 +34,23 @@ from briefing.domain.model import Audience, Finding, Section
 from briefing.gui.widgets import ErrorLabel, MutedLabel, with_error
 
 _PICKED = "__picked__"  # the findings combo's "findings I pick" entry
+_SECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")  # as briefing.domain.templates checks it
 # What each schema path is called on the form, for messages that name the field as the user sees it.
 _LABELS = {
     "title": "Title", "subtitle": "Subtitle", "name": "Audience name", "description": "Description",
     "introduction": "Introduction", "summary_title": "Summary heading", "key_figures": "Key figures",
+    "reader": "Prepared for", "method_note": "Method note", "disclaimer": "Disclaimer",
     "what_this_means.title": "Closing section title", "what_this_means.intro": "Closing section introduction",
     "what_this_means.text": "Closing section text", "what_this_means.bullets": "Closing section points",
     "what_this_means.callout.title": "Callout title", "what_this_means.callout.text": "Callout text",
 }
+
+
+def reflow(text: str) -> str:
+    """Template text as a reader sees it: the YAML's hard line breaks inside a paragraph become
+    spaces (the writers do the same), blank lines stay paragraph breaks."""
+    paragraphs = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").strip())
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines() if line.strip()) for p in paragraphs)
 
 
 def _text_edit(parent: QWidget, lines: int = 4) -> QPlainTextEdit:
@@ -84,24 +94,29 @@ class AudienceForm(QWidget):
         self._findings = list(findings)
         self._charts = list(charts)
         self.name.setText(audience.name)
-        self.description.setPlainText(audience.description)
+        self.description.setPlainText(reflow(audience.description))
         self.title.setText(str(template.get("title") or ""))
         self.subtitle.setText(str(template.get("subtitle") or ""))
+        self.reader.setText(str(template.get("reader") or ""))
+        self.method_note.setPlainText(reflow(str(template.get("method_note") or "")))
+        self.disclaimer.setPlainText(reflow(str(template.get("disclaimer") or "")))
         self.summary_title.setText(str(template.get("summary_title") or ""))
-        self.introduction.setPlainText(str(template.get("introduction") or ""))
+        self.introduction.setPlainText(reflow(str(template.get("introduction") or "")))
         self._fill_metric_choices()
         self.figures.setRowCount(0)
         for ref in template.get("key_figures") or ():
             ref = {"ref": ref} if isinstance(ref, str) else dict(ref)
-            self.add_key_figure(str(ref.get("ref", "")), str(ref.get("label", "")))
+            self.add_key_figure(str(ref.get("ref", "")), str(ref.get("label", "")), str(ref.get("context", "")))
         self.pick_findings.clear()
         for f in self._findings:
             item = QListWidgetItem(f.title, self.pick_findings)
+            item.setToolTip(f.title)
             item.setData(Qt.ItemDataRole.UserRole, f.slug)
             item.setCheckState(Qt.CheckState.Unchecked)
         self.pick_charts.clear()
         for c in self._charts:
             item = QListWidgetItem(c.title, self.pick_charts)
+            item.setToolTip(c.title)
             item.setData(Qt.ItemDataRole.UserRole, c.key)
             item.setCheckState(Qt.CheckState.Unchecked)
         raw_sections = template.get("sections")
@@ -114,13 +129,13 @@ class AudienceForm(QWidget):
             self.section_list.addItem(self._section_label(s))
         what = dict(template.get("what_this_means") or {})
         self.closing_title.setText(str(what.get("title") or ""))
-        self.closing_intro.setPlainText(str(what.get("intro") or ""))
-        self.closing_text.setPlainText(str(what.get("text") or ""))
+        self.closing_intro.setPlainText(reflow(str(what.get("intro") or "")))
+        self.closing_text.setPlainText(reflow(str(what.get("text") or "")))
         self.closing_bullets.setPlainText("\n".join(str(b) for b in what.get("bullets") or ()))
         callout = what.get("callout") or {}
         callout = {"text": callout} if isinstance(callout, str) else dict(callout)
         self.callout_title.setText(str(callout.get("title") or ""))
-        self.callout_text.setPlainText(str(callout.get("text") or ""))
+        self.callout_text.setPlainText(reflow(str(callout.get("text") or "")))
         self._loading = False
         self.section_list.setCurrentRow(0 if self._sections else -1)
         self._section_editor_enabled()
@@ -137,15 +152,19 @@ class AudienceForm(QWidget):
         self._store_section()
         out = copy.deepcopy(self._raw)
         for key, value in (("title", self.title.text()), ("subtitle", self.subtitle.text()),
+                           ("reader", self.reader.text()), ("method_note", self.method_note.toPlainText()),
+                           ("disclaimer", self.disclaimer.toPlainText()),
                            ("summary_title", self.summary_title.text()),
                            ("introduction", self.introduction.toPlainText())):
             _put(out, key, value.strip())
-        figures = []
+        figures: list[dict[str, str]] = []
         for row in range(self.figures.rowCount()):
-            combo, label = self.figures.cellWidget(row, 0), self.figures.cellWidget(row, 1)
-            assert isinstance(combo, QComboBox) and isinstance(label, QLineEdit), "each figure row holds both"
-            ref = combo.currentData() or ""
-            figures.append({"ref": ref, "label": label.text().strip()} if label.text().strip() else {"ref": ref})
+            combo, label, context = (self.figures.cellWidget(row, c) for c in range(3))
+            assert isinstance(combo, QComboBox) and isinstance(label, QLineEdit) and isinstance(context, QLineEdit)
+            figure = {"ref": combo.currentData() or ""}
+            _put(figure, "label", label.text().strip())
+            _put(figure, "context", context.text().strip())
+            figures.append(figure)
         _put(out, "key_figures", figures)
         out["sections"] = copy.deepcopy(self._sections)
         if "sections" not in self._raw and out["sections"] == [{"key": s.key} for s in self._report_sections]:
@@ -165,7 +184,7 @@ class AudienceForm(QWidget):
             out.pop("what_this_means", None)
         return out
 
-    def add_key_figure(self, ref: str = "", label: str = "") -> None:
+    def add_key_figure(self, ref: str = "", label: str = "", context: str = "") -> None:
         row = self.figures.rowCount()
         self.figures.insertRow(row)
         combo = QComboBox(self.figures)
@@ -177,14 +196,52 @@ class AudienceForm(QWidget):
             combo.addItem(f"{ref} (not found)", ref)
             at = combo.count() - 1
         combo.setCurrentIndex(max(at, 0))
+        # Short in the table (the column stretches; no sideways scrolling), whole in the tooltip.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
+        combo.setToolTip(combo.currentText())
+        combo.currentIndexChanged.connect(lambda _i, c=combo: c.setToolTip(c.currentText()))
         combo.currentIndexChanged.connect(self._edited)
-        edit = QLineEdit(label, self.figures)
+        edit = _cell_edit(label, self.figures)
         edit.setPlaceholderText("The tile's wording (default: the finding's title)")
         edit.setAccessibleName(f"Key figure {row + 1} label")
         edit.textEdited.connect(self._edited)
+        second = _cell_edit(context, self.figures)
+        second.setPlaceholderText("No second line")
+        second.setToolTip("The small line the tile prints under its label (the template's context)")
+        second.setAccessibleName(f"Key figure {row + 1} context line")
+        second.textEdited.connect(self._edited)
         self.figures.setCellWidget(row, 0, combo)
         self.figures.setCellWidget(row, 1, edit)
+        self.figures.setCellWidget(row, 2, second)
+        self._fit_figures()
         self._edited()
+
+    def add_table_row(self, metric: str = "", label: str = "", note: str = "", to: object = None) -> None:
+        """A row of the current section's key-numbers table (a range's `to` is kept as it was)."""
+        row = self.table_rows.rowCount()
+        self.table_rows.insertRow(row)
+        combo = self._metric_combo(metric, f"Table row {row + 1} metric")
+        combo.setProperty("to", to)
+        combo.currentIndexChanged.connect(self._section_edited)
+        cells: list[QWidget] = [combo]
+        for text, name in ((label, "label"), (note, "note")):
+            edit = _cell_edit(text, self.table_rows)
+            edit.setAccessibleName(f"Table row {row + 1} {name}")
+            edit.textEdited.connect(self._section_edited)
+            cells.append(edit)
+        cells[1].setPlaceholderText("The row's own words (required)")  # type: ignore[attr-defined]
+        for column, widget in enumerate(cells):
+            self.table_rows.setCellWidget(row, column, widget)
+        self._section_edited()
+
+    def remove_table_row(self) -> None:
+        row = self.table_rows.currentRow()
+        if row < 0:
+            row = self.table_rows.rowCount() - 1
+        if row >= 0:
+            self.table_rows.removeRow(row)
+            self._section_edited()
 
     def remove_key_figure(self) -> None:
         row = self.figures.currentRow()
@@ -192,6 +249,7 @@ class AudienceForm(QWidget):
             row = self.figures.rowCount() - 1
         if row >= 0:
             self.figures.removeRow(row)
+            self._fit_figures()
             self._edited()
 
     def add_section(self, title: str = "New section") -> None:
@@ -240,6 +298,24 @@ class AudienceForm(QWidget):
             item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in wanted
                                else Qt.CheckState.Unchecked)
 
+    def key_errors(self) -> list[FieldError]:
+        """Bad section keys, each named by its section. A key used twice is reported on the section
+        being edited when it is one of the pair (the template's own check names the later one)."""
+        self._store_section()
+        out: list[FieldError] = []
+        current = self.section_list.currentRow()
+        keys = [str(s.get("key") or "") for s in self._sections]
+        for i, key in enumerate(keys):
+            if not _SECTION_KEY.match(key):
+                out.append(FieldError(f"sections.{i}.key", "is required: lower-case letters, digits, '-' and '_'"
+                                      if not key else "may hold only lower-case letters, digits, '-' and '_'"))
+                continue
+            others = [j for j, k in enumerate(keys) if k == key and j != i]
+            if others and (i == current or (current not in others and i > others[0])):
+                out.append(FieldError(f"sections.{i}.key", f"“{key}” is used by another section; "
+                                                           "section keys must be unique"))
+        return out
+
     def show_errors(self, error: ValidationError | None) -> None:
         """Each message under the field its path names; section messages name the section."""
         for label in self._errors.values():
@@ -252,6 +328,10 @@ class AudienceForm(QWidget):
             target = self._error_target(e)
             if target == "key_figures":
                 by_field.setdefault(target, []).append(self._key_figure_message(e))
+            elif target == "section.table":
+                m = re.search(r"\.table\.rows\.(\d+)\.(\w+)", e.field)
+                where = f"Row {int(m.group(1)) + 1} {m.group(2)}" if m else "Table"
+                by_field.setdefault(target, []).append(f"{where}: {e.message}")
             elif target in self._errors:
                 by_field.setdefault(target, []).append(e.message)
             else:
@@ -271,25 +351,36 @@ class AudienceForm(QWidget):
         self.title = QLineEdit(self)
         self.subtitle = QLineEdit(self)
         self.description = _text_edit(self, 2)
-        for w in (self.name, self.title, self.subtitle):
+        self.reader = QLineEdit(self)
+        self.reader.setPlaceholderText("No “Prepared for” line")
+        self.method_note = _text_edit(self, 3)
+        self.disclaimer = _text_edit(self, 2)
+        for w in (self.name, self.title, self.subtitle, self.reader):
             w.textEdited.connect(self._edited)
         cover = QGroupBox("Cover", self)
-        form = QFormLayout(cover)
+        form = _form(cover)
         form.addRow("&Title", with_error(self.title, err("title")))
         form.addRow("S&ubtitle", with_error(self.subtitle, err("subtitle")))
         form.addRow("Audi&ence name", with_error(self.name, err("name")))
         form.addRow("Desc&ription", with_error(self.description, err("description")))
+        form.addRow("&Prepared for", with_error(self.reader, err("reader")))
+        form.addRow("Method note", with_error(self.method_note, err("method_note")))
+        form.addRow("Di&sclaimer", with_error(self.disclaimer, err("disclaimer")))
 
         self.summary_title = QLineEdit(self)
         self.summary_title.setPlaceholderText("At a glance")
         self.summary_title.textEdited.connect(self._edited)
         self.introduction = _text_edit(self, 5)
-        self.figures = QTableWidget(0, 2, self)
-        self.figures.setHorizontalHeaderLabels(["Metric", "Label"])
-        self.figures.horizontalHeader().setStretchLastSection(True)
-        self.figures.setColumnWidth(0, 260)
+        self.figures = QTableWidget(0, 3, self)
+        self.figures.setHorizontalHeaderLabels(["Metric", "Label", "Second line"])
+        header = self.figures.horizontalHeader()
+        for c in range(3):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
+        # The columns share the width: nothing scrolls sideways or hides a label's end.
+        self.figures.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.figures.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.figures.verticalHeader().hide()
-        self.figures.setMinimumHeight(150)
+        self._fit_figures()
         self._metric_items: list[tuple[str, str]] = []
         add_figure = QPushButton("Add Key Figure", self)
         add_figure.clicked.connect(lambda: self.add_key_figure())
@@ -300,22 +391,31 @@ class AudienceForm(QWidget):
         figure_buttons.addWidget(remove_figure)
         figure_buttons.addStretch(1)
         summary = QGroupBox("Summary page", self)
-        form = QFormLayout(summary)
+        form = _form(summary)
         form.addRow("Headin&g", with_error(self.summary_title, err("summary_title")))
         form.addRow("&Introduction", with_error(self.introduction, err("introduction")))
         form.addRow("&Key figures", with_error(self.figures, err("key_figures")))
         form.addRow("", figure_buttons)
 
         self.section_list = QListWidget(self)
-        self.section_list.setMaximumHeight(130)
+        self.section_list.setMinimumHeight(130)
+        self.section_list.setMaximumHeight(160)
         self.section_list.currentRowChanged.connect(self._section_picked)
-        buttons = QHBoxLayout()
+        # Beside the list, in one column: always in view with it, never cut by the scroll area's edge.
+        buttons = QVBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        self.section_buttons: list[QPushButton] = []
         for text, slot in (("Add Section", lambda: self.add_section()), ("Remove", self.remove_section),
                            ("Move Up", lambda: self.move_section(-1)), ("Move Down", lambda: self.move_section(1))):
             b = QPushButton(text, self)
             b.clicked.connect(slot)
             buttons.addWidget(b)
+            self.section_buttons.append(b)
         buttons.addStretch(1)
+        self.section_key = QLineEdit(self)
+        self.section_key.setToolTip("The section's key: lower-case letters, digits and '-', unique in this audience. "
+                                    "A key of the report's own sections needs no title or rule.")
+        self.section_key.textEdited.connect(self._section_edited)
         self.section_title = QLineEdit(self)
         self.section_title.textEdited.connect(self._section_edited)
         self.section_intro = _text_edit(self, 3)
@@ -326,30 +426,65 @@ class AudienceForm(QWidget):
         self.rules_note = MutedLabel("", self)
         self.pick_findings = QListWidget(self)
         self.pick_findings.setMinimumHeight(140)
+        self.pick_findings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pick_findings.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.pick_findings.itemChanged.connect(self._section_edited)
         self.pick_charts = QListWidget(self)
+        # Long chart titles end in "…" (whole in the tooltip) rather than scrolling the list sideways.
+        self.pick_charts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pick_charts.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.pick_charts.setMaximumHeight(110)
         self.pick_charts.itemChanged.connect(self._section_edited)
         self.section_table = QCheckBox("A table of the section's numbers", self)
         self.section_table.toggled.connect(self._section_edited)
+        # The curated table (title and rows: metric, label, note); no rows lists each finding's key number.
+        self.table_title = QLineEdit(self)
+        self.table_title.setPlaceholderText("Key numbers")
+        self.table_title.textEdited.connect(self._section_edited)
+        self.table_rows = QTableWidget(0, 3, self)
+        self.table_rows.setHorizontalHeaderLabels(["Metric", "Label", "Note"])
+        for c in range(3):
+            self.table_rows.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
+        self.table_rows.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table_rows.verticalHeader().hide()
+        self.table_rows.setMinimumHeight(120)
+        self.table_rows.setMaximumHeight(260)
+        add_row = QPushButton("Add Row", self)
+        add_row.clicked.connect(lambda: self.add_table_row())
+        remove_row = QPushButton("Remove Row", self)
+        remove_row.clicked.connect(self.remove_table_row)
+        row_buttons = QHBoxLayout()
+        row_buttons.addWidget(add_row)
+        row_buttons.addWidget(remove_row)
+        row_buttons.addWidget(MutedLabel("No rows: each finding's key number", self), 1)
+        self.table_editor = QWidget(self)
+        table_form = _form(self.table_editor)
+        table_form.setContentsMargins(0, 0, 0, 0)
+        table_form.addRow("Table title", self.table_title)
+        table_form.addRow(with_error(self.table_rows, err("section.table")))
+        table_form.addRow(row_buttons)
         self.section_limit = QSpinBox(self)
         self.section_limit.setRange(0, 500)
         self.section_limit.setSpecialValueText("No limit")
         self.section_limit.valueChanged.connect(self._section_edited)
         sections = QGroupBox("Sections", self)
         box = QVBoxLayout(sections)
-        box.addWidget(self.section_list)
-        box.addLayout(buttons)
+        list_row = QHBoxLayout()
+        list_row.addWidget(self.section_list, 1)
+        list_row.addLayout(buttons)
+        box.addLayout(list_row)
         self.section_editor = QWidget(self)
-        form = QFormLayout(self.section_editor)
+        form = _form(self.section_editor)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Section tit&le", with_error(self.section_title, err("section.title")))
+        form.addRow("Section ke&y", with_error(self.section_key, err("section.key")))
         form.addRow("Section i&ntro", self.section_intro)
         form.addRow("&Which findings", with_error(self.findings_rule, err("section.findings")))
         form.addRow("", self.rules_note)
         form.addRow("", self.pick_findings)
         form.addRow("&Charts", self.pick_charts)
         form.addRow("", self.section_table)
+        form.addRow("", self.table_editor)
         form.addRow("Li&mit", self.section_limit)
         box.addWidget(self.section_editor)
 
@@ -363,10 +498,10 @@ class AudienceForm(QWidget):
         for w in (self.closing_title, self.callout_title):
             w.textEdited.connect(self._edited)
         for t in (self.description, self.introduction, self.closing_intro, self.closing_text,
-                  self.closing_bullets, self.callout_text):
+                  self.closing_bullets, self.callout_text, self.method_note, self.disclaimer):
             t.textChanged.connect(self._edited)
         closing = QGroupBox("Closing section and callout", self)
-        form = QFormLayout(closing)
+        form = _form(closing)
         form.addRow("Cl&osing title", with_error(self.closing_title, err("what_this_means.title")))
         form.addRow("Closing intro", with_error(self.closing_intro, err("what_this_means.intro")))
         form.addRow("Te&xt", with_error(self.closing_text, err("what_this_means.text")))
@@ -380,7 +515,7 @@ class AudienceForm(QWidget):
         for group in (cover, summary, sections, closing):
             column.addWidget(group)
         column.addStretch(1)
-        scroll = QScrollArea(self)
+        scroll = self.scroll_area = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -398,6 +533,48 @@ class AudienceForm(QWidget):
         layout.addLayout(bar)
 
     # ---- Internals
+    def _metric_combo(self, ref: str, name: str) -> QComboBox:
+        combo = QComboBox(self)
+        for text, data in self._metric_items:
+            combo.addItem(text, data)
+        combo.setAccessibleName(name)
+        at = combo.findData(ref)
+        if at < 0 and ref:  # a stale or unknown ref: keep it visible rather than silently dropping it
+            combo.addItem(f"{ref} (not found)", ref)
+            at = combo.count() - 1
+        combo.setCurrentIndex(max(at, 0))
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
+        combo.setToolTip(combo.currentText())
+        combo.currentIndexChanged.connect(lambda _i, c=combo: c.setToolTip(c.currentText()))
+        return combo
+
+    def _table_value(self) -> bool | dict[str, Any]:
+        """`true` (each finding's key number) or the curated table as the fields hold it."""
+        rows = []
+        for r in range(self.table_rows.rowCount()):
+            combo, label, note = (self.table_rows.cellWidget(r, c) for c in range(3))
+            assert isinstance(combo, QComboBox) and isinstance(label, QLineEdit) and isinstance(note, QLineEdit)
+            row: dict[str, Any] = {"metric": combo.currentData() or ""}
+            _put(row, "to", combo.property("to"))
+            _put(row, "label", label.text().strip())
+            _put(row, "note", note.text().strip())
+            rows.append(row)
+        title = self.table_title.text().strip()
+        if not rows and not title:
+            return True
+        out: dict[str, Any] = {"title": title} if title else {}
+        if rows:
+            out["rows"] = rows
+        return out
+
+    def _fit_figures(self) -> None:
+        """The key-figures table as tall as its rows: the form scrolls, not a box inside it."""
+        rows = self.figures.rowCount()
+        row_h = self.figures.verticalHeader().defaultSectionSize()
+        height = self.figures.horizontalHeader().sizeHint().height() + max(rows, 2) * row_h + 4
+        self.figures.setFixedHeight(height)
+
     def _edited(self, *_args: object) -> None:
         if not self._loading:
             self.sig_edited.emit()
@@ -439,8 +616,9 @@ class AudienceForm(QWidget):
         was = self._loading
         self._loading = True
         self.section_title.setText(str(raw.get("title") or ""))
+        self.section_key.setText(str(raw.get("key") or ""))
         self.section_title.setPlaceholderText(self._section_label({"key": raw.get("key")}))
-        self.section_intro.setPlainText(str(raw.get("intro") or ""))
+        self.section_intro.setPlainText(reflow(str(raw.get("intro") or "")))
         picked, rule_key, editable = _read_rules(raw, self._report_sections)
         self.findings_rule.setEnabled(editable)
         self.pick_findings.setEnabled(editable)
@@ -458,12 +636,21 @@ class AudienceForm(QWidget):
             item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in charts
                                else Qt.CheckState.Unchecked)
         self.section_table.setChecked(bool(raw.get("table")))
+        curated: dict[str, Any] = raw["table"] if isinstance(raw.get("table"), dict) else {}
+        self.table_title.setText(str(curated.get("title") or ""))
+        self.table_rows.setRowCount(0)
+        for entry in curated.get("rows") or ():
+            cells: dict[str, Any] = dict(entry) if isinstance(entry, dict) else {}
+            self.add_table_row(str(cells.get("metric") or ""), str(cells.get("label") or ""),
+                               str(cells.get("note") or ""), cells.get("to"))
+        self.table_editor.setVisible(self.section_table.isChecked())
         self.section_limit.setValue(int(raw.get("limit") or 0))
         self.pick_findings.setVisible(self.findings_rule.currentData() == _PICKED)
         self._loading = was
 
     def _section_edited(self, *_args: object) -> None:
         self.pick_findings.setVisible(self.findings_rule.currentData() == _PICKED)
+        self.table_editor.setVisible(self.section_table.isChecked())
         if self._loading:
             return
         self._store_section()
@@ -478,6 +665,9 @@ class AudienceForm(QWidget):
         if self._loading or not 0 <= row < len(self._sections):
             return
         raw = self._sections[row]
+        # Kept as typed (only trimmed): the template's validation names a bad or repeated key
+        # under this field rather than the form quietly turning it into another one.
+        raw["key"] = self.section_key.text().strip()
         _put(raw, "title", self.section_title.text().strip())
         _put(raw, "intro", self.section_intro.toPlainText().strip())
         if self.findings_rule.isEnabled():
@@ -489,12 +679,11 @@ class AudienceForm(QWidget):
             else:
                 raw["findings"] = [{"section": rule}]
         _put(raw, "charts", _checked(self.pick_charts))
-        if not (self.section_table.isChecked() and isinstance(raw.get("table"), dict)):
-            _put(raw, "table", self.section_table.isChecked())  # a ticked curated table keeps its rows
+        _put(raw, "table", self._table_value() if self.section_table.isChecked() else None)
         _put(raw, "limit", self.section_limit.value() or None)
 
     def _error_target(self, e: FieldError) -> str:
-        m = re.match(r"sections\.(\d+)\.(title|findings)", e.field)
+        m = re.match(r"sections\.(\d+)\.(title|findings|key|table)\b", e.field)
         if m and int(m.group(1)) == self.section_list.currentRow():
             return f"section.{m.group(2)}"
         if e.field.startswith("key_figures"):
@@ -518,6 +707,22 @@ class AudienceForm(QWidget):
             name = self._section_label(self._sections[i]) if i < len(self._sections) else str(i + 1)
             return f"Section {i + 1} (“{name}”) {m.group(2) or ''}: {e.message}".replace(" :", ":")
         return f"{_LABELS.get(e.field, e.field)}: {e.message}"
+
+
+def _cell_edit(text: str, parent: QWidget) -> QLineEdit:
+    """A table cell's text field showing its text's start (not its end, where a set text leaves the
+    cursor), whole in the tooltip."""
+    edit = QLineEdit(text, parent)
+    edit.setCursorPosition(0)
+    edit.setToolTip(text)
+    edit.textChanged.connect(edit.setToolTip)
+    return edit
+
+
+def _form(parent: QWidget) -> QFormLayout:
+    form = QFormLayout(parent)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
 
 
 def _put(raw: dict[str, Any], key: str, value: Any) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressDialog,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -42,6 +43,8 @@ from briefing.gui.undo import AudienceRecordCommand
 from briefing.gui.widgets import EmptyState, Heading, MutedLabel, named
 from briefing.gui.workers import Failure, Operation, Token
 
+# How wide the left pane grows when the Details tab opens (pixels): the form's tables fit at 1280x720.
+FORM_WIDTH = 640
 _FORMATS = {"pdf": ("PDF", "PDF document (*.pdf)"), "docx": ("Word", "Word document (*.docx)")}
 _preview_counter = itertools.count(1)
 
@@ -136,14 +139,17 @@ class BriefingPanel(QWidget):
         from briefing.domain.text import clean_text
 
         name, description, after = self.form.audience_name(), self.form.audience_description(), self.form.template()
-        errors = []
+        errors = self.form.key_errors()
         for check in (lambda: validate_template(after, audience.sections),
                       lambda: clean_text(name, "name", max_length=120, required=True),
                       lambda: clean_text(description, "description", max_length=2000, multiline=True)):
             try:
                 check()
             except ValidationError as exc:
-                errors += exc.errors
+                # The form's own key check names the section being edited; drop the template's
+                # duplicate of it, which names the other section of a repeated pair.
+                named_keys = {e.field for e in errors}
+                errors += [e for e in exc.errors if not (e.field.endswith(".key") and named_keys)]
         if errors:
             self.form.show_errors(ValidationError(errors, "audience"))
             self.ctx.events.sig_message.emit("The audience was not saved: see the marked fields")
@@ -388,11 +394,11 @@ class BriefingPanel(QWidget):
         self.act_rename = self._menu_action("Rename…", self.rename_audience)
         self.act_reset = self._menu_action("Reset to Default…", self.reset_audience)
         self.act_delete = self._menu_action("Delete…", self.delete_audience)
-        self.audience_button = QToolButton(self)
-        self.audience_button.setText("Audience")
+        # A push button with a menu: its size counts the menu arrow (a tool button's drew over its text).
+        self.audience_button = QPushButton("Audience", self)
         self.audience_button.setToolTip("New, duplicate, rename, reset or delete audiences")
         self.audience_button.setMenu(self.audience_menu)
-        self.audience_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.audience_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         picker = QHBoxLayout()
         audience_label = Heading("Au&dience", self)
         audience_label.setBuddy(self.audience_combo)
@@ -453,6 +459,7 @@ class BriefingPanel(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(selection, "Findings")
         self.tabs.addTab(self.form, "Details")
+        self.tabs.currentChanged.connect(self._tab_changed)
         left_layout.addWidget(self.tabs, 1)
         left_layout.addLayout(buttons)
 
@@ -515,6 +522,17 @@ class BriefingPanel(QWidget):
         self._preview_timer.setSingleShot(True)
         self._preview_timer.timeout.connect(self._build_preview)
         self.pdf.statusChanged.connect(self._pdf_status)
+
+    def _tab_changed(self, index: int) -> None:
+        """The Details form needs room its three-column tables can share: widen the left pane to
+        FORM_WIDTH when it is narrower (the preview keeps the rest; the user's own wider split stays)."""
+        if self.tabs.widget(index) is not self.form:
+            return
+        left, right = self.splitter.sizes()
+        total = left + right
+        want = min(FORM_WIDTH, int(total * 0.6))
+        if left < want:
+            self.splitter.setSizes([want, total - want])
 
     # ---- Internals: audiences and the tree
     def _loaded(self, result: tuple[list[Audience], list[Finding], list[ChartSpec]]) -> None:
@@ -906,7 +924,7 @@ class BriefingPanel(QWidget):
             if problems is None:
                 token.progress(0.0, f"Checking the numbers in the {audience.name} briefing…")
                 try:
-                    found = check_audience(service, audience.key)
+                    found = check_audience(service, audience.key, template)
                 except Exception:  # noqa: BLE001 - a fault in a check must never stop an export
                     found = []
                 if found:

@@ -31,6 +31,7 @@ from briefing.domain.errors import ValidationError
 from briefing.domain.model import Finding, Report
 from briefing.gui import dialogs
 from briefing.gui.charts.aspect import AspectBox
+from briefing.gui.charts.looks import ColourButton, axis_edit, axis_text, axis_value, item_colour, show_colour
 from briefing.gui.charts.new_chart import NewChartDialog, disable_unfit
 from briefing.gui.context import AppContext
 from briefing.gui.icons import icon
@@ -84,16 +85,34 @@ class ChartsPanel(QWidget):
 
     def refresh(self) -> None:
         service = self.ctx.service
-        self.ctx.load("charts", lambda: (service.list_charts(), service.list_findings()), self._loaded)
+
+        def load() -> tuple[list[ChartSpec], list[Finding], tuple[str, ...]]:
+            from briefing.theme import report_theme
+
+            # The palette the colour buttons offer first: the current report's, as its exports draw.
+            return service.list_charts(), service.list_findings(), report_theme(service.get_report().colours).palette
+
+        self.ctx.load("charts", load, self._loaded)
 
     def current_spec(self) -> ChartSpec | None:
         """The chart as edited in the form (unsaved edits included)."""
         if self._spec is None:
             return None
         options = dict(self._spec.options)
+        listed = {str(self.series.item(i).data(_KEY_ROLE)): item_colour(self.series.item(i))
+                  for i in range(self.series.count())}
+        colours = {k: c for k, c in listed.items() if c}
+        # Colours of what the list does not show (metric references) are kept as they were.
+        colours.update({k: v for k, v in dict(self._spec.option("colours") or {}).items() if k not in listed})
+        axis: dict[str, object] = {}
+        for name, edit in (("y_min", self.y_min), ("y_max", self.y_max)):
+            try:
+                axis[name] = axis_value(edit.text())
+            except ValueError:
+                axis[name] = self._spec.option(name)  # refused on Save (_axis_errors); the preview keeps the last
         for name, value in (("log", self.log.isChecked()), ("highlight", self.highlight.currentText().strip()),
-                            ("category", str(self.labels.currentData() or ""))):
-            if value:
+                            ("category", str(self.labels.currentData() or "")), ("colours", colours), *axis.items()):
+            if value or (name in ("y_min", "y_max") and value == 0):
                 options[name] = value
             else:
                 options.pop(name, None)
@@ -173,10 +192,25 @@ class ChartsPanel(QWidget):
                 self.list.setCurrentRow(i)
                 return
 
+    def axis_errors(self) -> list[str]:
+        """What is wrong with the axis fields as typed, each message naming its field."""
+        out = []
+        for label, edit in (("Axis from", self.y_min), ("Axis to (max)", self.y_max)):
+            try:
+                axis_value(edit.text())
+            except ValueError:
+                out.append(f"{label}: “{edit.text().strip()[:40]}” is not a number; leave it blank for automatic")
+        return out
+
     def save(self) -> None:
         before = self._spec
         after = self.current_spec()
-        if before is None or after is None or after == before:
+        if before is None or after is None:
+            return
+        if self.axis_errors():
+            self.error.show_messages(self.axis_errors())
+            return
+        if after == before:
             return
         service = self.ctx.service
 
@@ -308,6 +342,9 @@ class ChartsPanel(QWidget):
             )
         self.series = QListWidget(self)
         self.series.setMaximumHeight(130)
+        self.colour = ColourButton(self)
+        self.colour.sig_changed.connect(self._colour_chosen)
+        self.series.currentItemChanged.connect(lambda item, _previous: self._series_current(item))
         self.subtitle = QLineEdit(self)
         self.note = QLineEdit(self)
         self.note.setPlaceholderText("A note printed under the chart")
@@ -326,6 +363,12 @@ class ChartsPanel(QWidget):
         if line is not None:  # always, once setEditable(True)
             line.setPlaceholderText("None")
         self.log = QCheckBox("Log scale", self)
+        self.y_min = axis_edit("Automatic", self)
+        self.y_max = axis_edit("Automatic", self)
+        axis_tip = ("The value axis's range, in the axis's units (80 is 80 %). It is widened to show every value, "
+                    "and a bar's zero, so it never hides data.")
+        self.y_min.setToolTip(axis_tip)
+        self.y_max.setToolTip(axis_tip)
         self.refs = MutedLabel("", self)
         self.error = ErrorLabel(self)
         form = QFormLayout()
@@ -339,6 +382,7 @@ class ChartsPanel(QWidget):
         form.addRow(buddy_label("&Kind", self.kind, self), row)
         form.addRow(buddy_label("S&ubtitle", self.subtitle, self), self.subtitle)
         form.addRow(buddy_label("&Series", self.series, self), self.series)
+        form.addRow("", self.colour)
         form.addRow("", self.refs)
         looks = QHBoxLayout()
         looks.addWidget(self.labels, 1)
@@ -346,8 +390,15 @@ class ChartsPanel(QWidget):
         looks.addWidget(self.number_format, 1)
         looks.addWidget(buddy_label("Hi&ghlight", self.highlight, self))
         looks.addWidget(self.highlight, 1)
-        looks.addWidget(self.log)
         form.addRow(buddy_label("&Labels", self.labels, self), looks)
+        axis = QHBoxLayout()
+        axis.addWidget(self.y_min)
+        axis.addWidget(buddy_label("to (&max)", self.y_max, self))
+        axis.addWidget(self.y_max)
+        axis.addSpacing(12)
+        axis.addWidget(self.log)
+        axis.addStretch(1)
+        form.addRow(buddy_label("&Axis from", self.y_min, self), axis)
         form.addRow(buddy_label("N&ote", self.note, self), self.note)
         form.addRow(buddy_label("Sou&rce line", self.source, self), self.source)
         self.revert_button = QPushButton(icon("revert"), "Revert", self)
@@ -398,11 +449,14 @@ class ChartsPanel(QWidget):
             combo.currentIndexChanged.connect(self._edited)
         self.highlight.currentTextChanged.connect(self._edited)
         self.log.toggled.connect(self._edited)
+        self.y_min.textChanged.connect(self._edited)
+        self.y_max.textChanged.connect(self._edited)
         self._set_enabled(False)
 
     # ---- Internals: loading
-    def _loaded(self, result: tuple[list[ChartSpec], list[Finding]]) -> None:
-        specs, findings = result
+    def _loaded(self, result: tuple[list[ChartSpec], list[Finding], tuple[str, ...]]) -> None:
+        specs, findings, palette = result
+        self.colour.set_palette(palette)
         if self._spec is not None and specs == list(self._specs.values()) and \
                 {f.id: f for f in findings} == self._findings:
             return  # nothing new (often our own commit seen by the watcher): no re-render
@@ -458,6 +512,8 @@ class ChartsPanel(QWidget):
         self.number_format.setCurrentIndex(max(0, self.number_format.findData(spec.number_format)))
         self.labels.setCurrentIndex(max(0, self.labels.findData(str(spec.option("category", "")))))
         self.log.setChecked(bool(spec.option("log", False)))
+        self.y_min.setText(axis_text(spec.option("y_min")))
+        self.y_max.setText(axis_text(spec.option("y_max")))
         self.highlight.clear()
         self.highlight.addItem("")
         self.highlight.addItems(sorted({m.entity for f in self._findings.values() for m in f.metrics
@@ -483,6 +539,11 @@ class ChartsPanel(QWidget):
                 Qt.CheckState.Checked if key in spec.series else Qt.CheckState.Unchecked
             )
             self.series.addItem(item)
+        chosen = dict(spec.option("colours") or {})
+        for i in range(self.series.count()):
+            show_colour(self.series.item(i), str(chosen.get(str(self.series.item(i).data(_KEY_ROLE)), "")))
+        self.series.setCurrentRow(0 if self.series.count() else -1)
+        self._series_current(self.series.currentItem())
         self.refs.setText(
             f"Also plots {len(spec.metrics)} individual metric{'s' if len(spec.metrics) != 1 else ''}: "
             + ", ".join(str(m) for m in spec.metrics[:4])
@@ -495,6 +556,17 @@ class ChartsPanel(QWidget):
         self._set_enabled(True)
         self._update_buttons()
         self._render()
+
+    def _series_current(self, item: QListWidgetItem | None) -> None:
+        self.colour.setEnabled(item is not None and self.series.isEnabled())
+        if item is not None:
+            self.colour.set_target(item.text(), item_colour(item))
+
+    def _colour_chosen(self, colour: str) -> None:
+        item = self.series.currentItem()
+        if item is not None:
+            show_colour(item, colour)
+            self._edited()
 
     def _checked_series(self) -> tuple[str, ...]:
         out = []
@@ -527,9 +599,12 @@ class ChartsPanel(QWidget):
             self.labels,
             self.highlight,
             self.log,
+            self.y_min,
+            self.y_max,
             self.kind,
             self.size_box,
             self.series,
+            self.colour,
             self.save_button,
             self.revert_button,
         ):

@@ -88,10 +88,17 @@ def check_library(service: BriefingService) -> CheckRun:
                     tuple(s for s in scopes if s is not None))
 
 
-def check_audience(service: BriefingService, key: str) -> list[Problem]:
-    """The problems in one audience's briefing, as `briefing export` reports them."""
+def check_audience(service: BriefingService, key: str, template: Mapping[str, Any] | None = None) -> list[Problem]:
+    """The problems in one audience's briefing, as `briefing export` reports them. With `template`
+    (a working selection exported as it stands), the briefing that template makes is checked, not
+    the saved one: what the checks judge is what the export writes."""
+    from dataclasses import replace
+
     library = _library(service)
     audience = next(a for a in library.audiences if a.key == key)
+    if template is not None:
+        audience = replace(audience, template=template)
+        library = replace(library, audiences=[audience if a.key == key else a for a in library.audiences])
     scope = _scope(audience, library.findings)
     if scope is None:
         return []  # compose will refuse the template itself, with its own message

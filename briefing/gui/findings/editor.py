@@ -38,6 +38,7 @@ from briefing.domain.model import (
 from briefing.gui import dialogs
 from briefing.gui.context import AppContext
 from briefing.gui.findings.compare import compare
+from briefing.gui.findings.history import HistoryDialog
 from briefing.gui.findings.metrics import FIELDS as METRIC_FIELDS
 from briefing.gui.findings.metrics import HEADERS as METRIC_HEADERS
 from briefing.gui.findings.metrics import MetricRow, MetricsModel, ScaleDelegate
@@ -272,6 +273,15 @@ class FindingEditor(QWidget):
             self._save_failed(failure, draft)
 
         self.ctx.ops.write(work, label="Save finding", success=saved, failure=failed)
+
+    def open_history(self) -> HistoryDialog | None:
+        """The saved finding's history beside the form (window-modal); returns the dialog."""
+        if self._finding is None:
+            return None
+        dialog = HistoryDialog(self.ctx, self._finding, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def revert(self) -> None:
         self.load(self._finding)
@@ -589,6 +599,10 @@ class FindingEditor(QWidget):
         self._revert_button = QPushButton(icon("revert"), "Revert", self)
         self._revert_button.setToolTip("Discard your edits and show the saved version")
         self._revert_button.clicked.connect(self.revert)
+        self._history_button = QPushButton("History…", self)
+        self._history_button.setObjectName("historyButton")
+        self._history_button.setToolTip("Who changed this finding, when, and what; restore an earlier version")
+        self._history_button.clicked.connect(self.open_history)
         self._save_button = QPushButton(icon("save"), "Save", self)
         self._save_button.setDefault(True)
         self._save_button.setToolTip("Save this finding (Ctrl+S)")
@@ -596,6 +610,7 @@ class FindingEditor(QWidget):
         buttons = QHBoxLayout()
         buttons.setContentsMargins(16, 8, 16, 10)
         buttons.addWidget(self._status, 1)
+        buttons.addWidget(self._history_button)
         buttons.addWidget(self._revert_button)
         buttons.addWidget(self._save_button)
         bar = QFrame(self)
@@ -645,6 +660,7 @@ class FindingEditor(QWidget):
         # Nothing typed, nothing to save: a blank new form does not offer Save either.
         self._save_button.setEnabled(self._dirty and not self._saving)
         self._revert_button.setEnabled(self._dirty and not self._saving)
+        self._history_button.setEnabled(self._finding is not None)
         self._remove_metric_button.setEnabled(self._metrics_view.selectionModel().hasSelection())
         if self._saving:
             self._status.setText("Saving…")

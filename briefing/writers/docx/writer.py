@@ -76,6 +76,8 @@ from briefing.writers.docx.reference import (
 from briefing.writers.manifest import add_docx_manifest
 from briefing.writers.text import Notes, is_web_url, xml_safe
 
+SHORT_TABLE_ROWS = 8  # a table of up to this many rows is kept on one page
+
 _SETTINGS_AFTER_UPDATE_FIELDS = (
     "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
     "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
@@ -553,7 +555,13 @@ class WordWriter:
             p._p.style = text_style
             self.add_text(p, col.title).bold = True
             p.alignment = paragraph_alignment(col.align)
-        for r in table.rows:
+        # A short table is kept on one page the way Word does it, every row's text kept with the next
+        # (LibreOffice reads that as "do not split the table"): split at a page foot, its last row sat
+        # alone overleaf under a repeated header.
+        whole = len(table.rows) <= SHORT_TABLE_ROWS
+        for cell in head.cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
+        for n, r in enumerate(table.rows, start=1):
             if len(r) > cols:
                 self.notes.add(f"Table {table.number}: a row has more cells than columns; the extra were dropped")
             row = grid.add_row()
@@ -563,6 +571,7 @@ class WordWriter:
                 p = cell.paragraphs[0]
                 p._p.style = text_style
                 p.alignment = paragraph_alignment(col.align)
+                p.paragraph_format.keep_with_next = whole and n < len(table.rows)
                 if i < len(r):
                     self.runs(p, r[i].runs)
         if table.note:

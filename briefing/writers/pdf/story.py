@@ -45,6 +45,7 @@ from briefing.writers.pdf.styles import Styles
 
 class StoryBuilder:
     TABLE_START_ROWS = 3  # a table's rows that must share a page with its caption and header
+    TABLE_WHOLE = 0.4  # a table up to this share of the frame is kept whole (and may float)
 
     def __init__(self, doc: Document, styles: Styles, markup: Markup,
                  pages: dict[int, ImportedPage | None], pagesize: tuple[float, float], options: WriteOptions,
@@ -240,16 +241,18 @@ class StoryBuilder:
             f'<font name="{self.st.fonts.bold}" color="{self.m.accent_hex}">Table {table.number}:</font>'
             f"&nbsp;{self.m.label(table.caption, 500)}", ParagraphStyle("tcap", parent=self.st.caption,
                                                                         spaceAfter=4))
+        note = Para(self.m.text(table.note), self.st.source) if table.note else Spacer(1, 12)
+        anchor = [Anchor(table.anchor)] if table.anchor else []
+        whole: list[Flowable] = [Spacer(1, 4), *anchor, caption, grid, note]
+        if sum(f.wrap(self.frame_width, self.frame_height)[1] for f in whole) <= self.frame_height * self.TABLE_WHOLE:
+            # A short table split at a page foot left a row or two alone overleaf under a repeated
+            # header; kept whole, it floats like a figure and the text after it fills the gap.
+            return [Float(whole)]
         # The caption, the header and the first rows start on one page; the rest may run on. (Keeping
         # the caption with the whole table pushed a long table over and left most of a page blank.)
         start = RLTable(rows[: 1 + self.TABLE_START_ROWS], colWidths=widths, style=TableStyle(commands))
         need = caption.wrap(self.frame_width, self.frame_height)[1] + start.wrap(self.frame_width, self.frame_height)[1]
-        out = [CondPageBreak(need + 16), Spacer(1, 4)]
-        if table.anchor:
-            out.append(Anchor(table.anchor))
-        out += [caption, grid]
-        out.append(Para(self.m.text(table.note), self.st.source) if table.note else Spacer(1, 12))
-        return out
+        return [CondPageBreak(need + 16), *whole]
 
     def key_figures(self, kf: KeyFigures) -> list[Flowable]:
         st = self.st
