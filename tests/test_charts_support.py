@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -28,9 +29,17 @@ def seed_findings(root: Path = SEED_DATA) -> tuple[Finding, ...]:
     domain's own cleaners, with ids given in file order (no database)."""
     data = load_seed(root)
     sources: dict[str, Source] = {}
+    vias: dict[str, str] = {}
     for i, raw in enumerate(data["sources"], start=1):
         c = clean_source(source_draft(raw))
         sources[c.key] = Source(i, c.key, c.publisher, c.title, c.url, c.published, c.accessed, c.notes)
+        if c.via:
+            vias[c.key] = c.via
+    def whole(key: str) -> Source:
+        # A source known through another carries it whole, down the chain, as the service resolves it.
+        return dataclasses.replace(sources[key], via=whole(vias[key])) if key in vias else sources[key]
+
+    sources = {key: whole(key) for key in sources}
     findings: list[Finding] = []
     metric_id = 0
     for raw in data["findings"]:

@@ -26,6 +26,8 @@ EDITS = int(os.environ.get("BRIEFING_RACE_EDITS", "200"))
 WORKER = Path(__file__).with_name("edit_race.py")
 
 
+# Timed or CPU-heavy: one xdist group, so the timed tests never run beside the 4-writer race (--dist loadgroup).
+@pytest.mark.xdist_group("timed")
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_four_writers_lose_no_edit_and_the_history_is_complete(engine: str, request) -> None:  # type: ignore[no-untyped-def]
     url = str(request.getfixturevalue("seeded_db")) if engine == "sqlite" else request.getfixturevalue("pg_url")

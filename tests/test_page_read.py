@@ -118,3 +118,14 @@ def test_a_short_table_sits_whole_on_one_page_in_word(docs: dict[str, Document],
     assert short
     for t in short:
         assert rows_overleaf(pages, t) == [], t.caption
+
+
+@pytest.mark.parametrize("key", ["full", "asia", "west", "investors"])
+def test_figure_captions_are_set_as_the_text_is(docs: dict[str, Document], key: str) -> None:
+    """A caption read "China's daily AI token use…" under text that says "China’s"."""
+    from briefing.document import Figure
+
+    figures = [b for s in docs[key].sections for b in s.blocks if isinstance(b, Figure)]
+    assert figures
+    for fig in figures:
+        assert "'" not in fig.caption + fig.subtitle and '"' not in fig.caption + fig.subtitle, fig.caption

@@ -16,7 +16,7 @@ from briefing.paths import user_cache_dir
 from briefing.theme import Theme
 
 # Bump when a change to the drawing code changes output for the same inputs.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 MAX_CACHE_BYTES = 256 * 1024 * 1024
 _PRUNE_EVERY = 64
 

@@ -8,7 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 from briefing.domain.charts import ChartKind, ChartSpec, MetricRef
-from briefing.domain.model import Finding, Metric, Scale
+from briefing.domain.labels import partial_date, period_start, split_label
+from briefing.domain.model import Finding, Metric, Scale, Source
 
 _TIME_KINDS = (ChartKind.LINE, ChartKind.TIMELINE)
 
@@ -30,6 +31,16 @@ class Point:
     @property
     def finding(self) -> str:
         return self.ref.finding
+
+    @property
+    def name(self) -> str:
+        """The label without the source's qualifier: "Qwen derivative models on Hugging Face"."""
+        return split_label(self.label)[0]
+
+    @property
+    def qualifier(self) -> str:
+        """What the source said of the value ("over"), printed before it in a value label, or ""."""
+        return split_label(self.label)[1]
 
     @property
     def absolute(self) -> Decimal:
@@ -119,9 +130,16 @@ def resolve_chart_data(spec: ChartSpec, findings: Sequence[Finding]) -> ChartDat
     return ChartData(points=tuple(points), source=source, warnings=tuple(warnings))
 
 
+def point_date(p: Point) -> date | None:
+    """When a point's value holds: the start of its period ("2021", "2026-03", "2027-Q4"), else its
+    as-of date. The period first: the as-of date is when it was reported, and a finding that reports
+    three years at once gives them all one as-of date. The one rule for every chart's time axis."""
+    return (period_start(p.period) if p.period else None) or p.as_of
+
+
 def _by_time(points: list[Point]) -> list[Point]:
     # Stable sort, undated points last and in their original order.
-    return sorted(points, key=lambda p: (p.as_of is None, p.as_of or date.min))
+    return sorted(points, key=lambda p: (point_date(p) is None, point_date(p) or date.min))
 
 
 def findings_for(points: Sequence[Point], by_slug: dict[str, Finding]) -> list[Finding]:
@@ -134,13 +152,48 @@ def findings_for(points: Sequence[Point], by_slug: dict[str, Finding]) -> list[F
 
 
 def source_line(findings: Sequence[Finding]) -> str:
-    """ "Source: RAND, 2026" from the findings' sources, each citation once, in first-use order."""
-    cites: list[str] = []
+    """ "Source: RAND, 2026" from the findings' sources, each citation once, in first-use order. A
+    source known only through another work says so once for all it covers ("Source: OpenRouter,
+    2026, cited in Digital in Asia, April 2026"; "Sources: A, 2025; B, 2026, both cited in …"), and
+    when that work is cited itself too, it leads them: "Digital in Asia, April 2026, citing A; B"."""
+    groups: dict[str, list[str]] = {}  # what they are cited in ("" for none) -> citations
+    direct: dict[str, Source] = {}  # sources cited first-hand, by what they are cited as
+    seen: set[str] = set()
     for f in findings:
         for s in f.sources:
             c = s.citation()
-            if c and c not in cites:
-                cites.append(c)
-    if not cites:
+            if not c or c in seen:
+                continue
+            seen.add(c)
+            via = _cited_in(s)
+            groups.setdefault(via, []).append(c)
+            if not via:
+                direct[c] = s
+    if not seen:
         return ""
-    return ("Source: " if len(cites) == 1 else "Sources: ") + "; ".join(cites)
+    parts: list[str] = []
+    folded: set[str] = set()
+    for via, cites in groups.items():
+        if via:
+            host = next((c for c, d in direct.items() if _cited_in_text(d) == via), None)
+            if host is not None:
+                folded.add(host)
+                parts.append(f"{via}, citing {'; '.join(cites)}")
+            else:
+                both = {1: "", 2: "both "}.get(len(cites), "all ")
+                parts.append(f"{'; '.join(cites)}, {both}cited in {via}")
+    plain = [c for c in groups.get("", []) if c not in folded]
+    # Plain citations keep their place: first when the first source was cited first-hand.
+    parts = plain + parts if next(iter(groups)) == "" else parts + plain
+    return ("Source: " if len(seen) == 1 else "Sources: ") + "; ".join(parts)
+
+
+def _cited_in_text(source: Source) -> str:
+    when = partial_date(source.published)
+    return f"{source.publisher}, {when}" if when else source.publisher
+
+
+def _cited_in(source: Source) -> str:
+    """ "Digital in Asia, April 2026": the works a source is known through, nearest first, dated as
+    precisely as recorded (the references list prints the same chain)."""
+    return ", cited in ".join(_cited_in_text(v) for v in source.via_chain())

@@ -18,18 +18,20 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from briefing.charts.data import ChartData, Point
+from briefing.charts.data import ChartData, Point, point_date
 from briefing.charts.fmt import (
     CURRENCY_SYMBOL,
     category_names,
     common_unit,
     period_text,
+    said,
     value_text,
     value_texts,
 )
 from briefing.charts.kinds.common import Measure, highlight_match, labels_option
 from briefing.charts.style import Colours, families, text_on
 from briefing.domain.charts import ChartKind, ChartSpec
+from briefing.domain.labels import QUALIFIERS
 from briefing.domain.text import typographic
 from briefing.theme import Theme
 
@@ -76,6 +78,7 @@ def excel_format(text: str) -> str | None:
     """The Excel number format that writes a value as the chart formatter wrote it ("100B",
     "$650B", "5.16T", "61%", "6.7×"), for the value stored unscaled; None when no number format
     can ("1/6", "140 trillion"), and the label is then set as text."""
+    said_, text = _unsaid(text)
     m = _LABEL.match(text)
     if not m:
         return None
@@ -86,7 +89,17 @@ def excel_format(text: str) -> str | None:
     body = digits + _SCALING[m["suf"] or ""] + (f'"{tail}"' if tail else "")
     symbol = f'"{m["sym"]}"' if m["sym"] else ""
     # A second section for negatives, with the typographic minus the text formatter uses.
+    if said_:  # the source's qualifier stays in front: "over 100K"
+        return f'"{said_}"{symbol}{body};"{said_}−"{symbol}{body}'
     return f'{symbol}{body};"−"{symbol}{body}'
+
+
+def _unsaid(text: str) -> tuple[str, str]:
+    """("over ", "100K") from "over 100K": a value label's qualifier apart from its number."""
+    for word in sorted(set(QUALIFIERS.values()), key=len, reverse=True):
+        if text.startswith(word + " "):
+            return word + " ", text[len(word) + 1:]
+    return "", text
 
 
 _FACTORS = {"T": 10**12, "B": 10**9, "M": 10**6, "K": 10**3, "": 1}
@@ -96,7 +109,7 @@ def _writes(value: float | None, text: str) -> bool:
     """Whether the value, in the format excel_format makes of text, reads as text: the number the
     text shows, times its suffix, is the value to the text's last digit. A label whose number is
     not the point's value (a percent format over a scaled metric, say) is then set as text."""
-    m = _LABEL.match(text)
+    m = _LABEL.match(_unsaid(text)[1])
     if m is None or value is None:
         return False
     shown = Decimal(m["int"].replace(",", "") + (f".{m['dec']}" if m["dec"] else ""))
@@ -317,8 +330,8 @@ def _bars(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, colour
     _bar_common(chart, theme)
     if not multiples:
         axis_range(chart.value_axis, spec, [float(p.absolute) for p in points], zero=True)
-    for i, text in enumerate(texts):  # outside the bar's end: on the slide's background
-        _label(series, i, text, theme, colour=theme.ink, position=XL_LABEL_POSITION.OUTSIDE_END)
+    for i, ((p, _), text) in enumerate(zip(pairs, texts)):  # outside the bar's end: on the slide's background
+        _label(series, i, said(p, text), theme, colour=theme.ink, position=XL_LABEL_POSITION.OUTSIDE_END)
     if multiples:
         from briefing.charts.kinds.multiples import reference_label
 
@@ -379,7 +392,7 @@ def _grouped(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, col
         for i, (p, n) in enumerate(zip(pts, names)):
             lit = highlight_match(spec, p, n) if highlight else i == 0
             _fill(series.points[i].format, chosen_colour(spec, p, colours.accent if lit else colours.other))
-            _label(series, i, texts[id(p)], theme, colour=theme.ink, position=XL_LABEL_POSITION.OUTSIDE_END)
+            _label(series, i, said(p, texts[id(p)]), theme, colour=theme.ink, position=XL_LABEL_POSITION.OUTSIDE_END)
         return chart
     per_group = [dict(zip(category_names(pts, mode, labels), pts)) for _, pts in grouped]
     entities = list(dict.fromkeys(n for g in per_group for n in g))
@@ -397,7 +410,7 @@ def _grouped(slide: Slide, spec: ChartSpec, points: list[Point], area: Area, col
         _fill(series.format, chosen_colour(spec, first, fill))
         for j, g in enumerate(per_group):
             if ent in g:
-                _label(series, j, texts[id(g[ent])], theme, colour=theme.ink,
+                _label(series, j, said(g[ent], texts[id(g[ent])]), theme, colour=theme.ink,
                        position=XL_LABEL_POSITION.OUTSIDE_END)
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -528,24 +541,6 @@ def _axis_unit(unit: str) -> str:
     first = text.split(" ", 1)[0]
     # A word is capitalised ("Tokens per day"); a symbol is not ("m³", "kWh").
     return text[:1].upper() + text[1:] if len(first) > 3 and first.isalpha() and first.islower() else text
-
-
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?|-?Q([1-4]))?$", re.IGNORECASE)
-
-
-def point_date(p: Point) -> date | None:
-    """When a point's value holds: the start of its period ("2021", "2026-03", "2027-Q4"), else
-    its as-of date. The period first: the as-of date is when it was reported, and a finding that
-    reports three years at once gives them all one as-of date."""
-    m = _PERIOD.match(p.period.strip())
-    if m:
-        year = int(m[1])
-        month = int(m[2]) if m[2] else (int(m[4]) - 1) * 3 + 1 if m[4] else 1
-        try:
-            return date(year, month, int(m[3]) if m[3] else 1)
-        except ValueError:
-            return p.as_of
-    return p.as_of
 
 
 def _yearly_date_axis(ax: BaseOxmlElement) -> None:
@@ -754,7 +749,7 @@ def _key_figures(slide: Slide, spec: ChartSpec, points: list[Point], area: Area,
 
     shown = points[:MAX_TILES]
     names = category_names(shown, str(spec.option("category", "label")), labels_option(spec))
-    values = [value_text(p, spec.number_format, spec.unit) for p in shown]
+    values = [said(p, value_text(p, spec.number_format, spec.unit)) for p in shown]
     rows, cols = _grid(len(shown))
     gap, pad = 0.25, 0.2
     tile_w = (area.w - gap * (cols - 1)) / cols

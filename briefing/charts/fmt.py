@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from briefing.charts.data import Point
-from briefing.domain.labels import period_text
+from briefing.domain.labels import period_text, qualified
 from briefing.domain.numbers import format_quantity, group, plain
 
 CURRENCY_SYMBOL = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£"}
@@ -76,6 +76,11 @@ def value_texts(points: Sequence[Point], number_format: str = "", spec_unit: str
     sized = [abs(p.absolute) for p in points if p.unit not in ("year", "1/x", "%", "×", "x")]
     thousands = bool(sized) and max(sized) >= _STEPS[-1][0] and min(sized) >= 1000
     return [value_text(p, number_format, spec_unit, thousands=thousands) for p in points]
+
+
+def said(p: Point, text: str) -> str:
+    """A value label with the source's qualifier, as the briefing's text prints it: "over 100K"."""
+    return qualified(text, p.qualifier)
 
 
 def value_text(p: Point, number_format: str = "", spec_unit: str = "", *, thousands: bool = False) -> str:
@@ -202,16 +207,17 @@ def category_names(points: Sequence[Point], mode: str = "auto", labels: Mapping[
         mode = _auto_field(points)
     out: list[str] = []
     for p in points:
+        # A label's qualifier ("(over)") belongs with the value, not in the bar's or tile's name.
         if mode == "entity":
-            name = p.entity or p.label
+            name = p.entity or p.name
         elif mode == "period":
-            name = period_text(p.period) or p.label
+            name = period_text(p.period) or p.name
         elif mode == "entity+period":
-            name = f"{p.entity or p.label} ({period_text(p.period)})" if p.period else (p.entity or p.label)
+            name = f"{p.entity or p.name} ({period_text(p.period)})" if p.period else (p.entity or p.name)
         elif mode == "label+period":
-            name = f"{p.label} ({period_text(p.period)})" if p.period else p.label
+            name = f"{p.name} ({period_text(p.period)})" if p.period else p.name
         else:
-            name = p.label or p.entity
+            name = p.name or p.entity
         if labels:
             name = labels.get(str(p.ref), labels.get(name, name))
         out.append(name)

@@ -79,14 +79,22 @@ def items(spec: ChartSpec, points: list[Point]) -> tuple[list[Item], list[Point]
         start, end, span = placed
         when = period_text(p.period) if p.period else (plain(p.value) if p.unit == "year" else "")
         # Named by entity ("MiniMax"), a milestone still needs to say what happened.
-        detail = p.label if mode in ("entity", "period") and p.label and p.label != name else ""
-        base = name.partition(" (")[0]
-        if detail.startswith(f"{base} "):
-            # The label names the thing again ("DeepSeek V4 launched" for DeepSeek V4): say it once,
-            # as "DeepSeek V4: launched" (the name keeps its place and type size in the layout).
-            detail = detail[len(base) + 1:]
+        detail = _detail(p.name, name) if mode in ("entity", "period") else ""
         out.append(Item(name, detail, when, start, end, span, p))
     return out, skipped
+
+
+def _detail(label: str, name: str) -> str:
+    """What the label adds to the item's name, said once: "Kimi K2.5 revealed" under "Kimi K2.5
+    (Moonshot AI)" is "revealed"; a label that repeats the name adds nothing."""
+    label = label.strip()
+    for said in (name, name.split(" (", 1)[0]):
+        said = said.strip()
+        if said and label.casefold().startswith(said.casefold()):
+            rest = label[len(said):]
+            if not rest or not rest[0].isalnum():
+                return rest.strip(" —–-:,")
+    return label
 
 
 # ---- Range

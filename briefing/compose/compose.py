@@ -43,6 +43,7 @@ from briefing.domain.numbers import group, plain
 from briefing.domain.prose import prints_lead_in, repeats, sentences
 from briefing.domain.selection import select
 from briefing.domain.templates import MetricRef, SectionSpec, TableRow, TableSpec, Template, validate_template
+from briefing.domain.text import typographic
 
 if TYPE_CHECKING:
     from briefing.charts.data import ChartData
@@ -499,9 +500,11 @@ class _Composer:
         if spec.note.strip():
             source_line = f"{source_line} Note: {spec.note.strip()}".strip()
         self.figure_count += 1
-        return Figure(spec=spec, data=data, number=self.figure_count, caption=(spec.title or spec.key).strip(),
+        # The caption is set as the text around it is (China’s, not China's), as the chart image is.
+        return Figure(spec=spec, data=data, number=self.figure_count,
+                      caption=typographic((spec.title or spec.key).strip()),
                       alt_text=alt, source=source_line, anchor=f"fig-{self.figure_count}",
-                      subtitle=spec.subtitle.strip())
+                      subtitle=typographic(spec.subtitle.strip()))
 
     def _report_rank(self, slug: str) -> int:
         for i, f in enumerate(self.findings):

@@ -100,3 +100,35 @@ def period_text(period: str) -> str:
         if first != a or last != b:  # at least one end is a period we know: "January 2024 – March 2026"
             return f"{first} – {last}"
     return text
+
+
+def period_start(period: str) -> date | None:
+    """The first day a period covers: "2021" -> 1 January 2021, "2027-Q4" -> 1 October 2027,
+    "2025-H2" -> 1 July 2025, "2017–2020" -> 1 January 2017; None for a period with no date ("late 2026")."""
+    text = period.strip()
+    if _YEAR.match(text) or _SPAN.match(text):
+        return date(int(text[:4]), 1, 1)
+    if m := _MONTH.match(text):
+        month = int(m[2])
+        return date(int(m[1]), month, 1) if 1 <= month <= 12 else None
+    if d := parse_day(text):
+        return d
+    if m := _QUARTER.match(text):
+        return date(int(m[1]), (int(m[2]) - 1) * 3 + 1, 1)
+    if m := _HALF.match(text):
+        return date(int(m[1]), 1 if m[2] == "1" else 7, 1)
+    if "/" in text:
+        return period_start(text.partition("/")[0])
+    return None
+
+
+def partial_date(value: date | None) -> str:
+    """A date stored from "2026-04" (2026-04-01) or "2026" (2026-01-01) as it was given: "April 2026",
+    "2026"; a full date as "16 February 2026"; None as ""."""
+    if value is None:
+        return ""
+    if value.month == 1 and value.day == 1:
+        return str(value.year)
+    if value.day == 1:
+        return f"{_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt, QTimer, QUrl
 
 from briefing.gui.briefing_panel.tree import SLUG_ROLE
@@ -233,6 +234,8 @@ def test_save_as_new_audience_keeps_the_variant_and_the_original(
     qtbot.waitUntil(lambda: panel.audience_combo.findData("asia-for-the-board") < 0)
 
 
+# Timed or CPU-heavy: one xdist group, so the timed tests never run beside the 4-writer race (--dist loadgroup).
+@pytest.mark.xdist_group("timed")
 def test_new_rename_duplicate_and_delete_an_audience_each_undoable(
     window, qtbot, service, script
 ) -> None:

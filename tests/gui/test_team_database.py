@@ -46,6 +46,8 @@ def _open(window, qtbot, finding_id: int) -> None:  # type: ignore[no-untyped-de
                     and window.findings.editor.finding().id == finding_id)
 
 
+# Timed or CPU-heavy: one xdist group, so the timed tests never run beside the 4-writer race (--dist loadgroup).
+@pytest.mark.xdist_group("timed")
 def test_two_windows_on_one_postgresql_database_see_each_others_saves_within_a_second(
     window, second_window, qtbot
 ) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefing.charts.data import ChartData
-from briefing.charts.fmt import category_names, common_unit, value_texts
+from briefing.charts.fmt import category_names, common_unit, said, value_texts
 from briefing.charts.kinds.common import Check, Frame, check_common, highlight_match, labels_option
 from briefing.domain.charts import ChartSpec
 
@@ -34,7 +34,7 @@ def ranked_rows(f: Frame, *, category: str, sort: str) -> list[Row]:
         Row(
             name=n,
             value=float(p.absolute),
-            text=text,
+            text=said(p, text),
             fill=f.series_colour(
                 p, f.colours.accent if (not any_highlight or highlight_match(spec, p, n)) else f.colours.other),
         )

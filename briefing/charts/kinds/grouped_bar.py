@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from briefing.charts.data import ChartData, Point
-from briefing.charts.fmt import category_names, period_text, value_texts
+from briefing.charts.fmt import category_names, period_text, said, value_texts
 from briefing.charts.kinds.common import Check, Frame, check_common, labels_option
 from briefing.domain.charts import ChartSpec
 
@@ -106,6 +106,9 @@ def draw(f: Frame) -> None:
                 hi = max(hi, lo + f.u(0.03))
             f.rect(cx - bar_w / 2, lo, bar_w, hi - lo, f.series_colour(p, colours[name]))
             label = next(texts)
+            # The source's qualifier ("about 61%") where it fits above the column, else the bare value.
+            if p.qualifier and f.width(said(p, label), val_pt, bold=True) <= pitch * 0.96:
+                label = said(p, label)
             if v >= 0:
                 f.text(cx, hi + f.u(0.1), label, size=val_pt, bold=True, ha="center", va="bottom", clean=False)
             else:

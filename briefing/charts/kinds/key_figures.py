@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from briefing.charts.data import ChartData
-from briefing.charts.fmt import category_names, period_text, value_text
+from briefing.charts.fmt import category_names, period_text, said, value_text
 from briefing.charts.kinds.common import Check, Frame, check_common, labels_option
 from briefing.domain.charts import ChartSpec
 
@@ -34,7 +34,7 @@ def draw(f: Frame) -> None:
     c = f.colours
     points = list(f.data.points)[:MAX_TILES]
     names = category_names(points, str(spec.option("category", "label")), labels_option(spec))
-    values = [value_text(p, spec.number_format, spec.unit) for p in points]
+    values = [said(p, value_text(p, spec.number_format, spec.unit)) for p in points]
     rows, cols = _grid(len(points))
     gap = f.u(0.35)
     tile_w = (box.w - gap * (cols - 1)) / cols

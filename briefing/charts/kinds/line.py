@@ -7,21 +7,17 @@ from decimal import Decimal
 
 from matplotlib.ticker import MaxNLocator
 
-from briefing.charts.data import ChartData, Point
-from briefing.charts.fmt import common_unit, period_span, tick, value_text, value_texts, year_fraction
+from briefing.charts.data import ChartData, Point, point_date
+from briefing.charts.fmt import common_unit, tick, value_text, value_texts, year_fraction
 from briefing.charts.kinds.common import Check, Frame, check_common, labels_option
 from briefing.domain.charts import ChartSpec
 from briefing.domain.numbers import group
 
 
 def _x(p: Point) -> float | None:
-    if p.as_of:
-        return year_fraction(p.as_of)
-    if p.period:
-        got = period_span(p.period)
-        if got:
-            return got[0]
-    return None
+    # The deck's date axis places points by the same rule (period first, else as-of).
+    when = point_date(p)
+    return year_fraction(when) if when else None
 
 
 def series(points: list[Point]) -> list[tuple[str, list[Point]]]:

@@ -225,7 +225,8 @@ def _layout(f: Frame, marks: list[Item], xpos: Callable[[float], float], scale: 
     for it in sorted(marks, key=lambda i: i.mid):
         x = xpos(it.mid)
         name = f.wrap(it.name, name_pt, max_w, bold=True, max_lines=3)
-        detail = f.wrap(it.detail, detail_pt, max_w, max_lines=2) if it.detail else ""
+        # On its own line under the name, what happened reads as a phrase: "Revealed".
+        detail = f.wrap(it.detail[:1].upper() + it.detail[1:], detail_pt, max_w, max_lines=2) if it.detail else ""
         w = max([f.width(line, name_pt, bold=True) for line in name.split("\n")]
                 + [f.width(it.when, date_pt)] + [f.width(line, detail_pt) for line in detail.split("\n") if line])
         h = (f.line_height(date_pt) + f.u(0.04) + (name.count("\n") + 1) * f.line_height(name_pt)
