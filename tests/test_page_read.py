@@ -129,3 +129,13 @@ def test_figure_captions_are_set_as_the_text_is(docs: dict[str, Document], key: 
     assert figures
     for fig in figures:
         assert "'" not in fig.caption + fig.subtitle and '"' not in fig.caption + fig.subtitle, fig.caption
+
+
+def test_a_figures_note_is_its_own_sentence_after_the_source(docs: dict[str, Document]) -> None:
+    """The source line read "…, April 2026 [1] Note: Start of 2024…"."""
+    from briefing.document import Figure
+
+    lines = [b.source for s in docs["full"].sections for b in s.blocks if isinstance(b, Figure) and "Note:" in b.source]
+    assert lines
+    for line in lines:
+        assert "]. Note: " in line or line.startswith("Note: ") or ". Note: " in line, line

@@ -498,7 +498,8 @@ class _Composer:
         if refs:
             source_line = (source_line + " " + ref_marker(refs)).strip()
         if spec.note.strip():
-            source_line = f"{source_line} Note: {spec.note.strip()}".strip()
+            # "…, April 2026 [1]. Note: …": the note is a sentence of its own, not a run-on of the source.
+            source_line = f"{source_line}. Note: {spec.note.strip()}" if source_line else f"Note: {spec.note.strip()}"
         self.figure_count += 1
         # The caption is set as the text around it is (China’s, not China's), as the chart image is.
         return Figure(spec=spec, data=data, number=self.figure_count,
