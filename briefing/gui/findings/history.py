@@ -153,7 +153,9 @@ class HistoryDialog(QDialog):
             item.setToolTip(f"{e.at:%Y-%m-%d %H:%M:%S} UTC")
             self.entries.addItem(item)
         self.entries.blockSignals(False)
-        if not self._busy:
+        # A reload after a refused restore keeps the reason on screen: only the first load's
+        # "Loading…" (or an empty history) is replaced here.
+        if not self._busy and (not entries or self.status.text() == "Loading…"):
             self.status.setText("" if entries else "No changes recorded yet: history starts with the next change.")
         self.entries.setCurrentRow(0 if self._entries else -1)
         self._show_entry(self.entries.currentRow())
