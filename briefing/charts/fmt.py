@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from briefing.charts.data import Point
-from briefing.domain.labels import period_text, qualified
+from briefing.domain.labels import parse_day, period_text, qualified
 from briefing.domain.numbers import format_quantity, group, plain
 
 CURRENCY_SYMBOL = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£"}
@@ -134,20 +134,9 @@ def common_unit(points: Sequence[Point], spec_unit: str = "") -> str:
 
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
 _HALF = re.compile(r"^(\d{4})-?H([12])$", re.IGNORECASE)
 _SPAN = re.compile(r"^(\d{4})\s*[–—-]\s*(\d{4})?$")
-
-
-def _date(text: str) -> date | None:
-    m = _DAY.match(text)
-    if not m:
-        return None
-    try:
-        return date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        return None
 
 
 def year_fraction(d: date) -> float:
@@ -167,7 +156,7 @@ def period_span(period: str) -> tuple[float, float | None] | None:
         if 1 <= mo <= 12:
             return y + (mo - 1) / 12, y + mo / 12
         return None
-    if d := _date(text):
+    if d := parse_day(text):
         x = year_fraction(d)
         return x, x
     if m := _QUARTER.match(text):
@@ -180,7 +169,7 @@ def period_span(period: str) -> tuple[float, float | None] | None:
         return float(m[1]), (float(m[2]) if m[2] else None)
     if "/" in text:
         a, _, b = text.partition("/")
-        d1, d2 = _date(a.strip()), _date(b.strip())
+        d1, d2 = parse_day(a.strip()), parse_day(b.strip())
         if d1 and d2:
             return year_fraction(d1), year_fraction(d2)
     return None
