@@ -192,20 +192,7 @@ class AudienceForm(QWidget):
     def add_key_figure(self, ref: str = "", label: str = "", context: str = "") -> None:
         row = self.figures.rowCount()
         self.figures.insertRow(row)
-        combo = QComboBox(self.figures)
-        for text, data in self._metric_items:
-            combo.addItem(text, data)
-        combo.setAccessibleName(f"Key figure {row + 1} metric")
-        at = combo.findData(ref)
-        if at < 0 and ref:  # a stale or unknown ref: keep it visible rather than silently dropping it
-            combo.addItem(f"{ref} (not found)", ref)
-            at = combo.count() - 1
-        combo.setCurrentIndex(max(at, 0))
-        # Short in the table (the column stretches; no sideways scrolling), whole in the tooltip.
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(8)
-        combo.setToolTip(combo.currentText())
-        combo.currentIndexChanged.connect(lambda _i, c=combo: c.setToolTip(c.currentText()))
+        combo = self._metric_combo(ref, f"Key figure {row + 1} metric")
         combo.currentIndexChanged.connect(self._edited)
         edit = _cell_edit(label, self.figures)
         edit.setPlaceholderText("The tile's wording (default: the finding's title)")
@@ -552,6 +539,7 @@ class AudienceForm(QWidget):
             combo.addItem(f"{ref} (not found)", ref)
             at = combo.count() - 1
         combo.setCurrentIndex(max(at, 0))
+        # Short in a table (the column stretches; no sideways scrolling), whole in the tooltip.
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(8)
         combo.setToolTip(combo.currentText())
