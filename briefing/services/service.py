@@ -158,7 +158,9 @@ class BriefingService:
         with self.db.reading() as s:
             rid = self.report_id if key is None else self._resolve_report(s, key)
             row = s.scalars(select(ReportRow).options(selectinload(ReportRow.sections))
-                            .where(ReportRow.id == rid)).one()
+                            .where(ReportRow.id == rid)).one_or_none()
+            if row is None:
+                raise NotFoundError("report", key or self._report_key or rid)
             return report_record(row)
 
     def list_reports(self) -> list[Report]:
@@ -351,6 +353,7 @@ class BriefingService:
         """Deletes a report with its sections, audiences, charts and findings (sources stay: they are
         the library's); returns everything so that `restore_report` can bring it back."""
         snapshot = self.report_snapshot(key)
+        was_current = self._report_id == snapshot.report.id
         with self.db.writing() as s:
             rid = self._resolve_report(s, key)
             if s.scalar(select(func.count()).select_from(ReportRow)) == 1:
@@ -362,8 +365,10 @@ class BriefingService:
                     fts.unindex_finding(s, fid)
             s.execute(delete(FindingRow).where(FindingRow.report_id == rid))
             s.execute(delete(ReportRow).where(ReportRow.id == rid))
-        if self._report_id == snapshot.report.id:
-            self._report_key, self._report_id = None, None
+            if was_current:
+                # Let go of it before the commit: a screen reloading on another thread the moment the
+                # delete lands would otherwise ask for the deleted report (seen as NoResultFound).
+                self._report_key, self._report_id = None, None
         return snapshot
 
     def report_snapshot(self, key: str | None = None) -> ReportSnapshot:
