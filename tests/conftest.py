@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,6 +34,19 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     svc = open_service(path)
     svc.close()
     return path
+
+
+@pytest.fixture(scope="module")
+def module_service(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A service on one copy of the seed, shared by the tests of one module (for modules that only
+    read it, or put back what they change)."""
+    from briefing.services import open_service
+
+    path = tmp_path_factory.mktemp("module-seed") / "briefing.sqlite3"
+    shutil.copyfile(seeded_template, path)
+    service = open_service(path)
+    yield service
+    service.close()
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ PDF, Word and Markdown of every built-in audience (issue 15, items 3 and 6)."""
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,14 +36,8 @@ GLUED = re.compile(r"\d(?:[\d,.]*\d)?(?:%|×| ?(?:chips|units|models|years|compa
 
 
 @pytest.fixture(scope="module")
-def svc(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from briefing.services import open_service
-
-    path = tmp_path_factory.mktemp("curated") / "briefing.sqlite3"
-    shutil.copyfile(seeded_template, path)
-    service = open_service(path)
-    yield service
-    service.close()
+def svc(module_service: Any) -> Any:
+    return module_service
 
 
 @pytest.fixture(scope="module")

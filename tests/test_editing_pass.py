@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,14 +53,8 @@ def squash(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def svc(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from briefing.services import open_service
-
-    path = tmp_path_factory.mktemp("editing") / "briefing.sqlite3"
-    shutil.copyfile(seeded_template, path)
-    service = open_service(path)
-    yield service
-    service.close()
+def svc(module_service: Any) -> Any:
+    return module_service
 
 
 @pytest.fixture(scope="module")

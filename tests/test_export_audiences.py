@@ -31,14 +31,8 @@ WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDraw
 
 
 @pytest.fixture(scope="module")
-def svc(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from briefing.services import open_service
-
-    path = tmp_path_factory.mktemp("audiences") / "briefing.sqlite3"
-    shutil.copyfile(seeded_template, path)
-    service = open_service(path)
-    yield service
-    service.close()
+def svc(module_service: Any) -> Any:
+    return module_service
 
 
 @pytest.fixture(scope="module")

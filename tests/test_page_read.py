@@ -9,9 +9,9 @@ from __future__ import annotations
 import io
 import itertools
 import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -26,14 +26,8 @@ OPTIONS = WriteOptions(render_chart=placeholder_chart)
 
 
 @pytest.fixture(scope="module")
-def docs(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Document]]:
-    from briefing.services import open_service
-
-    path = tmp_path_factory.mktemp("page-read") / "briefing.sqlite3"
-    shutil.copyfile(seeded_template, path)
-    svc = open_service(path)
-    yield {key: compose(svc, key, author="A. Consultant", today=date(2026, 4, 20)) for key in AUDIENCES}
-    svc.close()
+def docs(module_service: Any) -> dict[str, Document]:
+    return {key: compose(module_service, key, author="A. Consultant", today=date(2026, 4, 20)) for key in AUDIENCES}
 
 
 def squash(text: str) -> str:

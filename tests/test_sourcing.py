@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
@@ -43,12 +42,8 @@ def service(request: pytest.FixtureRequest) -> Iterator[BriefingService]:
 
 
 @pytest.fixture(scope="module")
-def svc(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BriefingService]:
-    path = tmp_path_factory.mktemp("sourcing") / "briefing.sqlite3"
-    shutil.copyfile(seeded_template, path)
-    service = open_service(path)
-    yield service
-    service.close()
+def svc(module_service: BriefingService) -> BriefingService:
+    return module_service
 
 
 @pytest.fixture(scope="module")
